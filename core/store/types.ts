@@ -1,0 +1,329 @@
+/**
+ * The state store: one interface, two backends (embedded SQLite via node:sqlite; Postgres for n8n
+ * queue mode). All SQL lives behind this interface so callers never change with the backend.
+ *
+ * What it holds:
+ *  - contacts (tags, attributes, marketing opt-in/out with source and time)
+ *  - campaigns and a per-recipient ledger (the "hopper": fresh / retry / pending / closed)
+ *  - conversation windows (last inbound per business number + contact; cloud-api.md §6)
+ *  - the rolling 24 h recipient budget (unique business-initiated recipients, portfolio-wide; §5)
+ *  - shared throughput buckets (so several processes/workers stay under one number's mps cap)
+ *  - processed webhook ids (de-duplication of Meta's redeliveries)
+ *
+ * Times are epoch milliseconds (numbers) everywhere in this interface.
+ * Phone identity is the digits-only `waId` (E.164 without '+').
+ */
+
+// ───────────────────────────── contacts ─────────────────────────────
+
+export interface Contact {
+	waId: string;
+	name?: string;
+	firstName?: string;
+	lastName?: string;
+	country?: string;
+	tags: string[];
+	attributes: Record<string, unknown>;
+	/** Opted out of marketing messages (STOP keyword, user_preferences, 131050, or by hand). */
+	optedOut: boolean;
+	optOutAt?: number;
+	optOutSource?: string;
+	optInAt?: number;
+	optInSource?: string;
+	/** Where the contact came from (file name, CRM, webhook…). */
+	source?: string;
+	createdAt: number;
+	updatedAt: number;
+	/** Last inbound message from this contact (any business number). */
+	lastActiveAt?: number;
+}
+
+export interface ContactInput {
+	waId: string;
+	name?: string;
+	firstName?: string;
+	lastName?: string;
+	country?: string;
+	tags?: string[];
+	attributes?: Record<string, unknown>;
+	source?: string;
+}
+
+export interface UpsertOptions {
+	/** merge (default): union of old and new tags; replace: new tags only (when given). */
+	tagsMode?: 'merge' | 'replace';
+	/** Time of the write (defaults to Date.now()). */
+	now?: number;
+}
+
+/** Per input, what the upsert did. An upsert never clears an opt-out. */
+export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
+
+export interface ContactFilter {
+	tagsAny?: string[];
+	tagsAll?: string[];
+	/** Exact match on attribute values (compared as strings). */
+	attributes?: Record<string, string>;
+	optedOut?: boolean;
+	createdFrom?: number;
+	createdTo?: number;
+	lastActiveFrom?: number;
+	lastActiveTo?: number;
+}
+
+export interface Page<T> {
+	items: T[];
+	/** Opaque cursor for the next page; undefined when this was the last page. */
+	next?: string;
+}
+
+export interface PageRequest {
+	limit?: number;
+	cursor?: string;
+}
+
+// ───────────────────────────── campaigns and ledger ─────────────────────────────
+
+export type CampaignState = 'running' | 'paused' | 'stopped' | 'completed';
+
+export interface Campaign {
+	id: string;
+	phoneNumberId: string;
+	templateName?: string;
+	templateLanguage?: string;
+	/** MARKETING / UTILITY / AUTHENTICATION (drives opt-out rules and the budget). */
+	category?: string;
+	state: CampaignState;
+	/** Why it was paused/stopped (e.g. "132015 template paused"). */
+	reason?: string;
+	/** Free-form JSON the campaign engine needs to resume (options, template snapshot…). */
+	config: Record<string, unknown>;
+	createdAt: number;
+	updatedAt: number;
+}
+
+export interface CampaignInput {
+	id: string;
+	phoneNumberId: string;
+	templateName?: string;
+	templateLanguage?: string;
+	category?: string;
+	config?: Record<string, unknown>;
+}
+
+/**
+ * Recipient states. Order of the delivery lifecycle (monotonic, never goes back):
+ *   accepted < delivered < read < replied.
+ * queued / retry / deferred are "fresh or waiting"; sending is claimed and in flight;
+ * unknown = the request may have reached Meta (timeout after write) — never resent blindly,
+ * resolved by a status webhook or by the user; failed / skipped are closed.
+ */
+export type RecipientState =
+	| 'queued'
+	| 'sending'
+	| 'retry'
+	| 'deferred'
+	| 'accepted'
+	| 'delivered'
+	| 'read'
+	| 'replied'
+	| 'failed'
+	| 'skipped'
+	| 'unknown';
+
+export interface Recipient {
+	campaignId: string;
+	waId: string;
+	state: RecipientState;
+	/** Position of the recipient's input item (for pairedItem), when the audience came from items. */
+	itemIndex?: number;
+	/** Per-recipient variable values and anything the send needs (JSON). */
+	payload: Record<string, unknown>;
+	messageId?: string;
+	attempts: number;
+	/** For retry / deferred: not before this time. */
+	nextAttemptAt?: number;
+	errorCode?: number;
+	errorClass?: string;
+	errorMessage?: string;
+	/** Worker that claimed the row (state 'sending'), and until when the claim is valid. */
+	claimedBy?: string;
+	claimExpiresAt?: number;
+	updatedAt: number;
+}
+
+export interface RecipientInput {
+	waId: string;
+	itemIndex?: number;
+	payload?: Record<string, unknown>;
+	/** Insert directly as skipped with this reason (invalid phone, opted out…). */
+	skipReason?: string;
+}
+
+export interface ClaimOptions {
+	campaignId: string;
+	workerId: string;
+	limit: number;
+	now: number;
+	/** How long the claim holds before another worker may take the row back (ms). */
+	leaseMs: number;
+}
+
+export interface RecipientUpdate {
+	state?: RecipientState;
+	messageId?: string;
+	attemptsIncrement?: number;
+	nextAttemptAt?: number | null;
+	errorCode?: number | null;
+	errorClass?: string | null;
+	errorMessage?: string | null;
+	/** Only update when the row is still claimed by this worker (exactly-once guard). */
+	expectClaimedBy?: string;
+	now?: number;
+}
+
+export type StatusKind = 'sent' | 'delivered' | 'read' | 'failed' | 'played';
+
+export interface StatusUpdate {
+	messageId: string;
+	status: StatusKind;
+	at: number;
+	/** biz_opaque_callback_data: "<campaignId>|<waId>" — lets statuses reconcile 'unknown' rows. */
+	callbackData?: string;
+	recipientWaId?: string;
+	errorCode?: number;
+	errorMessage?: string;
+}
+
+export interface CampaignReport {
+	campaignId: string;
+	total: number;
+	byState: Partial<Record<RecipientState, number>>;
+	byErrorCode: Record<string, number>;
+}
+
+export interface RecipientFilter {
+	states?: RecipientState[];
+}
+
+// ───────────────────────────── windows, budget, throughput, dedup ─────────────────────────────
+
+export interface InboundRecord {
+	phoneNumberId: string;
+	waId: string;
+	at: number;
+	/** The inbound came from a click-to-WhatsApp ad / Page CTA → 72 h free entry point. */
+	referral?: boolean;
+}
+
+export interface WindowRecord {
+	phoneNumberId: string;
+	waId: string;
+	lastInboundAt: number;
+	/** Start of the last free-entry-point conversation, if any. */
+	freeEntryPointAt?: number;
+}
+
+export interface BudgetReservation {
+	ok: boolean;
+	/** When ok is false: the earliest time a slot frees up in the rolling 24 h. */
+	availableAt?: number;
+	/** Recipients counted in the window after this call. */
+	used: number;
+}
+
+export interface TokenGrant {
+	/** Tokens granted now (0..requested). */
+	granted: number;
+	/** When none was granted: ms until the next token. */
+	waitMs: number;
+}
+
+export interface Store {
+	readonly backend: 'sqlite' | 'postgres';
+
+	// contacts
+	upsertContacts(inputs: ContactInput[], options?: UpsertOptions): Promise<UpsertOutcome[]>;
+	getContact(waId: string): Promise<Contact | undefined>;
+	listContacts(filter: ContactFilter, page?: PageRequest): Promise<Page<Contact>>;
+	/** Streams every matching contact in waId order without holding them all in memory. */
+	iterateContacts(filter: ContactFilter, batchSize?: number): AsyncIterable<Contact>;
+	setOptOut(waId: string, optedOut: boolean, source: string, at?: number): Promise<Contact | undefined>;
+	deleteContact(waId: string): Promise<boolean>;
+	/** Records inbound activity on the contact (lastActiveAt), creating a bare contact if absent. */
+	touchContact(waId: string, at: number, name?: string): Promise<void>;
+
+	// campaigns
+	/** Creates the campaign, or returns the existing one with that id unchanged (resume). */
+	createCampaign(input: CampaignInput, now?: number): Promise<{ campaign: Campaign; created: boolean }>;
+	getCampaign(id: string): Promise<Campaign | undefined>;
+	setCampaignState(id: string, state: CampaignState, reason?: string, now?: number): Promise<void>;
+	/** Inserts recipients that are not yet in the ledger (insert-or-ignore: duplicates are sent once). */
+	addRecipients(campaignId: string, recipients: RecipientInput[], now?: number): Promise<{ inserted: number; duplicates: number }>;
+	/**
+	 * Atomically claims up to `limit` sendable rows (queued, or retry/deferred whose time has come,
+	 * or 'sending' rows whose lease expired AND that never reached Meta — see releaseClaim) for one
+	 * worker. Two workers never get the same row.
+	 */
+	claimRecipients(options: ClaimOptions): Promise<Recipient[]>;
+	updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean>;
+	getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined>;
+	listRecipients(campaignId: string, filter?: RecipientFilter, page?: PageRequest): Promise<Page<Recipient>>;
+	/** Earliest nextAttemptAt among retry/deferred rows (for waiting), or undefined. */
+	nextDueAt(campaignId: string): Promise<number | undefined>;
+	campaignReport(campaignId: string): Promise<CampaignReport>;
+	/**
+	 * Applies a status webhook to the ledger monotonically (a late 'sent' never overwrites
+	 * 'delivered'; 'failed' only replaces accepted/unknown/sending). Matches by messageId, or by
+	 * callbackData for rows left 'unknown'. Returns the row after the update, if one matched.
+	 */
+	applyStatus(update: StatusUpdate): Promise<Recipient | undefined>;
+	/** applyStatus for a whole webhook request in one transaction (same order as given). */
+	applyStatuses(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>>;
+	/** A customer replied to a message we sent (context.id): marks that recipient 'replied'. */
+	markReplied(messageId: string, at: number): Promise<Recipient | undefined>;
+
+	// conversation windows
+	recordInbound(records: InboundRecord[]): Promise<void>;
+	getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined>;
+
+	// rolling 24 h recipient budget (portfolio-wide; cloud-api.md §5)
+	/**
+	 * Counts waId against the portfolio's rolling-24 h budget. A recipient already counted in the
+	 * last 24 h costs nothing again. Returns ok=false with availableAt when the budget is full.
+	 */
+	reserveBudget(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation>;
+	/** Gives back a reservation whose send did not happen (e.g. failed before reaching Meta). */
+	releaseBudget(portfolioId: string, waId: string, now: number): Promise<void>;
+	budgetUsed(portfolioId: string, now: number): Promise<number>;
+
+	// shared throughput buckets (cross-process token bucket per business number)
+	takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant>;
+
+	// webhook de-duplication
+	/** True the first time a key is seen (and records it); false for a redelivery. */
+	markProcessed(key: string, at: number): Promise<boolean>;
+	/** markProcessed for many keys in one transaction (same order as given). */
+	markProcessedMany(keys: string[], at: number): Promise<boolean[]>;
+
+	close(): Promise<void>;
+}
+
+export interface SqliteStoreOptions {
+	backend: 'sqlite';
+	/** File path; ':memory:' for tests. */
+	path: string;
+}
+
+export interface PostgresStoreOptions {
+	backend: 'postgres';
+	host: string;
+	port?: number;
+	database: string;
+	user: string;
+	password?: string;
+	ssl?: boolean;
+	schema?: string;
+}
+
+export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;

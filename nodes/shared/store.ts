@@ -1,0 +1,65 @@
+/**
+ * The node side of the state store: which store a node uses, opened once per process.
+ *
+ * No WhatsApp Store credential → the embedded SQLite file in the n8n user folder
+ * (`$N8N_USER_FOLDER/.n8n/whatsapp-cloud.sqlite`, n8n's own convention for its folder), or
+ * `WHATSAPP_CLOUD_STORE_PATH` when set. Stores stay open for the life of the n8n process so
+ * concurrent executions share one connection pool (and one set of locks).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { openStore } from '../../core/store';
+import type { Store, StoreOptions } from '../../core/store/types';
+import { CredentialReader, getOptionalCredentials, STORE_CREDENTIAL } from './credentials';
+
+export function defaultStorePath(): string {
+	if (process.env.WHATSAPP_CLOUD_STORE_PATH) return process.env.WHATSAPP_CLOUD_STORE_PATH;
+	const base = process.env.N8N_USER_FOLDER ? process.env.N8N_USER_FOLDER : os.homedir();
+	return path.join(base, '.n8n', 'whatsapp-cloud.sqlite');
+}
+
+export function storeOptionsFromCredentials(c: ICredentialDataDecryptedObject | undefined): StoreOptions {
+	if (!c || (c.backend ?? 'sqlite') === 'sqlite') {
+		const file = c?.path ? String(c.path) : defaultStorePath();
+		return { backend: 'sqlite', path: file };
+	}
+	return {
+		backend: 'postgres',
+		host: String(c.host ?? '127.0.0.1'),
+		port: Number(c.port ?? 5432),
+		database: String(c.database ?? ''),
+		user: String(c.user ?? ''),
+		password: c.password ? String(c.password) : undefined,
+		ssl: Boolean(c.ssl),
+		schema: c.schema ? String(c.schema) : 'public',
+	};
+}
+
+const open = new Map<string, Promise<Store>>();
+
+export function getStoreFor(options: StoreOptions): Promise<Store> {
+	const key = JSON.stringify(options);
+	let store = open.get(key);
+	if (!store) {
+		if (options.backend === 'sqlite' && options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
+		store = openStore(options);
+		store.catch(() => open.delete(key));
+		open.set(key, store);
+	}
+	return store;
+}
+
+/** The store this node is configured for (the optional WhatsApp Store credential, or the default). */
+export async function getStore(ctx: CredentialReader): Promise<Store> {
+	const credentials = await getOptionalCredentials(ctx, STORE_CREDENTIAL);
+	return getStoreFor(storeOptionsFromCredentials(credentials));
+}
+
+/** Closes every store opened by this process (tests). */
+export async function closeAllStores(): Promise<void> {
+	const stores = [...open.values()];
+	open.clear();
+	await Promise.all(stores.map(async (s) => (await s).close().catch(() => undefined)));
+}
