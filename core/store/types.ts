@@ -48,6 +48,9 @@ export interface ContactInput {
 	attributes?: Record<string, unknown>;
 	source?: string;
 }
+// Upsert rules: given fields replace stored ones; undefined and empty strings count as absent (an
+// empty CSV cell never erases a value); attributes merge key by key; tags are trimmed, de-duplicated
+// and stored sorted. waId must be digits only.
 
 export interface UpsertOptions {
 	/** merge (default): union of old and new tags; replace: new tags only (when given). */
@@ -60,9 +63,11 @@ export interface UpsertOptions {
 export type UpsertOutcome = 'added' | 'updated' | 'unchanged';
 
 export interface ContactFilter {
+	/** Has at least one of these tags (an empty list = no tag filter). */
 	tagsAny?: string[];
+	/** Has every one of these tags (an empty list = no tag filter). */
 	tagsAll?: string[];
-	/** Exact match on attribute values (compared as strings). */
+	/** Exact match on attribute values (compared as strings; JSON true/false as 'true'/'false'). */
 	attributes?: Record<string, string>;
 	optedOut?: boolean;
 	createdFrom?: number;
@@ -177,7 +182,11 @@ export interface RecipientUpdate {
 	errorCode?: number | null;
 	errorClass?: string | null;
 	errorMessage?: string | null;
-	/** Only update when the row is still claimed by this worker (exactly-once guard). */
+	/**
+	 * Only update when the row is still claimed by this worker (exactly-once guard): claimedBy matches
+	 * and the row is 'sending' (or 'unknown' after expireClaims). Setting any state other than
+	 * 'sending' ends the claim (claimedBy/claimExpiresAt cleared), so a second guarded update fails.
+	 */
 	expectClaimedBy?: string;
 	now?: number;
 }
@@ -230,6 +239,12 @@ export interface BudgetReservation {
 	availableAt?: number;
 	/** Recipients counted in the window after this call. */
 	used: number;
+	/**
+	 * True when this call took a new slot (the recipient was not yet counted in the last 24 h). Only
+	 * such reservations may be given back with releaseBudget; releasing an older one would free a slot
+	 * Meta still counts.
+	 */
+	charged: boolean;
 }
 
 export interface TokenGrant {
@@ -248,9 +263,17 @@ export interface Store {
 	listContacts(filter: ContactFilter, page?: PageRequest): Promise<Page<Contact>>;
 	/** Streams every matching contact in waId order without holding them all in memory. */
 	iterateContacts(filter: ContactFilter, batchSize?: number): AsyncIterable<Contact>;
+	/**
+	 * Opts the contact out (optOutAt/optOutSource) or back in (optInAt/optInSource); a no-op when it is
+	 * already in that state. An opt-out for an unknown number creates a bare opted-out contact (so a
+	 * later import can't message it); an opt-in for an unknown number returns undefined.
+	 */
 	setOptOut(waId: string, optedOut: boolean, source: string, at?: number): Promise<Contact | undefined>;
 	deleteContact(waId: string): Promise<boolean>;
-	/** Records inbound activity on the contact (lastActiveAt), creating a bare contact if absent. */
+	/**
+	 * Records inbound activity on the contact (lastActiveAt, keeps the latest), creating a bare contact
+	 * if absent; `name` (WhatsApp profile name) only fills an empty name.
+	 */
 	touchContact(waId: string, at: number, name?: string): Promise<void>;
 
 	// campaigns
@@ -261,11 +284,19 @@ export interface Store {
 	/** Inserts recipients that are not yet in the ledger (insert-or-ignore: duplicates are sent once). */
 	addRecipients(campaignId: string, recipients: RecipientInput[], now?: number): Promise<{ inserted: number; duplicates: number }>;
 	/**
-	 * Atomically claims up to `limit` sendable rows (queued, or retry/deferred whose time has come,
-	 * or 'sending' rows whose lease expired AND that never reached Meta — see releaseClaim) for one
-	 * worker. Two workers never get the same row.
+	 * Atomically claims up to `limit` sendable rows for one worker and marks them 'sending' with
+	 * claimedBy / claimExpiresAt = now + leaseMs: retry/deferred rows whose nextAttemptAt has come
+	 * (oldest due first), then queued rows in insertion order. Two workers never get the same row.
+	 * Expired 'sending' claims are NOT re-claimed (the request may have been written): see expireClaims.
 	 */
 	claimRecipients(options: ClaimOptions): Promise<Recipient[]>;
+	/**
+	 * Moves this campaign's 'sending' rows whose claim expired (claimExpiresAt ≤ now) to 'unknown'
+	 * (claimedBy kept, so the original worker may still record its outcome with expectClaimedBy).
+	 * They are never resent blindly; a status webhook (callbackData) or the user resolves them.
+	 * Returns how many rows moved.
+	 */
+	expireClaims(campaignId: string, now: number): Promise<number>;
 	updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean>;
 	getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined>;
 	listRecipients(campaignId: string, filter?: RecipientFilter, page?: PageRequest): Promise<Page<Recipient>>;
@@ -280,7 +311,10 @@ export interface Store {
 	applyStatus(update: StatusUpdate): Promise<Recipient | undefined>;
 	/** applyStatus for a whole webhook request in one transaction (same order as given). */
 	applyStatuses(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>>;
-	/** A customer replied to a message we sent (context.id): marks that recipient 'replied'. */
+	/**
+	 * A customer replied to a message we sent (context.id): marks that recipient 'replied' (from
+	 * sending/unknown/accepted/delivered/read). Returns the row, if one has that messageId.
+	 */
 	markReplied(messageId: string, at: number): Promise<Recipient | undefined>;
 
 	// conversation windows
@@ -293,7 +327,10 @@ export interface Store {
 	 * last 24 h costs nothing again. Returns ok=false with availableAt when the budget is full.
 	 */
 	reserveBudget(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation>;
-	/** Gives back a reservation whose send did not happen (e.g. failed before reaching Meta). */
+	/**
+	 * Gives back a reservation whose send did not happen (e.g. failed before reaching Meta). Call it
+	 * only for a reservation that returned charged=true.
+	 */
 	releaseBudget(portfolioId: string, waId: string, now: number): Promise<void>;
 	budgetUsed(portfolioId: string, now: number): Promise<number>;
 
@@ -301,7 +338,7 @@ export interface Store {
 	takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant>;
 
 	// webhook de-duplication
-	/** True the first time a key is seen (and records it); false for a redelivery. */
+	/** True the first time a key is seen (and records it); false for a redelivery. Keys are kept ≥ 7 days. */
 	markProcessed(key: string, at: number): Promise<boolean>;
 	/** markProcessed for many keys in one transaction (same order as given). */
 	markProcessedMany(keys: string[], at: number): Promise<boolean[]>;

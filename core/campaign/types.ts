@@ -1,0 +1,140 @@
+/** Shapes shared by the campaign engine, dry run and the node. */
+import type { GraphRequest } from '../graph/client';
+import type { ErrorClass } from '../graph/errors';
+import type { SendValues } from '../templates/build';
+import type { TemplateComponent } from '../templates/types';
+import type { Store, CampaignReport, CampaignState, RecipientState } from '../store/types';
+import type { Clock } from '../throttle/clock';
+import type { BackoffOptions, Rng } from '../throttle/backoff';
+
+/** The part of GraphClient the engine uses (tests may pass a stub). */
+export interface GraphLike {
+	request<T = unknown>(req: GraphRequest): Promise<T>;
+}
+
+/** An approved template as the Graph API returns it (name + language + components). */
+export interface CampaignTemplate {
+	name: string;
+	language: string;
+	category?: string;
+	parameter_format?: string;
+	components: TemplateComponent[];
+}
+
+/** One audience member: a phone (any common format) and the template values for them. */
+export interface RecipientSpec {
+	phone: string;
+	/** Input item position (pairedItem). */
+	itemIndex?: number;
+	values?: SendValues;
+	/** Known opt-out (store audiences); otherwise the store's contact is checked for MARKETING. */
+	optedOut?: boolean;
+}
+
+export interface CampaignLimits {
+	/** The number's throughput cap (mps): 80 default, 1000 upgraded, 20 coexistence. */
+	mps: number;
+	/** Unique business-initiated recipients per rolling 24 h for the portfolio (Infinity = unlimited). */
+	messagingLimit?: number;
+	/** Fraction of the mps cap used (default 0.985). */
+	safetyFactor?: number;
+	/** Share the number's bucket with other processes through Store.takeTokens. */
+	sharedThroughput?: boolean;
+	/** Upper bound of requests in flight (default 512). */
+	maxConcurrency?: number;
+}
+
+export interface RetryOptions {
+	/** Transient errors: attempts in total before the recipient fails (default 5). */
+	maxAttempts?: number;
+	/** Throttle errors (130429, 80007, 4, 131057, 131056): attempts before failing (default 12). */
+	maxThrottleAttempts?: number;
+	/** 131049: how many next-day deferrals before failing (default 3). */
+	maxDeferDays?: number;
+	backoff?: BackoffOptions;
+}
+
+export interface CampaignProgress {
+	campaignId: string;
+	accepted: number;
+	failed: number;
+	retried: number;
+	deferred: number;
+	unknown: number;
+	inFlight: number;
+	rateMps: number;
+	throttleErrors: number;
+	elapsedMs: number;
+}
+
+export interface RunCampaignOptions {
+	client: GraphLike;
+	store: Store;
+	campaignId: string;
+	/** The business number sending the campaign. */
+	phoneNumberId: string;
+	/** The business portfolio (for the shared messaging-limit budget); defaults to phoneNumberId. */
+	portfolioId?: string;
+	template: CampaignTemplate;
+	/** New audience members (added insert-or-ignore; omit to just resume). */
+	recipients?: Iterable<RecipientSpec> | AsyncIterable<RecipientSpec>;
+	/** ISO country for numbers without a country code (e.g. "DE"). */
+	defaultCountry?: string;
+	limits: CampaignLimits;
+	retry?: RetryOptions;
+	/** Move 'unknown' rows back to the queue and send them again (only when the user asks). */
+	resendUnknown?: boolean;
+	/** Wait in-process for retries due within this many ms (default 2 min); later ones wait for a later run. */
+	maxWaitMs?: number;
+	/** Claim lease (ms, default 60 s). */
+	leaseMs?: number;
+	/** How often the campaign state is polled for Pause/Stop (ms, default 300). */
+	pollIntervalMs?: number;
+	/** Per-request timeout (ms). Default: the client's. */
+	requestTimeoutMs?: number;
+	clock?: Clock;
+	signal?: AbortSignal;
+	onProgress?: (progress: CampaignProgress) => void;
+	progressEveryMs?: number;
+	rng?: Rng;
+	workerId?: string;
+}
+
+export interface SkippedInput {
+	itemIndex?: number;
+	phone: string;
+	reason: string;
+}
+
+export interface CampaignRunResult {
+	campaignId: string;
+	state: CampaignState;
+	reason?: string;
+	/** account_stop: everything stopped; the node fails with this. */
+	stopError?: { message: string; code?: number; errorClass: ErrorClass };
+	added: { inserted: number; duplicates: number; invalid: number; optedOut: number };
+	/** This run's outcomes. */
+	accepted: number;
+	failed: number;
+	retried: number;
+	deferred: number;
+	unknown: number;
+	throttleErrors: number;
+	/** When the earliest waiting recipient becomes due (a later run sends it). */
+	nextDueAt?: number;
+	report: CampaignReport;
+	elapsedMs: number;
+	achievedMps: number;
+}
+
+export interface RecipientResult {
+	waId: string;
+	state: RecipientState;
+	itemIndex?: number;
+	messageId?: string;
+	attempts: number;
+	errorCode?: number;
+	errorClass?: string;
+	errorMessage?: string;
+	nextAttemptAt?: number;
+}

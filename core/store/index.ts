@@ -1,0 +1,22 @@
+/**
+ * The state store entry point: `openStore(options)` picks the backend. Callers only see the Store
+ * interface (types.ts); SQL stays behind it.
+ */
+import { SqliteStore } from './sqlite';
+import type { Store, StoreOptions } from './types';
+
+export * from './types';
+export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations';
+export type { Migration } from './migrations';
+
+/** Opens the store and brings its schema up to date (migrations are applied on open). */
+export async function openStore(options: StoreOptions): Promise<Store> {
+	switch (options?.backend) {
+		case 'sqlite':
+			return SqliteStore.open(options.path);
+		case 'postgres':
+			throw new Error('The Postgres store is not yet implemented; use the SQLite backend for now');
+		default:
+			throw new Error(`Unknown store backend ${JSON.stringify((options as { backend?: unknown } | undefined)?.backend)}: use "sqlite" or "postgres"`);
+	}
+}

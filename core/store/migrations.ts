@@ -1,0 +1,213 @@
+/**
+ * Versioned schema migrations, backend-neutral: each step carries its SQL for SQLite and for
+ * Postgres so both backends share one history (`schema_migrations(version, name, applied_at)`).
+ *
+ * Rules: a step is never edited once released — add a new version instead. Every step runs inside
+ * one transaction together with its `schema_migrations` row, so a crash never leaves half a step.
+ *
+ * Times are epoch milliseconds (INTEGER / BIGINT). JSON columns are TEXT in SQLite (json_extract)
+ * and JSONB in Postgres (->>).
+ */
+
+export interface Migration {
+	version: number;
+	name: string;
+	sqlite: string[];
+	postgres: string[];
+}
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'core tables: contacts, tags, campaigns, recipients ledger, windows, processed ids',
+		sqlite: [
+			`CREATE TABLE contacts (
+				wa_id TEXT PRIMARY KEY,
+				name TEXT,
+				first_name TEXT,
+				last_name TEXT,
+				country TEXT,
+				tags TEXT NOT NULL DEFAULT '[]',
+				attributes TEXT NOT NULL DEFAULT '{}',
+				opted_out INTEGER NOT NULL DEFAULT 0,
+				opt_out_at INTEGER,
+				opt_out_source TEXT,
+				opt_in_at INTEGER,
+				opt_in_source TEXT,
+				source TEXT,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL,
+				last_active_at INTEGER
+			) WITHOUT ROWID`,
+			`CREATE TABLE contact_tags (
+				wa_id TEXT NOT NULL,
+				tag TEXT NOT NULL,
+				PRIMARY KEY (wa_id, tag)
+			) WITHOUT ROWID`,
+			`CREATE TABLE campaigns (
+				id TEXT PRIMARY KEY,
+				phone_number_id TEXT NOT NULL,
+				template_name TEXT,
+				template_language TEXT,
+				category TEXT,
+				state TEXT NOT NULL,
+				reason TEXT,
+				config TEXT NOT NULL DEFAULT '{}',
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL
+			)`,
+			`CREATE TABLE recipients (
+				id INTEGER PRIMARY KEY,
+				campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+				wa_id TEXT NOT NULL,
+				state TEXT NOT NULL,
+				item_index INTEGER,
+				payload TEXT NOT NULL DEFAULT '{}',
+				message_id TEXT,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_attempt_at INTEGER,
+				error_code INTEGER,
+				error_class TEXT,
+				error_message TEXT,
+				claimed_by TEXT,
+				claim_expires_at INTEGER,
+				updated_at INTEGER NOT NULL,
+				UNIQUE (campaign_id, wa_id)
+			)`,
+			`CREATE INDEX recipients_message_id ON recipients (message_id) WHERE message_id IS NOT NULL`,
+			`CREATE TABLE windows (
+				phone_number_id TEXT NOT NULL,
+				wa_id TEXT NOT NULL,
+				last_inbound_at INTEGER NOT NULL,
+				free_entry_point_at INTEGER,
+				PRIMARY KEY (phone_number_id, wa_id)
+			) WITHOUT ROWID`,
+			`CREATE TABLE processed (
+				key TEXT PRIMARY KEY,
+				at INTEGER NOT NULL
+			) WITHOUT ROWID`,
+		],
+		postgres: [
+			`CREATE TABLE contacts (
+				wa_id TEXT PRIMARY KEY,
+				name TEXT,
+				first_name TEXT,
+				last_name TEXT,
+				country TEXT,
+				tags JSONB NOT NULL DEFAULT '[]',
+				attributes JSONB NOT NULL DEFAULT '{}',
+				opted_out BOOLEAN NOT NULL DEFAULT FALSE,
+				opt_out_at BIGINT,
+				opt_out_source TEXT,
+				opt_in_at BIGINT,
+				opt_in_source TEXT,
+				source TEXT,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL,
+				last_active_at BIGINT
+			)`,
+			`CREATE TABLE contact_tags (
+				wa_id TEXT NOT NULL,
+				tag TEXT NOT NULL,
+				PRIMARY KEY (wa_id, tag)
+			)`,
+			`CREATE TABLE campaigns (
+				id TEXT PRIMARY KEY,
+				phone_number_id TEXT NOT NULL,
+				template_name TEXT,
+				template_language TEXT,
+				category TEXT,
+				state TEXT NOT NULL,
+				reason TEXT,
+				config JSONB NOT NULL DEFAULT '{}',
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL
+			)`,
+			`CREATE TABLE recipients (
+				id BIGSERIAL PRIMARY KEY,
+				campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+				wa_id TEXT NOT NULL,
+				state TEXT NOT NULL,
+				item_index INTEGER,
+				payload JSONB NOT NULL DEFAULT '{}',
+				message_id TEXT,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_attempt_at BIGINT,
+				error_code INTEGER,
+				error_class TEXT,
+				error_message TEXT,
+				claimed_by TEXT,
+				claim_expires_at BIGINT,
+				updated_at BIGINT NOT NULL,
+				UNIQUE (campaign_id, wa_id)
+			)`,
+			`CREATE INDEX recipients_message_id ON recipients (message_id) WHERE message_id IS NOT NULL`,
+			`CREATE TABLE windows (
+				phone_number_id TEXT NOT NULL,
+				wa_id TEXT NOT NULL,
+				last_inbound_at BIGINT NOT NULL,
+				free_entry_point_at BIGINT,
+				PRIMARY KEY (phone_number_id, wa_id)
+			)`,
+			`CREATE TABLE processed (
+				key TEXT PRIMARY KEY,
+				at BIGINT NOT NULL
+			)`,
+		],
+	},
+	{
+		version: 2,
+		name: 'filter and claim indexes, rolling 24 h budget, shared token buckets',
+		sqlite: [
+			`CREATE INDEX contact_tags_tag ON contact_tags (tag, wa_id)`,
+			`CREATE INDEX contacts_created_at ON contacts (created_at)`,
+			`CREATE INDEX contacts_last_active_at ON contacts (last_active_at) WHERE last_active_at IS NOT NULL`,
+			// claim: state='queued' ORDER BY next_attempt_at, id / state IN (retry, deferred) by due time
+			`CREATE INDEX recipients_claim ON recipients (campaign_id, state, next_attempt_at)`,
+			`CREATE INDEX processed_at ON processed (at)`,
+			// cloud-api.md §5: unique business-initiated recipients per rolling 24 h, portfolio-wide
+			`CREATE TABLE budget (
+				portfolio_id TEXT NOT NULL,
+				wa_id TEXT NOT NULL,
+				first_at INTEGER NOT NULL,
+				PRIMARY KEY (portfolio_id, wa_id)
+			) WITHOUT ROWID`,
+			`CREATE INDEX budget_window ON budget (portfolio_id, first_at)`,
+			`CREATE TABLE buckets (
+				key TEXT PRIMARY KEY,
+				tokens REAL NOT NULL,
+				updated_at INTEGER NOT NULL
+			) WITHOUT ROWID`,
+		],
+		postgres: [
+			`CREATE INDEX contact_tags_tag ON contact_tags (tag, wa_id)`,
+			`CREATE INDEX contacts_created_at ON contacts (created_at)`,
+			`CREATE INDEX contacts_last_active_at ON contacts (last_active_at) WHERE last_active_at IS NOT NULL`,
+			`CREATE INDEX recipients_claim ON recipients (campaign_id, state, next_attempt_at, id)`,
+			`CREATE INDEX processed_at ON processed (at)`,
+			`CREATE TABLE budget (
+				portfolio_id TEXT NOT NULL,
+				wa_id TEXT NOT NULL,
+				first_at BIGINT NOT NULL,
+				PRIMARY KEY (portfolio_id, wa_id)
+			)`,
+			`CREATE INDEX budget_window ON budget (portfolio_id, first_at)`,
+			`CREATE TABLE buckets (
+				key TEXT PRIMARY KEY,
+				tokens DOUBLE PRECISION NOT NULL,
+				updated_at BIGINT NOT NULL
+			)`,
+		],
+	},
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** The SQL that creates the bookkeeping table (same text for both dialects). */
+export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+	version INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	applied_at BIGINT NOT NULL
+)`;

@@ -1,0 +1,209 @@
+/**
+ * Backend-neutral store rules (shared by the SQLite and Postgres backends): input validation,
+ * contact merging with change detection, and the monotonic delivery lifecycle of the ledger.
+ */
+import type { ContactInput, RecipientState, StatusKind, UpsertOptions } from './types';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Webhook de-duplication keys are kept this long (Meta redelivers for up to 7 days; cloud-api.md). */
+export const PROCESSED_RETENTION_MS = 7 * DAY_MS;
+
+const WA_ID = /^[0-9]{1,32}$/;
+
+/** A contact's waId: digits only (E.164 without '+'). */
+export function checkWaId(waId: unknown, where: string): string {
+	if (typeof waId !== 'string' || !WA_ID.test(waId)) {
+		throw new Error(`${where}: waId must be the phone number in digits only (E.164 without '+'), got ${JSON.stringify(waId)}`);
+	}
+	return waId;
+}
+
+/** A non-empty string id (campaign ids, ledger waIds, keys). */
+export function checkId(value: unknown, what: string): string {
+	if (typeof value !== 'string' || value.length === 0) throw new Error(`${what} must be a non-empty string`);
+	return value;
+}
+
+export function checkTime(value: unknown, what: string): number {
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${what} must be a time in epoch milliseconds`);
+	return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Trimmed, de-duplicated, sorted tags (empty ones dropped). */
+export function normalizeTags(tags: unknown, where: string): string[] {
+	if (!Array.isArray(tags)) throw new Error(`${where}: tags must be an array of strings`);
+	const set = new Set<string>();
+	for (const tag of tags) {
+		if (typeof tag !== 'string') throw new Error(`${where}: tags must be an array of strings, got ${JSON.stringify(tag)}`);
+		const t = tag.trim();
+		if (t) set.add(t);
+	}
+	return [...set].sort();
+}
+
+/** The stored, comparable form of one contact's editable fields. */
+export interface ContactFields {
+	name: string | null;
+	firstName: string | null;
+	lastName: string | null;
+	country: string | null;
+	/** Sorted, unique. */
+	tags: string[];
+	/** JSON text of the attributes object. */
+	attributes: string;
+	source: string | null;
+}
+
+const SCALARS = ['name', 'firstName', 'lastName', 'country', 'source'] as const;
+
+/** Validates one ContactInput; `index` names the item in errors. */
+export function checkContactInput(input: ContactInput, index: number): void {
+	if (!isPlainObject(input)) throw new Error(`Contact #${index}: must be an object`);
+	const where = `Contact #${index} (waId ${JSON.stringify(input.waId)})`;
+	checkWaId(input.waId, `Contact #${index}`);
+	for (const field of SCALARS) {
+		const v = input[field];
+		if (v !== undefined && v !== null && typeof v !== 'string') throw new Error(`${where}: ${field} must be a string`);
+	}
+	if (input.tags !== undefined) normalizeTags(input.tags, where);
+	if (input.attributes !== undefined && !isPlainObject(input.attributes)) {
+		throw new Error(`${where}: attributes must be an object`);
+	}
+}
+
+function given(v: string | null | undefined): v is string {
+	return typeof v === 'string' && v !== '';
+}
+
+/**
+ * Applies an upsert input to the current fields (undefined = new contact). Given scalars replace
+ * (empty strings count as absent: an empty CSV cell never erases a value); tags merge or replace;
+ * attributes merge key by key. Returns the new fields and whether anything differs.
+ */
+export function mergeContact(
+	prev: ContactFields | undefined,
+	input: ContactInput,
+	tagsMode: UpsertOptions['tagsMode'],
+): { fields: ContactFields; changed: boolean } {
+	const inputTags = input.tags === undefined ? undefined : normalizeTags(input.tags, `Contact ${input.waId}`);
+	if (!prev) {
+		return {
+			fields: {
+				name: given(input.name) ? input.name : null,
+				firstName: given(input.firstName) ? input.firstName : null,
+				lastName: given(input.lastName) ? input.lastName : null,
+				country: given(input.country) ? input.country : null,
+				tags: inputTags ?? [],
+				attributes: JSON.stringify(input.attributes ?? {}),
+				source: given(input.source) ? input.source : null,
+			},
+			changed: true,
+		};
+	}
+	const fields: ContactFields = { ...prev };
+	let changed = false;
+	for (const field of SCALARS) {
+		const v = input[field];
+		if (given(v) && v !== prev[field]) {
+			fields[field] = v;
+			changed = true;
+		}
+	}
+	if (inputTags) {
+		const tags = tagsMode === 'replace' ? inputTags : [...new Set([...prev.tags, ...inputTags])].sort();
+		if (tags.length !== prev.tags.length || tags.some((t, i) => t !== prev.tags[i])) {
+			fields.tags = tags;
+			changed = true;
+		}
+	}
+	if (input.attributes && Object.keys(input.attributes).length > 0) {
+		const merged = JSON.stringify({ ...(JSON.parse(prev.attributes) as Record<string, unknown>), ...input.attributes });
+		if (merged !== prev.attributes) {
+			fields.attributes = merged;
+			changed = true;
+		}
+	}
+	return { fields, changed };
+}
+
+/** Attribute keys become JSON paths: refuse the characters a quoted path label cannot hold. */
+export function checkAttributeKey(key: string): string {
+	if (key.length === 0 || /["\\]/.test(key)) {
+		throw new Error(`Contact filter: attribute name ${JSON.stringify(key)} must be non-empty without quotes or backslashes`);
+	}
+	return key;
+}
+
+// ───────────────────────────── ledger lifecycle ─────────────────────────────
+
+/** Delivery rank (monotonic): accepted < delivered < read < replied. In-flight rows rank 0. */
+const RANK: Partial<Record<RecipientState, number>> = {
+	sending: 0,
+	unknown: 0,
+	accepted: 1,
+	delivered: 2,
+	read: 3,
+	replied: 4,
+};
+
+/** Status webhook → ledger state ('played' = voice message played, counts as read). */
+export function stateOfStatus(status: StatusKind): RecipientState {
+	switch (status) {
+		case 'sent':
+			return 'accepted';
+		case 'delivered':
+			return 'delivered';
+		case 'read':
+		case 'played':
+			return 'read';
+		case 'failed':
+			return 'failed';
+	}
+}
+
+/**
+ * The state after a status webhook, or undefined when it must not change: the lifecycle never goes
+ * back, and 'failed' only replaces sending / accepted / unknown (a late failure after 'delivered'
+ * is ignored; queued/retry/deferred/skipped/failed rows are never touched by webhooks).
+ */
+export function nextStateForStatus(current: RecipientState, status: StatusKind): RecipientState | undefined {
+	const target = stateOfStatus(status);
+	if (target === 'failed') {
+		return current === 'sending' || current === 'accepted' || current === 'unknown' ? 'failed' : undefined;
+	}
+	const from = RANK[current];
+	const to = RANK[target] as number;
+	return from !== undefined && to > from ? target : undefined;
+}
+
+/** States a reply (context.id of our message) may lift to 'replied'. */
+export function canMarkReplied(current: RecipientState): boolean {
+	const from = RANK[current];
+	return from !== undefined && from < (RANK.replied as number);
+}
+
+export const RECIPIENT_STATES: readonly RecipientState[] = [
+	'queued',
+	'sending',
+	'retry',
+	'deferred',
+	'accepted',
+	'delivered',
+	'read',
+	'replied',
+	'failed',
+	'skipped',
+	'unknown',
+];
+
+/** Parses biz_opaque_callback_data written by the campaign engine: "<campaignId>|<waId>". */
+export function parseCallbackData(data: string | undefined): { campaignId: string; waId: string } | undefined {
+	if (!data) return undefined;
+	const bar = data.lastIndexOf('|');
+	if (bar <= 0 || bar === data.length - 1) return undefined;
+	return { campaignId: data.slice(0, bar), waId: data.slice(bar + 1) };
+}

@@ -1,0 +1,926 @@
+/**
+ * Embedded SQLite store on `node:sqlite` (DatabaseSync; Node ≥ 22.5, Node 24 in this project).
+ *
+ *  - WAL journal, synchronous=NORMAL, busy_timeout 5 s: readers never block the writer, and several
+ *    processes (n8n main + workers, or two n8n instances) can share one file.
+ *  - Every write runs in a `BEGIN IMMEDIATE` transaction (the write lock is taken up front, so a
+ *    read-modify-write never loses to another process); SQLITE_BUSY after the busy timeout is
+ *    retried with jittered back-off.
+ *  - Statements are prepared once and cached; the API is async (the work is synchronous underneath).
+ *  - Schema from migrations.ts, applied in order, one transaction per step.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor';
+import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import {
+	DAY_MS,
+	PROCESSED_RETENTION_MS,
+	RECIPIENT_STATES,
+	canMarkReplied,
+	checkAttributeKey,
+	checkContactInput,
+	checkId,
+	checkTime,
+	checkWaId,
+	mergeContact,
+	nextStateForStatus,
+	parseCallbackData,
+	type ContactFields,
+} from './rules';
+import type {
+	BudgetReservation,
+	Campaign,
+	CampaignInput,
+	CampaignReport,
+	CampaignState,
+	ClaimOptions,
+	Contact,
+	ContactFilter,
+	ContactInput,
+	InboundRecord,
+	Page,
+	PageRequest,
+	Recipient,
+	RecipientFilter,
+	RecipientInput,
+	RecipientState,
+	RecipientUpdate,
+	StatusUpdate,
+	Store,
+	TokenGrant,
+	UpsertOptions,
+	UpsertOutcome,
+	WindowRecord,
+} from './types';
+
+type Row = Record<string, unknown>;
+type Param = null | number | string;
+
+export const BUSY_TIMEOUT_MS = 5000;
+/** Further attempts after SQLite's own busy wait gave up (each after a jittered back-off). */
+const BUSY_RETRIES = 8;
+/** Old budget rows and processed keys are pruned at most this often (per process). */
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
+
+export function loadSqlite(): typeof import('node:sqlite') {
+	const mod = process.getBuiltinModule?.('node:sqlite');
+	if (!mod) {
+		throw new Error(`The SQLite store needs Node.js ≥ 22.5 with node:sqlite (running ${process.version}); use Postgres otherwise`);
+	}
+	return mod;
+}
+
+/** SQLITE_BUSY (5), SQLITE_LOCKED (6) and their extended codes. */
+export function isBusyError(error: unknown): boolean {
+	const e = error as { errcode?: number; message?: string } | null;
+	if (!e || typeof e !== 'object') return false;
+	if (typeof e.errcode === 'number') {
+		const primary = e.errcode & 0xff;
+		return primary === 5 || primary === 6;
+	}
+	return typeof e.message === 'string' && /database (table )?is locked|SQLITE_BUSY/i.test(e.message);
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function backoffMs(attempt: number): number {
+	return Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random());
+}
+
+/** Synchronous BEGIN IMMEDIATE … COMMIT (rolls back on error). */
+function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
+	db.exec('BEGIN IMMEDIATE');
+	try {
+		const result = fn();
+		db.exec('COMMIT');
+		return result;
+	} catch (error) {
+		if (db.isTransaction) db.exec('ROLLBACK');
+		throw error;
+	}
+}
+
+/** The schema version recorded in the file (0 for a fresh database). */
+export function sqliteSchemaVersion(db: DatabaseSync): number {
+	db.exec(CREATE_MIGRATIONS_TABLE);
+	const row = db.prepare(`SELECT MAX(version) AS v FROM ${MIGRATIONS_TABLE}`).get() as Row | undefined;
+	return typeof row?.v === 'number' ? row.v : 0;
+}
+
+/**
+ * Applies the pending migrations up to `target` (default: latest), each in its own BEGIN IMMEDIATE
+ * transaction with its schema_migrations row; the version is re-read inside the lock, so two
+ * processes opening a fresh file at once apply every step exactly once. Returns the versions applied.
+ */
+export function migrateSqlite(db: DatabaseSync, target: number = LATEST_SCHEMA_VERSION): number[] {
+	const applied: number[] = [];
+	const current = sqliteSchemaVersion(db);
+	if (current > LATEST_SCHEMA_VERSION) {
+		throw new Error(
+			`The store file has schema version ${current}, newer than this package knows (${LATEST_SCHEMA_VERSION}); update the package`,
+		);
+	}
+	for (const migration of MIGRATIONS) {
+		if (migration.version > target) break;
+		inTransaction(db, () => {
+			const row = db.prepare(`SELECT 1 AS done FROM ${MIGRATIONS_TABLE} WHERE version = ?`).get(migration.version);
+			if (row) return;
+			for (const sql of migration.sqlite) db.exec(sql);
+			db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(
+				migration.version,
+				migration.name,
+				Date.now(),
+			);
+			applied.push(migration.version);
+		});
+	}
+	return applied;
+}
+
+/** Opens (creating if needed) a SQLite database with the store's pragmas; no migrations. */
+export function openSqliteDatabase(path: string): DatabaseSync {
+	const { DatabaseSync } = loadSqlite();
+	const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+	db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+	db.exec('PRAGMA journal_mode = WAL');
+	db.exec('PRAGMA synchronous = NORMAL');
+	db.exec('PRAGMA foreign_keys = ON');
+	// 64 MB page cache: a 1M-contact import keeps its indexes hot.
+	db.exec('PRAGMA cache_size = -65536');
+	return db;
+}
+
+// ───────────────────────────── row mapping ─────────────────────────────
+
+function opt<T>(value: unknown): T | undefined {
+	return value === null || value === undefined ? undefined : (value as T);
+}
+
+function parseJson<T>(text: unknown, fallback: T): T {
+	if (typeof text !== 'string') return fallback;
+	return JSON.parse(text) as T;
+}
+
+/** Removes undefined properties so objects compare and serialize cleanly. */
+function compact<T extends object>(obj: T): T {
+	for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
+	return obj;
+}
+
+const CONTACT_COLUMNS =
+	'c.wa_id, c.name, c.first_name, c.last_name, c.country, c.tags, c.attributes, c.opted_out, c.opt_out_at, ' +
+	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at';
+
+function toContact(row: Row): Contact {
+	return compact<Contact>({
+		waId: row.wa_id as string,
+		name: opt(row.name),
+		firstName: opt(row.first_name),
+		lastName: opt(row.last_name),
+		country: opt(row.country),
+		tags: parseJson<string[]>(row.tags, []),
+		attributes: parseJson<Record<string, unknown>>(row.attributes, {}),
+		optedOut: row.opted_out === 1,
+		optOutAt: opt(row.opt_out_at),
+		optOutSource: opt(row.opt_out_source),
+		optInAt: opt(row.opt_in_at),
+		optInSource: opt(row.opt_in_source),
+		source: opt(row.source),
+		createdAt: row.created_at as number,
+		updatedAt: row.updated_at as number,
+		lastActiveAt: opt(row.last_active_at),
+	});
+}
+
+function toFields(row: Row): ContactFields {
+	return {
+		name: (row.name as string | null) ?? null,
+		firstName: (row.first_name as string | null) ?? null,
+		lastName: (row.last_name as string | null) ?? null,
+		country: (row.country as string | null) ?? null,
+		tags: parseJson<string[]>(row.tags, []),
+		attributes: typeof row.attributes === 'string' ? row.attributes : '{}',
+		source: (row.source as string | null) ?? null,
+	};
+}
+
+function toCampaign(row: Row): Campaign {
+	return compact<Campaign>({
+		id: row.id as string,
+		phoneNumberId: row.phone_number_id as string,
+		templateName: opt(row.template_name),
+		templateLanguage: opt(row.template_language),
+		category: opt(row.category),
+		state: row.state as CampaignState,
+		reason: opt(row.reason),
+		config: parseJson<Record<string, unknown>>(row.config, {}),
+		createdAt: row.created_at as number,
+		updatedAt: row.updated_at as number,
+	});
+}
+
+function toRecipient(row: Row): Recipient {
+	return compact<Recipient>({
+		campaignId: row.campaign_id as string,
+		waId: row.wa_id as string,
+		state: row.state as RecipientState,
+		itemIndex: opt(row.item_index),
+		payload: parseJson<Record<string, unknown>>(row.payload, {}),
+		messageId: opt(row.message_id),
+		attempts: row.attempts as number,
+		nextAttemptAt: opt(row.next_attempt_at),
+		errorCode: opt(row.error_code),
+		errorClass: opt(row.error_class),
+		errorMessage: opt(row.error_message),
+		claimedBy: opt(row.claimed_by),
+		claimExpiresAt: opt(row.claim_expires_at),
+		updatedAt: row.updated_at as number,
+	});
+}
+
+/** Attribute value as a string for exact matching (JSON true/false → 'true'/'false'). */
+const ATTRIBUTE_TEXT =
+	`CASE json_type(c.attributes, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ` +
+	`ELSE CAST(json_extract(c.attributes, ?) AS TEXT) END = ?`;
+
+function checkStates(states: unknown, where: string): RecipientState[] {
+	if (!Array.isArray(states)) throw new Error(`${where}: states must be an array`);
+	for (const s of states) {
+		if (!RECIPIENT_STATES.includes(s as RecipientState)) throw new Error(`${where}: unknown recipient state ${JSON.stringify(s)}`);
+	}
+	return states as RecipientState[];
+}
+
+// ───────────────────────────── the store ─────────────────────────────
+
+export class SqliteStore implements Store {
+	readonly backend = 'sqlite' as const;
+	private readonly statements = new Map<string, StatementSync>();
+	private lastBudgetPrune = 0;
+	private lastProcessedPrune = 0;
+
+	private constructor(private readonly db: DatabaseSync) {}
+
+	/** Opens the file (or ':memory:'), applies pending migrations, returns the store. */
+	static async open(path: string): Promise<SqliteStore> {
+		if (typeof path !== 'string' || path.length === 0) throw new Error('SQLite store: path must be a file path or ":memory:"');
+		let db: DatabaseSync | undefined;
+		for (let attempt = 0; ; attempt++) {
+			try {
+				db = openSqliteDatabase(path);
+				migrateSqlite(db);
+				return new SqliteStore(db);
+			} catch (error) {
+				db?.close();
+				db = undefined;
+				if (!isBusyError(error) || attempt >= BUSY_RETRIES) throw error;
+				await sleep(backoffMs(attempt));
+			}
+		}
+	}
+
+	private stmt(sql: string): StatementSync {
+		let s = this.statements.get(sql);
+		if (!s) {
+			s = this.db.prepare(sql);
+			this.statements.set(sql, s);
+		}
+		return s;
+	}
+
+	/** One BEGIN IMMEDIATE transaction; retried on SQLITE_BUSY (fn must only touch the database). */
+	private async write<T>(fn: () => T): Promise<T> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return inTransaction(this.db, fn);
+			} catch (error) {
+				if (!isBusyError(error) || attempt >= BUSY_RETRIES) throw error;
+				await sleep(backoffMs(attempt));
+			}
+		}
+	}
+
+	// ───────────── contacts ─────────────
+
+	async upsertContacts(inputs: ContactInput[], options: UpsertOptions = {}): Promise<UpsertOutcome[]> {
+		if (!Array.isArray(inputs)) throw new Error('upsertContacts: inputs must be an array');
+		inputs.forEach((input, i) => checkContactInput(input, i));
+		const tagsMode = options.tagsMode ?? 'merge';
+		if (tagsMode !== 'merge' && tagsMode !== 'replace') throw new Error(`upsertContacts: tagsMode must be "merge" or "replace"`);
+		const now = options.now ?? Date.now();
+		if (inputs.length === 0) return [];
+		return this.write(() => {
+			// One lookup per batch (no per-row SELECT): the current fields of every waId in the call.
+			const known = new Map<string, ContactFields>();
+			const ids = [...new Set(inputs.map((c) => c.waId))];
+			const select = this.stmt(
+				`SELECT wa_id, name, first_name, last_name, country, tags, attributes, source FROM contacts
+				WHERE wa_id IN (SELECT value FROM json_each(?))`,
+			);
+			for (let i = 0; i < ids.length; i += 5000) {
+				for (const row of select.all(JSON.stringify(ids.slice(i, i + 5000)))) known.set(row.wa_id as string, toFields(row));
+			}
+			const insert = this.stmt(
+				`INSERT INTO contacts (wa_id, name, first_name, last_name, country, tags, attributes, source, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			);
+			const update = this.stmt(
+				`UPDATE contacts SET name = ?, first_name = ?, last_name = ?, country = ?, tags = ?, attributes = ?, source = ?,
+				updated_at = ? WHERE wa_id = ?`,
+			);
+			const addTag = this.stmt(`INSERT INTO contact_tags (wa_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`);
+			const dropTag = this.stmt(`DELETE FROM contact_tags WHERE wa_id = ? AND tag = ?`);
+			return inputs.map((input): UpsertOutcome => {
+				const prev = known.get(input.waId);
+				const { fields: f, changed } = mergeContact(prev, input, tagsMode);
+				if (!changed) return 'unchanged';
+				known.set(input.waId, f);
+				const tags = JSON.stringify(f.tags);
+				if (!prev) {
+					insert.run(input.waId, f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, now);
+					for (const tag of f.tags) addTag.run(input.waId, tag);
+					return 'added';
+				}
+				update.run(f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, input.waId);
+				const before = new Set(prev.tags);
+				const after = new Set(f.tags);
+				for (const tag of f.tags) if (!before.has(tag)) addTag.run(input.waId, tag);
+				for (const tag of prev.tags) if (!after.has(tag)) dropTag.run(input.waId, tag);
+				return 'updated';
+			});
+		});
+	}
+
+	async getContact(waId: string): Promise<Contact | undefined> {
+		const row = this.stmt(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.wa_id = ?`).get(String(waId));
+		return row ? toContact(row) : undefined;
+	}
+
+	async listContacts(filter: ContactFilter, page: PageRequest = {}): Promise<Page<Contact>> {
+		const limit = pageLimit(page.limit);
+		const where: string[] = [];
+		const params: Param[] = [];
+		if (page.cursor !== undefined) {
+			where.push('c.wa_id > ?');
+			params.push(decodeCursor('contacts', page.cursor));
+		}
+		this.contactWhere(filter ?? {}, where, params);
+		const sql =
+			`SELECT ${CONTACT_COLUMNS} FROM contacts c` +
+			(where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+			` ORDER BY c.wa_id LIMIT ?`;
+		const rows = this.stmt(sql).all(...params, limit + 1);
+		const items = rows.slice(0, limit).map(toContact);
+		return rows.length > limit ? { items, next: encodeCursor('contacts', items[items.length - 1].waId) } : { items };
+	}
+
+	private contactWhere(filter: ContactFilter, where: string[], params: Param[]): void {
+		const tagList = (tags: unknown, name: string): string[] => {
+			if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
+				throw new Error(`Contact filter: ${name} must be an array of strings`);
+			}
+			return [...new Set((tags as string[]).map((t) => t.trim()).filter(Boolean))];
+		};
+		// An empty tag list means "no tag filter".
+		if (filter.tagsAny !== undefined) {
+			const tags = tagList(filter.tagsAny, 'tagsAny');
+			if (tags.length) {
+				where.push('EXISTS (SELECT 1 FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag IN (SELECT value FROM json_each(?)))');
+				params.push(JSON.stringify(tags));
+			}
+		}
+		if (filter.tagsAll !== undefined) {
+			const tags = tagList(filter.tagsAll, 'tagsAll');
+			if (tags.length) {
+				where.push(
+					'(SELECT COUNT(*) FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag IN (SELECT value FROM json_each(?))) = ?',
+				);
+				params.push(JSON.stringify(tags), tags.length);
+			}
+		}
+		if (filter.attributes !== undefined) {
+			if (typeof filter.attributes !== 'object' || filter.attributes === null) {
+				throw new Error('Contact filter: attributes must be an object of name → value');
+			}
+			for (const [key, value] of Object.entries(filter.attributes)) {
+				const path = `$."${checkAttributeKey(key)}"`;
+				where.push(ATTRIBUTE_TEXT);
+				params.push(path, path, String(value));
+			}
+		}
+		if (filter.optedOut !== undefined) {
+			where.push('c.opted_out = ?');
+			params.push(filter.optedOut ? 1 : 0);
+		}
+		const range = (column: string, value: number | undefined, op: '>=' | '<=', name: string) => {
+			if (value === undefined) return;
+			where.push(`c.${column} ${op} ?`);
+			params.push(checkTime(value, `Contact filter: ${name}`));
+		};
+		range('created_at', filter.createdFrom, '>=', 'createdFrom');
+		range('created_at', filter.createdTo, '<=', 'createdTo');
+		range('last_active_at', filter.lastActiveFrom, '>=', 'lastActiveFrom');
+		range('last_active_at', filter.lastActiveTo, '<=', 'lastActiveTo');
+	}
+
+	async *iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
+		let cursor: string | undefined;
+		do {
+			const page = await this.listContacts(filter, { limit: batchSize, cursor });
+			for (const contact of page.items) yield contact;
+			cursor = page.next;
+		} while (cursor !== undefined);
+	}
+
+	async setOptOut(waId: string, optedOut: boolean, source: string, at: number = Date.now()): Promise<Contact | undefined> {
+		checkWaId(waId, 'setOptOut');
+		checkTime(at, 'setOptOut: at');
+		const src = typeof source === 'string' ? source : String(source);
+		return this.write(() => {
+			const row = this.stmt(`SELECT opted_out FROM contacts WHERE wa_id = ?`).get(waId);
+			if (!row) {
+				// An opt-out for an unknown number is kept (bare contact), so a later import cannot message it.
+				if (!optedOut) return undefined;
+				this.stmt(
+					`INSERT INTO contacts (wa_id, opted_out, opt_out_at, opt_out_source, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?)`,
+				).run(waId, at, src, at, at);
+			} else if (optedOut && row.opted_out !== 1) {
+				this.stmt(`UPDATE contacts SET opted_out = 1, opt_out_at = ?, opt_out_source = ?, updated_at = ? WHERE wa_id = ?`).run(
+					at,
+					src,
+					at,
+					waId,
+				);
+			} else if (!optedOut && row.opted_out === 1) {
+				this.stmt(`UPDATE contacts SET opted_out = 0, opt_in_at = ?, opt_in_source = ?, updated_at = ? WHERE wa_id = ?`).run(
+					at,
+					src,
+					at,
+					waId,
+				);
+			}
+			const after = this.stmt(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.wa_id = ?`).get(waId);
+			return after ? toContact(after) : undefined;
+		});
+	}
+
+	async deleteContact(waId: string): Promise<boolean> {
+		return this.write(() => {
+			this.stmt(`DELETE FROM contact_tags WHERE wa_id = ?`).run(String(waId));
+			return Number(this.stmt(`DELETE FROM contacts WHERE wa_id = ?`).run(String(waId)).changes) > 0;
+		});
+	}
+
+	async touchContact(waId: string, at: number, name?: string): Promise<void> {
+		checkWaId(waId, 'touchContact');
+		checkTime(at, 'touchContact: at');
+		const profileName = typeof name === 'string' && name !== '' ? name : null;
+		await this.write(() =>
+			this.stmt(
+				`INSERT INTO contacts (wa_id, name, created_at, updated_at, last_active_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (wa_id) DO UPDATE SET
+					last_active_at = MAX(COALESCE(contacts.last_active_at, excluded.last_active_at), excluded.last_active_at),
+					name = COALESCE(contacts.name, excluded.name),
+					updated_at = CASE WHEN contacts.name IS NULL AND excluded.name IS NOT NULL THEN excluded.updated_at
+						ELSE contacts.updated_at END`,
+			).run(waId, profileName, at, at, at),
+		);
+	}
+
+	// ───────────── campaigns ─────────────
+
+	async createCampaign(input: CampaignInput, now: number = Date.now()): Promise<{ campaign: Campaign; created: boolean }> {
+		checkId(input?.id, 'createCampaign: id');
+		checkId(input.phoneNumberId, `Campaign "${input.id}": phoneNumberId`);
+		if (input.config !== undefined && (typeof input.config !== 'object' || input.config === null || Array.isArray(input.config))) {
+			throw new Error(`Campaign "${input.id}": config must be an object`);
+		}
+		return this.write(() => {
+			const created =
+				Number(
+					this.stmt(
+						`INSERT INTO campaigns (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at)
+						VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+					).run(
+						input.id,
+						input.phoneNumberId,
+						input.templateName ?? null,
+						input.templateLanguage ?? null,
+						input.category ?? null,
+						JSON.stringify(input.config ?? {}),
+						now,
+						now,
+					).changes,
+				) > 0;
+			const row = this.stmt(`SELECT * FROM campaigns WHERE id = ?`).get(input.id) as Row;
+			return { campaign: toCampaign(row), created };
+		});
+	}
+
+	async getCampaign(id: string): Promise<Campaign | undefined> {
+		const row = this.stmt(`SELECT * FROM campaigns WHERE id = ?`).get(String(id));
+		return row ? toCampaign(row) : undefined;
+	}
+
+	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now()): Promise<void> {
+		if (!CAMPAIGN_STATES.includes(state)) throw new Error(`Campaign "${id}": unknown state ${JSON.stringify(state)}`);
+		const changes = await this.write(
+			() =>
+				this.stmt(`UPDATE campaigns SET state = ?, reason = ?, updated_at = ? WHERE id = ?`).run(state, reason ?? null, now, String(id))
+					.changes,
+		);
+		if (Number(changes) === 0) throw new Error(`Campaign "${id}" not found`);
+	}
+
+	async addRecipients(
+		campaignId: string,
+		recipients: RecipientInput[],
+		now: number = Date.now(),
+	): Promise<{ inserted: number; duplicates: number }> {
+		checkId(campaignId, 'addRecipients: campaignId');
+		if (!Array.isArray(recipients)) throw new Error(`Campaign "${campaignId}": recipients must be an array`);
+		recipients.forEach((r, i) => {
+			checkId(r?.waId, `Campaign "${campaignId}" recipient #${i}: waId`);
+			if (r.payload !== undefined && (typeof r.payload !== 'object' || r.payload === null || Array.isArray(r.payload))) {
+				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): payload must be an object`);
+			}
+			if (r.itemIndex !== undefined && !Number.isInteger(r.itemIndex)) {
+				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): itemIndex must be an integer`);
+			}
+		});
+		return this.write(() => {
+			if (!this.stmt(`SELECT 1 AS x FROM campaigns WHERE id = ?`).get(campaignId)) throw new Error(`Campaign "${campaignId}" not found`);
+			const insert = this.stmt(
+				`INSERT INTO recipients (campaign_id, wa_id, state, item_index, payload, error_message, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, wa_id) DO NOTHING`,
+			);
+			let inserted = 0;
+			for (const r of recipients) {
+				const skipped = typeof r.skipReason === 'string' && r.skipReason !== '';
+				inserted += Number(
+					insert.run(
+						campaignId,
+						r.waId,
+						skipped ? 'skipped' : 'queued',
+						r.itemIndex ?? null,
+						JSON.stringify(r.payload ?? {}),
+						skipped ? (r.skipReason as string) : null,
+						now,
+					).changes,
+				);
+			}
+			return { inserted, duplicates: recipients.length - inserted };
+		});
+	}
+
+	async claimRecipients(options: ClaimOptions): Promise<Recipient[]> {
+		const { campaignId, workerId, limit, now, leaseMs } = options;
+		checkId(campaignId, 'claimRecipients: campaignId');
+		checkId(workerId, 'claimRecipients: workerId');
+		checkTime(now, 'claimRecipients: now');
+		if (!Number.isInteger(limit) || limit < 0) throw new Error('claimRecipients: limit must be an integer ≥ 0');
+		if (typeof leaseMs !== 'number' || !(leaseMs > 0)) throw new Error('claimRecipients: leaseMs must be > 0');
+		if (limit === 0) return [];
+		return this.write(() => {
+			// Due retries/deferrals first (oldest due first), then fresh rows in insertion order.
+			const ids = this.stmt(
+				`SELECT id FROM recipients WHERE campaign_id = ? AND state IN ('retry', 'deferred')
+				AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY next_attempt_at, id LIMIT ?`,
+			)
+				.all(campaignId, now, limit)
+				.map((r) => r.id as number);
+			if (ids.length < limit) {
+				for (const r of this.stmt(
+					`SELECT id FROM recipients WHERE campaign_id = ? AND state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`,
+				).all(campaignId, limit - ids.length)) {
+					ids.push(r.id as number);
+				}
+			}
+			if (ids.length === 0) return [];
+			const rows = this.stmt(
+				`UPDATE recipients SET state = 'sending', claimed_by = ?, claim_expires_at = ?, updated_at = ?
+				WHERE id IN (SELECT value FROM json_each(?)) RETURNING *`,
+			).all(workerId, now + leaseMs, now, JSON.stringify(ids));
+			const order = new Map(ids.map((id, i) => [id, i]));
+			rows.sort((a, b) => (order.get(a.id as number) as number) - (order.get(b.id as number) as number));
+			return rows.map(toRecipient);
+		});
+	}
+
+	async expireClaims(campaignId: string, now: number): Promise<number> {
+		checkId(campaignId, 'expireClaims: campaignId');
+		checkTime(now, 'expireClaims: now');
+		const changes = await this.write(
+			() =>
+				this.stmt(
+					`UPDATE recipients SET state = 'unknown', updated_at = ?
+					WHERE campaign_id = ? AND state = 'sending' AND claim_expires_at <= ?`,
+				).run(now, campaignId, now).changes,
+		);
+		return Number(changes);
+	}
+
+	async updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean> {
+		const sets: string[] = ['updated_at = ?'];
+		const params: Param[] = [update.now ?? Date.now()];
+		if (update.state !== undefined) {
+			checkStates([update.state], `Recipient ${campaignId}/${waId}`);
+			sets.push('state = ?');
+			params.push(update.state);
+			// Leaving 'sending' ends the claim (a late guarded update from the old claim then fails).
+			if (update.state !== 'sending') sets.push('claimed_by = NULL', 'claim_expires_at = NULL');
+		}
+		if (update.messageId !== undefined) {
+			sets.push('message_id = ?');
+			params.push(update.messageId);
+		}
+		if (update.attemptsIncrement !== undefined) {
+			if (!Number.isInteger(update.attemptsIncrement)) throw new Error(`Recipient ${campaignId}/${waId}: attemptsIncrement must be an integer`);
+			sets.push('attempts = attempts + ?');
+			params.push(update.attemptsIncrement);
+		}
+		const nullable: Array<[keyof RecipientUpdate, string]> = [
+			['nextAttemptAt', 'next_attempt_at'],
+			['errorCode', 'error_code'],
+			['errorClass', 'error_class'],
+			['errorMessage', 'error_message'],
+		];
+		for (const [key, column] of nullable) {
+			const value = update[key];
+			if (value === undefined) continue;
+			sets.push(`${column} = ?`);
+			params.push(value as Param);
+		}
+		let sql = `UPDATE recipients SET ${sets.join(', ')} WHERE campaign_id = ? AND wa_id = ?`;
+		params.push(String(campaignId), String(waId));
+		if (update.expectClaimedBy !== undefined) {
+			// Exactly-once guard: still claimed by this worker (in flight, or expired to 'unknown').
+			sql += ` AND claimed_by = ? AND state IN ('sending', 'unknown')`;
+			params.push(update.expectClaimedBy);
+		}
+		const changes = await this.write(() => this.stmt(sql).run(...params).changes);
+		return Number(changes) > 0;
+	}
+
+	async getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined> {
+		const row = this.stmt(`SELECT * FROM recipients WHERE campaign_id = ? AND wa_id = ?`).get(String(campaignId), String(waId));
+		return row ? toRecipient(row) : undefined;
+	}
+
+	async listRecipients(campaignId: string, filter: RecipientFilter = {}, page: PageRequest = {}): Promise<Page<Recipient>> {
+		const limit = pageLimit(page.limit);
+		const where = ['campaign_id = ?'];
+		const params: Param[] = [String(campaignId)];
+		if (page.cursor !== undefined) {
+			where.push('id > ?');
+			params.push(decodeCursor('recipients', page.cursor));
+		}
+		if (filter.states !== undefined) {
+			where.push('state IN (SELECT value FROM json_each(?))');
+			params.push(JSON.stringify(checkStates(filter.states, 'listRecipients')));
+		}
+		const rows = this.stmt(`SELECT * FROM recipients WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, limit + 1);
+		const items = rows.slice(0, limit);
+		return rows.length > limit
+			? { items: items.map(toRecipient), next: encodeCursor('recipients', items[items.length - 1].id as number) }
+			: { items: items.map(toRecipient) };
+	}
+
+	async nextDueAt(campaignId: string): Promise<number | undefined> {
+		const row = this.stmt(
+			`SELECT MIN(next_attempt_at) AS due FROM recipients WHERE campaign_id = ? AND state IN ('retry', 'deferred')`,
+		).get(String(campaignId));
+		return opt<number>(row?.due);
+	}
+
+	async campaignReport(campaignId: string): Promise<CampaignReport> {
+		const byState: CampaignReport['byState'] = {};
+		let total = 0;
+		for (const row of this.stmt(`SELECT state, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY state`).all(
+			String(campaignId),
+		)) {
+			byState[row.state as RecipientState] = row.n as number;
+			total += row.n as number;
+		}
+		const byErrorCode: Record<string, number> = {};
+		for (const row of this.stmt(
+			`SELECT error_code, COUNT(*) AS n FROM recipients WHERE campaign_id = ? AND error_code IS NOT NULL GROUP BY error_code`,
+		).all(String(campaignId))) {
+			byErrorCode[String(row.error_code)] = row.n as number;
+		}
+		return { campaignId, total, byState, byErrorCode };
+	}
+
+	/** One status, inside the caller's transaction. */
+	private applyStatusNow(update: StatusUpdate): Recipient | undefined {
+		checkId(update?.messageId, 'Status update: messageId');
+		checkTime(update.at, `Status update ${update.messageId}: at`);
+		let row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(update.messageId);
+		let setMessageId = false;
+		if (!row) {
+			// A row left 'unknown' (timeout after write) learns its message id from the echoed callback data.
+			const cb = parseCallbackData(update.callbackData);
+			if (!cb) return undefined;
+			row = this.stmt(`SELECT * FROM recipients WHERE campaign_id = ? AND wa_id = ?`).get(cb.campaignId, cb.waId);
+			if (!row || row.state !== 'unknown' || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
+			setMessageId = true;
+		}
+		const next = nextStateForStatus(row.state as RecipientState, update.status);
+		if (!next && !setMessageId) return toRecipient(row);
+		const failed = next === 'failed';
+		const after = this.stmt(
+			`UPDATE recipients SET
+				state = COALESCE(?, state),
+				message_id = COALESCE(message_id, ?),
+				error_code = CASE WHEN ? THEN ? ELSE error_code END,
+				error_message = CASE WHEN ? THEN ? ELSE error_message END,
+				claimed_by = CASE WHEN ? IS NULL THEN claimed_by ELSE NULL END,
+				claim_expires_at = CASE WHEN ? IS NULL THEN claim_expires_at ELSE NULL END,
+				updated_at = ?
+			WHERE id = ? RETURNING *`,
+		).get(
+			next ?? null,
+			update.messageId,
+			failed ? 1 : 0,
+			update.errorCode ?? null,
+			failed ? 1 : 0,
+			update.errorMessage ?? null,
+			next ?? null,
+			next ?? null,
+			update.at,
+			row.id as number,
+		) as Row;
+		return toRecipient(after);
+	}
+
+	async applyStatus(update: StatusUpdate): Promise<Recipient | undefined> {
+		return this.write(() => this.applyStatusNow(update));
+	}
+
+	async applyStatuses(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>> {
+		if (!Array.isArray(updates)) throw new Error('applyStatuses: updates must be an array');
+		if (updates.length === 0) return [];
+		return this.write(() => updates.map((u) => this.applyStatusNow(u)));
+	}
+
+	async markReplied(messageId: string, at: number): Promise<Recipient | undefined> {
+		checkId(messageId, 'markReplied: messageId');
+		checkTime(at, 'markReplied: at');
+		return this.write(() => {
+			const row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(messageId);
+			if (!row) return undefined;
+			if (!canMarkReplied(row.state as RecipientState)) return toRecipient(row);
+			const after = this.stmt(
+				`UPDATE recipients SET state = 'replied', claimed_by = NULL, claim_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+			).get(at, row.id as number) as Row;
+			return toRecipient(after);
+		});
+	}
+
+	// ───────────── conversation windows (cloud-api.md §6) ─────────────
+
+	async recordInbound(records: InboundRecord[]): Promise<void> {
+		if (!Array.isArray(records)) throw new Error('recordInbound: records must be an array');
+		records.forEach((r, i) => {
+			checkId(r?.phoneNumberId, `Inbound #${i}: phoneNumberId`);
+			checkId(r.waId, `Inbound #${i}: waId`);
+			checkTime(r.at, `Inbound #${i}: at`);
+		});
+		if (records.length === 0) return;
+		await this.write(() => {
+			// Keeps the latest inbound (webhooks arrive out of order); a referral (click-to-WhatsApp ad /
+			// Page CTA) records the start of a free entry point conversation.
+			const upsert = this.stmt(
+				`INSERT INTO windows (phone_number_id, wa_id, last_inbound_at, free_entry_point_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET
+					last_inbound_at = MAX(windows.last_inbound_at, excluded.last_inbound_at),
+					free_entry_point_at = CASE
+						WHEN excluded.free_entry_point_at IS NULL THEN windows.free_entry_point_at
+						WHEN windows.free_entry_point_at IS NULL THEN excluded.free_entry_point_at
+						ELSE MAX(windows.free_entry_point_at, excluded.free_entry_point_at) END`,
+			);
+			for (const r of records) upsert.run(r.phoneNumberId, r.waId, r.at, r.referral ? r.at : null);
+		});
+	}
+
+	async getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined> {
+		const row = this.stmt(`SELECT * FROM windows WHERE phone_number_id = ? AND wa_id = ?`).get(String(phoneNumberId), String(waId));
+		if (!row) return undefined;
+		return compact<WindowRecord>({
+			phoneNumberId: row.phone_number_id as string,
+			waId: row.wa_id as string,
+			lastInboundAt: row.last_inbound_at as number,
+			freeEntryPointAt: opt(row.free_entry_point_at),
+		});
+	}
+
+	// ───────────── rolling 24 h recipient budget (cloud-api.md §5) ─────────────
+
+	async reserveBudget(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
+		checkId(portfolioId, 'reserveBudget: portfolioId');
+		checkId(waId, 'reserveBudget: waId');
+		checkTime(now, 'reserveBudget: now');
+		if (typeof limit !== 'number' || !(limit >= 0)) throw new Error('reserveBudget: limit must be a number ≥ 0');
+		const since = now - DAY_MS;
+		return this.write((): BudgetReservation => {
+			this.pruneBudget(now);
+			const count = () =>
+				this.stmt(`SELECT COUNT(*) AS n FROM budget WHERE portfolio_id = ? AND first_at > ?`).get(portfolioId, since)?.n as number;
+			const row = this.stmt(`SELECT first_at FROM budget WHERE portfolio_id = ? AND wa_id = ?`).get(portfolioId, waId);
+			// Already counted in the last 24 h: messaging them again costs nothing.
+			if (row && (row.first_at as number) > since) return { ok: true, used: count(), charged: false };
+			const used = count();
+			if (used < limit) {
+				this.stmt(
+					`INSERT INTO budget (portfolio_id, wa_id, first_at) VALUES (?, ?, ?)
+					ON CONFLICT (portfolio_id, wa_id) DO UPDATE SET first_at = excluded.first_at`,
+				).run(portfolioId, waId, now);
+				return { ok: true, used: used + 1, charged: true };
+			}
+			const oldest = this.stmt(`SELECT MIN(first_at) AS t FROM budget WHERE portfolio_id = ? AND first_at > ?`).get(portfolioId, since)
+				?.t as number | null;
+			return { ok: false, used, availableAt: (oldest ?? now) + DAY_MS, charged: false };
+		});
+	}
+
+	async releaseBudget(portfolioId: string, waId: string, now: number): Promise<void> {
+		checkTime(now, 'releaseBudget: now');
+		await this.write(() =>
+			this.stmt(`DELETE FROM budget WHERE portfolio_id = ? AND wa_id = ? AND first_at > ?`).run(
+				String(portfolioId),
+				String(waId),
+				now - DAY_MS,
+			),
+		);
+	}
+
+	async budgetUsed(portfolioId: string, now: number): Promise<number> {
+		checkTime(now, 'budgetUsed: now');
+		return this.stmt(`SELECT COUNT(*) AS n FROM budget WHERE portfolio_id = ? AND first_at > ?`).get(String(portfolioId), now - DAY_MS)
+			?.n as number;
+	}
+
+	private pruneBudget(now: number): void {
+		if (Math.abs(now - this.lastBudgetPrune) < PRUNE_EVERY_MS) return;
+		this.lastBudgetPrune = now;
+		this.stmt(`DELETE FROM budget WHERE first_at <= ?`).run(now - DAY_MS);
+	}
+
+	// ───────────── shared throughput buckets ─────────────
+
+	async takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant> {
+		checkId(key, 'takeTokens: key');
+		checkTime(now, 'takeTokens: now');
+		if (typeof ratePerS !== 'number' || !(ratePerS > 0) || !Number.isFinite(ratePerS)) throw new Error('takeTokens: ratePerS must be > 0');
+		if (typeof burst !== 'number' || !(burst >= 1) || !Number.isFinite(burst)) throw new Error('takeTokens: burst must be ≥ 1');
+		if (!Number.isInteger(requested) || requested < 0) throw new Error('takeTokens: requested must be an integer ≥ 0');
+		return this.write((): TokenGrant => {
+			const row = this.stmt(`SELECT tokens, updated_at FROM buckets WHERE key = ?`).get(key);
+			let tokens = burst;
+			let at = now;
+			if (row) {
+				const last = row.updated_at as number;
+				// Clocks of several processes may disagree slightly: never refill backwards.
+				at = Math.max(last, now);
+				tokens = Math.min(burst, (row.tokens as number) + (Math.max(0, now - last) * ratePerS) / 1000);
+			}
+			const granted = Math.min(requested, Math.floor(tokens + 1e-9));
+			tokens -= granted;
+			this.stmt(
+				`INSERT INTO buckets (key, tokens, updated_at) VALUES (?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
+			).run(key, tokens, at);
+			const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerS));
+			return { granted, waitMs };
+		});
+	}
+
+	// ───────────── webhook de-duplication ─────────────
+
+	async markProcessed(key: string, at: number): Promise<boolean> {
+		return (await this.markProcessedMany([key], at))[0];
+	}
+
+	async markProcessedMany(keys: string[], at: number): Promise<boolean[]> {
+		if (!Array.isArray(keys)) throw new Error('markProcessedMany: keys must be an array');
+		keys.forEach((k, i) => checkId(k, `markProcessed key #${i}`));
+		checkTime(at, 'markProcessed: at');
+		if (keys.length === 0) return [];
+		return this.write(() => {
+			if (Math.abs(at - this.lastProcessedPrune) >= PRUNE_EVERY_MS) {
+				this.lastProcessedPrune = at;
+				this.stmt(`DELETE FROM processed WHERE at < ?`).run(at - PROCESSED_RETENTION_MS);
+			}
+			const insert = this.stmt(`INSERT INTO processed (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`);
+			return keys.map((key) => Number(insert.run(key, at).changes) === 1);
+		});
+	}
+
+	async close(): Promise<void> {
+		this.statements.clear();
+		if (this.db.isOpen) this.db.close();
+	}
+}

@@ -1,0 +1,6 @@
+export * from './clock';
+export * from './tokenBucket';
+export * from './pairRate';
+export * from './budget';
+export * from './concurrency';
+export * from './backoff';

@@ -1,0 +1,138 @@
+/**
+ * Throughput limit per business number (cloud-api.md §5 "Throughput"): 80 messages/s by default,
+ * 1,000 after the automatic upgrade, 20 for coexistence numbers (shared with the WhatsApp Business
+ * app). Exceeding it returns 130429.
+ *
+ * Pacing is GCRA-style ("virtual scheduling"): every send gets its own slot `1/rate` after the
+ * previous one, so sends are spaced evenly — Meta (and the simulator) count a sliding 1 s window,
+ * and releasing a second's tokens at once would overshoot it. A small `toleranceMs` lets a late
+ * timer catch up without ever bunching more than ~1 % of a second's worth.
+ *
+ * AIMD (peers.md §2 "Recommended synthesis" 1): on 130429 the rate is multiplied by
+ * `decreaseFactor` (0.5), then recovers additively (`recoverPerS` mps per second) up to the cap.
+ */
+import type { Store } from '../store/types';
+
+export const THROUGHPUT_MPS = {
+	/** Default for every registered number. */
+	STANDARD: 80,
+	/** After the automatic upgrade (throughput.level HIGH). */
+	HIGH: 1000,
+	/** Coexistence numbers (also used in the WhatsApp Business app): fixed. */
+	COEXISTENCE: 20,
+} as const;
+
+/** `GET /{PHONE_NUMBER_ID}?fields=throughput` → `{throughput:{level}}` (levels are [U], so unknown → 80). */
+export function throughputFromLevel(level: string | undefined, coexistence = false): number {
+	if (coexistence) return THROUGHPUT_MPS.COEXISTENCE;
+	return String(level ?? '').toUpperCase() === 'HIGH' ? THROUGHPUT_MPS.HIGH : THROUGHPUT_MPS.STANDARD;
+}
+
+export interface TokenBucketOptions {
+	/** The number's cap in messages per second. */
+	capMps: number;
+	/** Fraction of the cap actually used (default 0.985: a margin for network jitter). */
+	safetyFactor?: number;
+	/** Multiplicative decrease on 130429 (default 0.5). */
+	decreaseFactor?: number;
+	/** Additive increase in mps per second after a cut (default 5 % of the cap per second). */
+	recoverPerS?: number;
+	/** Never go below this rate (default 1 mps). */
+	minMps?: number;
+	/** How far behind schedule a slot may start (catch-up), ms. Default max(1 interval, 10 ms). */
+	toleranceMs?: number;
+	/** Ignore further 130429 for this long after a cut (responses to requests already in flight). */
+	cutCooldownMs?: number;
+}
+
+export class TokenBucket {
+	readonly capMps: number;
+	private readonly target: number;
+	private readonly decreaseFactor: number;
+	private readonly recoverPerS: number;
+	private readonly minMps: number;
+	private readonly toleranceMs?: number;
+	private readonly cutCooldownMs: number;
+	private cutRate: number;
+	private cutAt = -Infinity;
+	private nextSlot = -Infinity;
+	throttleEvents = 0;
+
+	constructor(options: TokenBucketOptions) {
+		if (!(options.capMps > 0)) throw new Error(`Throughput cap must be a positive number of messages per second (got ${options.capMps})`);
+		this.capMps = options.capMps;
+		this.target = options.capMps * (options.safetyFactor ?? 0.985);
+		this.decreaseFactor = options.decreaseFactor ?? 0.5;
+		this.recoverPerS = options.recoverPerS ?? Math.max(0.5, options.capMps * 0.05);
+		this.minMps = Math.min(options.minMps ?? 1, this.target);
+		this.toleranceMs = options.toleranceMs;
+		this.cutCooldownMs = options.cutCooldownMs ?? 1000;
+		this.cutRate = this.target;
+	}
+
+	/** Current allowed rate (mps) at `now`: the cut rate plus the additive recovery since the cut. */
+	rate(now: number): number {
+		if (this.cutRate >= this.target) return this.target;
+		const recovered = this.cutRate + (this.recoverPerS * Math.max(0, now - this.cutAt)) / 1000;
+		return Math.min(this.target, recovered);
+	}
+
+	/**
+	 * Takes the next send slot: returns how long to wait (ms) before sending. The slot is reserved
+	 * whether or not the caller waits, so concurrent callers are spaced one interval apart.
+	 */
+	reserve(now: number): number {
+		const interval = 1000 / this.rate(now);
+		const tolerance = this.toleranceMs ?? Math.max(interval, 10);
+		const slot = Math.max(this.nextSlot, now - tolerance);
+		this.nextSlot = slot + interval;
+		return Math.max(0, slot - now);
+	}
+
+	/** 130429 (or 80007/4): cut the rate, and push the schedule back by one interval of the new rate. */
+	onThrottle(now: number): void {
+		this.throttleEvents++;
+		if (now - this.cutAt < this.cutCooldownMs) return;
+		this.cutRate = Math.max(this.minMps, this.rate(now) * this.decreaseFactor);
+		this.cutAt = now;
+		this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.cutRate);
+	}
+}
+
+/**
+ * A TokenBucket whose tokens also come from the store's shared bucket (Store.takeTokens), so
+ * several processes/workers on one number stay under its cap together. Tokens are leased in small
+ * batches (≈ 100 ms of sending) to keep store round-trips low; local pacing stays smooth.
+ */
+export class SharedTokenBucket {
+	private leased = 0;
+
+	constructor(
+		private readonly store: Pick<Store, 'takeTokens'>,
+		private readonly key: string,
+		readonly local: TokenBucket,
+		private readonly leaseMs = 100,
+	) {}
+
+	/** Waits (via the returned ms) for both a shared token and the local slot. */
+	async reserve(now: number): Promise<number> {
+		let wait = 0;
+		while (this.leased <= 0) {
+			const rate = this.local.rate(now + wait);
+			const want = Math.max(1, Math.ceil((rate * this.leaseMs) / 1000));
+			const grant = await this.store.takeTokens(this.key, rate, want, want, now + wait);
+			if (grant.granted > 0) this.leased += grant.granted;
+			else wait += Math.max(1, grant.waitMs);
+		}
+		this.leased--;
+		return wait + this.local.reserve(now + wait);
+	}
+
+	onThrottle(now: number): void {
+		this.local.onThrottle(now);
+	}
+
+	rate(now: number): number {
+		return this.local.rate(now);
+	}
+}

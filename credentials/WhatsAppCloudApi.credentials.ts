@@ -1,0 +1,84 @@
+/**
+ * WhatsApp Cloud API — the Graph API access token and the account it acts for.
+ * Field names are read in one place: nodes/shared/credentials.ts.
+ * cloud-api.md §1: every call is `https://graph.facebook.com/<version>/<id>/…` with a bearer token
+ * (system-user token recommended); the base URL is configurable for a proxy or the local simulator.
+ */
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class WhatsAppCloudApi implements ICredentialType {
+	name = 'whatsAppCloudApi';
+
+	displayName = 'WhatsApp Cloud API';
+
+	icon = 'file:whatsAppCloud.svg' as const;
+
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community credentials need an HTTP URL (rule cred-class-field-documentation-url-not-http-url); the camelCase rule targets n8n's own docs slugs
+	documentationUrl = 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'A permanent system-user access token with whatsapp_business_messaging and whatsapp_business_management permissions',
+		},
+		{
+			displayName: 'WhatsApp Business Account ID',
+			name: 'businessAccountId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The WABA ID (WhatsApp Manager → Account tools). Templates and phone numbers belong to it.',
+		},
+		{
+			displayName: 'Default Phone Number ID',
+			name: 'phoneNumberId',
+			type: 'string',
+			default: '',
+			description: 'The sending phone number ID used when a node does not choose one (optional)',
+		},
+		{
+			displayName: 'Graph API Version',
+			name: 'apiVersion',
+			type: 'string',
+			default: 'v24.0',
+			placeholder: 'e.g. v24.0',
+			description: 'The Graph API version in every request path',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://graph.facebook.com',
+			placeholder: 'e.g. https://graph.facebook.com',
+			description: 'Meta Graph API host. Change it only for a proxy or the local Cloud API simulator.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	// Lists the account's phone numbers: a wrong token or WABA ID fails with Meta's own message.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/{{$credentials.apiVersion}}',
+			url: '=/{{$credentials.businessAccountId}}/phone_numbers',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,99 @@
+/**
+ * WhatsApp Cloud Store — where campaign state, dedup keys and conversation windows are kept.
+ * Field names are read in one place: nodes/shared/store.ts (storeOptionsFromCredentials).
+ * Without this credential the nodes use an SQLite file in the n8n user folder.
+ */
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class WhatsAppCloudStoreApi implements ICredentialType {
+	name = 'whatsAppCloudStoreApi';
+
+	displayName = 'WhatsApp Cloud Store API';
+
+	icon = 'file:whatsAppCloudStore.svg' as const;
+
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community credentials need an HTTP URL (rule cred-class-field-documentation-url-not-http-url); the camelCase rule targets n8n's own docs slugs
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-whatsapp-cloud#state-store';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Backend',
+			name: 'backend',
+			type: 'options',
+			options: [
+				{
+					name: 'SQLite (Embedded File)',
+					value: 'sqlite',
+					description: 'A single file on the n8n host; fine for one n8n instance',
+				},
+				{
+					name: 'PostgreSQL',
+					value: 'postgres',
+					description: 'A shared database; required for queue mode or several n8n instances',
+				},
+			],
+			default: 'sqlite',
+		},
+		{
+			displayName: 'File Path',
+			name: 'path',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. /data/whatsapp-cloud.sqlite',
+			description: 'The SQLite file. Empty: whatsapp-cloud.sqlite in the n8n user folder (~/.n8n).',
+			displayOptions: { show: { backend: ['sqlite'] } },
+		},
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'string',
+			default: 'localhost',
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+		{
+			displayName: 'Port',
+			name: 'port',
+			type: 'number',
+			default: 5432,
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+		{
+			displayName: 'Database',
+			name: 'database',
+			type: 'string',
+			default: 'n8n',
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: 'postgres',
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+		{
+			displayName: 'SSL',
+			name: 'ssl',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect over TLS',
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+		{
+			displayName: 'Schema',
+			name: 'schema',
+			type: 'string',
+			default: 'public',
+			description: 'The PostgreSQL schema that holds the store tables',
+			displayOptions: { show: { backend: ['postgres'] } },
+		},
+	];
+}

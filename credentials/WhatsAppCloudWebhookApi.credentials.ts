@@ -1,0 +1,46 @@
+/**
+ * WhatsApp Cloud Webhook — what the trigger needs to accept Meta's webhook calls.
+ * cloud-api.md (webhooks): Meta signs every POST with `X-Hub-Signature-256` = HMAC-SHA256 of the raw
+ * body keyed by the app secret; the GET subscription handshake echoes `hub.challenge` when
+ * `hub.verify_token` matches the verify token entered in the app dashboard.
+ */
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class WhatsAppCloudWebhookApi implements ICredentialType {
+	name = 'whatsAppCloudWebhookApi';
+
+	displayName = 'WhatsApp Cloud Webhook API';
+
+	icon = 'file:whatsAppCloudWebhook.svg' as const;
+
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community credentials need an HTTP URL (rule cred-class-field-documentation-url-not-http-url); the camelCase rule targets n8n's own docs slugs
+	documentationUrl = 'https://developers.facebook.com/docs/graph-api/webhooks/getting-started';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The Meta app secret (App settings → Basic). Used to check the X-Hub-Signature-256 header of every webhook call.',
+		},
+		{
+			displayName: 'Verify Token',
+			name: 'verifyToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Any secret string; enter the same value as the webhook verify token in the Meta app dashboard',
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			description: 'The Meta app ID. Optional: only needed to register the webhook URL automatically.',
+		},
+	];
+}
