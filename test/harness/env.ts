@@ -20,13 +20,10 @@ let userFolder: string | undefined;
 
 export function ensureHarnessEnv(): string {
 	if (userFolder) return userFolder;
-	if (!process.env.N8N_USER_FOLDER || !process.env.WA_HARNESS_USER_FOLDER) {
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harness-'));
-		process.env.N8N_USER_FOLDER = userFolder;
-		process.env.WA_HARNESS_USER_FOLDER = userFolder;
-	} else {
-		userFolder = process.env.N8N_USER_FOLDER;
-	}
+	// One folder per jest worker process (env survives jest's per-file module registry).
+	userFolder = process.env.WA_HARNESS_USER_FOLDER || fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harness-'));
+	process.env.WA_HARNESS_USER_FOLDER = userFolder;
+	process.env.N8N_USER_FOLDER = userFolder;
 	process.env.N8N_ENCRYPTION_KEY ??= 'wa-harness-test-key';
 	process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 	process.env.N8N_EXPRESSION_ENGINE = 'legacy';

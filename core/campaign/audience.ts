@@ -1,0 +1,58 @@
+/**
+ * Audience → ledger rows (insert-or-ignore, so re-running a campaign never adds anyone twice).
+ * Invalid phones are recorded as skipped under a synthetic key (`invalid#<itemIndex>`) so every
+ * input is accounted for; opted-out contacts are skipped for MARKETING templates (peers.md §2:
+ * 131050 "marketing only").
+ */
+import type { RecipientInput, Store } from '../store/types';
+import { toWaId } from './phone';
+import type { RecipientSpec } from './types';
+
+export const INVALID_KEY_PREFIX = 'invalid#';
+
+export interface AddAudienceResult {
+	inserted: number;
+	duplicates: number;
+	invalid: number;
+	optedOut: number;
+}
+
+export async function addAudience(
+	store: Store,
+	campaignId: string,
+	recipients: Iterable<RecipientSpec> | AsyncIterable<RecipientSpec>,
+	options: { marketing: boolean; defaultCountry?: string; now: number; batchSize?: number },
+): Promise<AddAudienceResult> {
+	const result: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
+	const batchSize = options.batchSize ?? 500;
+	let batch: RecipientInput[] = [];
+	let ordinal = 0;
+	const flush = async () => {
+		if (!batch.length) return;
+		const r = await store.addRecipients(campaignId, batch, options.now);
+		result.inserted += r.inserted;
+		result.duplicates += r.duplicates;
+		batch = [];
+	};
+	for await (const spec of recipients as AsyncIterable<RecipientSpec>) {
+		const index = spec.itemIndex ?? ordinal;
+		ordinal++;
+		const phone = toWaId(spec.phone, options.defaultCountry);
+		if (!phone.ok) {
+			result.invalid++;
+			batch.push({ waId: `${INVALID_KEY_PREFIX}${index}`, itemIndex: spec.itemIndex, skipReason: phone.reason });
+		} else {
+			let optedOut = spec.optedOut;
+			if (options.marketing && optedOut === undefined) optedOut = (await store.getContact(phone.waId))?.optedOut ?? false;
+			if (options.marketing && optedOut) {
+				result.optedOut++;
+				batch.push({ waId: phone.waId, itemIndex: spec.itemIndex, skipReason: 'opted out of marketing messages' });
+			} else {
+				batch.push({ waId: phone.waId, itemIndex: spec.itemIndex, payload: spec.values ? { values: spec.values } : {} });
+			}
+		}
+		if (batch.length >= batchSize) await flush();
+	}
+	await flush();
+	return result;
+}

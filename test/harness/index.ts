@@ -1,0 +1,4 @@
+/** The workflow-execution harness every node test uses. API: docs in test/harness/README.md. */
+export * from './credentials';
+export * from './nodeTypes';
+export * from './workflow';

@@ -1,0 +1,136 @@
+import { TokenBucket, throughputFromLevel, SharedTokenBucket } from '../../core/throttle/tokenBucket';
+import { FakeClock } from '../../core/throttle/clock';
+
+/** Drives the bucket with a fake clock: each send waits for its slot, returns the send times. */
+function drive(bucket: TokenBucket, clock: FakeClock, n: number): number[] {
+	const times: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const wait = bucket.reserve(clock.now());
+		clock.advance(wait);
+		times.push(clock.now());
+	}
+	return times;
+}
+
+function maxInWindow(times: number[], windowMs: number): number {
+	let max = 0;
+	let lo = 0;
+	for (let hi = 0; hi < times.length; hi++) {
+		while (times[hi] - times[lo] >= windowMs) lo++;
+		max = Math.max(max, hi - lo + 1);
+	}
+	return max;
+}
+
+describe('throughput from Graph', () => {
+	it('maps throughput.level and coexistence to the caps of cloud-api.md §5', () => {
+		expect(throughputFromLevel('STANDARD')).toBe(80);
+		expect(throughputFromLevel('HIGH')).toBe(1000);
+		expect(throughputFromLevel(undefined)).toBe(80);
+		expect(throughputFromLevel('HIGH', true)).toBe(20);
+	});
+});
+
+describe('TokenBucket', () => {
+	it('spaces sends evenly: no 1 s window ever exceeds the cap', () => {
+		const clock = new FakeClock(1_000_000);
+		const bucket = new TokenBucket({ capMps: 80 });
+		const times = drive(bucket, clock, 800);
+		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(80);
+		const gaps = times.slice(1).map((t, i) => t - times[i]);
+		// Evenly spaced: after the one-slot catch-up tolerance at the start, every gap is one interval
+		// at 98.5 % of the cap.
+		expect(gaps[0]).toBe(0);
+		for (const g of gaps.slice(1)) expect(g).toBeCloseTo(1000 / (80 * 0.985), 6);
+	});
+
+	it('uses ≥ 98 % of the cap over a long run', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 1000 });
+		const times = drive(bucket, clock, 5000);
+		const rate = (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
+		expect(rate).toBeGreaterThanOrEqual(980);
+		expect(rate).toBeLessThanOrEqual(1000);
+	});
+
+	it('does not burst after an idle period beyond the small catch-up tolerance', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 80 });
+		drive(bucket, clock, 10);
+		clock.advance(60_000); // idle for a minute
+		const times = drive(bucket, clock, 200);
+		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(80);
+		expect(times.filter((t) => t === times[0]).length).toBeLessThanOrEqual(2);
+	});
+
+	it('AIMD: halves the rate on 130429 and recovers additively up to the cap', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 80, safetyFactor: 1, recoverPerS: 4 });
+		expect(bucket.rate(0)).toBe(80);
+		bucket.onThrottle(0);
+		expect(bucket.rate(0)).toBe(40);
+		expect(bucket.rate(5000)).toBeCloseTo(60, 6);
+		expect(bucket.rate(10_000)).toBe(80);
+		expect(bucket.rate(60_000)).toBe(80);
+		// Throttle errors from requests already in flight don't cut again within the cool-down.
+		bucket.onThrottle(100);
+		expect(bucket.rate(100)).toBeCloseTo(40.4, 6);
+		bucket.onThrottle(2000);
+		expect(bucket.rate(2000)).toBeCloseTo(24, 6); // (40 + 4 × 2 s) × 0.5
+		expect(bucket.throttleEvents).toBe(3);
+		clock.set(2000);
+	});
+
+	it('paces at the cut rate after a 130429', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 100, safetyFactor: 1, recoverPerS: 0.0001 });
+		drive(bucket, clock, 10);
+		bucket.onThrottle(clock.now());
+		const times = drive(bucket, clock, 51);
+		const rate = 50 / ((times[50] - times[0]) / 1000);
+		expect(rate).toBeLessThan(51);
+		expect(rate).toBeGreaterThan(49);
+	});
+
+	it('never drops below the minimum rate', () => {
+		const bucket = new TokenBucket({ capMps: 20, minMps: 2, cutCooldownMs: 0 });
+		for (let i = 0; i < 20; i++) bucket.onThrottle(i);
+		expect(bucket.rate(20)).toBeGreaterThanOrEqual(2);
+	});
+
+	it('rejects a non-positive cap with a clear error', () => {
+		expect(() => new TokenBucket({ capMps: 0 })).toThrow(/Throughput cap/);
+	});
+});
+
+describe('SharedTokenBucket', () => {
+	it('leases tokens in small batches from the store and waits when none are left', async () => {
+		const calls: number[] = [];
+		let available = 3;
+		const store = {
+			takeTokens: async (_k: string, _r: number, _b: number, requested: number) => {
+				calls.push(requested);
+				const granted = Math.min(available, requested);
+				available -= granted;
+				return { granted, waitMs: granted ? 0 : 50 };
+			},
+		};
+		const shared = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, safetyFactor: 1 }), 100);
+		const waits: number[] = [];
+		for (let i = 0; i < 3; i++) waits.push(await shared.reserve(0));
+		expect(calls).toEqual([8]); // one lease of ≈100 ms of tokens (80 mps) served three sends
+		available = 8;
+		const w = await shared.reserve(0);
+		expect(calls).toEqual([8, 8]);
+		expect(w).toBeGreaterThan(0);
+		available = 0;
+		for (let i = 0; i < 7; i++) await shared.reserve(0);
+		const before = calls.length;
+		available = 1;
+		// No token left in the store for the first call: waits 50 ms, then gets one.
+		const pending = shared.reserve(1000);
+		available = 0;
+		expect(await pending).toBeGreaterThanOrEqual(0);
+		expect(calls.length).toBeGreaterThan(before);
+	});
+});
