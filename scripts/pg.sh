@@ -94,6 +94,10 @@ start() {
 	if ! answers "$bindir"; then
 		if [ "$(id -u)" = 0 ]; then chown "$PG_USER" "$PG_DIR"; fi
 		chmod 700 "$PG_DIR"
+		if ! as_owner test -w "$PG_DIR"; then
+			log "$PG_DIR is not writable by the '$PG_USER' user (is a parent folder private?): set WA_PG_DIR, e.g. under /tmp"
+			exit 1
+		fi
 		if [ ! -f "$DATA/PG_VERSION" ]; then
 			log "initdb $DATA"
 			as_owner "$bindir/initdb" -D "$DATA" -U "$PG_USER" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \

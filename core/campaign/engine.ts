@@ -133,6 +133,12 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	const budget = new BudgetGate({ store, portfolioId: options.portfolioId || phoneNumberId, limit });
 	const concurrency = new ConcurrencyLimiter({ max: options.limits.maxConcurrency ?? 512 });
 
+	/** Recipients whose budget slot this run took (only those may be given back). */
+	const charged = new Set<string>();
+	const releaseSlot = async (waId: string) => {
+		if (!charged.delete(waId)) return;
+		await budget.release(waId, clock.now()).catch(() => undefined);
+	};
 	const counters = { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, throttleErrors: 0 };
 	let halt: { state: 'paused' | 'stopped'; reason?: string } | undefined;
 	let stopError: CampaignRunResult['stopError'];
@@ -180,7 +186,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	const handleError = async (row: Recipient, error: GraphApiError, attempt: number) => {
 		const now = clock.now();
 		const cls: ErrorClass = error.errorClass;
-		if (cls !== 'unknown_outcome') await budget.release(row.waId, now).catch(() => undefined);
+		if (cls !== 'unknown_outcome') await releaseSlot(row.waId);
 		switch (cls) {
 			case 'throttle': {
 				counters.throttleErrors++;
@@ -247,6 +253,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			case 'unknown_outcome':
 			default: {
 				counters.unknown++;
+				charged.delete(row.waId); // the message may have gone out: the slot stays taken
 				pair.record(row.waId, now);
 				await update(row.waId, { state: 'unknown', attemptsIncrement: 1, expectClaimedBy: workerId, ...errorFields(error) });
 				return;
@@ -262,6 +269,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			body = campaignMessageBody(template, campaignId, row.waId, (row.payload as { values?: SendValues }).values);
 		} catch (error) {
 			counters.failed++;
+			await releaseSlot(row.waId);
 			await update(row.waId, {
 				state: 'failed',
 				expectClaimedBy: workerId,
@@ -283,6 +291,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			pair.record(row.waId, now);
 			const messageId = res?.messages?.[0]?.id;
 			counters.accepted++;
+			charged.delete(row.waId);
 			const done: RecipientUpdate = {
 				state: 'accepted',
 				messageId,
@@ -340,6 +349,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 				});
 				return false;
 			}
+			if (decision.counted) charged.add(row.waId);
 		}
 		return true;
 	};
@@ -372,7 +382,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			const wait = bucket ? await bucket.reserve(now) : local.reserve(now);
 			if (wait >= 1) await clock.sleep(wait, options.signal);
 			if (halt) {
-				await budget.release(row.waId, clock.now()).catch(() => undefined);
+				await releaseSlot(row.waId);
 				buffer.unshift(row);
 				break;
 			}

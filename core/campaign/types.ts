@@ -36,7 +36,7 @@ export interface CampaignLimits {
 	mps: number;
 	/** Unique business-initiated recipients per rolling 24 h for the portfolio (Infinity = unlimited). */
 	messagingLimit?: number;
-	/** Fraction of the mps cap used (default 0.985). */
+	/** Fraction of the mps cap used (default 0.99). */
 	safetyFactor?: number;
 	/** Share the number's bucket with other processes through Store.takeTokens. */
 	sharedThroughput?: boolean;

@@ -61,6 +61,8 @@ export const BUSY_TIMEOUT_MS = 5000;
 const BUSY_RETRIES = 8;
 /** Old budget rows and processed keys are pruned at most this often (per process). */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
+/** Up to this many tagged contacts, a tag filter is driven from the tag index. */
+const RARE_TAG_ROWS = 5000;
 const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
 
 export function loadSqlite(): typeof import('node:sqlite') {
@@ -384,21 +386,32 @@ export class SqliteStore implements Store {
 			}
 			return [...new Set((tags as string[]).map((t) => t.trim()).filter(Boolean))];
 		};
-		// An empty tag list means "no tag filter".
+		// An empty tag list means "no tag filter". Plan choice: a rare tag drives the query from the
+		// tag index (IN (…)); a common one is cheaper as a per-row EXISTS probe along waId order.
 		if (filter.tagsAny !== undefined) {
 			const tags = tagList(filter.tagsAny, 'tagsAny');
 			if (tags.length) {
-				where.push('EXISTS (SELECT 1 FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag IN (SELECT value FROM json_each(?)))');
+				const rare = tags.reduce((sum, tag) => sum + this.tagRows(tag), 0) <= RARE_TAG_ROWS;
+				where.push(
+					rare
+						? 'c.wa_id IN (SELECT t.wa_id FROM contact_tags t WHERE t.tag IN (SELECT value FROM json_each(?)))'
+						: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag IN (SELECT value FROM json_each(?)))',
+				);
 				params.push(JSON.stringify(tags));
 			}
 		}
 		if (filter.tagsAll !== undefined) {
 			const tags = tagList(filter.tagsAll, 'tagsAll');
 			if (tags.length) {
-				where.push(
-					'(SELECT COUNT(*) FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag IN (SELECT value FROM json_each(?))) = ?',
-				);
-				params.push(JSON.stringify(tags), tags.length);
+				const counted = tags.map((tag) => ({ tag, rows: this.tagRows(tag) })).sort((a, b) => a.rows - b.rows);
+				counted.forEach(({ tag, rows }, i) => {
+					where.push(
+						i === 0 && rows <= RARE_TAG_ROWS
+							? 'c.wa_id IN (SELECT t.wa_id FROM contact_tags t WHERE t.tag = ?)'
+							: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag = ?)',
+					);
+					params.push(tag);
+				});
 			}
 		}
 		if (filter.attributes !== undefined) {
@@ -424,6 +437,12 @@ export class SqliteStore implements Store {
 		range('created_at', filter.createdTo, '<=', 'createdTo');
 		range('last_active_at', filter.lastActiveFrom, '>=', 'lastActiveFrom');
 		range('last_active_at', filter.lastActiveTo, '<=', 'lastActiveTo');
+	}
+
+	/** How many contacts carry this tag, counted up to RARE_TAG_ROWS + 1 (cheap: index only). */
+	private tagRows(tag: string): number {
+		return this.stmt(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM contact_tags WHERE tag = ? LIMIT ${RARE_TAG_ROWS + 1})`).get(tag)
+			?.n as number;
 	}
 
 	async *iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {

@@ -52,7 +52,7 @@ export class BudgetGate {
 	async reserve(waId: string, now: number, windowOpen: boolean): Promise<BudgetDecision> {
 		if (windowOpen || this.options.limit === Infinity) return { ok: true, counted: false };
 		const r = await this.options.store.reserveBudget(this.options.portfolioId, waId, this.options.limit, now);
-		if (r.ok) return { ok: true, counted: true, used: r.used };
+		if (r.ok) return { ok: true, counted: r.charged ?? true, used: r.used };
 		return { ok: false, availableAt: r.availableAt ?? now + 24 * 3600_000, used: r.used };
 	}
 

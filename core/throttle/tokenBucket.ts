@@ -9,7 +9,7 @@
  * timer catch up without ever bunching more than ~1 % of a second's worth.
  *
  * AIMD (peers.md §2 "Recommended synthesis" 1): on 130429 the rate is multiplied by
- * `decreaseFactor` (0.5), then recovers additively (`recoverPerS` mps per second) up to the cap.
+ * `decreaseFactor` (0.5), then recovers additively (`recoverPerS`, default 10 % of the cap per second) up to the cap.
  */
 import type { Store } from '../store/types';
 
@@ -31,18 +31,34 @@ export function throughputFromLevel(level: string | undefined, coexistence = fal
 export interface TokenBucketOptions {
 	/** The number's cap in messages per second. */
 	capMps: number;
-	/** Fraction of the cap actually used (default 0.985: a margin for network jitter). */
+	/** Fraction of the cap used for even pacing (default 0.99; the window guard below is the hard limit). */
 	safetyFactor?: number;
 	/** Multiplicative decrease on 130429 (default 0.5). */
 	decreaseFactor?: number;
-	/** Additive increase in mps per second after a cut (default 5 % of the cap per second). */
+	/** Additive increase in mps per second after a cut (default 10 % of the cap per second). */
 	recoverPerS?: number;
 	/** Never go below this rate (default 1 mps). */
 	minMps?: number;
-	/** How far behind schedule a slot may start (catch-up), ms. Default max(1 interval, 10 ms). */
+	/**
+	 * How far behind schedule a slot may start (catch-up after a late timer), ms. Default: half the
+	 * safety margin's worth of tokens — (1 − safety) / 2 / safety s, ≈ 5 ms at 0.99 — so the
+	 * catch-up never pushes a 1 s window over the cap.
+	 */
 	toleranceMs?: number;
 	/** Ignore further 130429 for this long after a cut (responses to requests already in flight). */
 	cutCooldownMs?: number;
+	/**
+	 * Slow start: the rate ramps linearly from 50 % to 100 % over this long after the first send
+	 * (default 500 ms). Fresh connections arrive bunched (TCP/TLS setup); ramping keeps the first
+	 * 1 s window under the cap.
+	 */
+	warmupMs?: number;
+	/**
+	 * Hard sliding-window guard: never more than `capMps` sends in any (1 s + guardMs) — i.e. send
+	 * i and send i − cap are ≥ 1 s + guardMs apart, whatever the catch-up or a stall did. The
+	 * guard absorbs network jitter between us and Meta's counter (default 10 ms).
+	 */
+	windowGuardMs?: number;
 }
 
 export class TokenBucket {
@@ -51,9 +67,15 @@ export class TokenBucket {
 	private readonly decreaseFactor: number;
 	private readonly recoverPerS: number;
 	private readonly minMps: number;
-	private readonly toleranceMs?: number;
+	private readonly toleranceMs: number;
 	private readonly cutCooldownMs: number;
 	private cutRate: number;
+	private readonly warmupMs: number;
+	private readonly windowGuardMs: number;
+	/** The last floor(capMps) slots (ring buffer) for the sliding-window guard. */
+	private readonly ring: Float64Array;
+	private ringPos = 0;
+	private startedAt?: number;
 	private cutAt = -Infinity;
 	private nextSlot = -Infinity;
 	throttleEvents = 0;
@@ -61,20 +83,27 @@ export class TokenBucket {
 	constructor(options: TokenBucketOptions) {
 		if (!(options.capMps > 0)) throw new Error(`Throughput cap must be a positive number of messages per second (got ${options.capMps})`);
 		this.capMps = options.capMps;
-		this.target = options.capMps * (options.safetyFactor ?? 0.985);
+		const safety = Math.min(1, Math.max(0.5, options.safetyFactor ?? 0.99));
+		this.target = options.capMps * safety;
 		this.decreaseFactor = options.decreaseFactor ?? 0.5;
-		this.recoverPerS = options.recoverPerS ?? Math.max(0.5, options.capMps * 0.05);
+		this.recoverPerS = options.recoverPerS ?? Math.max(0.5, options.capMps * 0.1);
 		this.minMps = Math.min(options.minMps ?? 1, this.target);
-		this.toleranceMs = options.toleranceMs;
+		this.toleranceMs = options.toleranceMs ?? Math.max(0, ((1 - safety) / 2 / safety) * 1000);
 		this.cutCooldownMs = options.cutCooldownMs ?? 1000;
 		this.cutRate = this.target;
+		this.warmupMs = Math.max(0, options.warmupMs ?? 500);
+		this.windowGuardMs = Math.max(0, options.windowGuardMs ?? 10);
+		this.ring = new Float64Array(Math.max(1, Math.floor(options.capMps))).fill(-Infinity);
 	}
 
 	/** Current allowed rate (mps) at `now`: the cut rate plus the additive recovery since the cut. */
 	rate(now: number): number {
-		if (this.cutRate >= this.target) return this.target;
-		const recovered = this.cutRate + (this.recoverPerS * Math.max(0, now - this.cutAt)) / 1000;
-		return Math.min(this.target, recovered);
+		let rate = this.target;
+		if (this.cutRate < this.target) rate = Math.min(rate, this.cutRate + (this.recoverPerS * Math.max(0, now - this.cutAt)) / 1000);
+		if (this.warmupMs > 0 && this.startedAt !== undefined && now - this.startedAt < this.warmupMs) {
+			rate = Math.min(rate, this.target * (0.5 + (0.5 * Math.max(0, now - this.startedAt)) / this.warmupMs));
+		}
+		return Math.max(this.minMps, rate);
 	}
 
 	/**
@@ -82,9 +111,13 @@ export class TokenBucket {
 	 * whether or not the caller waits, so concurrent callers are spaced one interval apart.
 	 */
 	reserve(now: number): number {
+		if (this.startedAt === undefined) this.startedAt = now;
 		const interval = 1000 / this.rate(now);
-		const tolerance = this.toleranceMs ?? Math.max(interval, 10);
-		const slot = Math.max(this.nextSlot, now - tolerance);
+		// The slot `cap` sends ago bounds this one: ≤ cap sends in any 1 s (+ guard).
+		const slot = Math.max(this.nextSlot, now - this.toleranceMs, this.ring[this.ringPos] + 1000 + this.windowGuardMs);
+		// A slot in the past (catch-up) is used now: the ring keeps the actual send time.
+		this.ring[this.ringPos] = Math.max(slot, now);
+		this.ringPos = (this.ringPos + 1) % this.ring.length;
 		this.nextSlot = slot + interval;
 		return Math.max(0, slot - now);
 	}

@@ -35,7 +35,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		return new NodeApiError(node, error.toJSON() as unknown as JsonObject, {
 			message: error.message,
 			description: graphErrorDescription(error),
-			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : null,
+			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 			itemIndex,
 		});
 	}

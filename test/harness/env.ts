@@ -8,6 +8,7 @@
  *   needs the native isolated-vm addon, which is not built here (.npmrc ignore-scripts). We pin `legacy`
  *   explicitly (`Expression.setExpressionEngine('legacy')`, same as N8N_EXPRESSION_ENGINE=legacy) so the
  *   harness never tries to load it.
+ * - Logging: n8n-core's logger is silenced unless WA_HARNESS_LOG_LEVEL is set (e.g. `debug`).
  * - Binary data: BinaryDataService without `init()` has no storage manager and keeps binary data inline
  *   (base64 in `binary.<key>.data`), n8n's in-memory "default" mode. Nothing to initialise.
  */
@@ -26,6 +27,8 @@ export function ensureHarnessEnv(): string {
 	process.env.N8N_USER_FOLDER = userFolder;
 	process.env.N8N_ENCRYPTION_KEY ??= 'wa-harness-test-key';
 	process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+	// n8n-core logs every node error; keep test output readable (WA_HARNESS_LOG_LEVEL=debug to see them).
+	process.env.N8N_LOG_LEVEL = process.env.WA_HARNESS_LOG_LEVEL ?? 'silent';
 	process.env.N8N_EXPRESSION_ENGINE = 'legacy';
 	Expression.setExpressionEngine('legacy');
 	return userFolder;

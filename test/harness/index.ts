@@ -2,3 +2,4 @@
 export * from './credentials';
 export * from './nodeTypes';
 export * from './workflow';
+export * from './webhook';

@@ -75,11 +75,19 @@ export function aliasesFor(name: string): string[] {
 }
 
 export class HarnessNodeTypes implements INodeTypes {
-	private readonly types = new Map<string, AnyNodeType>();
+	private readonly types = new Map<string, AnyNodeType | (() => AnyNodeType)>();
 
 	/** Registers a type under its description name (and the given extra names). */
 	add(type: AnyNodeType, names: string[] = [descriptionOf(type).name]): this {
 		for (const name of names) this.types.set(name, type);
+		return this;
+	}
+
+	/** Registers a type that is only loaded when a workflow uses it (a broken node breaks only its tests). */
+	addLazy(load: () => AnyNodeType, names: string[]): this {
+		let loaded: AnyNodeType | undefined;
+		const once = () => (loaded ??= load());
+		for (const name of names) this.types.set(name, once);
 		return this;
 	}
 
@@ -94,7 +102,7 @@ export class HarnessNodeTypes implements INodeTypes {
 	getByName(nodeType: string): AnyNodeType {
 		const type = this.types.get(nodeType);
 		if (!type) throw new Error(`Harness: unknown node type "${nodeType}" (known: ${this.names().join(', ')})`);
-		return type;
+		return typeof type === 'function' ? type() : type;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
@@ -113,7 +121,6 @@ export function sourceOf(distEntry: string): string {
 
 /** The class a `X.node.ts` / `X.credentials.ts` file exports (named after the file, n8n's convention). */
 function loadClass<T>(file: string): new () => T {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const mod = require(file) as Record<string, unknown>;
 	const className = path.basename(file).replace(/\.(node|credentials)\.(ts|js)$/, '');
 	const cls = mod[className] ?? Object.values(mod).find((v) => typeof v === 'function');
@@ -160,12 +167,28 @@ export function packageCredentialSources(): string[] {
 	return [...new Set([...listed, ...onDisk])];
 }
 
-let packageNodes: AnyNodeType[] | undefined;
+const packageNodes = new Map<string, AnyNodeType>();
 let packageCredentials: ICredentialType[] | undefined;
 
+/** One package node type, loaded from its source file once per test file. */
+export function loadPackageNodeType(file: string): AnyNodeType {
+	let type = packageNodes.get(file);
+	if (!type) {
+		type = new (loadClass<AnyNodeType>(file))();
+		packageNodes.set(file, type);
+	}
+	return type;
+}
+
+/** The type name n8n's convention derives from the file: `nodes/WhatsAppTemplates/WhatsAppTemplates.node.ts` → `whatsAppTemplates`. */
+export function nodeTypeNameOf(file: string): string {
+	const className = path.basename(file).replace(/\.node\.(ts|js)$/, '');
+	return className.charAt(0).toLowerCase() + className.slice(1);
+}
+
+/** Every package node type (loads them all). */
 export function loadPackageNodeTypes(): AnyNodeType[] {
-	packageNodes ??= packageNodeSources().map((file) => new (loadClass<AnyNodeType>(file))());
-	return packageNodes;
+	return packageNodeSources().map(loadPackageNodeType);
 }
 
 export function loadPackageCredentialTypes(): ICredentialType[] {
@@ -182,7 +205,7 @@ export function buildNodeTypes(extra: AnyNodeType[] | Record<string, AnyNodeType
 	const trigger = new HarnessManualTrigger();
 	registry.add(trigger, ['manualTrigger', 'n8n-nodes-base.manualTrigger', 'n8n-nodes-base.start']);
 	registry.add(new HarnessNoOp(), ['noOp', 'n8n-nodes-base.noOp']);
-	for (const type of loadPackageNodeTypes()) registry.add(type, aliasesFor(descriptionOf(type).name));
+	for (const file of packageNodeSources()) registry.addLazy(() => loadPackageNodeType(file), aliasesFor(nodeTypeNameOf(file)));
 	if (Array.isArray(extra)) for (const type of extra) registry.add(type, aliasesFor(descriptionOf(type).name));
 	else for (const [name, type] of Object.entries(extra)) registry.add(type, [name]);
 	return registry;

@@ -10,12 +10,12 @@ function memoryBudget() {
 		first,
 		async reserveBudget(_p: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
 			for (const [k, t] of first) if (t <= now - DAY) first.delete(k);
-			if (first.has(waId)) return { ok: true, used: first.size };
+			if (first.has(waId)) return { ok: true, used: first.size, charged: false };
 			if (first.size < limit) {
 				first.set(waId, now);
-				return { ok: true, used: first.size };
+				return { ok: true, used: first.size, charged: true };
 			}
-			return { ok: false, used: first.size, availableAt: Math.min(...first.values()) + DAY };
+			return { ok: false, used: first.size, availableAt: Math.min(...first.values()) + DAY, charged: false };
 		},
 		async releaseBudget(_p: string, waId: string) {
 			first.delete(waId);
@@ -43,7 +43,7 @@ describe('BudgetGate', () => {
 		expect(await gate.reserve('b', 2000, false)).toMatchObject({ ok: true, counted: true });
 		expect(await gate.reserve('c', 3000, false)).toEqual({ ok: false, availableAt: 1000 + DAY, used: 2 });
 		// Messaging someone already counted in the last 24 h costs nothing again.
-		expect(await gate.reserve('a', 4000, false)).toMatchObject({ ok: true });
+		expect(await gate.reserve('a', 4000, false)).toMatchObject({ ok: true, counted: false });
 		// After the rolling window moves past a's first send, c fits.
 		expect(await gate.reserve('c', 1000 + DAY + 1, false)).toMatchObject({ ok: true, counted: true });
 	});

@@ -1,0 +1,7 @@
+export * from './types';
+export * from './engine';
+export * from './audience';
+export * from './dryRun';
+export * from './pricing';
+export * from './control';
+export * from './phone';

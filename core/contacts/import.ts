@@ -1,0 +1,145 @@
+/**
+ * The contact import pipeline (store-agnostic): file entries → mapped contacts → batched upserts.
+ *
+ *  - Duplicates inside one file are decided by waId: keep first (later rows skipped) or keep last
+ *    (later rows upserted again, so the last row's values win) — only a waId → outcome Map is kept,
+ *    never the rows (1M waIds ≈ tens of MB).
+ *  - Upserts go to the store in batches (default 1,000 per call = one transaction). The store
+ *    merges attributes, merges or replaces tags, keeps created/updated times and never clears an
+ *    opt-out.
+ *  - Per-row failures carry the line, the raw value and the reason; the import goes on.
+ */
+import type { ContactInput, Store, UpsertOptions, UpsertOutcome } from '../store/types';
+import { matchHeaders, type HeaderMapping, type HeaderOverrides } from '../csv/headers';
+import type { CsvEntry, CsvReader } from '../csv/reader';
+import { RowMapper, type RowMappingOptions } from './mapping';
+
+export type DuplicatePolicy = 'keepFirst' | 'keepLast';
+
+export interface ImportOptions extends RowMappingOptions {
+	mapping?: HeaderOverrides;
+	duplicates?: DuplicatePolicy;
+	tagsMode?: UpsertOptions['tagsMode'];
+	/** Contacts per upsert call (one transaction), default 1,000. */
+	batchSize?: number;
+	/** Failures kept in the summary (all are counted), default 10,000. */
+	maxFailuresKept?: number;
+	/** Called for each contact written, with the store's outcome (for "emit contacts as items"). */
+	onContact?: (contact: ContactInput, outcome: UpsertOutcome, line: number) => void;
+	now?: () => number;
+}
+
+export interface ImportFailure {
+	line: number;
+	/** The offending value (the phone cell), or the raw line for unreadable rows. */
+	raw: string;
+	reason: string;
+	field?: string;
+}
+
+export interface ImportSummary {
+	rowsRead: number;
+	added: number;
+	updated: number;
+	unchanged: number;
+	failed: number;
+	duplicates: number;
+	format: string;
+	delimiter?: string;
+	headers: string[];
+	mapping: HeaderMapping['fields'];
+	attributeColumns: string[];
+	failures: ImportFailure[];
+	/** True when more failures happened than were kept. */
+	failuresTruncated: boolean;
+}
+
+export type ContactSink = Pick<Store, 'upsertContacts'>;
+
+const OUTCOME_CODE: Record<UpsertOutcome, number> = { added: 1, updated: 2, unchanged: 3 };
+
+export async function importContacts(reader: CsvReader, sink: ContactSink, options: ImportOptions = {}): Promise<ImportSummary> {
+	const mapping = matchHeaders(reader.headers, options.mapping);
+	const mapper = new RowMapper(mapping, options);
+	const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
+	const maxFailuresKept = options.maxFailuresKept ?? 10_000;
+	const keepLast = (options.duplicates ?? 'keepFirst') === 'keepLast';
+	const summary: ImportSummary = {
+		rowsRead: 0,
+		added: 0,
+		updated: 0,
+		unchanged: 0,
+		failed: 0,
+		duplicates: 0,
+		format: reader.format,
+		delimiter: reader.delimiter,
+		headers: reader.headers,
+		mapping: mapping.fields,
+		attributeColumns: options.keepColumns === false ? [] : Array.isArray(options.keepColumns) ? mapping.others.filter((h) => (options.keepColumns as string[]).includes(h)) : mapping.others,
+		failures: [],
+		failuresTruncated: false,
+	};
+	/** waId → outcome code of its first write (0 = not yet written). */
+	const seen = new Map<string, number>();
+	let batch: ContactInput[] = [];
+	let lines: number[] = [];
+	/** Per batch entry: is it a repeat of a waId seen earlier in the file (keep-last)? */
+	let repeats: boolean[] = [];
+
+	const fail = (failure: ImportFailure) => {
+		summary.failed++;
+		if (summary.failures.length < maxFailuresKept) summary.failures.push(failure);
+		else summary.failuresTruncated = true;
+	};
+
+	const flush = async () => {
+		if (batch.length === 0) return;
+		const outcomes = await sink.upsertContacts(batch, { tagsMode: options.tagsMode ?? 'merge', now: options.now?.() });
+		for (let k = 0; k < batch.length; k++) {
+			const outcome = outcomes[k];
+			const waId = batch[k].waId;
+			const firstCode = seen.get(waId) ?? 0;
+			if (!repeats[k] || firstCode === 0) {
+				// First write of this waId in the file.
+				seen.set(waId, OUTCOME_CODE[outcome]);
+				summary[outcome]++;
+			} else if (outcome === 'updated' && firstCode === OUTCOME_CODE.unchanged) {
+				// A later row changed a contact its first row had left as it was.
+				summary.unchanged--;
+				summary.updated++;
+				seen.set(waId, OUTCOME_CODE.updated);
+			}
+			options.onContact?.(batch[k], outcome, lines[k]);
+		}
+		batch = [];
+		lines = [];
+		repeats = [];
+	};
+
+	for await (const entry of reader.entries as AsyncIterable<CsvEntry>) {
+		summary.rowsRead++;
+		if (!entry.ok) {
+			fail({ line: entry.line, raw: entry.raw, reason: entry.reason });
+			continue;
+		}
+		const mapped = mapper.map(entry.record);
+		if (!mapped.ok) {
+			fail({ line: entry.line, raw: mapped.raw, reason: mapped.reason, field: mapped.field });
+			continue;
+		}
+		const waId = mapped.contact.waId;
+		const known = seen.has(waId);
+		if (known) {
+			summary.duplicates++;
+			if (!keepLast) continue;
+		} else {
+			seen.set(waId, 0);
+		}
+		batch.push(mapped.contact);
+		lines.push(entry.line);
+		repeats.push(known);
+		if (batch.length >= batchSize) await flush();
+	}
+	await flush();
+	return summary;
+}

@@ -1,0 +1,75 @@
+/**
+ * Column auto-matching for contact files: headers are compared case-, space-, underscore- and
+ * punctuation-insensitively against known names ("Mobile Number" = "mobile_number" = "MobileNumber").
+ * User overrides win; anything not mapped stays a custom attribute ("map some or keep all").
+ */
+
+export type ContactField = 'phone' | 'name' | 'firstName' | 'lastName' | 'tags' | 'source' | 'country';
+
+export const CONTACT_FIELDS: readonly ContactField[] = ['phone', 'name', 'firstName', 'lastName', 'tags', 'source', 'country'];
+
+/** Known header names per field, best first. */
+const SYNONYMS: Record<ContactField, string[]> = {
+	phone: [
+		'phone', 'phonenumber', 'phoneno', 'whatsapp', 'whatsappnumber', 'whatsappno', 'waid', 'wanumber', 'mobile', 'mobilenumber',
+		'mobileno', 'mobilephone', 'cell', 'cellphone', 'cellnumber', 'contactnumber', 'number', 'msisdn', 'telephone', 'tel',
+	],
+	name: ['name', 'fullname', 'contactname', 'customername', 'displayname'],
+	firstName: ['firstname', 'givenname', 'first', 'fname'],
+	lastName: ['lastname', 'surname', 'familyname', 'last', 'lname'],
+	tags: ['tags', 'tag', 'labels', 'label', 'groups', 'segments', 'lists'],
+	source: ['source', 'leadsource', 'origin', 'channel'],
+	country: ['country', 'countrycode', 'iso', 'region'],
+};
+
+/** "Mobile Number" → "mobilenumber". */
+export function headerKey(header: string): string {
+	return header.toLowerCase().replace(/[\s_\-.:/#()]+/g, '');
+}
+
+export type HeaderOverrides = Partial<Record<ContactField, string>>;
+
+export interface HeaderMapping {
+	/** Field → the header it reads from. */
+	fields: Partial<Record<ContactField, string>>;
+	/** Headers not mapped to a field (custom attributes when kept). */
+	others: string[];
+}
+
+/**
+ * Maps headers to contact fields. An override naming a header that does not exist is an error
+ * listing the headers found; so is a file without a phone column.
+ */
+export function matchHeaders(headers: string[], overrides: HeaderOverrides = {}): HeaderMapping {
+	const byKey = new Map<string, string>();
+	for (const h of headers) if (!byKey.has(headerKey(h))) byKey.set(headerKey(h), h);
+	const fields: Partial<Record<ContactField, string>> = {};
+	const used = new Set<string>();
+	for (const field of CONTACT_FIELDS) {
+		const wanted = overrides[field]?.trim();
+		if (!wanted) continue;
+		const header = headers.includes(wanted) ? wanted : byKey.get(headerKey(wanted));
+		if (!header) {
+			throw new Error(`Column "${wanted}" (chosen for ${field}) is not in the file; columns found: ${headers.map((h) => JSON.stringify(h)).join(', ')}`);
+		}
+		fields[field] = header;
+		used.add(header);
+	}
+	for (const field of CONTACT_FIELDS) {
+		if (fields[field]) continue;
+		for (const synonym of SYNONYMS[field]) {
+			const header = byKey.get(synonym);
+			if (header && !used.has(header)) {
+				fields[field] = header;
+				used.add(header);
+				break;
+			}
+		}
+	}
+	if (!fields.phone) {
+		throw new Error(
+			`No phone column found. Columns found: ${headers.map((h) => JSON.stringify(h)).join(', ')}. Name one "Phone", "Mobile Number" or "WhatsApp", or choose the phone column in the node's mapping`,
+		);
+	}
+	return { fields, others: headers.filter((h) => !used.has(h)) };
+}

@@ -1,0 +1,314 @@
+/**
+ * Streaming CSV / TXT reader for contact files. Never holds all rows: input chunks are decoded,
+ * split into records (scanner.ts) and parsed by csv-parse in small batches.
+ *
+ *  - UTF-8 only (BOM stripped); NUL bytes or invalid UTF-8 → file-level error (binary / UTF-16 /
+ *    Latin-1 files), checked chunk by chunk with a streaming fatal TextDecoder so a character split
+ *    across two chunks is fine.
+ *  - Delimiter sniffed among `,` `;` tab `|` on the first lines (outside quotes); none found → one
+ *    column (TXT: one number per line, with or without a header line).
+ *  - Per-row failures (ragged rows, unclosed quotes, oversized records) name the line and go on.
+ */
+import { parse } from 'csv-parse/sync';
+import { preview, RecordScanner, type ScanFailure } from './scanner';
+
+export type CsvDelimiter = ',' | ';' | '\t' | '|';
+export type CsvFormat = 'csv' | 'txt';
+
+export interface CsvReadOptions {
+	/** 'auto' (default): sniffed; 'txt' = one value per line. */
+	format?: CsvFormat | 'auto';
+	/** 'auto' (default) or one of , ; tab | */
+	delimiter?: CsvDelimiter | 'auto';
+	/** Largest record accepted, in characters (default 1 MiB); larger → per-row failure. */
+	maxRecordSize?: number;
+	/** File name, for error messages. */
+	fileName?: string;
+}
+
+export interface CsvRow {
+	line: number;
+	/** Header → value. */
+	record: Record<string, string>;
+}
+
+export interface CsvRowFailure {
+	line: number;
+	reason: string;
+	/** The raw line (shortened). */
+	raw: string;
+}
+
+export type CsvEntry = ({ ok: true } & CsvRow) | ({ ok: false } & CsvRowFailure);
+
+export interface CsvReader {
+	format: CsvFormat;
+	delimiter: CsvDelimiter | undefined;
+	/** Column names (TXT without a header line: ['phone']). */
+	headers: string[];
+	/** Line of the header row, or 0 when the file has none. */
+	headerLine: number;
+	entries: AsyncIterable<CsvEntry>;
+}
+
+/** A problem with the file as a whole (binary, not UTF-8, empty, no phone column…). */
+export class CsvFileError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'CsvFileError';
+	}
+}
+
+export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+const CANDIDATES: CsvDelimiter[] = [',', ';', '\t', '|'];
+const SNIFF_CHARS = 64 * 1024;
+const SNIFF_LINES = 50;
+const BATCH_RECORDS = 500;
+export const DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
+
+function describeDelimiter(d: CsvDelimiter | undefined): string {
+	return d === undefined ? 'none' : d === '\t' ? 'tab' : d;
+}
+
+/** Decodes UTF-8 chunk by chunk; rejects NUL bytes (binary / UTF-16) and invalid sequences. */
+async function* decodeUtf8(source: ByteSource, fileName: string): AsyncGenerator<string> {
+	const decoder = new TextDecoder('utf-8', { fatal: true });
+	let offset = 0;
+	for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+		if (typeof chunk === 'string') {
+			const nul = chunk.indexOf('\u0000');
+			if (nul >= 0) throw new CsvFileError(`${fileName} is not a text file: it contains a NUL character at position ${offset + nul}`);
+			offset += chunk.length;
+			if (chunk) yield offset === chunk.length && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
+			continue;
+		}
+		const nul = chunk.indexOf(0);
+		if (nul >= 0) {
+			throw new CsvFileError(
+				`${fileName} is not a CSV/TXT text file: it contains a NUL byte at byte ${offset + nul} (a binary file such as .xlsx, or UTF-16 text — save it as CSV UTF-8)`,
+			);
+		}
+		let text: string;
+		try {
+			text = decoder.decode(chunk, { stream: true });
+		} catch {
+			throw new CsvFileError(`${fileName} is not UTF-8 text: invalid byte sequence between bytes ${offset} and ${offset + chunk.length} (save it as CSV UTF-8)`);
+		}
+		offset += chunk.length;
+		if (text) yield text;
+	}
+	let tail: string;
+	try {
+		tail = decoder.decode();
+	} catch {
+		throw new CsvFileError(`${fileName} is not UTF-8 text: it ends in the middle of a character (byte ${offset})`);
+	}
+	if (tail) yield tail;
+}
+
+/** Delimiter with the most consistent non-zero count per line, counted outside quotes. */
+export function sniffDelimiter(sample: string): CsvDelimiter | undefined {
+	const lines: Array<Record<string, number>> = [];
+	let counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0, '|': 0 };
+	let quoting = false;
+	let any = false;
+	for (let i = 0; i < sample.length && lines.length < SNIFF_LINES; i++) {
+		const ch = sample[i];
+		if (ch === '"') quoting = !quoting;
+		else if (!quoting && ch === '\n') {
+			if (any) lines.push(counts);
+			counts = { ',': 0, ';': 0, '\t': 0, '|': 0 };
+			any = false;
+		} else if (!quoting && ch in counts) counts[ch]++;
+		if (ch !== '\n' && ch !== '\r') any = true;
+	}
+	if (any && lines.length < SNIFF_LINES) lines.push(counts);
+	if (lines.length === 0) return undefined;
+	let best: CsvDelimiter | undefined;
+	let bestScore = 0;
+	for (const d of CANDIDATES) {
+		const first = lines[0][d];
+		if (first === 0) continue;
+		const same = lines.filter((l) => l[d] === first).length / lines.length;
+		const score = same * 1000 + Math.min(first, 999);
+		if (score > bestScore) {
+			bestScore = score;
+			best = d;
+		}
+	}
+	return best;
+}
+
+/** A TXT first line that is a column title rather than a number ("phone", "Mobile Number"). */
+function looksLikeHeader(value: string): boolean {
+	const digits = value.replace(/\D/g, '').length;
+	return /\p{L}/u.test(value) && digits < 5;
+}
+
+function uniqueHeaders(raw: string[]): string[] {
+	const seen = new Map<string, number>();
+	return raw.map((h, i) => {
+		let name = h.trim() || `column ${i + 1}`;
+		const key = name.toLowerCase();
+		const n = (seen.get(key) ?? 0) + 1;
+		seen.set(key, n);
+		if (n > 1) name = `${name} (${n})`;
+		return name;
+	});
+}
+
+/**
+ * Opens a contact file. Reads just enough to sniff the format and the header row; rows are read
+ * as `entries` is iterated (once).
+ */
+export async function openCsv(source: ByteSource, options: CsvReadOptions = {}): Promise<CsvReader> {
+	const fileName = options.fileName ? JSON.stringify(options.fileName) : 'The file';
+	const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
+	const chunks = decodeUtf8(source, fileName);
+	const head: string[] = [];
+	let headLength = 0;
+	let exhausted = false;
+	while (headLength < SNIFF_CHARS) {
+		const next = await chunks.next();
+		if (next.done) {
+			exhausted = true;
+			break;
+		}
+		head.push(next.value);
+		headLength += next.value.length;
+	}
+	const sample = head.join('');
+	if (sample.trim() === '') throw new CsvFileError(`${fileName} is empty`);
+
+	let delimiter: CsvDelimiter | undefined;
+	let format: CsvFormat;
+	if (options.format === 'txt') {
+		format = 'txt';
+	} else {
+		delimiter = options.delimiter && options.delimiter !== 'auto' ? options.delimiter : sniffDelimiter(sample.slice(0, SNIFF_CHARS));
+		format = delimiter === undefined && options.format !== 'csv' ? 'txt' : 'csv';
+	}
+	const delimiterCode = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
+	const scanner = new RecordScanner(delimiterCode, maxRecordSize);
+
+	async function* texts(): AsyncGenerator<string> {
+		yield sample;
+		if (!exhausted) yield* chunks;
+	}
+	const textIterator = texts();
+	let textsDone = false;
+
+	/** Pulls text until the scanner holds at least `want` records (or the input ends). */
+	async function fill(want: number): Promise<void> {
+		while (!textsDone && scanner.records.length < want && scanner.failures.length < want) {
+			const next = await textIterator.next();
+			if (next.done) {
+				scanner.end();
+				textsDone = true;
+			} else scanner.push(next.value);
+		}
+	}
+
+	const parseOptions = {
+		delimiter: delimiter ?? '\u0000',
+		relax_quotes: true,
+		relax_column_count: true,
+		skip_empty_lines: false,
+	};
+
+	function parseRecord(text: string): string[] | string {
+		try {
+			const rows = parse(text, parseOptions) as string[][];
+			return rows[0] ?? [''];
+		} catch (error) {
+			return (error as Error).message;
+		}
+	}
+
+	// Header row (CSV always; TXT when the first line is a title).
+	await fill(1);
+	const pendingFailures: ScanFailure[] = [];
+	let headers: string[];
+	let headerLine = 0;
+	const first = scanner.records[0];
+	if (!first) {
+		if (scanner.failures.length > 0) {
+			const f = scanner.failures[0];
+			throw new CsvFileError(`${fileName}: the header row on line ${f.line} cannot be read: ${f.reason}`);
+		}
+		throw new CsvFileError(`${fileName} is empty`);
+	}
+	const firstFields = parseRecord(first.text);
+	if (typeof firstFields === 'string') throw new CsvFileError(`${fileName}: the header row on line ${first.line} cannot be read: ${firstFields}`);
+	if (format === 'txt' && !(firstFields.length === 1 && looksLikeHeader(firstFields[0]))) {
+		headers = ['phone'];
+	} else {
+		headers = uniqueHeaders(firstFields);
+		headerLine = first.line;
+		scanner.records.shift();
+		// Failures before the header line (e.g. an oversized first line) stay per-row.
+		pendingFailures.push(...scanner.failures.splice(0));
+	}
+	const width = headers.length;
+
+	async function* entries(): AsyncGenerator<CsvEntry> {
+		let rows = 0;
+		const toRecord = (fields: string[]): Record<string, string> => {
+			const record: Record<string, string> = {};
+			for (let k = 0; k < width; k++) record[headers[k]] = fields[k] ?? '';
+			return record;
+		};
+		const check = (line: number, text: string, fields: string[]): CsvEntry => {
+			if (fields.length !== width && format === 'csv') {
+				// A trailing delimiter with nothing after it is a common export quirk: tolerated.
+				const extraEmpty = fields.length > width && fields.slice(width).every((f) => f === '');
+				if (!extraEmpty) {
+					return {
+						ok: false,
+						line,
+						raw: preview(text),
+						reason: `has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${width} (delimiter "${describeDelimiter(delimiter)}")`,
+					};
+				}
+			}
+			return { ok: true, line, record: toRecord(fields) };
+		};
+		for (;;) {
+			await fill(BATCH_RECORDS);
+			const batch = scanner.records.splice(0);
+			const failures = pendingFailures.splice(0).concat(scanner.failures.splice(0));
+			if (batch.length === 0 && failures.length === 0) break;
+			const out: CsvEntry[] = failures.map((f) => ({ ok: false as const, line: f.line, reason: f.reason, raw: f.raw }));
+			if (batch.length > 0) {
+				let parsed: string[][] | undefined;
+				try {
+					parsed = parse(batch.map((r) => r.text).join('\n'), parseOptions) as string[][];
+				} catch {
+					parsed = undefined;
+				}
+				if (parsed && parsed.length === batch.length) {
+					for (let k = 0; k < batch.length; k++) out.push(check(batch[k].line, batch[k].text, parsed[k]));
+				} else {
+					// Rare: a record csv-parse rejects. Parse one by one to name the line.
+					for (const r of batch) {
+						const fields = parseRecord(r.text);
+						out.push(typeof fields === 'string' ? { ok: false, line: r.line, raw: preview(r.text), reason: fields } : check(r.line, r.text, fields));
+					}
+				}
+			}
+			if (failures.length > 0) out.sort((a, b) => a.line - b.line);
+			for (const e of out) {
+				rows++;
+				yield e;
+			}
+		}
+		if (rows === 0) {
+			throw new CsvFileError(
+				headerLine > 0 ? `${fileName} has a header row (${headers.join(', ')}) but no data rows` : `${fileName} has no data rows`,
+			);
+		}
+	}
+
+	return { format, delimiter, headers, headerLine, entries: entries() };
+}

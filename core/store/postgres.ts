@@ -1,0 +1,1116 @@
+/**
+ * Postgres store on the `pg` driver: the backend for n8n queue mode (a main process and several
+ * workers on different machines share one database; issue #9).
+ *
+ *  - One Pool per store; every table name is qualified with the store's schema (created if
+ *    missing), so the store works behind poolers that ignore `search_path` and never touches
+ *    n8n's own tables. Migrations run with `SET LOCAL search_path` to that schema.
+ *  - Schema from migrations.ts (the same versioned steps as SQLite), applied under a session
+ *    advisory lock, each step in one transaction with its schema_migrations row: two processes
+ *    opening a fresh database at once apply every step exactly once.
+ *  - Cross-process guarantees (queue mode):
+ *      claimRecipients   SELECT … FOR UPDATE SKIP LOCKED → two workers never claim the same row;
+ *      reserveBudget     pg_advisory_xact_lock per portfolio, then count + insert (cloud-api.md §5);
+ *      takeTokens        one statement: lock the bucket row, refill, take, write back;
+ *      markProcessed     INSERT … ON CONFLICT DO NOTHING RETURNING (the unique key decides);
+ *      upsertContacts    existing rows locked FOR UPDATE, merged by the shared rules, written back
+ *                        in batches (unnest); a concurrent insert of the same number retries.
+ *  - Deadlocks / serialization failures (40P01, 40001) retry the whole transaction.
+ *  - BIGINT (epoch ms, counts) is parsed to number on this pool only; the global pg type parsers
+ *    are left alone (n8n itself uses pg in the same process).
+ */
+import { Pool, types as pgTypes, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor';
+import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import {
+	DAY_MS,
+	PROCESSED_RETENTION_MS,
+	RECIPIENT_STATES,
+	canMarkReplied,
+	checkAttributeKey,
+	checkContactInput,
+	checkId,
+	checkTime,
+	checkWaId,
+	mergeContact,
+	nextStateForStatus,
+	parseCallbackData,
+	type ContactFields,
+} from './rules';
+import type {
+	BudgetReservation,
+	Campaign,
+	CampaignInput,
+	CampaignReport,
+	CampaignState,
+	ClaimOptions,
+	Contact,
+	ContactFilter,
+	ContactInput,
+	InboundRecord,
+	Page,
+	PageRequest,
+	PostgresStoreOptions,
+	Recipient,
+	RecipientFilter,
+	RecipientInput,
+	RecipientState,
+	RecipientUpdate,
+	StatusUpdate,
+	Store,
+	TokenGrant,
+	UpsertOptions,
+	UpsertOutcome,
+	WindowRecord,
+} from './types';
+
+type Row = QueryResultRow;
+type Param = null | number | string | boolean | string[] | Array<number | null> | Array<string | null>;
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** Optional pool tuning on top of the credential's fields. */
+export interface PostgresPoolTuning {
+	/** Connections per process (default 10). */
+	poolSize?: number;
+	/** Shown in pg_stat_activity (default "n8n-nodes-whatsapp-cloud"). */
+	applicationName?: string;
+	/** Connect timeout in ms (default 10 s). */
+	connectTimeoutMs?: number;
+}
+
+export const DEFAULT_SCHEMA = 'public';
+/** Advisory lock namespaces (first key of the two-int form): "WA" + a purpose number. */
+const LOCK_MIGRATE = 0x57410001;
+const LOCK_BUDGET = 0x57410002;
+/** Whole-transaction retries after a deadlock or serialization failure. */
+const TX_RETRIES = 8;
+/** Statement chunk for batched writes (arrays, so no parameter-count limit; this bounds memory). */
+const CHUNK = 5000;
+/** Old budget rows and processed keys are pruned at most this often (per process). */
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+// ───────────────────────────── connection ─────────────────────────────
+
+/** The schema name, validated (letters, digits, underscore; it becomes a quoted identifier). */
+export function checkSchemaName(schema: unknown): string {
+	if (schema === undefined || schema === null || schema === '') return DEFAULT_SCHEMA;
+	if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
+		throw new Error(`Postgres store: schema must be 1-63 letters, digits or underscores (not starting with a digit), got ${JSON.stringify(schema)}`);
+	}
+	return schema;
+}
+
+function quoteIdent(name: string): string {
+	return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** int8 (BIGINT, COUNT) → number: epoch ms and counts stay far below 2^53. Only on our pool. */
+const parseInt8 = (value: string): number => Number(value);
+const storeTypes = {
+	getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+		oid === pgTypes.builtins.INT8 && format !== 'binary' ? parseInt8 : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
+};
+
+/** Where we connect, for errors (never the password). */
+function describeTarget(o: PostgresStoreOptions): string {
+	return `${o.user}@${o.host}:${o.port ?? 5432}/${o.database}`;
+}
+
+export function postgresPoolConfig(options: PostgresStoreOptions & PostgresPoolTuning): PoolConfig {
+	if (!options || typeof options !== 'object') throw new Error('Postgres store: options are required');
+	for (const field of ['host', 'database', 'user'] as const) {
+		if (typeof options[field] !== 'string' || options[field] === '') throw new Error(`Postgres store: ${field} is required`);
+	}
+	if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
+		throw new Error(`Postgres store: port must be an integer 1-65535, got ${JSON.stringify(options.port)}`);
+	}
+	if (options.password !== undefined && typeof options.password !== 'string') throw new Error('Postgres store: password must be a string');
+	return {
+		host: options.host,
+		port: options.port ?? 5432,
+		database: options.database,
+		user: options.user,
+		password: options.password || undefined,
+		ssl: options.ssl ? true : undefined,
+		max: options.poolSize ?? 10,
+		application_name: options.applicationName ?? 'n8n-nodes-whatsapp-cloud',
+		connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+		idleTimeoutMillis: 30_000,
+		types: storeTypes,
+	};
+}
+
+function pgCode(error: unknown): string | undefined {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+/** Deadlock (40P01) or serialization failure (40001): the whole transaction may be retried. */
+export function isRetryableTxError(error: unknown): boolean {
+	const code = pgCode(error);
+	return code === '40P01' || code === '40001';
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function backoffMs(attempt: number): number {
+	return Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random());
+}
+
+// ───────────────────────────── migrations ─────────────────────────────
+
+/** The schema version recorded in `schema` (0 when the schema or its bookkeeping table is absent). */
+export async function postgresSchemaVersion(db: Queryable, schema: string = DEFAULT_SCHEMA): Promise<number> {
+	const s = checkSchemaName(schema);
+	const exists = await db.query(`SELECT to_regclass($1) AS t`, [`${quoteIdent(s)}.${MIGRATIONS_TABLE}`]);
+	if (!exists.rows[0]?.t) return 0;
+	const { rows } = await db.query(`SELECT MAX(version) AS v FROM ${quoteIdent(s)}.${MIGRATIONS_TABLE}`);
+	return typeof rows[0]?.v === 'number' ? rows[0].v : 0;
+}
+
+/**
+ * Creates the schema if missing and applies the pending migrations up to `target` (default:
+ * latest) under a session advisory lock keyed by the schema, each step in its own transaction with
+ * its schema_migrations row. Returns the versions applied by this call.
+ */
+export async function migratePostgres(pool: Pool, schema: string = DEFAULT_SCHEMA, target: number = LATEST_SCHEMA_VERSION): Promise<number[]> {
+	const s = checkSchemaName(schema);
+	const qs = quoteIdent(s);
+	const client = await pool.connect();
+	let broken: Error | undefined;
+	try {
+		await client.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [LOCK_MIGRATE, s]);
+		try {
+			// CREATE SCHEMA needs the CREATE privilege on the database: only ask when it is missing.
+			const found = await client.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [s]);
+			if (found.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${qs}`);
+			await client.query(`SET search_path TO ${qs}`);
+			await client.query(CREATE_MIGRATIONS_TABLE);
+			const current = await postgresSchemaVersion(client, s);
+			if (current > LATEST_SCHEMA_VERSION) {
+				throw new Error(
+					`The Postgres store schema "${s}" has version ${current}, newer than this package knows (${LATEST_SCHEMA_VERSION}); update the package`,
+				);
+			}
+			const applied: number[] = [];
+			for (const migration of MIGRATIONS) {
+				if (migration.version > target) break;
+				if (migration.version <= current) continue;
+				await client.query('BEGIN');
+				try {
+					await client.query(`SET LOCAL search_path TO ${qs}`);
+					const done = await client.query(`SELECT 1 FROM ${qs}.${MIGRATIONS_TABLE} WHERE version = $1`, [migration.version]);
+					if (done.rowCount === 0) {
+						for (const sql of migration.postgres) await client.query(sql);
+						await client.query(`INSERT INTO ${qs}.${MIGRATIONS_TABLE} (version, name, applied_at) VALUES ($1, $2, $3)`, [
+							migration.version,
+							migration.name,
+							Date.now(),
+						]);
+						applied.push(migration.version);
+					}
+					await client.query('COMMIT');
+				} catch (error) {
+					await client.query('ROLLBACK').catch(() => undefined);
+					throw new Error(`Postgres store: migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}`);
+				}
+			}
+			return applied;
+		} finally {
+			await client.query('RESET search_path').catch((e: Error) => (broken = e));
+			await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [LOCK_MIGRATE, s]).catch((e: Error) => (broken = e));
+		}
+	} finally {
+		client.release(broken);
+	}
+}
+
+// ───────────────────────────── row mapping ─────────────────────────────
+
+function opt<T>(value: unknown): T | undefined {
+	return value === null || value === undefined ? undefined : (value as T);
+}
+
+/** Removes undefined properties so objects compare and serialize cleanly. */
+function compact<T extends object>(obj: T): T {
+	for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
+	return obj;
+}
+
+function jsonObject(value: unknown): Record<string, unknown> {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+const CONTACT_COLUMNS =
+	'c.wa_id, c.name, c.first_name, c.last_name, c.country, c.tags, c.attributes, c.opted_out, c.opt_out_at, ' +
+	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at';
+
+function toContact(row: Row): Contact {
+	return compact<Contact>({
+		waId: row.wa_id as string,
+		name: opt(row.name),
+		firstName: opt(row.first_name),
+		lastName: opt(row.last_name),
+		country: opt(row.country),
+		tags: Array.isArray(row.tags) ? (row.tags as string[]) : [],
+		attributes: jsonObject(row.attributes),
+		optedOut: row.opted_out === true,
+		optOutAt: opt(row.opt_out_at),
+		optOutSource: opt(row.opt_out_source),
+		optInAt: opt(row.opt_in_at),
+		optInSource: opt(row.opt_in_source),
+		source: opt(row.source),
+		createdAt: row.created_at as number,
+		updatedAt: row.updated_at as number,
+		lastActiveAt: opt(row.last_active_at),
+	});
+}
+
+function toFields(row: Row): ContactFields {
+	return {
+		name: (row.name as string | null) ?? null,
+		firstName: (row.first_name as string | null) ?? null,
+		lastName: (row.last_name as string | null) ?? null,
+		country: (row.country as string | null) ?? null,
+		tags: Array.isArray(row.tags) ? (row.tags as string[]) : [],
+		// JSON text of the stored object: mergeContact compares texts to detect a change.
+		attributes: JSON.stringify(jsonObject(row.attributes)),
+		source: (row.source as string | null) ?? null,
+	};
+}
+
+function toCampaign(row: Row): Campaign {
+	return compact<Campaign>({
+		id: row.id as string,
+		phoneNumberId: row.phone_number_id as string,
+		templateName: opt(row.template_name),
+		templateLanguage: opt(row.template_language),
+		category: opt(row.category),
+		state: row.state as CampaignState,
+		reason: opt(row.reason),
+		config: jsonObject(row.config),
+		createdAt: row.created_at as number,
+		updatedAt: row.updated_at as number,
+	});
+}
+
+function toRecipient(row: Row): Recipient {
+	return compact<Recipient>({
+		campaignId: row.campaign_id as string,
+		waId: row.wa_id as string,
+		state: row.state as RecipientState,
+		itemIndex: opt(row.item_index),
+		payload: jsonObject(row.payload),
+		messageId: opt(row.message_id),
+		attempts: row.attempts as number,
+		nextAttemptAt: opt(row.next_attempt_at),
+		errorCode: opt(row.error_code),
+		errorClass: opt(row.error_class),
+		errorMessage: opt(row.error_message),
+		claimedBy: opt(row.claimed_by),
+		claimExpiresAt: opt(row.claim_expires_at),
+		updatedAt: row.updated_at as number,
+	});
+}
+
+function checkStates(states: unknown, where: string): RecipientState[] {
+	if (!Array.isArray(states)) throw new Error(`${where}: states must be an array`);
+	for (const s of states) {
+		if (!RECIPIENT_STATES.includes(s as RecipientState)) throw new Error(`${where}: unknown recipient state ${JSON.stringify(s)}`);
+	}
+	return states as RecipientState[];
+}
+
+/** Raised inside upsertContacts when another process inserted one of our "new" numbers first. */
+class ConcurrentInsert extends Error {}
+
+// ───────────────────────────── the store ─────────────────────────────
+
+export class PostgresStore implements Store {
+	readonly backend = 'postgres' as const;
+	private lastBudgetPrune = 0;
+	private lastProcessedPrune = 0;
+	private closed = false;
+	/** Qualified table names. */
+	private readonly t: Record<
+		'contacts' | 'contactTags' | 'campaigns' | 'recipients' | 'windows' | 'processed' | 'budget' | 'buckets',
+		string
+	>;
+
+	private constructor(
+		private readonly pool: Pool,
+		readonly schema: string,
+	) {
+		const s = quoteIdent(schema);
+		this.t = {
+			contacts: `${s}.contacts`,
+			contactTags: `${s}.contact_tags`,
+			campaigns: `${s}.campaigns`,
+			recipients: `${s}.recipients`,
+			windows: `${s}.windows`,
+			processed: `${s}.processed`,
+			budget: `${s}.budget`,
+			buckets: `${s}.buckets`,
+		};
+	}
+
+	/** Connects, creates the schema if missing, applies pending migrations, returns the store. */
+	static async open(options: PostgresStoreOptions & PostgresPoolTuning): Promise<PostgresStore> {
+		const config = postgresPoolConfig(options);
+		const schema = checkSchemaName(options.schema);
+		const pool = new Pool(config);
+		// An idle connection dropped by the server must not crash the process: the pool replaces it.
+		pool.on('error', () => undefined);
+		try {
+			await migratePostgres(pool, schema);
+		} catch (error) {
+			await pool.end().catch(() => undefined);
+			const message = (error as Error).message;
+			if (message.startsWith('Postgres store') || message.startsWith('The Postgres store')) throw error;
+			throw new Error(`Postgres store: cannot open ${describeTarget(options)} (schema "${schema}"): ${message}`);
+		}
+		return new PostgresStore(pool, schema);
+	}
+
+	private query(sql: string, params: Param[] = []): Promise<{ rows: Row[]; rowCount: number | null }> {
+		if (this.closed) return Promise.reject(new Error('Postgres store is closed'));
+		return this.pool.query(sql, params);
+	}
+
+	/** One transaction on one pooled connection; retried on deadlock / serialization failure. */
+	private async tx<T>(fn: (db: Queryable) => Promise<T>): Promise<T> {
+		if (this.closed) throw new Error('Postgres store is closed');
+		for (let attempt = 0; ; attempt++) {
+			const client = await this.pool.connect();
+			let broken: Error | undefined;
+			try {
+				await client.query('BEGIN');
+				const result = await fn(client);
+				await client.query('COMMIT');
+				return result;
+			} catch (error) {
+				await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+				const retry = isRetryableTxError(error) || error instanceof ConcurrentInsert;
+				if (!retry || attempt >= TX_RETRIES) throw error;
+			} finally {
+				// A connection whose ROLLBACK failed is discarded, not returned to the pool.
+				client.release(broken);
+			}
+			await sleep(backoffMs(attempt));
+		}
+	}
+
+	// ───────────── contacts ─────────────
+
+	async upsertContacts(inputs: ContactInput[], options: UpsertOptions = {}): Promise<UpsertOutcome[]> {
+		if (!Array.isArray(inputs)) throw new Error('upsertContacts: inputs must be an array');
+		inputs.forEach((input, i) => checkContactInput(input, i));
+		const tagsMode = options.tagsMode ?? 'merge';
+		if (tagsMode !== 'merge' && tagsMode !== 'replace') throw new Error(`upsertContacts: tagsMode must be "merge" or "replace"`);
+		const now = options.now ?? Date.now();
+		if (inputs.length === 0) return [];
+		const ids = [...new Set(inputs.map((c) => c.waId))].sort();
+		return this.tx(async (db) => {
+			// Lock the existing rows (in waId order, so two overlapping imports cannot deadlock for long).
+			const known = new Map<string, ContactFields>();
+			for (let i = 0; i < ids.length; i += CHUNK) {
+				const { rows } = await db.query(
+					`SELECT wa_id, name, first_name, last_name, country, tags, attributes, source FROM ${this.t.contacts}
+					WHERE wa_id = ANY($1::text[]) ORDER BY wa_id FOR UPDATE`,
+					[ids.slice(i, i + CHUNK)],
+				);
+				for (const row of rows) known.set(row.wa_id as string, toFields(row));
+			}
+			const existed = new Set(known.keys());
+			const before = new Map(known);
+			// Same merge rules as SQLite (rules.ts), applied in input order (a number given twice merges twice).
+			const outcomes = inputs.map((input): UpsertOutcome => {
+				const prev = known.get(input.waId);
+				const { fields, changed } = mergeContact(prev, input, tagsMode);
+				if (!changed) return 'unchanged';
+				known.set(input.waId, fields);
+				return prev ? 'updated' : 'added';
+			});
+			const inserts: Array<[string, ContactFields]> = [];
+			const updates: Array<[string, ContactFields]> = [];
+			const addTags: Array<[string, string]> = [];
+			const dropTags: Array<[string, string]> = [];
+			for (const waId of ids) {
+				const f = known.get(waId);
+				const prev = before.get(waId);
+				if (!f || f === prev) continue;
+				if (existed.has(waId)) updates.push([waId, f]);
+				else inserts.push([waId, f]);
+				const old = new Set(prev?.tags ?? []);
+				const kept = new Set(f.tags);
+				for (const tag of f.tags) if (!old.has(tag)) addTags.push([waId, tag]);
+				for (const tag of old) if (!kept.has(tag)) dropTags.push([waId, tag]);
+			}
+			const columns = (rows: Array<[string, ContactFields]>): Param[] => [
+				rows.map(([w]) => w),
+				rows.map(([, f]) => f.name),
+				rows.map(([, f]) => f.firstName),
+				rows.map(([, f]) => f.lastName),
+				rows.map(([, f]) => f.country),
+				rows.map(([, f]) => JSON.stringify(f.tags)),
+				rows.map(([, f]) => f.attributes),
+				rows.map(([, f]) => f.source),
+			];
+			const UNNEST = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+				AS u(wa_id, name, first_name, last_name, country, tags, attributes, source)`;
+			for (let i = 0; i < inserts.length; i += CHUNK) {
+				const chunk = inserts.slice(i, i + CHUNK);
+				const res = await db.query(
+					`INSERT INTO ${this.t.contacts} (wa_id, name, first_name, last_name, country, tags, attributes, source, created_at, updated_at)
+					SELECT u.wa_id, u.name, u.first_name, u.last_name, u.country, u.tags::jsonb, u.attributes::jsonb, u.source, $9, $9
+					FROM ${UNNEST} ON CONFLICT (wa_id) DO NOTHING`,
+					[...columns(chunk), now],
+				);
+				// Another process added one of these numbers since our SELECT: merge again from its row.
+				if (res.rowCount !== chunk.length) throw new ConcurrentInsert('upsertContacts: other processes kept inserting the same numbers at the same time; run the import again');
+			}
+			for (let i = 0; i < updates.length; i += CHUNK) {
+				await db.query(
+					`UPDATE ${this.t.contacts} c SET name = u.name, first_name = u.first_name, last_name = u.last_name,
+						country = u.country, tags = u.tags::jsonb, attributes = u.attributes::jsonb, source = u.source, updated_at = $9
+					FROM ${UNNEST} WHERE c.wa_id = u.wa_id`,
+					[...columns(updates.slice(i, i + CHUNK)), now],
+				);
+			}
+			for (let i = 0; i < addTags.length; i += CHUNK) {
+				const chunk = addTags.slice(i, i + CHUNK);
+				await db.query(
+					`INSERT INTO ${this.t.contactTags} (wa_id, tag) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+					[chunk.map(([w]) => w), chunk.map(([, t]) => t)],
+				);
+			}
+			for (let i = 0; i < dropTags.length; i += CHUNK) {
+				const chunk = dropTags.slice(i, i + CHUNK);
+				await db.query(
+					`DELETE FROM ${this.t.contactTags} t USING unnest($1::text[], $2::text[]) AS d(wa_id, tag)
+					WHERE t.wa_id = d.wa_id AND t.tag = d.tag`,
+					[chunk.map(([w]) => w), chunk.map(([, t]) => t)],
+				);
+			}
+			return outcomes;
+		});
+	}
+
+	async getContact(waId: string): Promise<Contact | undefined> {
+		const { rows } = await this.query(`SELECT ${CONTACT_COLUMNS} FROM ${this.t.contacts} c WHERE c.wa_id = $1`, [String(waId)]);
+		return rows[0] ? toContact(rows[0]) : undefined;
+	}
+
+	async listContacts(filter: ContactFilter, page: PageRequest = {}): Promise<Page<Contact>> {
+		const limit = pageLimit(page.limit);
+		const where: string[] = [];
+		const params: Param[] = [];
+		const p = (value: Param): string => {
+			params.push(value);
+			return `$${params.length}`;
+		};
+		if (page.cursor !== undefined) where.push(`c.wa_id > ${p(decodeCursor('contacts', page.cursor))}`);
+		this.contactWhere(filter ?? {}, where, p);
+		const { rows } = await this.query(
+			`SELECT ${CONTACT_COLUMNS} FROM ${this.t.contacts} c` +
+				(where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+				` ORDER BY c.wa_id LIMIT ${p(limit + 1)}`,
+			params,
+		);
+		const items = rows.slice(0, limit).map(toContact);
+		return rows.length > limit ? { items, next: encodeCursor('contacts', items[items.length - 1].waId) } : { items };
+	}
+
+	private contactWhere(filter: ContactFilter, where: string[], p: (value: Param) => string): void {
+		const tagList = (tags: unknown, name: string): string[] => {
+			if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
+				throw new Error(`Contact filter: ${name} must be an array of strings`);
+			}
+			return [...new Set((tags as string[]).map((t) => t.trim()).filter(Boolean))];
+		};
+		// An empty tag list means "no tag filter".
+		if (filter.tagsAny !== undefined) {
+			const tags = tagList(filter.tagsAny, 'tagsAny');
+			if (tags.length) {
+				where.push(`EXISTS (SELECT 1 FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(tags)}::text[]))`);
+			}
+		}
+		if (filter.tagsAll !== undefined) {
+			const tags = tagList(filter.tagsAll, 'tagsAll');
+			if (tags.length) {
+				where.push(
+					`(SELECT COUNT(*) FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(tags)}::text[])) = ${p(tags.length)}`,
+				);
+			}
+		}
+		if (filter.attributes !== undefined) {
+			if (typeof filter.attributes !== 'object' || filter.attributes === null) {
+				throw new Error('Contact filter: attributes must be an object of name → value');
+			}
+			// ->> gives strings as-is, numbers as written, JSON true/false as 'true'/'false'.
+			for (const [key, value] of Object.entries(filter.attributes)) {
+				where.push(`c.attributes ->> ${p(checkAttributeKey(key))}::text = ${p(String(value))}::text`);
+			}
+		}
+		if (filter.optedOut !== undefined) where.push(`c.opted_out = ${p(Boolean(filter.optedOut))}`);
+		const range = (column: string, value: number | undefined, op: '>=' | '<=', name: string) => {
+			if (value === undefined) return;
+			where.push(`c.${column} ${op} ${p(checkTime(value, `Contact filter: ${name}`))}`);
+		};
+		range('created_at', filter.createdFrom, '>=', 'createdFrom');
+		range('created_at', filter.createdTo, '<=', 'createdTo');
+		range('last_active_at', filter.lastActiveFrom, '>=', 'lastActiveFrom');
+		range('last_active_at', filter.lastActiveTo, '<=', 'lastActiveTo');
+	}
+
+	async *iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
+		let cursor: string | undefined;
+		do {
+			const page = await this.listContacts(filter, { limit: batchSize, cursor });
+			for (const contact of page.items) yield contact;
+			cursor = page.next;
+		} while (cursor !== undefined);
+	}
+
+	async setOptOut(waId: string, optedOut: boolean, source: string, at: number = Date.now()): Promise<Contact | undefined> {
+		checkWaId(waId, 'setOptOut');
+		checkTime(at, 'setOptOut: at');
+		const src = typeof source === 'string' ? source : String(source);
+		return this.tx(async (db) => {
+			if (optedOut) {
+				// An opt-out for an unknown number is kept (bare contact), so a later import cannot message it.
+				await db.query(
+					`INSERT INTO ${this.t.contacts} AS c (wa_id, opted_out, opt_out_at, opt_out_source, created_at, updated_at)
+					VALUES ($1, TRUE, $2, $3, $2, $2)
+					ON CONFLICT (wa_id) DO UPDATE SET opted_out = TRUE, opt_out_at = EXCLUDED.opt_out_at,
+						opt_out_source = EXCLUDED.opt_out_source, updated_at = EXCLUDED.updated_at
+					WHERE NOT c.opted_out`,
+					[waId, at, src],
+				);
+			} else {
+				await db.query(
+					`UPDATE ${this.t.contacts} SET opted_out = FALSE, opt_in_at = $2, opt_in_source = $3, updated_at = $2
+					WHERE wa_id = $1 AND opted_out`,
+					[waId, at, src],
+				);
+			}
+			const { rows } = await db.query(`SELECT ${CONTACT_COLUMNS} FROM ${this.t.contacts} c WHERE c.wa_id = $1`, [waId]);
+			return rows[0] ? toContact(rows[0]) : undefined;
+		});
+	}
+
+	async deleteContact(waId: string): Promise<boolean> {
+		return this.tx(async (db) => {
+			await db.query(`DELETE FROM ${this.t.contactTags} WHERE wa_id = $1`, [String(waId)]);
+			const res = await db.query(`DELETE FROM ${this.t.contacts} WHERE wa_id = $1`, [String(waId)]);
+			return (res.rowCount ?? 0) > 0;
+		});
+	}
+
+	async touchContact(waId: string, at: number, name?: string): Promise<void> {
+		checkWaId(waId, 'touchContact');
+		checkTime(at, 'touchContact: at');
+		const profileName = typeof name === 'string' && name !== '' ? name : null;
+		// Keeps the latest activity (webhooks arrive out of order); the profile name only fills a gap.
+		await this.query(
+			`INSERT INTO ${this.t.contacts} AS c (wa_id, name, created_at, updated_at, last_active_at) VALUES ($1, $2, $3, $3, $3)
+			ON CONFLICT (wa_id) DO UPDATE SET
+				last_active_at = GREATEST(c.last_active_at, EXCLUDED.last_active_at),
+				name = COALESCE(c.name, EXCLUDED.name),
+				updated_at = CASE WHEN c.name IS NULL AND EXCLUDED.name IS NOT NULL THEN EXCLUDED.updated_at ELSE c.updated_at END`,
+			[waId, profileName, at],
+		);
+	}
+
+	// ───────────── campaigns ─────────────
+
+	async createCampaign(input: CampaignInput, now: number = Date.now()): Promise<{ campaign: Campaign; created: boolean }> {
+		checkId(input?.id, 'createCampaign: id');
+		checkId(input.phoneNumberId, `Campaign "${input.id}": phoneNumberId`);
+		if (input.config !== undefined && (typeof input.config !== 'object' || input.config === null || Array.isArray(input.config))) {
+			throw new Error(`Campaign "${input.id}": config must be an object`);
+		}
+		const inserted = await this.query(
+			`INSERT INTO ${this.t.campaigns} (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 'running', $6::jsonb, $7, $7) ON CONFLICT (id) DO NOTHING RETURNING *`,
+			[
+				input.id,
+				input.phoneNumberId,
+				input.templateName ?? null,
+				input.templateLanguage ?? null,
+				input.category ?? null,
+				JSON.stringify(input.config ?? {}),
+				now,
+			],
+		);
+		if (inserted.rows[0]) return { campaign: toCampaign(inserted.rows[0]), created: true };
+		// Resume: the existing campaign, unchanged.
+		const { rows } = await this.query(`SELECT * FROM ${this.t.campaigns} WHERE id = $1`, [input.id]);
+		return { campaign: toCampaign(rows[0]), created: false };
+	}
+
+	async getCampaign(id: string): Promise<Campaign | undefined> {
+		const { rows } = await this.query(`SELECT * FROM ${this.t.campaigns} WHERE id = $1`, [String(id)]);
+		return rows[0] ? toCampaign(rows[0]) : undefined;
+	}
+
+	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now()): Promise<void> {
+		if (!CAMPAIGN_STATES.includes(state)) throw new Error(`Campaign "${id}": unknown state ${JSON.stringify(state)}`);
+		const res = await this.query(`UPDATE ${this.t.campaigns} SET state = $1, reason = $2, updated_at = $3 WHERE id = $4`, [
+			state,
+			reason ?? null,
+			now,
+			String(id),
+		]);
+		if ((res.rowCount ?? 0) === 0) throw new Error(`Campaign "${id}" not found`);
+	}
+
+	async addRecipients(
+		campaignId: string,
+		recipients: RecipientInput[],
+		now: number = Date.now(),
+	): Promise<{ inserted: number; duplicates: number }> {
+		checkId(campaignId, 'addRecipients: campaignId');
+		if (!Array.isArray(recipients)) throw new Error(`Campaign "${campaignId}": recipients must be an array`);
+		recipients.forEach((r, i) => {
+			checkId(r?.waId, `Campaign "${campaignId}" recipient #${i}: waId`);
+			if (r.payload !== undefined && (typeof r.payload !== 'object' || r.payload === null || Array.isArray(r.payload))) {
+				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): payload must be an object`);
+			}
+			if (r.itemIndex !== undefined && !Number.isInteger(r.itemIndex)) {
+				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): itemIndex must be an integer`);
+			}
+		});
+		return this.tx(async (db) => {
+			const found = await db.query(`SELECT 1 FROM ${this.t.campaigns} WHERE id = $1`, [campaignId]);
+			if (found.rowCount === 0) throw new Error(`Campaign "${campaignId}" not found`);
+			let inserted = 0;
+			for (let i = 0; i < recipients.length; i += CHUNK) {
+				const chunk = recipients.slice(i, i + CHUNK);
+				const skipped = chunk.map((r) => typeof r.skipReason === 'string' && r.skipReason !== '');
+				// WITH ORDINALITY + ORDER BY: ledger ids follow input order (claims go in insertion order);
+				// insert-or-ignore, also for a number given twice in one call.
+				const res = await db.query(
+					`INSERT INTO ${this.t.recipients} (campaign_id, wa_id, state, item_index, payload, error_message, updated_at)
+					SELECT $1, u.wa_id, u.state, u.item_index, u.payload::jsonb, u.reason, $2
+					FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) WITH ORDINALITY
+						AS u(wa_id, state, item_index, payload, reason, ord)
+					ORDER BY u.ord
+					ON CONFLICT (campaign_id, wa_id) DO NOTHING`,
+					[
+						campaignId,
+						now,
+						chunk.map((r) => r.waId),
+						skipped.map((s) => (s ? 'skipped' : 'queued')),
+						chunk.map((r) => r.itemIndex ?? null),
+						chunk.map((r) => JSON.stringify(r.payload ?? {})),
+						chunk.map((r, j) => (skipped[j] ? (r.skipReason as string) : null)),
+					],
+				);
+				inserted += res.rowCount ?? 0;
+			}
+			return { inserted, duplicates: recipients.length - inserted };
+		});
+	}
+
+	async claimRecipients(options: ClaimOptions): Promise<Recipient[]> {
+		const { campaignId, workerId, limit, now, leaseMs } = options;
+		checkId(campaignId, 'claimRecipients: campaignId');
+		checkId(workerId, 'claimRecipients: workerId');
+		checkTime(now, 'claimRecipients: now');
+		if (!Number.isInteger(limit) || limit < 0) throw new Error('claimRecipients: limit must be an integer ≥ 0');
+		if (typeof leaseMs !== 'number' || !(leaseMs > 0)) throw new Error('claimRecipients: leaseMs must be > 0');
+		if (limit === 0) return [];
+		return this.tx(async (db) => {
+			// Row locks, skipping rows another worker is claiming right now: two workers never get the
+			// same row (a row claimed and committed meanwhile fails the state re-check after the lock).
+			// Due retries/deferrals first (oldest due first), then fresh rows in insertion order.
+			const ids: number[] = (
+				await db.query(
+					`SELECT id FROM ${this.t.recipients} WHERE campaign_id = $1 AND state IN ('retry', 'deferred')
+					AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+					ORDER BY next_attempt_at NULLS FIRST, id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+					[campaignId, now, limit],
+				)
+			).rows.map((r) => r.id as number);
+			if (ids.length < limit) {
+				const { rows } = await db.query(
+					`SELECT id FROM ${this.t.recipients} WHERE campaign_id = $1 AND state = 'queued'
+					ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+					[campaignId, limit - ids.length],
+				);
+				for (const r of rows) ids.push(r.id as number);
+			}
+			if (ids.length === 0) return [];
+			const { rows } = await db.query(
+				`UPDATE ${this.t.recipients} SET state = 'sending', claimed_by = $1, claim_expires_at = $2, updated_at = $3
+				WHERE id = ANY($4::bigint[]) RETURNING *`,
+				[workerId, now + leaseMs, now, ids.map(String)],
+			);
+			const order = new Map(ids.map((id, i) => [id, i]));
+			rows.sort((a, b) => (order.get(a.id as number) as number) - (order.get(b.id as number) as number));
+			return rows.map(toRecipient);
+		});
+	}
+
+	async expireClaims(campaignId: string, now: number): Promise<number> {
+		checkId(campaignId, 'expireClaims: campaignId');
+		checkTime(now, 'expireClaims: now');
+		const res = await this.query(
+			`UPDATE ${this.t.recipients} SET state = 'unknown', updated_at = $1
+			WHERE campaign_id = $2 AND state = 'sending' AND claim_expires_at <= $1`,
+			[now, campaignId],
+		);
+		return res.rowCount ?? 0;
+	}
+
+	async updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean> {
+		const params: Param[] = [];
+		const p = (value: Param): string => {
+			params.push(value);
+			return `$${params.length}`;
+		};
+		const sets: string[] = [`updated_at = ${p(update.now ?? Date.now())}`];
+		if (update.state !== undefined) {
+			checkStates([update.state], `Recipient ${campaignId}/${waId}`);
+			sets.push(`state = ${p(update.state)}`);
+			// Leaving 'sending' ends the claim (a late guarded update from the old claim then fails).
+			if (update.state !== 'sending') sets.push('claimed_by = NULL', 'claim_expires_at = NULL');
+		}
+		if (update.messageId !== undefined) sets.push(`message_id = ${p(update.messageId)}`);
+		if (update.attemptsIncrement !== undefined) {
+			if (!Number.isInteger(update.attemptsIncrement)) throw new Error(`Recipient ${campaignId}/${waId}: attemptsIncrement must be an integer`);
+			sets.push(`attempts = attempts + ${p(update.attemptsIncrement)}::int`);
+		}
+		const nullable: Array<[keyof RecipientUpdate, string, string]> = [
+			['nextAttemptAt', 'next_attempt_at', 'bigint'],
+			['errorCode', 'error_code', 'int'],
+			['errorClass', 'error_class', 'text'],
+			['errorMessage', 'error_message', 'text'],
+		];
+		for (const [key, column, type] of nullable) {
+			const value = update[key];
+			if (value === undefined) continue;
+			sets.push(`${column} = ${p(value as Param)}::${type}`);
+		}
+		let sql = `UPDATE ${this.t.recipients} SET ${sets.join(', ')} WHERE campaign_id = ${p(String(campaignId))} AND wa_id = ${p(String(waId))}`;
+		if (update.expectClaimedBy !== undefined) {
+			// Exactly-once guard: still claimed by this worker (in flight, or expired to 'unknown').
+			sql += ` AND claimed_by = ${p(update.expectClaimedBy)} AND state IN ('sending', 'unknown')`;
+		}
+		const res = await this.query(sql, params);
+		return (res.rowCount ?? 0) > 0;
+	}
+
+	async getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined> {
+		const { rows } = await this.query(`SELECT * FROM ${this.t.recipients} WHERE campaign_id = $1 AND wa_id = $2`, [
+			String(campaignId),
+			String(waId),
+		]);
+		return rows[0] ? toRecipient(rows[0]) : undefined;
+	}
+
+	async listRecipients(campaignId: string, filter: RecipientFilter = {}, page: PageRequest = {}): Promise<Page<Recipient>> {
+		const limit = pageLimit(page.limit);
+		const params: Param[] = [String(campaignId)];
+		const where = ['campaign_id = $1'];
+		if (page.cursor !== undefined) {
+			params.push(decodeCursor('recipients', page.cursor));
+			where.push(`id > $${params.length}`);
+		}
+		if (filter?.states !== undefined) {
+			params.push(checkStates(filter.states, 'listRecipients'));
+			where.push(`state = ANY($${params.length}::text[])`);
+		}
+		params.push(limit + 1);
+		const { rows } = await this.query(
+			`SELECT * FROM ${this.t.recipients} WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+			params,
+		);
+		const items = rows.slice(0, limit);
+		return rows.length > limit
+			? { items: items.map(toRecipient), next: encodeCursor('recipients', items[items.length - 1].id as number) }
+			: { items: items.map(toRecipient) };
+	}
+
+	async nextDueAt(campaignId: string): Promise<number | undefined> {
+		const { rows } = await this.query(
+			`SELECT MIN(next_attempt_at) AS due FROM ${this.t.recipients} WHERE campaign_id = $1 AND state IN ('retry', 'deferred')`,
+			[String(campaignId)],
+		);
+		return opt<number>(rows[0]?.due);
+	}
+
+	async campaignReport(campaignId: string): Promise<CampaignReport> {
+		const byState: CampaignReport['byState'] = {};
+		let total = 0;
+		const states = await this.query(`SELECT state, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 GROUP BY state`, [
+			String(campaignId),
+		]);
+		for (const row of states.rows) {
+			byState[row.state as RecipientState] = row.n as number;
+			total += row.n as number;
+		}
+		const byErrorCode: Record<string, number> = {};
+		const codes = await this.query(
+			`SELECT error_code, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 AND error_code IS NOT NULL GROUP BY error_code`,
+			[String(campaignId)],
+		);
+		for (const row of codes.rows) byErrorCode[String(row.error_code)] = row.n as number;
+		return { campaignId, total, byState, byErrorCode };
+	}
+
+	/** One status, inside the caller's transaction (the row is locked, so concurrent webhooks stay monotonic). */
+	private async applyStatusNow(db: Queryable, update: StatusUpdate): Promise<Recipient | undefined> {
+		checkId(update?.messageId, 'Status update: messageId');
+		checkTime(update.at, `Status update ${update.messageId}: at`);
+		let row: Row | undefined = (
+			await db.query(`SELECT * FROM ${this.t.recipients} WHERE message_id = $1 LIMIT 1 FOR UPDATE`, [update.messageId])
+		).rows[0];
+		let setMessageId = false;
+		if (!row) {
+			// A row left 'unknown' (timeout after write) learns its message id from the echoed callback data.
+			const cb = parseCallbackData(update.callbackData);
+			if (!cb) return undefined;
+			row = (
+				await db.query(`SELECT * FROM ${this.t.recipients} WHERE campaign_id = $1 AND wa_id = $2 FOR UPDATE`, [cb.campaignId, cb.waId])
+			).rows[0];
+			if (!row || row.state !== 'unknown' || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
+			setMessageId = true;
+		}
+		const next = nextStateForStatus(row.state as RecipientState, update.status);
+		if (!next && !setMessageId) return toRecipient(row);
+		const failed = next === 'failed';
+		const { rows } = await db.query(
+			`UPDATE ${this.t.recipients} SET
+				state = COALESCE($1::text, state),
+				message_id = COALESCE(message_id, $2::text),
+				error_code = CASE WHEN $3::boolean THEN $4::int ELSE error_code END,
+				error_message = CASE WHEN $3::boolean THEN $5::text ELSE error_message END,
+				claimed_by = CASE WHEN $1::text IS NULL THEN claimed_by ELSE NULL END,
+				claim_expires_at = CASE WHEN $1::text IS NULL THEN claim_expires_at ELSE NULL END,
+				updated_at = $6
+			WHERE id = $7 RETURNING *`,
+			[next ?? null, update.messageId, failed, update.errorCode ?? null, update.errorMessage ?? null, update.at, row.id as number],
+		);
+		return toRecipient(rows[0]);
+	}
+
+	async applyStatus(update: StatusUpdate): Promise<Recipient | undefined> {
+		return this.tx((db) => this.applyStatusNow(db, update));
+	}
+
+	async applyStatuses(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>> {
+		if (!Array.isArray(updates)) throw new Error('applyStatuses: updates must be an array');
+		if (updates.length === 0) return [];
+		return this.tx(async (db) => {
+			const out: Array<Recipient | undefined> = [];
+			for (const u of updates) out.push(await this.applyStatusNow(db, u));
+			return out;
+		});
+	}
+
+	async markReplied(messageId: string, at: number): Promise<Recipient | undefined> {
+		checkId(messageId, 'markReplied: messageId');
+		checkTime(at, 'markReplied: at');
+		return this.tx(async (db) => {
+			const row = (await db.query(`SELECT * FROM ${this.t.recipients} WHERE message_id = $1 LIMIT 1 FOR UPDATE`, [messageId])).rows[0];
+			if (!row) return undefined;
+			if (!canMarkReplied(row.state as RecipientState)) return toRecipient(row);
+			const { rows } = await db.query(
+				`UPDATE ${this.t.recipients} SET state = 'replied', claimed_by = NULL, claim_expires_at = NULL, updated_at = $1
+				WHERE id = $2 RETURNING *`,
+				[at, row.id as number],
+			);
+			return toRecipient(rows[0]);
+		});
+	}
+
+	// ───────────── conversation windows (cloud-api.md §6) ─────────────
+
+	async recordInbound(records: InboundRecord[]): Promise<void> {
+		if (!Array.isArray(records)) throw new Error('recordInbound: records must be an array');
+		records.forEach((r, i) => {
+			checkId(r?.phoneNumberId, `Inbound #${i}: phoneNumberId`);
+			checkId(r.waId, `Inbound #${i}: waId`);
+			checkTime(r.at, `Inbound #${i}: at`);
+		});
+		if (records.length === 0) return;
+		await this.tx(async (db) => {
+			for (let i = 0; i < records.length; i += CHUNK) {
+				const chunk = records.slice(i, i + CHUNK);
+				// Keeps the latest inbound (webhooks arrive out of order); a referral (click-to-WhatsApp ad /
+				// Page CTA) records the start of a free entry point conversation. GROUP BY: one row per pair
+				// (ON CONFLICT DO UPDATE cannot touch a row twice); GREATEST ignores NULLs.
+				await db.query(
+					`INSERT INTO ${this.t.windows} AS w (phone_number_id, wa_id, last_inbound_at, free_entry_point_at)
+					SELECT u.p, u.w, MAX(u.at), MAX(u.fep) FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(p, w, at, fep)
+					GROUP BY u.p, u.w ORDER BY u.p, u.w
+					ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET
+						last_inbound_at = GREATEST(w.last_inbound_at, EXCLUDED.last_inbound_at),
+						free_entry_point_at = GREATEST(w.free_entry_point_at, EXCLUDED.free_entry_point_at)`,
+					[
+						chunk.map((r) => r.phoneNumberId),
+						chunk.map((r) => r.waId),
+						chunk.map((r) => r.at),
+						chunk.map((r) => (r.referral ? r.at : null)),
+					],
+				);
+			}
+		});
+	}
+
+	async getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined> {
+		const { rows } = await this.query(`SELECT * FROM ${this.t.windows} WHERE phone_number_id = $1 AND wa_id = $2`, [
+			String(phoneNumberId),
+			String(waId),
+		]);
+		const row = rows[0];
+		if (!row) return undefined;
+		return compact<WindowRecord>({
+			phoneNumberId: row.phone_number_id as string,
+			waId: row.wa_id as string,
+			lastInboundAt: row.last_inbound_at as number,
+			freeEntryPointAt: opt(row.free_entry_point_at),
+		});
+	}
+
+	// ───────────── rolling 24 h recipient budget (cloud-api.md §5) ─────────────
+
+	async reserveBudget(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
+		checkId(portfolioId, 'reserveBudget: portfolioId');
+		checkId(waId, 'reserveBudget: waId');
+		checkTime(now, 'reserveBudget: now');
+		if (typeof limit !== 'number' || !(limit >= 0)) throw new Error('reserveBudget: limit must be a number ≥ 0');
+		const since = now - DAY_MS;
+		return this.tx(async (db): Promise<BudgetReservation> => {
+			// One reserver per portfolio at a time, across every process: count + insert cannot interleave.
+			await db.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [LOCK_BUDGET, portfolioId]);
+			if (Math.abs(now - this.lastBudgetPrune) >= PRUNE_EVERY_MS) {
+				this.lastBudgetPrune = now;
+				await db.query(`DELETE FROM ${this.t.budget} WHERE portfolio_id = $1 AND first_at <= $2`, [portfolioId, since]);
+			}
+			const { rows } = await db.query(
+				`SELECT (SELECT first_at FROM ${this.t.budget} WHERE portfolio_id = $1 AND wa_id = $2) AS prev_at,
+					COUNT(*) AS used, MIN(first_at) AS oldest
+				FROM ${this.t.budget} WHERE portfolio_id = $1 AND first_at > $3`,
+				[portfolioId, waId, since],
+			);
+			const prevAt = opt<number>(rows[0].prev_at);
+			const used = rows[0].used as number;
+			// Already counted in the last 24 h: messaging them again costs nothing.
+			if (prevAt !== undefined && prevAt > since) return { ok: true, used, charged: false };
+			if (used < limit) {
+				await db.query(
+					`INSERT INTO ${this.t.budget} (portfolio_id, wa_id, first_at) VALUES ($1, $2, $3)
+					ON CONFLICT (portfolio_id, wa_id) DO UPDATE SET first_at = EXCLUDED.first_at`,
+					[portfolioId, waId, now],
+				);
+				return { ok: true, used: used + 1, charged: true };
+			}
+			return { ok: false, used, availableAt: (opt<number>(rows[0].oldest) ?? now) + DAY_MS, charged: false };
+		});
+	}
+
+	async releaseBudget(portfolioId: string, waId: string, now: number): Promise<void> {
+		checkTime(now, 'releaseBudget: now');
+		await this.query(`DELETE FROM ${this.t.budget} WHERE portfolio_id = $1 AND wa_id = $2 AND first_at > $3`, [
+			String(portfolioId),
+			String(waId),
+			now - DAY_MS,
+		]);
+	}
+
+	async budgetUsed(portfolioId: string, now: number): Promise<number> {
+		checkTime(now, 'budgetUsed: now');
+		const { rows } = await this.query(`SELECT COUNT(*) AS n FROM ${this.t.budget} WHERE portfolio_id = $1 AND first_at > $2`, [
+			String(portfolioId),
+			now - DAY_MS,
+		]);
+		return rows[0].n as number;
+	}
+
+	// ───────────── shared throughput buckets ─────────────
+
+	async takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant> {
+		checkId(key, 'takeTokens: key');
+		checkTime(now, 'takeTokens: now');
+		if (typeof ratePerS !== 'number' || !(ratePerS > 0) || !Number.isFinite(ratePerS)) throw new Error('takeTokens: ratePerS must be > 0');
+		if (typeof burst !== 'number' || !(burst >= 1) || !Number.isFinite(burst)) throw new Error('takeTokens: burst must be ≥ 1');
+		if (!Number.isInteger(requested) || requested < 0) throw new Error('takeTokens: requested must be an integer ≥ 0');
+		// One statement: lock the bucket row (FOR UPDATE waits for another worker's take and then
+		// sees its result), refill by elapsed time (never backwards when clocks disagree), take.
+		const take = `WITH cur AS (
+				SELECT tokens, updated_at FROM ${this.t.buckets} WHERE key = $1 FOR UPDATE
+			), calc AS (
+				SELECT LEAST($3::float8, tokens + GREATEST(0, $5::bigint - updated_at) * $2::float8 / 1000) AS refilled,
+					GREATEST(updated_at, $5::bigint) AS at FROM cur
+			), g AS (
+				SELECT refilled, at, LEAST($4::int, floor(refilled + 1e-9)::int) AS granted FROM calc
+			), upd AS (
+				UPDATE ${this.t.buckets} b SET tokens = g.refilled - g.granted, updated_at = g.at FROM g WHERE b.key = $1 RETURNING b.tokens
+			)
+			SELECT g.granted, upd.tokens FROM g, upd`;
+		const params: Param[] = [key, ratePerS, burst, requested, now];
+		let { rows } = await this.query(take, params);
+		if (rows.length === 0) {
+			// First use of this key anywhere: a full bucket, then take as usual.
+			await this.query(`INSERT INTO ${this.t.buckets} (key, tokens, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, [
+				key,
+				burst,
+				now,
+			]);
+			({ rows } = await this.query(take, params));
+		}
+		const granted = rows[0].granted as number;
+		const tokens = rows[0].tokens as number;
+		const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerS));
+		return { granted, waitMs };
+	}
+
+	// ───────────── webhook de-duplication ─────────────
+
+	async markProcessed(key: string, at: number): Promise<boolean> {
+		return (await this.markProcessedMany([key], at))[0];
+	}
+
+	async markProcessedMany(keys: string[], at: number): Promise<boolean[]> {
+		if (!Array.isArray(keys)) throw new Error('markProcessedMany: keys must be an array');
+		keys.forEach((k, i) => checkId(k, `markProcessed key #${i}`));
+		checkTime(at, 'markProcessed: at');
+		if (keys.length === 0) return [];
+		return this.tx(async (db) => {
+			if (Math.abs(at - this.lastProcessedPrune) >= PRUNE_EVERY_MS) {
+				this.lastProcessedPrune = at;
+				await db.query(`DELETE FROM ${this.t.processed} WHERE at < $1`, [at - PROCESSED_RETENTION_MS]);
+			}
+			// The unique key decides across processes: only the first insert of a key returns it.
+			const fresh = new Set<string>();
+			for (let i = 0; i < keys.length; i += CHUNK) {
+				const { rows } = await db.query(
+					`INSERT INTO ${this.t.processed} (key, at) SELECT k, $2 FROM unnest($1::text[]) WITH ORDINALITY AS u(k, ord)
+					ORDER BY u.ord ON CONFLICT (key) DO NOTHING RETURNING key`,
+					[keys.slice(i, i + CHUNK), at],
+				);
+				for (const r of rows) fresh.add(r.key as string);
+			}
+			// A key given twice in one call: only its first occurrence is new.
+			return keys.map((key) => fresh.delete(key));
+		});
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		await this.pool.end();
+	}
+}
+
+/** Opens the Postgres store (what `openStore` calls for backend "postgres"). */
+export async function openPostgresStore(options: PostgresStoreOptions & PostgresPoolTuning): Promise<Store> {
+	return PostgresStore.open(options);
+}

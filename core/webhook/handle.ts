@@ -1,0 +1,201 @@
+/**
+ * The trigger's request path after verification and parsing: store side effects, de-duplication
+ * and filtering (pure core, used by the WhatsApp Cloud Trigger node and bench/trigger.bench.ts).
+ *
+ * Store side effects are all idempotent and order-safe, so they run for every event of the
+ * request (redeliveries included) BEFORE the request's ids are marked processed: if a write
+ * fails the request fails (the node answers 500), nothing is marked, and Meta's redelivery
+ * finds a clean slate.
+ *  - inbound message → conversation window (per business number + contact; cloud-api.md §6),
+ *    referral → 72 h free entry point; contact last-active time and profile name.
+ *  - status → campaign ledger, monotonic (store rules: a late `sent` never overwrites `delivered`).
+ *  - reply (context.id = one of our message ids) → that recipient becomes `replied`.
+ *  - opt-out: keyword (optOut.ts), `user_preferences` value `stop`, failed status 131050
+ *    ("user has stopped marketing messages", cloud-api.md §3) → contact opted out (source + time);
+ *    START / `resume` → opted back in. A change older than the contact's last opt change is
+ *    ignored, so late or redelivered webhooks never undo a newer choice.
+ * Writes are batched per request: one transaction for windows, one for statuses, one for dedup.
+ */
+import type { InboundRecord, StatusKind, StatusUpdate, Store } from '../store/types';
+import { optIntentOfMessage, type OptIntent, type OptKeywordOptions } from './optOut';
+import type { StatusEvent, WebhookEvent, WebhookEventKind } from './types';
+
+/** Meta error: the user stopped marketing messages from this business (cloud-api.md §3). */
+export const MARKETING_OPT_OUT_ERROR_CODE = 131050;
+
+const STATUS_KINDS = new Set<StatusKind>(['sent', 'delivered', 'read', 'failed', 'played']);
+const DIGITS = /^[0-9]{1,32}$/;
+
+export interface EventFilter {
+	/** Event kinds to emit; empty/undefined = all. */
+	kinds?: readonly WebhookEventKind[];
+	/** Status values to emit (for kind `status`); empty/undefined = all. */
+	statuses?: readonly string[];
+	/** Business phone_number_ids to emit; empty/undefined = all. Events without one (template, account…) always pass. */
+	phoneNumberIds?: readonly string[];
+}
+
+export interface HandleOptions extends EventFilter {
+	/** Time of processing (epoch ms) for dedup records. Default Date.now(). */
+	now?: number;
+	/** Drop events whose eventId was already processed (store-backed). Default true. */
+	dedup?: boolean;
+	/** Prefix of the dedup keys (e.g. the trigger node's id), so two triggers don't share them. */
+	dedupScope?: string;
+	/** Apply store side effects (windows, ledger, replies, opt-outs). Default true. */
+	sideEffects?: boolean;
+	/** Detect opt-out/opt-in keywords in inbound messages. Default true. */
+	optOutKeywords?: boolean;
+	keywordOptions?: OptKeywordOptions;
+	/** Record contact activity (last active time, profile name). Default true. */
+	touchContacts?: boolean;
+}
+
+export interface OptChange {
+	waId: string;
+	optedOut: boolean;
+	source: string;
+	at: number;
+	/** The event that caused it. */
+	eventId: string;
+}
+
+export interface HandleResult {
+	/** Events to emit, in request order (filtered, de-duplicated). */
+	events: WebhookEvent[];
+	/** Redeliveries dropped by de-duplication. */
+	duplicates: number;
+	/** Events dropped by the kind / status / phone number filters. */
+	filtered: number;
+	/** Opt-out / opt-in changes applied to contacts. */
+	optChanges: OptChange[];
+	/** eventId → what the trigger did with it (opt-out etc.), for the output items. */
+	annotations: Map<string, { optIntent?: OptIntent; optApplied?: boolean }>;
+}
+
+function epochMs(e: WebhookEvent, fallback: number): number {
+	return e.timestampEpoch !== undefined ? e.timestampEpoch * 1000 : fallback;
+}
+
+export function passesFilter(e: WebhookEvent, filter: EventFilter): boolean {
+	if (filter.kinds && filter.kinds.length > 0 && !filter.kinds.includes(e.kind)) return false;
+	if (e.kind === 'status' && filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(e.status)) return false;
+	if (filter.phoneNumberIds && filter.phoneNumberIds.length > 0 && e.phoneNumberId !== undefined && !filter.phoneNumberIds.includes(e.phoneNumberId)) {
+		return false;
+	}
+	return true;
+}
+
+/** Opt-out/opt-in candidates carried by the events (keyword, user_preferences, 131050). */
+export function optCandidates(events: readonly WebhookEvent[], now: number, options: HandleOptions = {}): Array<OptChange & { intent: OptIntent }> {
+	const out: Array<OptChange & { intent: OptIntent }> = [];
+	for (const e of events) {
+		if (e.kind === 'message' && options.optOutKeywords !== false) {
+			if (!e.waId || !DIGITS.test(e.waId)) continue;
+			const intent = optIntentOfMessage(e, options.keywordOptions);
+			if (!intent) continue;
+			const what = e.type === 'button' ? `button:${e.button?.payload ?? e.button?.text ?? ''}` : `keyword:${(e.text ?? '').trim()}`;
+			out.push({ intent, waId: e.waId, optedOut: intent === 'opt_out', source: what.slice(0, 80), at: epochMs(e, now), eventId: e.eventId });
+		} else if (e.kind === 'user_preference') {
+			if (!e.waId || !DIGITS.test(e.waId) || (e.category && e.category !== 'marketing_messages')) continue;
+			const value = (e.value ?? '').toLowerCase();
+			if (value !== 'stop' && value !== 'resume') continue;
+			out.push({
+				intent: value === 'stop' ? 'opt_out' : 'opt_in',
+				waId: e.waId,
+				optedOut: value === 'stop',
+				source: 'user_preferences',
+				at: epochMs(e, now),
+				eventId: e.eventId,
+			});
+		} else if (e.kind === 'status' && e.status === 'failed' && e.waId) {
+			if (!(e.errors ?? []).some((x) => x.code === MARKETING_OPT_OUT_ERROR_CODE) && e.errorCode !== MARKETING_OPT_OUT_ERROR_CODE) continue;
+			out.push({ intent: 'opt_out', waId: e.waId, optedOut: true, source: `status_${MARKETING_OPT_OUT_ERROR_CODE}`, at: epochMs(e, now), eventId: e.eventId });
+		}
+	}
+	return out;
+}
+
+/** Applies the store side effects of a request's events (idempotent; see the file comment). */
+export async function applySideEffects(store: Store, events: readonly WebhookEvent[], now: number, options: HandleOptions = {}): Promise<OptChange[]> {
+	const inbound: InboundRecord[] = [];
+	const statuses: StatusUpdate[] = [];
+	const replies: Array<{ id: string; at: number }> = [];
+	const touches = new Map<string, { at: number; name?: string }>();
+	for (const e of events) {
+		if (e.kind === 'message') {
+			if (e.type === 'system') continue; // not a user message: does not open a window
+			const at = epochMs(e, now);
+			const contactKey = e.waId ?? e.userId;
+			if (e.phoneNumberId && contactKey) inbound.push({ phoneNumberId: e.phoneNumberId, waId: contactKey, at, referral: e.hasReferral || undefined });
+			if (e.replyToMessageId) replies.push({ id: e.replyToMessageId, at });
+			if (options.touchContacts !== false && e.waId && DIGITS.test(e.waId)) {
+				const prev = touches.get(e.waId);
+				if (!prev || prev.at < at) touches.set(e.waId, { at, name: e.profileName ?? prev?.name });
+			}
+		} else if (e.kind === 'status') {
+			if (!STATUS_KINDS.has(e.status as StatusKind)) continue;
+			statuses.push(statusUpdate(e, now));
+		}
+	}
+	if (inbound.length) await store.recordInbound(inbound);
+	if (statuses.length) await store.applyStatuses(statuses);
+	for (const r of replies) await store.markReplied(r.id, r.at);
+	for (const [waId, t] of touches) await store.touchContact(waId, t.at, t.name);
+
+	const applied: OptChange[] = [];
+	for (const c of optCandidates(events, now, options)) {
+		const contact = await store.getContact(c.waId);
+		if (contact) {
+			if (contact.optedOut === c.optedOut) continue;
+			const lastChange = Math.max(contact.optOutAt ?? -Infinity, contact.optInAt ?? -Infinity);
+			if (c.at < lastChange) continue; // an older choice never undoes a newer one
+		} else if (!c.optedOut) continue; // opt-in of an unknown number: nothing to undo
+		await store.setOptOut(c.waId, c.optedOut, c.source, c.at);
+		applied.push({ waId: c.waId, optedOut: c.optedOut, source: c.source, at: c.at, eventId: c.eventId });
+	}
+	return applied;
+}
+
+function statusUpdate(e: StatusEvent, now: number): StatusUpdate {
+	const u: StatusUpdate = { messageId: e.messageId, status: e.status as StatusKind, at: epochMs(e, now) };
+	if (e.bizOpaqueCallbackData) u.callbackData = e.bizOpaqueCallbackData;
+	if (e.waId) u.recipientWaId = e.waId;
+	if (e.errorCode !== undefined) u.errorCode = e.errorCode;
+	const msg = [e.errorTitle, e.errorDetails ?? e.errorMessage].filter(Boolean).join(': ');
+	if (msg) u.errorMessage = msg;
+	return u;
+}
+
+/** Side effects, then de-duplication, then filters: what the trigger emits for one request. */
+export async function handleWebhookEvents(store: Store | undefined, events: readonly WebhookEvent[], options: HandleOptions = {}): Promise<HandleResult> {
+	const now = options.now ?? Date.now();
+	const annotations: HandleResult['annotations'] = new Map();
+	let optChanges: OptChange[] = [];
+	if (store && options.sideEffects !== false && events.length) {
+		optChanges = await applySideEffects(store, events, now, options);
+		for (const c of optCandidates(events, now, options)) {
+			annotations.set(c.eventId, { optIntent: c.intent, optApplied: optChanges.some((a) => a.eventId === c.eventId) });
+		}
+	} else if (options.optOutKeywords !== false) {
+		for (const c of optCandidates(events, now, options)) annotations.set(c.eventId, { optIntent: c.intent, optApplied: false });
+	}
+	let fresh: boolean[] = events.map(() => true);
+	if (store && options.dedup !== false && events.length) {
+		const scope = options.dedupScope ? `${options.dedupScope}:` : '';
+		// A key repeated inside one request is fresh only the first time (the insert is ignored after).
+		fresh = await store.markProcessedMany(
+			events.map((e) => scope + e.eventId),
+			now,
+		);
+	}
+	const out: WebhookEvent[] = [];
+	let duplicates = 0;
+	let filtered = 0;
+	events.forEach((e, i) => {
+		if (!fresh[i]) duplicates++;
+		else if (!passesFilter(e, options)) filtered++;
+		else out.push(e);
+	});
+	return { events: out, duplicates, filtered, optChanges, annotations };
+}

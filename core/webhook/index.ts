@@ -1,0 +1,7 @@
+/** Inbound webhooks: signature / challenge checks, parsing into flat events, opt-out keywords, request handling. */
+export * from './types';
+export { verifySignature, verifyChallenge, signBody, safeEqual } from './verify';
+export type { ChallengeResult } from './verify';
+export { parseWebhook, parseWebhookBody, WebhookParseError } from './parse';
+export * from './optOut';
+export * from './handle';

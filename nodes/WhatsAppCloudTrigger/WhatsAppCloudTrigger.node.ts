@@ -1,0 +1,327 @@
+/**
+ * WhatsApp Cloud Trigger: Meta's webhooks for a WhatsApp Business Account (cloud-api.md §4).
+ *
+ *  - GET  (subscription handshake): `hub.mode=subscribe` + the credential's verify token → the raw
+ *    `hub.challenge` as text/plain 200; anything else 403.
+ *  - POST: `X-Hub-Signature-256` checked over the raw request bytes with the app secret
+ *    (constant time). Missing / invalid → 401 and no execution; not JSON → 400. Store writes
+ *    (windows, ledger, replies, opt-outs) and de-duplication happen before answering; the answer is
+ *    200 as soon as the workflow is started (responseMode onReceived); a store failure → 500 so
+ *    Meta redelivers.
+ *  - One output item per event (core/webhook/parse.ts), the change's value kept in `raw`.
+ *  - Registration: manual (paste the URL and verify token in the Meta app dashboard) or automatic
+ *    (`POST /{WABA}/subscribed_apps` with `override_callback_uri`, undone on deactivation).
+ * A thin adapter: all logic lives in core/webhook.
+ */
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { handleWebhookEvents, type HandleOptions } from '../../core/webhook/handle';
+import { parseKeywordList } from '../../core/webhook/optOut';
+import { parseWebhookBody, WebhookParseError } from '../../core/webhook/parse';
+import { findOverride, registerOverride, unregisterOverride, type DeactivateMode } from '../../core/webhook/subscription';
+import type { WebhookEvent, WebhookEventKind } from '../../core/webhook/types';
+import { verifyChallenge, verifySignature } from '../../core/webhook/verify';
+import { CLOUD_API_CREDENTIAL, getGraphClient, getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL } from '../shared/credentials';
+import { toNodeError } from '../shared/errors';
+import { getStore } from '../shared/store';
+
+const EVENT_OPTIONS: Array<{ name: string; value: WebhookEventKind; description: string }> = [
+	{ name: 'Account Update', value: 'account_update', description: 'Restrictions, violations, bans, verification (account_update)' },
+	{ name: 'Business Capability Update', value: 'business_capability', description: 'Messaging and phone number limits (business_capability_update)' },
+	{ name: 'Error', value: 'error', description: 'Errors Meta reports in value.errors[]' },
+	{ name: 'Message', value: 'message', description: 'Inbound messages of every type (text, media, location, buttons, flows, orders…)' },
+	{ name: 'Phone Number Name Update', value: 'phone_name', description: 'Display name review (phone_number_name_update)' },
+	{ name: 'Phone Number Quality Update', value: 'phone_quality', description: 'Messaging limit and throughput (phone_number_quality_update)' },
+	{ name: 'Status', value: 'status', description: 'Delivery statuses of sent messages (sent, delivered, read, failed, played)' },
+	{ name: 'Template Category Update', value: 'template_category', description: 'Template recategorised (template_category_update)' },
+	{ name: 'Template Quality Update', value: 'template_quality', description: 'Template quality score changed (message_template_quality_update)' },
+	{ name: 'Template Status Update', value: 'template_status', description: 'Template approved, rejected, paused… (message_template_status_update)' },
+	{ name: 'Unknown Field', value: 'unknown', description: 'Any other webhook field, passed through as is' },
+	{ name: 'User Preference', value: 'user_preference', description: 'Marketing messages stopped or resumed (user_preferences)' },
+];
+
+export class WhatsAppCloudTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Cloud Trigger',
+		name: 'whatsAppCloudTrigger',
+		icon: 'file:whatsAppCloudTrigger.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["registration"] === "automatic" ? "Registered automatically" : "Manual registration"}}',
+		description: 'Starts the workflow on WhatsApp Cloud API webhooks (messages, statuses, template and account updates), with signature check, de-duplication and opt-out handling',
+		defaults: { name: 'WhatsApp Cloud Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		credentials: [
+			{ name: WEBHOOK_CREDENTIAL, required: true },
+			{ name: CLOUD_API_CREDENTIAL, required: true, displayOptions: { show: { registration: ['automatic'] } } },
+			{ name: STORE_CREDENTIAL, required: false },
+		],
+		webhooks: [
+			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		properties: [
+			{
+				displayName: 'Registration',
+				name: 'registration',
+				type: 'options',
+				options: [
+					{
+						name: 'Manual',
+						value: 'manual',
+						description: 'Paste the webhook URL and the verify token into the Meta app dashboard yourself',
+					},
+					{
+						name: 'Automatic (Per WhatsApp Business Account)',
+						value: 'automatic',
+						description: 'On activation, point the WhatsApp Business Account at this URL (subscribed_apps override_callback_uri); undone on deactivation',
+					},
+				],
+				default: 'manual',
+			},
+			{
+				displayName:
+					'In the Meta app dashboard (WhatsApp → Configuration → Webhook), set the Callback URL to this node\'s Production URL (shown above under Webhook URLs) and the Verify Token to the one in the WhatsApp Cloud Webhook credential, then subscribe to the fields you need (messages, message_template_status_update, user_preferences…)',
+				name: 'manualNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { registration: ['manual'] } },
+			},
+			{
+				displayName: 'WhatsApp Business Account ID',
+				name: 'wabaId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 102290129340398',
+				description: 'The WhatsApp Business Account whose webhooks go to this URL. Empty: the one in the WhatsApp Cloud API credential.',
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
+				displayName: 'On Deactivation',
+				name: 'onDeactivate',
+				type: 'options',
+				options: [
+					{ name: 'Restore App Callback URL', value: 'restore', description: 'Remove the override: events go back to the app-level callback URL' },
+					{ name: 'Unsubscribe the App', value: 'unsubscribe', description: 'DELETE subscribed_apps: the app gets no more events from this account' },
+					{ name: 'Keep the Registration', value: 'keep', description: 'Leave the override in place' },
+				],
+				default: 'restore',
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: EVENT_OPTIONS,
+				default: [],
+				description: 'Which events start the workflow. None selected: all.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Business Phone Number IDs',
+						name: 'phoneNumberIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 106540352242922, 106540352242923',
+						description: 'Only emit events for these business numbers (comma-separated phone_number_id). Account and template events have no number and always pass.',
+					},
+					{
+						displayName: 'De-Duplicate Redeliveries',
+						name: 'dedup',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to emit each message (by ID) and each status (by ID + status) once, even when Meta delivers it again',
+					},
+					{
+						displayName: 'Detect Opt-Out Keywords',
+						name: 'optOutKeywords',
+						type: 'boolean',
+						default: true,
+						description: 'Whether a message that is only an opt-out word (STOP, UNSUBSCRIBE, BAJA, STOPP…) opts the contact out of marketing, and START opts back in',
+					},
+					{
+						displayName: 'Opt-In Keywords',
+						name: 'optInList',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. START, SUBSCRIBE',
+						description: 'Comma-separated; replaces the default list (START, SUBSCRIBE, UNSTOP, RESUME, INICIAR, ALTA…)',
+					},
+					{
+						displayName: 'Opt-Out Keywords',
+						name: 'optOutList',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. STOP, UNSUBSCRIBE, BAJA',
+						description: 'Comma-separated; replaces the default multilingual list. Matched against the whole message, ignoring case, accents and punctuation.',
+					},
+					{
+						displayName: 'Statuses',
+						name: 'statuses',
+						type: 'multiOptions',
+						options: [
+							{ name: 'Delivered', value: 'delivered' },
+							{ name: 'Failed', value: 'failed' },
+							{ name: 'Played', value: 'played' },
+							{ name: 'Read', value: 'read' },
+							{ name: 'Sent', value: 'sent' },
+						],
+						default: [],
+						description: 'Which delivery statuses to emit. None selected: all.',
+					},
+					{
+						displayName: 'Update Store',
+						name: 'updateStore',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to record conversation windows, campaign delivery states, replies and opt-outs in the WhatsApp store',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration', 'manual') !== 'automatic') return true;
+				const { client, wabaId, url } = await registrationContext(this);
+				try {
+					return (await findOverride(client, wabaId, url)) !== undefined;
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration', 'manual') !== 'automatic') return true;
+				const { client, wabaId, url } = await registrationContext(this);
+				const { verifyToken } = await getWebhookCredentials(this);
+				if (!verifyToken) throw new NodeOperationError(this.getNode(), 'The WhatsApp Cloud Webhook credential has no verify token');
+				try {
+					await registerOverride(client, wabaId, url, verifyToken);
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
+				const data = this.getWorkflowStaticData('node');
+				data.registeredWabaId = wabaId;
+				data.registeredUrl = url;
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				if (this.getNodeParameter('registration', 'manual') !== 'automatic') return true;
+				const data = this.getWorkflowStaticData('node');
+				const { client, wabaId, url } = await registrationContext(this, data.registeredWabaId as string | undefined);
+				const mode = this.getNodeParameter('onDeactivate', 'restore') as DeactivateMode;
+				try {
+					await unregisterOverride(client, wabaId, url, mode);
+				} catch (error) {
+					throw toNodeError(this.getNode(), error);
+				}
+				delete data.registeredWabaId;
+				delete data.registeredUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+		const res = this.getResponseObject();
+		const credentials = await getWebhookCredentials(this);
+		const reply = (status: number, body: string): IWebhookResponseData => {
+			res.status(status);
+			res.setHeader('content-type', 'text/plain; charset=utf-8');
+			res.end(body);
+			return { noWebhookResponse: true };
+		};
+
+		if (req.method === 'GET') {
+			// cloud-api.md §4: echo hub.challenge only for subscribe + the right verify token.
+			const result = verifyChallenge(this.getQueryData() as Record<string, unknown>, credentials.verifyToken);
+			return result.ok ? reply(200, result.challenge) : reply(403, 'Forbidden');
+		}
+
+		let raw = (req as unknown as { rawBody?: Buffer }).rawBody;
+		if (raw === undefined && typeof (req as unknown as { readRawBody?: () => Promise<void> }).readRawBody === 'function') {
+			await (req as unknown as { readRawBody: () => Promise<void> }).readRawBody();
+			raw = (req as unknown as { rawBody?: Buffer }).rawBody;
+		}
+		const header = this.getHeaderData()['x-hub-signature-256'];
+		const signature = Array.isArray(header) ? header[0] : header;
+		if (raw === undefined || !verifySignature(raw, signature, credentials.appSecret)) {
+			return reply(401, 'Invalid signature');
+		}
+
+		let events: WebhookEvent[];
+		try {
+			events = parseWebhookBody(raw);
+		} catch (error) {
+			if (error instanceof WebhookParseError) return reply(400, error.message);
+			throw error;
+		}
+
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const handleOptions: HandleOptions = {
+			kinds: this.getNodeParameter('events', []) as WebhookEventKind[],
+			statuses: (options.statuses as string[] | undefined) ?? [],
+			phoneNumberIds: String(options.phoneNumberIds ?? '')
+				.split(/[\s,]+/)
+				.filter(Boolean),
+			dedup: options.dedup !== false,
+			// The webhook id is the URL Meta posts to: stable across renames and restarts.
+			dedupScope: `trigger:${this.getNode().webhookId ?? this.getNode().id}`,
+			sideEffects: options.updateStore !== false,
+			optOutKeywords: options.optOutKeywords !== false,
+			keywordOptions: {
+				optOutKeywords: parseKeywordList(options.optOutList as string | undefined),
+				optInKeywords: parseKeywordList(options.optInList as string | undefined),
+			},
+		};
+
+		let result;
+		try {
+			const needsStore = handleOptions.dedup || handleOptions.sideEffects;
+			const store = needsStore && events.length ? await getStore(this) : undefined;
+			result = await handleWebhookEvents(store, events, handleOptions);
+		} catch (error) {
+			// Not acknowledged: Meta redelivers, and nothing was marked processed.
+			this.logger?.error(`WhatsApp Cloud Trigger: store update failed: ${(error as Error).message}`);
+			return reply(500, 'Store update failed');
+		}
+		if (result.events.length === 0) return reply(200, 'EVENT_RECEIVED');
+
+		const items: INodeExecutionData[] = result.events.map((event) => {
+			const json = { ...event } as unknown as IDataObject;
+			const note = result.annotations.get(event.eventId);
+			if (note) Object.assign(json, note);
+			return { json };
+		});
+		return { workflowData: [items] };
+	}
+}
+
+async function registrationContext(ctx: IHookFunctions, storedWabaId?: string) {
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n did not provide a webhook URL for this node');
+	const { client, credentials } = await getGraphClient(ctx);
+	const wabaId = (storedWabaId || String(ctx.getNodeParameter('wabaId', '') || '').trim() || credentials.businessAccountId).trim();
+	if (!wabaId) {
+		throw new NodeOperationError(ctx.getNode(), 'No WhatsApp Business Account ID: set it on the node or in the WhatsApp Cloud API credential');
+	}
+	return { client, wabaId, url };
+}

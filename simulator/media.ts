@@ -1,0 +1,104 @@
+/**
+ * Media (cloud-api.md §2 "Media upload"): POST /{phone-id}/media (multipart) → {id};
+ * GET /{media-id} → {url,mime_type,sha256,file_size,id,messaging_product}; DELETE → {success:true}.
+ * Resumable Upload API for template header examples: POST /{app-id}/uploads → {id:"upload:…"},
+ * POST /upload:… (file_offset header + bytes) → {h:"4::…"}, GET /upload:… → {id,file_offset}.
+ */
+import { createHash } from 'node:crypto';
+import { GraphError, invalidParam } from './errors';
+
+export interface MediaItem {
+	id: string;
+	phoneId: string;
+	mime: string;
+	data: Buffer;
+	sha256: string;
+}
+
+interface Upload {
+	id: string;
+	length: number;
+	type: string;
+	name: string;
+	chunks: Buffer[];
+	offset: number;
+	handle?: string;
+}
+
+/** Size caps per media family [S] (cloud-api.md §2). */
+const CAPS: [RegExp, number][] = [
+	[/^image\/webp$/, 500 * 1024],
+	[/^image\//, 5 * 1024 * 1024],
+	[/^(video|audio)\//, 16 * 1024 * 1024],
+	[/./, 100 * 1024 * 1024],
+];
+
+export class MediaStore {
+	readonly items = new Map<string, MediaItem>();
+	readonly uploads = new Map<string, Upload>();
+	readonly handles = new Set<string>();
+
+	constructor(private readonly ctx: { ids: { numeric(): string; token(n?: number): string }; baseUrl: string }) {}
+
+	clear(): void {
+		this.items.clear();
+		this.uploads.clear();
+		this.handles.clear();
+	}
+
+	async upload(phoneId: string, headers: Record<string, string | string[] | undefined>, body: Buffer, url: string): Promise<Record<string, unknown>> {
+		const ct = String(headers['content-type'] ?? '');
+		if (!ct.startsWith('multipart/form-data')) throw invalidParam('Media upload must be multipart/form-data with a file field.');
+		let form: FormData;
+		try {
+			form = await new Request(url, { method: 'POST', headers: { 'content-type': ct }, body }).formData();
+		} catch {
+			throw new GraphError(131053, 'Could not parse the multipart body.');
+		}
+		if (form.get('messaging_product') !== 'whatsapp') throw new GraphError(131008, 'The parameter messaging_product is required.');
+		const file = form.get('file');
+		if (!file || typeof file === 'string') throw new GraphError(131008, 'The parameter file is required.');
+		const type = String(form.get('type') ?? (file as Blob).type ?? '');
+		if (!type) throw new GraphError(131008, 'The parameter type is required.');
+		const data = Buffer.from(await (file as Blob).arrayBuffer());
+		const cap = CAPS.find(([re]) => re.test(type))![1];
+		if (data.length === 0 || data.length > cap) throw new GraphError(131053, `File size ${data.length} is outside the limit for ${type} (${cap} bytes).`);
+		const id = this.ctx.ids.numeric();
+		this.items.set(id, { id, phoneId, mime: type, data, sha256: createHash('sha256').update(data).digest('hex') });
+		return { id };
+	}
+
+	info(id: string): Record<string, unknown> {
+		const m = this.items.get(id)!;
+		// OAS types file_size as a string.
+		return { url: `${this.ctx.baseUrl}/_media/${id}`, mime_type: m.mime, sha256: m.sha256, file_size: String(m.data.length), id: m.id, messaging_product: 'whatsapp' };
+	}
+
+	startUpload(q: URLSearchParams): Record<string, unknown> {
+		const length = Number(q.get('file_length'));
+		const type = q.get('file_type') ?? '';
+		if (!Number.isInteger(length) || length <= 0) throw invalidParam('The parameter file_length is required and must be a positive integer.');
+		if (!/^(image\/(jpeg|png)|video\/mp4|application\/pdf)$/.test(type)) throw invalidParam('The parameter file_type must be image/jpeg, image/png, video/mp4 or application/pdf.');
+		const id = `upload:${Buffer.from(`${this.ctx.ids.numeric()}?sig=${this.ctx.ids.token(8)}`).toString('base64url')}`;
+		this.uploads.set(id, { id, length, type, name: q.get('file_name') ?? 'file', chunks: [], offset: 0 });
+		return { id };
+	}
+
+	continueUpload(id: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Record<string, unknown> {
+		const u = this.uploads.get(id)!;
+		const offset = Number(headers['file_offset'] ?? headers['file-offset'] ?? 0);
+		if (offset !== u.offset) throw invalidParam(`file_offset ${offset} does not match the upload offset ${u.offset}.`);
+		u.chunks.push(body);
+		u.offset += body.length;
+		if (u.offset > u.length) throw invalidParam(`Uploaded ${u.offset} bytes but file_length is ${u.length}.`);
+		if (u.offset < u.length) return { id: u.id, file_offset: u.offset };
+		u.handle ??= `4::${Buffer.from(u.type).toString('base64')}:${Buffer.from(u.id).toString('base64url')}`;
+		this.handles.add(u.handle);
+		return { h: u.handle };
+	}
+
+	uploadStatus(id: string): Record<string, unknown> {
+		const u = this.uploads.get(id)!;
+		return { id: u.id, file_offset: u.offset };
+	}
+}

@@ -1,0 +1,141 @@
+/** Simulator options and their defaults (documented in simulator/README.md). */
+import { DEFAULT_REVIEW_RULES, type ReviewRule } from './templates';
+
+export interface PhoneNumberSeed {
+	id: string;
+	display_phone_number: string;
+	verified_name: string;
+	quality_rating?: 'GREEN' | 'YELLOW' | 'RED' | 'NA' | 'UNKNOWN';
+	/** Per-number throughput cap; defaults to options.mps. */
+	mps?: number;
+	/** Per-number messaging-limit tier; the portfolio uses the highest (cloud-api.md §5). */
+	tier?: number;
+}
+
+export interface FaultOptions {
+	/** Probability of a 5xx answer to a Graph request (code 131000 / HTTP `errorStatus`). */
+	errorRate: number;
+	errorStatus: number;
+	/** Probability that a message send is accepted and then answered late or never. */
+	timeoutRate: number;
+	/** 'never' keeps the socket open without answering; 'late' answers after `timeoutAfterMs`. */
+	timeoutMode: 'never' | 'late';
+	timeoutAfterMs: number;
+	/** Probability of a slow answer (adds `slowMs` real ms). */
+	slowRate: number;
+	slowMs: number;
+	/** The next N message sends fail with 130429 regardless of the throughput window. */
+	force130429: number;
+}
+
+export interface SimulatorOptions {
+	port: number;
+	host: string;
+	/** Bearer token the Graph surface expects (never logged or echoed). */
+	token: string;
+	/** App secret used to sign webhooks (X-Hub-Signature-256). */
+	appSecret: string;
+	appId: string;
+	/** Default callback for every WABA without an override_callback_uri subscription. */
+	webhookUrl?: string;
+	wabaId: string;
+	phoneNumbers: PhoneNumberSeed[];
+	/** Throughput cap per number (messages per sliding 1 s). 0 / Infinity = no cap. cloud-api.md §5: 80. */
+	mps: number;
+	/** Messaging limit: unique business-initiated recipients per rolling 24 h, portfolio-wide. */
+	tier: number;
+	/** What happens over the messaging limit: async failed status (default) or sync error. */
+	messagingLimit: { mode: 'async' | 'sync'; code: number };
+	/** Minimum gap between two messages to one recipient from one number (§5: 6 s). 0 disables. */
+	pairRateMs: number;
+	/** HTTP status per error code (cloud-api.md §3 marks these [U]); e.g. {130429: 429}. */
+	errorStatus: Record<number, number>;
+	/** Customer-service window length (§6: 24 h). */
+	windowMs: number;
+	/** 131047 for free-form messages outside the window: async failed status (Meta today) or sync error. */
+	windowMode: 'async' | 'sync';
+	/** Recipients that are not on WhatsApp: accepted, then failed 131026. Default: ending in 0000. */
+	unreachable: RegExp;
+	/** Inbound text that opts the sender out of marketing (only when `optOutOnStop`). */
+	stopKeywords: string[];
+	optOutOnStop: boolean;
+	/** Probability of the per-user marketing cap (async failed 131049) on marketing templates. */
+	marketingCapRate: number;
+	/** Simulated delays (ms after acceptance) of the status webhooks. */
+	statusDelays: { sent: number; delivered: number; read: number };
+	deliveredRate: number;
+	readRate: number;
+	/** Probability that `read` is posted before `delivered`. */
+	outOfOrderRate: number;
+	duplicateRate: number;
+	webhookRetry: { maxAttempts: number; baseMs: number; factor: number };
+	webhookTimeoutMs: number;
+	/** Real-time latency added to every Graph answer: fixed + uniform jitter. */
+	latencyMs: number;
+	jitterMs: number;
+	faults: FaultOptions;
+	seed: number;
+	/** Fake clock: frozen = only /_sim/clock/advance moves time; start = initial epoch ms. */
+	clock: { frozen?: boolean; start?: number };
+	reviewDelayMs: number;
+	reviewRules: ReviewRule[];
+	templateLimit: number;
+	deletedNameReuseMs: number;
+	editLimits: { perDay: number; perMonth: number };
+	preloadTemplates: boolean;
+	/** Entries kept in the message and webhook logs. */
+	maxLog: number;
+}
+
+export const DEFAULT_WABA_ID = '102290129340398';
+export const DEFAULT_PHONE_NUMBERS: PhoneNumberSeed[] = [
+	{ id: '106540352242922', display_phone_number: '15550783881', verified_name: 'Sim Store', quality_rating: 'GREEN' },
+	{ id: '106540352242923', display_phone_number: '15550783882', verified_name: 'Sim Store Support', quality_rating: 'GREEN' },
+];
+
+export function defaultFaults(): FaultOptions {
+	return { errorRate: 0, errorStatus: 500, timeoutRate: 0, timeoutMode: 'never', timeoutAfterMs: 30_000, slowRate: 0, slowMs: 0, force130429: 0 };
+}
+
+export function resolveOptions(o: Partial<SimulatorOptions> = {}): SimulatorOptions {
+	return {
+		port: 0,
+		host: '127.0.0.1',
+		token: 'sim-token',
+		appSecret: 'sim-app-secret',
+		appId: '1000000000000001',
+		wabaId: DEFAULT_WABA_ID,
+		phoneNumbers: DEFAULT_PHONE_NUMBERS,
+		mps: 80,
+		tier: 2000,
+		messagingLimit: { mode: 'async', code: 131049 },
+		pairRateMs: 6000,
+		errorStatus: {},
+		windowMs: 24 * 3600 * 1000,
+		windowMode: 'async',
+		unreachable: /0000$/,
+		stopKeywords: ['STOP', 'UNSUBSCRIBE'],
+		optOutOnStop: false,
+		marketingCapRate: 0,
+		statusDelays: { sent: 50, delivered: 200, read: 1000 },
+		deliveredRate: 1,
+		readRate: 0.8,
+		outOfOrderRate: 0,
+		duplicateRate: 0,
+		webhookRetry: { maxAttempts: 5, baseMs: 1000, factor: 2 },
+		webhookTimeoutMs: 10_000,
+		latencyMs: 0,
+		jitterMs: 0,
+		seed: 1,
+		clock: {},
+		reviewDelayMs: 2000,
+		reviewRules: DEFAULT_REVIEW_RULES,
+		templateLimit: 250,
+		deletedNameReuseMs: 30 * 24 * 3600 * 1000,
+		editLimits: { perDay: 1, perMonth: 10 },
+		preloadTemplates: true,
+		maxLog: 200_000,
+		...o,
+		faults: { ...defaultFaults(), ...(o.faults ?? {}) },
+	};
+}

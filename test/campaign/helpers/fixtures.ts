@@ -1,0 +1,50 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CampaignTemplate } from '../../../core/campaign/types';
+import type { Clock } from '../../../core/throttle/clock';
+
+export const TEMPLATE: CampaignTemplate = {
+	name: 'spring_sale',
+	language: 'en_US',
+	category: 'MARKETING',
+	parameter_format: 'POSITIONAL',
+	components: [
+		{ type: 'BODY', text: 'Hi {{1}}, our sale starts {{2}}!', example: { body_text: [['Ana', 'Monday']] } },
+		{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Shop', url: 'https://shop.example/{{1}}', example: ['https://shop.example/a'] }] },
+	],
+};
+
+export const values = (name: string) => ({ body: [name, 'today'], buttons: { 0: `c/${name}` } });
+
+export function phones(n: number, start = 15550100000): string[] {
+	return Array.from({ length: n }, (_, i) => String(start + i));
+}
+
+export function tmpDb(): string {
+	return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wa-campaign-')), 'store.sqlite');
+}
+
+/**
+ * Real time plus an offset; long sleeps (retry back-offs, pair-rate waits) jump the offset instead
+ * of waiting, short ones (pacing) really wait. `advance` moves time like the simulator's fake clock.
+ */
+export class JumpClock implements Clock {
+	offset = 0;
+	constructor(private readonly jumpAboveMs = 100) {}
+	now(): number {
+		return Date.now() + this.offset;
+	}
+	advance(ms: number): void {
+		this.offset += ms;
+	}
+	async sleep(ms: number): Promise<void> {
+		if (ms <= 0) return;
+		if (ms > this.jumpAboveMs) {
+			this.offset += ms;
+			await new Promise((r) => setImmediate(r));
+			return;
+		}
+		await new Promise((r) => setTimeout(r, ms));
+	}
+}

@@ -1,0 +1,542 @@
+/**
+ * The real-n8n check (npm run test:n8n → test/n8n/run.sh → this script, under Node 24 with type stripping).
+ *
+ *  1. Reads package.json's `n8n` section and the built dist/ files it lists.
+ *  2. Makes a throwaway N8N_USER_FOLDER and an extension folder holding a copy of dist/ (its
+ *     node_modules points at the project's, so runtime dependencies resolve as in an install).
+ *  3. Starts the Cloud API simulator (dist/simulator/cli.js) when it is built.
+ *  4. Imports test/n8n/credentials/*.json and test/n8n/workflows/*.json with the n8n CLI, publishes them.
+ *  5. Starts `n8n start` with N8N_CUSTOM_EXTENSIONS, waits for /healthz, then asserts every node and
+ *     credential type of the package is registered (n8n's own type files, the ones the editor loads).
+ *  6. Calls each workflow's webhook as its `*.expect.json` says and compares the answers.
+ *  7. Stops n8n and the simulator (always).
+ *
+ * Placeholders replaced in credential, workflow and expectation files: @@N8N_URL@@, @@N8N_PORT@@,
+ * @@SIMULATOR_URL@@, @@PKG@@ (the node type prefix: `CUSTOM` for N8N_CUSTOM_EXTENSIONS), @@TMP@@.
+ * Environment: WA_N8N_KEEP=1 keeps the temp folder; WA_N8N_PORT picks the port; WA_N8N_ONLY=<substring>
+ * runs only matching workflows; WA_N8N_PACKAGE_JSON=<file> takes the `n8n` section from that file.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+interface Call {
+	name?: string;
+	request: { method?: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: Json; rawBody?: string };
+	expect: { status?: number; body?: Json; bodyIncludes?: string; headers?: Record<string, string> };
+}
+
+interface Expectation {
+	description?: string;
+	/** `simulator`: skipped (not failed) when dist/simulator/cli.js is not built yet. */
+	requires?: string[];
+	/** Activate the workflow (default true). */
+	publish?: boolean;
+	calls?: Call[];
+	request?: Call['request'];
+	expect?: Call['expect'];
+}
+
+interface WorkflowCase {
+	file: string;
+	name: string;
+	id: string;
+	workflow: Record<string, Json>;
+	expectation?: Expectation;
+	skipReason?: string;
+}
+
+const started = Date.now();
+const log = (message: string) => console.log(`[test:n8n +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+
+const root = path.resolve(path.dirname(process.argv[1]), '..', '..');
+const here = path.join(root, 'test', 'n8n');
+const args = process.argv.slice(2);
+const n8nDir = args[args.indexOf('--n8n-dir') + 1];
+if (!n8nDir || args.indexOf('--n8n-dir') < 0) {
+	console.error('usage: run.ts --n8n-dir <folder of the cached n8n install>');
+	process.exit(2);
+}
+const n8nBin = path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
+const keep = process.env.WA_N8N_KEEP === '1';
+// WA_N8N_PACKAGE_JSON: read the `n8n` section from another file (try entries before package.json has them).
+const packageJsonPath = process.env.WA_N8N_PACKAGE_JSON ? path.resolve(process.env.WA_N8N_PACKAGE_JSON) : path.join(root, 'package.json');
+const only = process.env.WA_N8N_ONLY;
+
+const children: ChildProcess[] = [];
+let tmp = '';
+
+function stopChildren(): void {
+	for (const child of children.splice(0)) {
+		if (child.exitCode !== null || child.pid === undefined) continue;
+		try {
+			process.kill(-child.pid, 'SIGTERM'); // the child's own process group (n8n's task runner too)
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
+async function stopChildrenAndWait(): Promise<void> {
+	const alive = children.filter((c) => c.exitCode === null && c.pid !== undefined);
+	stopChildren();
+	const deadline = Date.now() + 15000;
+	for (const child of alive) {
+		while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) await sleep(100);
+		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}
+	}
+}
+
+function cleanupTmp(): void {
+	if (tmp && !keep) fs.rmSync(tmp, { recursive: true, force: true });
+	else if (tmp) log(`kept ${tmp}`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(signal, () => {
+		stopChildren();
+		cleanupTmp();
+		process.exit(130);
+	});
+}
+process.on('exit', () => stopChildren());
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function readJson<T>(file: string): T {
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+// ---- 1. the package's declared types ---------------------------------------------------------------
+
+interface DeclaredTypes {
+	nodes: { file: string; name: string }[];
+	credentials: { file: string; name: string }[];
+}
+
+function declaredTypes(): DeclaredTypes {
+	const pkg = readJson<{ n8n?: { nodes?: string[]; credentials?: string[] } }>(packageJsonPath);
+	const req = createRequire(path.join(root, 'package.json'));
+	const load = (file: string): Record<string, unknown> => {
+		const full = path.join(root, file);
+		if (!fs.existsSync(full)) throw new Error(`package.json lists ${file}, which is not built (run npm run build)`);
+		return req(full) as Record<string, unknown>;
+	};
+	const instance = (file: string): Record<string, unknown> => {
+		const mod = load(file);
+		const className = path.basename(file).replace(/\.(node|credentials)\.js$/, '');
+		const cls = (mod[className] ?? Object.values(mod).find((v) => typeof v === 'function')) as new () => Record<string, unknown>;
+		if (typeof cls !== 'function') throw new Error(`${file} exports no class ${className}`);
+		return new cls();
+	};
+	const nodes = (pkg.n8n?.nodes ?? []).map((file) => ({ file, name: String((instance(file).description as { name: string }).name) }));
+	const credentials = (pkg.n8n?.credentials ?? []).map((file) => ({ file, name: String(instance(file).name) }));
+	return { nodes, credentials };
+}
+
+/** Source files following the layout that package.json does not list (a likely forgotten entry). */
+function unlistedSources(declared: DeclaredTypes): string[] {
+	const listed = new Set([...declared.nodes, ...declared.credentials].map((d) => d.file));
+	const found: string[] = [];
+	const nodesDir = path.join(root, 'nodes');
+	if (fs.existsSync(nodesDir)) {
+		for (const dir of fs.readdirSync(nodesDir)) {
+			const file = `nodes/${dir}/${dir}.node.ts`;
+			if (fs.existsSync(path.join(root, file))) found.push(file);
+		}
+	}
+	const credDir = path.join(root, 'credentials');
+	if (fs.existsSync(credDir)) for (const f of fs.readdirSync(credDir)) if (f.endsWith('.credentials.ts')) found.push(`credentials/${f}`);
+	return found.filter((src) => !listed.has(`dist/${src.replace(/\.ts$/, '.js')}`));
+}
+
+// ---- 2. files with placeholders ---------------------------------------------------------------------
+
+function substitute(text: string, values: Record<string, string>): string {
+	return text.replace(/@@([A-Z0-9_]+)@@/g, (whole, key: string) => (key in values ? values[key] : whole));
+}
+
+function stableId(seed: string): string {
+	// n8n workflow ids are 16 alphanumerics; derive one from the file name so reruns are comparable.
+	let h = 0n;
+	for (const ch of seed) h = (h * 131n + BigInt(ch.charCodeAt(0))) % 2n ** 80n;
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+	let id = '';
+	for (let i = 0; i < 16; i++) {
+		id += alphabet[Number(h % 62n)];
+		h = h / 62n + BigInt(i * 7919);
+	}
+	return id;
+}
+
+function loadCases(values: Record<string, string>, simulatorAvailable: boolean): WorkflowCase[] {
+	const dir = path.join(here, 'workflows');
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json') && !f.endsWith('.expect.json'))
+		.filter((f) => !only || f.includes(only))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(substitute(fs.readFileSync(path.join(dir, file), 'utf8'), values)) as Record<string, Json>;
+			const expectFile = path.join(dir, file.replace(/\.json$/, '.expect.json'));
+			const expectation = fs.existsSync(expectFile) ? (JSON.parse(substitute(fs.readFileSync(expectFile, 'utf8'), values)) as Expectation) : undefined;
+			const id = typeof workflow.id === 'string' && workflow.id ? workflow.id : stableId(file);
+			workflow.id = id;
+			workflow.name ??= file.replace(/\.json$/, '');
+			workflow.active = false;
+			workflow.settings ??= { executionOrder: 'v1' };
+			const missing = (expectation?.requires ?? []).filter((r) => r === 'simulator' && !simulatorAvailable);
+			return {
+				file,
+				name: String(workflow.name),
+				id,
+				workflow,
+				expectation,
+				skipReason: missing.length ? `needs ${missing.join(', ')} (dist/simulator/cli.js not built)` : undefined,
+			};
+		});
+}
+
+// ---- 3. processes -----------------------------------------------------------------------------------
+
+function n8nEnv(userFolder: string, port: number, extensionDir: string): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: randomKey,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_CUSTOM_EXTENSIONS: extensionDir,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		// Our nodes read their default SQLite store path from here (nodes/shared/store.ts).
+		WHATSAPP_CLOUD_STORE_PATH: path.join(userFolder, 'whatsapp-cloud.sqlite'),
+	};
+}
+const randomKey = randomBytes(24).toString('hex');
+
+/** Runs an n8n CLI command; judged by its output (n8n 2.x sometimes segfaults while exiting, n8n.md). */
+function n8nCli(env: NodeJS.ProcessEnv, cliArgs: string[], success: RegExp): string {
+	const result = spawnSync(process.execPath, [n8nBin, ...cliArgs], { env, encoding: 'utf8', timeout: 180000 });
+	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+	if (!success.test(output)) {
+		throw new Error(`n8n ${cliArgs.join(' ')} failed (exit ${result.status ?? result.signal}):\n${output.split('\n').slice(-30).join('\n')}`);
+	}
+	if (result.status !== 0) log(`  (n8n ${cliArgs[0]} printed success but exited with ${result.status ?? result.signal}; accepted, see n8n.md)`);
+	return output;
+}
+
+function startProcess(label: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+	const out = fs.openSync(logFile, 'a');
+	const child = spawn(command, commandArgs, { env, stdio: ['ignore', out, out], detached: true });
+	children.push(child);
+	child.on('exit', (code, signal) => {
+		if (code !== null && code !== 0) log(`${label} exited with ${code}`);
+		else if (signal && signal !== 'SIGTERM') log(`${label} ended by ${signal}`);
+	});
+	return child;
+}
+
+async function waitFor(label: string, timeoutMs: number, child: ChildProcess, probe: () => Promise<boolean>): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`${label} exited (code ${child.exitCode}) before it was ready`);
+		if (await probe().catch(() => false)) return;
+		await sleep(500);
+	}
+	throw new Error(`${label} not ready after ${timeoutMs / 1000} s`);
+}
+
+/** The log's last lines, without stack frames and the noise about unreachable n8n.io hosts (offline machine). */
+function tail(file: string, lines = 40): string {
+	if (!fs.existsSync(file)) return '';
+	const noise = /^\s+at |ENOTFOUND|n8n\.io|Strapi|system task run failed/;
+	return fs
+		.readFileSync(file, 'utf8')
+		.split('\n')
+		.filter((line) => !noise.test(line))
+		.slice(-lines)
+		.join('\n');
+}
+
+// ---- 4. comparing answers ---------------------------------------------------------------------------
+
+/**
+ * `expected` is a subset of `actual`: objects match key by key (extra keys allowed), arrays element by
+ * element with equal length, primitives strictly. Special objects: {"$any": true}, {"$regex": "…"},
+ * {"$type": "string"|"number"|…}, {"$contains": <subset of some array element>}.
+ */
+function subsetMismatch(actual: unknown, expected: Json, at = '$'): string | undefined {
+	if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+		if ('$any' in expected) return actual === undefined ? `${at}: missing` : undefined;
+		if ('$regex' in expected) return typeof actual === 'string' && new RegExp(String(expected.$regex)).test(actual) ? undefined : `${at}: ${JSON.stringify(actual)} does not match /${expected.$regex}/`;
+		if ('$type' in expected) return typeof actual === expected.$type ? undefined : `${at}: expected a ${expected.$type}, got ${JSON.stringify(actual)}`;
+		if ('$contains' in expected) {
+			if (!Array.isArray(actual)) return `${at}: expected an array`;
+			return actual.some((el) => subsetMismatch(el, expected.$contains) === undefined) ? undefined : `${at}: no element matches ${JSON.stringify(expected.$contains)}`;
+		}
+		if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${at}: expected an object, got ${JSON.stringify(actual)}`;
+		for (const [key, value] of Object.entries(expected)) {
+			const problem = subsetMismatch((actual as Record<string, unknown>)[key], value, `${at}.${key}`);
+			if (problem) return problem;
+		}
+		return undefined;
+	}
+	if (Array.isArray(expected)) {
+		if (!Array.isArray(actual)) return `${at}: expected an array, got ${JSON.stringify(actual)}`;
+		if (actual.length !== expected.length) return `${at}: expected ${expected.length} elements, got ${actual.length}`;
+		for (let i = 0; i < expected.length; i++) {
+			const problem = subsetMismatch(actual[i], expected[i], `${at}[${i}]`);
+			if (problem) return problem;
+		}
+		return undefined;
+	}
+	return actual === expected ? undefined : `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+}
+
+async function runCall(baseUrl: string, call: Call): Promise<string | undefined> {
+	const url = new URL(`webhook/${call.request.path.replace(/^\/+/, '')}`, baseUrl);
+	for (const [k, v] of Object.entries(call.request.query ?? {})) url.searchParams.set(k, v);
+	const method = (call.request.method ?? 'POST').toUpperCase();
+	const headers: Record<string, string> = { ...(call.request.headers ?? {}) };
+	let body: string | undefined;
+	if (call.request.rawBody !== undefined) body = call.request.rawBody;
+	else if (call.request.body !== undefined) {
+		body = JSON.stringify(call.request.body);
+		headers['content-type'] ??= 'application/json';
+	}
+	// A just-published workflow's webhook may register a moment after /healthz: retry 404s briefly.
+	let response: Response | undefined;
+	for (let attempt = 0; attempt < 40; attempt++) {
+		response = await fetch(url, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+		if (response.status !== 404) break;
+		await response.arrayBuffer();
+		await sleep(500);
+	}
+	const res = response as Response;
+	const text = await res.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		/* not JSON */
+	}
+	const problems: string[] = [];
+	const { expect } = call;
+	if (expect.status !== undefined && res.status !== expect.status) problems.push(`status ${res.status}, expected ${expect.status}`);
+	if (expect.body !== undefined) {
+		const problem = subsetMismatch(parsed, expect.body);
+		if (problem) problems.push(`body ${problem}`);
+	}
+	if (expect.bodyIncludes !== undefined && !text.includes(expect.bodyIncludes)) problems.push(`body does not include ${JSON.stringify(expect.bodyIncludes)}`);
+	for (const [k, v] of Object.entries(expect.headers ?? {})) {
+		if (res.headers.get(k) !== v) problems.push(`header ${k}: ${res.headers.get(k)}, expected ${v}`);
+	}
+	if (problems.length) return `${problems.join('; ')}\n      answer: ${text.slice(0, 800)}`;
+	return undefined;
+}
+
+// ---- main -------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+	log(`n8n ${readJson<{ version: string }>(path.join(n8nDir, 'node_modules', 'n8n', 'package.json')).version} on Node ${process.version}`);
+	const declared = declaredTypes();
+	log(`package.json n8n section: ${declared.nodes.length} node(s), ${declared.credentials.length} credential(s)`);
+	for (const src of unlistedSources(declared)) log(`WARNING: ${src} is not listed in package.json's n8n section (n8n will not load it)`);
+
+	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-n8n-'));
+	const userFolder = path.join(tmp, 'user');
+	const pkgDir = path.join(tmp, 'extensions', 'n8n-nodes-whatsapp-cloud');
+	fs.mkdirSync(userFolder, { recursive: true });
+	fs.mkdirSync(pkgDir, { recursive: true });
+	fs.cpSync(path.join(root, 'dist'), path.join(pkgDir, 'dist'), { recursive: true });
+	fs.copyFileSync(packageJsonPath, path.join(pkgDir, 'package.json'));
+	fs.symlinkSync(path.join(root, 'node_modules'), path.join(pkgDir, 'node_modules'), 'dir');
+	// n8n globs **/*.node.js and **/*.credentials.js under each N8N_CUSTOM_EXTENSIONS folder: give it dist/
+	// (the package root would make it walk node_modules).
+	const extensionDir = path.join(pkgDir, 'dist');
+	log(`temp folder ${tmp}`);
+
+	const port = Number(process.env.WA_N8N_PORT) || (await freePort());
+	const n8nUrl = `http://127.0.0.1:${port}/`;
+	const simulatorCli = path.join(root, 'dist', 'simulator', 'cli.js');
+	const simulatorAvailable = fs.existsSync(simulatorCli);
+	let simulatorUrl = 'http://127.0.0.1:9/simulator-not-built';
+	if (simulatorAvailable) {
+		const simPort = await freePort();
+		simulatorUrl = `http://127.0.0.1:${simPort}`;
+		const simLog = path.join(tmp, 'simulator.log');
+		const sim = startProcess('simulator', process.execPath, [simulatorCli, '--port', String(simPort)], { ...process.env }, simLog);
+		await waitFor('simulator', 30000, sim, async () => {
+			await fetch(simulatorUrl);
+			return true;
+		});
+		log(`simulator on ${simulatorUrl}`);
+	} else {
+		log('simulator: dist/simulator/cli.js not built, skipping it (workflows that require it are skipped)');
+	}
+
+	const values = { N8N_URL: n8nUrl.replace(/\/$/, ''), N8N_PORT: String(port), SIMULATOR_URL: simulatorUrl, PKG: 'CUSTOM', TMP: tmp };
+	const env = n8nEnv(userFolder, port, extensionDir);
+
+	// Credentials: every test/n8n/credentials/*.json (n8n export format, plain `data`), in one import.
+	const credDir = path.join(here, 'credentials');
+	const credentials = fs.existsSync(credDir)
+		? fs
+				.readdirSync(credDir)
+				.filter((f) => f.endsWith('.json'))
+				.sort()
+				.flatMap((f) => {
+					const parsed = JSON.parse(substitute(fs.readFileSync(path.join(credDir, f), 'utf8'), values)) as Json;
+					return Array.isArray(parsed) ? parsed : [parsed];
+				})
+		: [];
+	if (credentials.length) {
+		const file = path.join(tmp, 'credentials.json');
+		fs.writeFileSync(file, JSON.stringify(credentials));
+		log(`importing ${credentials.length} credential(s)`);
+		n8nCli(env, ['import:credentials', `--input=${file}`], /Successfully imported/);
+	}
+
+	const cases = loadCases(values, simulatorAvailable);
+	const runnable = cases.filter((c) => !c.skipReason);
+	if (runnable.length) {
+		const wfDir = path.join(tmp, 'workflows');
+		fs.mkdirSync(wfDir);
+		for (const c of runnable) fs.writeFileSync(path.join(wfDir, `${c.id}.json`), JSON.stringify(c.workflow));
+		log(`importing ${runnable.length} workflow(s)`);
+		n8nCli(env, ['import:workflow', '--separate', `--input=${wfDir}`], /Successfully imported/);
+		for (const c of runnable.filter((c) => c.expectation?.publish !== false)) {
+			log(`publishing ${c.file} (id ${c.id})`);
+			n8nCli(env, ['publish:workflow', `--id=${c.id}`], /Publishing workflow/);
+		}
+	}
+
+	const n8nLog = path.join(tmp, 'n8n.log');
+	log(`starting n8n on ${n8nUrl} (log: ${n8nLog})`);
+	const n8n = startProcess('n8n', process.execPath, [n8nBin, 'start'], env, n8nLog);
+	try {
+		await waitFor('n8n', 180000, n8n, async () => {
+			const res = await fetch(new URL('healthz', n8nUrl));
+			return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
+		});
+	} catch (error) {
+		console.log(tail(n8nLog));
+		throw error;
+	}
+	log('n8n is up (/healthz ok)');
+
+	// The type files n8n serves the editor (/types/*.json, login required) are written under
+	// <N8N_USER_FOLDER>/.cache/n8n/public/types at start-up: read them from disk.
+	const typesDir = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
+	const expectedNodes = declared.nodes.map((n) => `CUSTOM.${n.name}`);
+	const expectedCredentials = declared.credentials.map((c) => c.name);
+	let registeredNodes: { name: string; displayName: string; version: number | number[] }[] = [];
+	let registeredCredentials: { name: string; displayName: string }[] = [];
+	const typesDeadline = Date.now() + 60000;
+	for (;;) {
+		try {
+			const nodes = readJson<{ name: string; displayName: string; version: number | number[] }[]>(path.join(typesDir, 'nodes.json'));
+			const creds = readJson<{ name: string; displayName: string }[]>(path.join(typesDir, 'credentials.json'));
+			registeredNodes = nodes.filter((n) => n.name.startsWith('CUSTOM.'));
+			registeredCredentials = creds.filter((c) => expectedCredentials.includes(c.name) || /^whatsAppCloud/.test(c.name));
+			const missing = [...expectedNodes.filter((n) => !registeredNodes.some((r) => r.name === n)), ...expectedCredentials.filter((c) => !registeredCredentials.some((r) => r.name === c))];
+			if (!missing.length) break;
+			if (Date.now() > typesDeadline) throw new Error(`not registered in n8n: ${missing.join(', ')}`);
+		} catch (error) {
+			if (Date.now() > typesDeadline) {
+				console.log(tail(n8nLog));
+				throw error;
+			}
+		}
+		await sleep(1000);
+	}
+	console.log('');
+	console.log('Registered node types of the package (n8n type name · display name · versions):');
+	if (!registeredNodes.length) console.log('  (none: package.json lists no nodes yet)');
+	for (const n of registeredNodes) console.log(`  ${n.name} · ${n.displayName} · ${JSON.stringify(n.version)}`);
+	console.log('Registered credential types of the package:');
+	for (const c of registeredCredentials) console.log(`  ${c.name} · ${c.displayName}`);
+	console.log('');
+	log(`all ${expectedNodes.length} node type(s) and ${expectedCredentials.length} credential type(s) from package.json are registered`);
+
+	let failed = 0;
+	let passed = 0;
+	for (const c of cases) {
+		if (c.skipReason) {
+			log(`SKIP ${c.file}: ${c.skipReason}`);
+			continue;
+		}
+		const calls = c.expectation?.calls ?? (c.expectation?.request && c.expectation.expect ? [{ request: c.expectation.request, expect: c.expectation.expect }] : []);
+		if (!calls.length) {
+			log(`IMPORTED ${c.file} (no *.expect.json calls: imported and published only)`);
+			continue;
+		}
+		for (const [i, call] of calls.entries()) {
+			const label = `${c.file}${calls.length > 1 ? ` #${i + 1}` : ''}${call.name ? ` (${call.name})` : ''}`;
+			const problem = await runCall(n8nUrl, call).catch((error: Error) => `request failed: ${error.message}`);
+			if (problem) {
+				failed++;
+				log(`FAIL ${label}: ${problem}`);
+			} else {
+				passed++;
+				log(`PASS ${label}`);
+			}
+		}
+	}
+	if (failed) {
+		console.log('--- n8n log (tail) ---');
+		console.log(tail(n8nLog, 60));
+	}
+	log(`workflow calls: ${passed} passed, ${failed} failed, ${cases.filter((c) => c.skipReason).length} workflow(s) skipped`);
+	return failed ? 1 : 0;
+}
+
+main()
+	.then(async (code) => {
+		log('stopping n8n and the simulator');
+		await stopChildrenAndWait();
+		cleanupTmp();
+		log(code === 0 ? 'test:n8n OK' : 'test:n8n FAILED');
+		process.exit(code);
+	})
+	.catch(async (error: Error) => {
+		console.error(`[test:n8n] ERROR: ${error.message}`);
+		await stopChildrenAndWait();
+		cleanupTmp();
+		process.exit(1);
+	});

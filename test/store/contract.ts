@@ -1,0 +1,607 @@
+/**
+ * The Store contract (core/store/types.ts) as a reusable jest suite: every backend runs it
+ * (`describeStoreContract('sqlite', () => openStore(...))`; Postgres will reuse it).
+ * Each test gets a fresh, empty store and passes explicit times (no clock in assertions).
+ */
+import type { Contact, Recipient, Store } from '../../core/store/types';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const T0 = 1_700_000_000_000;
+
+async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+	const out: T[] = [];
+	for await (const item of iterable) out.push(item);
+	return out;
+}
+
+const ids = (contacts: Contact[]) => contacts.map((c) => c.waId);
+const waIds = (recipients: Recipient[]) => recipients.map((r) => r.waId);
+
+export function describeStoreContract(label: string, makeStore: () => Promise<Store>): void {
+	describe(`Store contract: ${label}`, () => {
+		let store: Store;
+		beforeEach(async () => {
+			store = await makeStore();
+		});
+		afterEach(async () => {
+			await store.close();
+		});
+
+		// ───────────── contacts ─────────────
+
+		describe('contacts', () => {
+			it('upserts by waId: added, then updated, then unchanged, with created/updated times', async () => {
+				expect(await store.upsertContacts([{ waId: '4915100000001', name: 'Ann', country: 'DE' }], { now: T0 })).toEqual(['added']);
+				let c = await store.getContact('4915100000001');
+				expect(c).toMatchObject({ waId: '4915100000001', name: 'Ann', country: 'DE', tags: [], attributes: {}, optedOut: false });
+				expect(c?.createdAt).toBe(T0);
+				expect(c?.updatedAt).toBe(T0);
+
+				expect(await store.upsertContacts([{ waId: '4915100000001', name: 'Anna' }], { now: T0 + 10 })).toEqual(['updated']);
+				c = await store.getContact('4915100000001');
+				expect(c).toMatchObject({ name: 'Anna', country: 'DE', createdAt: T0, updatedAt: T0 + 10 });
+
+				expect(await store.upsertContacts([{ waId: '4915100000001', name: 'Anna', country: 'DE' }], { now: T0 + 20 })).toEqual([
+					'unchanged',
+				]);
+				expect((await store.getContact('4915100000001'))?.updatedAt).toBe(T0 + 10);
+			});
+
+			it('reports per input in order, including a waId repeated inside one batch', async () => {
+				await store.upsertContacts([{ waId: '111' }], { now: T0 });
+				const out = await store.upsertContacts(
+					[{ waId: '222', name: 'B' }, { waId: '111' }, { waId: '222', name: 'B2' }, { waId: '333' }, { waId: '111', name: 'A' }],
+					{ now: T0 + 1 },
+				);
+				expect(out).toEqual(['added', 'unchanged', 'updated', 'added', 'updated']);
+				expect((await store.getContact('222'))?.name).toBe('B2');
+				expect((await store.getContact('111'))?.name).toBe('A');
+			});
+
+			it('merges tags by default and replaces them in replace mode; tags are trimmed, unique and sorted', async () => {
+				await store.upsertContacts([{ waId: '100', tags: ['vip', ' b2b ', 'vip', ''] }], { now: T0 });
+				expect((await store.getContact('100'))?.tags).toEqual(['b2b', 'vip']);
+				expect(await store.upsertContacts([{ waId: '100', tags: ['new'] }], { now: T0 + 1 })).toEqual(['updated']);
+				expect((await store.getContact('100'))?.tags).toEqual(['b2b', 'new', 'vip']);
+				expect(await store.upsertContacts([{ waId: '100', tags: ['vip'] }], { now: T0 + 2 })).toEqual(['unchanged']);
+				expect(await store.upsertContacts([{ waId: '100', tags: ['solo'] }], { tagsMode: 'replace', now: T0 + 3 })).toEqual(['updated']);
+				expect((await store.getContact('100'))?.tags).toEqual(['solo']);
+				// replace without tags keeps them
+				expect(await store.upsertContacts([{ waId: '100', name: 'X' }], { tagsMode: 'replace', now: T0 + 4 })).toEqual(['updated']);
+				expect((await store.getContact('100'))?.tags).toEqual(['solo']);
+				// the tag filter follows the replacement
+				expect(ids((await store.listContacts({ tagsAny: ['vip'] })).items)).toEqual([]);
+				expect(ids((await store.listContacts({ tagsAny: ['solo'] })).items)).toEqual(['100']);
+			});
+
+			it('merges attributes key by key', async () => {
+				await store.upsertContacts([{ waId: '100', attributes: { city: 'Berlin', plan: 'gold' } }], { now: T0 });
+				expect(await store.upsertContacts([{ waId: '100', attributes: { plan: 'silver', age: 30 } }], { now: T0 + 1 })).toEqual([
+					'updated',
+				]);
+				expect((await store.getContact('100'))?.attributes).toEqual({ city: 'Berlin', plan: 'silver', age: 30 });
+				expect(await store.upsertContacts([{ waId: '100', attributes: { city: 'Berlin' } }], { now: T0 + 2 })).toEqual(['unchanged']);
+			});
+
+			it('treats empty strings as absent (an empty cell never erases a value)', async () => {
+				await store.upsertContacts([{ waId: '100', name: 'Ann', source: 'crm' }], { now: T0 });
+				expect(await store.upsertContacts([{ waId: '100', name: '', source: '' }], { now: T0 + 1 })).toEqual(['unchanged']);
+				expect(await store.getContact('100')).toMatchObject({ name: 'Ann', source: 'crm' });
+			});
+
+			it('never clears an opt-out on upsert', async () => {
+				await store.upsertContacts([{ waId: '100', name: 'Ann' }], { now: T0 });
+				await store.setOptOut('100', true, 'STOP keyword', T0 + 1);
+				expect(await store.upsertContacts([{ waId: '100', name: 'Ann B', tags: ['x'] }], { now: T0 + 2 })).toEqual(['updated']);
+				expect(await store.getContact('100')).toMatchObject({ name: 'Ann B', optedOut: true, optOutAt: T0 + 1, optOutSource: 'STOP keyword' });
+			});
+
+			it('rejects bad input with an error naming the item and field, writing nothing', async () => {
+				await expect(store.upsertContacts([{ waId: '100' }, { waId: '+49 151' }])).rejects.toThrow(/Contact #1.*waId/);
+				await expect(store.upsertContacts([{ waId: '100', tags: 'vip' as unknown as string[] }])).rejects.toThrow(/Contact #0.*tags/);
+				await expect(
+					store.upsertContacts([{ waId: '100', attributes: [] as unknown as Record<string, unknown> }]),
+				).rejects.toThrow(/Contact #0.*attributes/);
+				expect(await store.getContact('100')).toBeUndefined();
+				expect(await store.upsertContacts([])).toEqual([]);
+			});
+
+			it('opts out and back in, and keeps an opt-out for an unknown number', async () => {
+				await store.upsertContacts([{ waId: '100' }], { now: T0 });
+				expect(await store.setOptOut('100', true, 'webhook', T0 + 5)).toMatchObject({ optedOut: true, optOutAt: T0 + 5, optOutSource: 'webhook' });
+				// already opted out: the first opt-out is kept
+				expect(await store.setOptOut('100', true, 'manual', T0 + 6)).toMatchObject({ optOutAt: T0 + 5, optOutSource: 'webhook' });
+				expect(await store.setOptOut('100', false, 'form', T0 + 7)).toMatchObject({ optedOut: false, optInAt: T0 + 7, optInSource: 'form' });
+
+				const bare = await store.setOptOut('200', true, 'STOP keyword', T0 + 8);
+				expect(bare).toMatchObject({ waId: '200', optedOut: true, optOutAt: T0 + 8, tags: [] });
+				expect(await store.setOptOut('300', false, 'form', T0)).toBeUndefined();
+				expect(await store.getContact('300')).toBeUndefined();
+				// an import of the opted-out number afterwards does not resurrect it
+				expect(await store.upsertContacts([{ waId: '200', name: 'Bob' }], { now: T0 + 9 })).toEqual(['updated']);
+				expect((await store.getContact('200'))?.optedOut).toBe(true);
+			});
+
+			it('deletes a contact and its tags', async () => {
+				await store.upsertContacts([{ waId: '100', tags: ['a'] }, { waId: '200', tags: ['a'] }], { now: T0 });
+				expect(await store.deleteContact('100')).toBe(true);
+				expect(await store.deleteContact('100')).toBe(false);
+				expect(await store.getContact('100')).toBeUndefined();
+				expect(ids((await store.listContacts({ tagsAny: ['a'] })).items)).toEqual(['200']);
+				await store.upsertContacts([{ waId: '100' }], { now: T0 + 1 });
+				expect((await store.getContact('100'))?.tags).toEqual([]);
+			});
+
+			it('touchContact creates a bare contact, keeps the latest activity and only fills an empty name', async () => {
+				await store.touchContact('100', T0 + 50, 'Profile');
+				expect(await store.getContact('100')).toMatchObject({ waId: '100', name: 'Profile', lastActiveAt: T0 + 50, optedOut: false });
+				await store.touchContact('100', T0 + 10, 'Other');
+				expect(await store.getContact('100')).toMatchObject({ name: 'Profile', lastActiveAt: T0 + 50 });
+				await store.touchContact('100', T0 + 90);
+				expect((await store.getContact('100'))?.lastActiveAt).toBe(T0 + 90);
+				await store.upsertContacts([{ waId: '200', name: 'Set' }], { now: T0 });
+				await store.touchContact('200', T0 + 1, 'Profile');
+				expect(await store.getContact('200')).toMatchObject({ name: 'Set', lastActiveAt: T0 + 1 });
+			});
+
+			describe('filters', () => {
+				beforeEach(async () => {
+					await store.upsertContacts(
+						[
+							{ waId: '101', tags: ['vip', 'de'], attributes: { city: 'Berlin', score: 5, paid: true } },
+							{ waId: '102', tags: ['de'], attributes: { city: 'Hamburg', score: 7, paid: false } },
+						],
+						{ now: T0 },
+					);
+					await store.upsertContacts([{ waId: '103', tags: ['vip'], attributes: { city: 'Berlin' } }, { waId: '104' }], { now: T0 + DAY });
+					await store.setOptOut('103', true, 'STOP', T0 + DAY);
+					await store.touchContact('102', T0 + 2 * DAY);
+					await store.touchContact('104', T0 + 3 * DAY);
+				});
+
+				it('tagsAny / tagsAll', async () => {
+					expect(ids((await store.listContacts({ tagsAny: ['vip'] })).items)).toEqual(['101', '103']);
+					expect(ids((await store.listContacts({ tagsAny: ['vip', 'de'] })).items)).toEqual(['101', '102', '103']);
+					expect(ids((await store.listContacts({ tagsAll: ['vip', 'de'] })).items)).toEqual(['101']);
+					expect(ids((await store.listContacts({ tagsAll: ['vip', 'de', 'nope'] })).items)).toEqual([]);
+					expect(ids((await store.listContacts({ tagsAny: [] })).items)).toEqual(['101', '102', '103', '104']);
+				});
+
+				it('attributes compare as strings', async () => {
+					expect(ids((await store.listContacts({ attributes: { city: 'Berlin' } })).items)).toEqual(['101', '103']);
+					expect(ids((await store.listContacts({ attributes: { city: 'Berlin', score: '5' } })).items)).toEqual(['101']);
+					expect(ids((await store.listContacts({ attributes: { paid: 'false' } })).items)).toEqual(['102']);
+					expect(ids((await store.listContacts({ attributes: { paid: 'true' } })).items)).toEqual(['101']);
+					expect(ids((await store.listContacts({ attributes: { missing: 'x' } })).items)).toEqual([]);
+				});
+
+				it('optedOut, created and last-active ranges, combined', async () => {
+					expect(ids((await store.listContacts({ optedOut: true })).items)).toEqual(['103']);
+					expect(ids((await store.listContacts({ optedOut: false })).items)).toEqual(['101', '102', '104']);
+					expect(ids((await store.listContacts({ createdFrom: T0 + 1 })).items)).toEqual(['103', '104']);
+					expect(ids((await store.listContacts({ createdTo: T0 })).items)).toEqual(['101', '102']);
+					expect(ids((await store.listContacts({ lastActiveFrom: T0 + 2 * DAY })).items)).toEqual(['102', '104']);
+					expect(ids((await store.listContacts({ lastActiveFrom: T0, lastActiveTo: T0 + 2 * DAY })).items)).toEqual(['102']);
+					expect(ids((await store.listContacts({ tagsAny: ['vip'], optedOut: false, createdTo: T0 })).items)).toEqual(['101']);
+				});
+
+				it('rejects malformed filters clearly', async () => {
+					await expect(store.listContacts({ tagsAny: 'vip' as unknown as string[] })).rejects.toThrow(/tagsAny/);
+					await expect(store.listContacts({ createdFrom: 'yesterday' as unknown as number })).rejects.toThrow(/createdFrom/);
+				});
+			});
+
+			it('tag filters stay exact for common and rare tags alike (6,000 contacts)', async () => {
+				const inputs = Array.from({ length: 6000 }, (_, i) => ({
+					waId: String(700000 + i),
+					tags: ['common', ...(i % 1000 === 5 ? ['rare'] : []), ...(i % 2 ? ['odd'] : [])],
+				}));
+				for (let i = 0; i < inputs.length; i += 1000) await store.upsertContacts(inputs.slice(i, i + 1000), { now: T0 });
+				const rare = ['700005', '701005', '702005', '703005', '704005', '705005'];
+				expect(ids((await store.listContacts({ tagsAny: ['rare'] })).items)).toEqual(rare);
+				expect(ids((await store.listContacts({ tagsAll: ['common', 'rare'] })).items)).toEqual(rare);
+				expect(ids((await store.listContacts({ tagsAll: ['odd', 'rare'] })).items)).toEqual(rare.filter((w) => Number(w) % 2));
+				const odd = await all(store.iterateContacts({ tagsAll: ['common', 'odd'] }, 700));
+				expect(odd).toHaveLength(3000);
+				expect(odd.every((c) => Number(c.waId) % 2 === 1)).toBe(true);
+				expect(await all(store.iterateContacts({ tagsAny: ['common', 'rare'] }, 999))).toHaveLength(6000);
+				const page = await store.listContacts({ tagsAny: ['odd'] }, { limit: 3 });
+				expect(ids(page.items)).toEqual(['700001', '700003', '700005']);
+			});
+
+			it('pages by waId with an opaque cursor (keyset)', async () => {
+				const inputs = Array.from({ length: 25 }, (_, i) => ({ waId: String(1000 + ((i * 7) % 25)), tags: i % 2 ? ['odd'] : [] }));
+				await store.upsertContacts(inputs, { now: T0 });
+				const seen: string[] = [];
+				let cursor: string | undefined;
+				let pages = 0;
+				do {
+					const page = await store.listContacts({}, { limit: 10, cursor });
+					seen.push(...ids(page.items));
+					cursor = page.next;
+					pages++;
+				} while (cursor);
+				expect(pages).toBe(3);
+				expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => String(1000 + i)));
+				// exactly one full page: no dangling empty page
+				const one = await store.listContacts({ tagsAny: ['odd'] }, { limit: 12 });
+				expect(one.items).toHaveLength(12);
+				expect(one.next).toBeUndefined();
+				// a contact added after the cursor position is still reached
+				const first = await store.listContacts({}, { limit: 5 });
+				await store.upsertContacts([{ waId: '1004999' }], { now: T0 });
+				const rest = await all(
+					(async function* () {
+						let c = first.next;
+						while (c) {
+							const p = await store.listContacts({}, { limit: 5, cursor: c });
+							yield* p.items;
+							c = p.next;
+						}
+					})(),
+				);
+				expect(ids(rest)).toContain('1004999');
+				await expect(store.listContacts({}, { cursor: 'not-a-cursor' })).rejects.toThrow(/cursor/);
+			});
+
+			it('iterateContacts streams every match in waId order', async () => {
+				await store.upsertContacts(
+					Array.from({ length: 30 }, (_, i) => ({ waId: String(500 + i), tags: i % 3 === 0 ? ['third'] : ['other'] })),
+					{ now: T0 },
+				);
+				const got = await all(store.iterateContacts({ tagsAny: ['third'] }, 4));
+				expect(ids(got)).toEqual(Array.from({ length: 10 }, (_, i) => String(500 + i * 3)));
+				expect(await all(store.iterateContacts({ tagsAny: ['none'] }))).toEqual([]);
+			});
+		});
+
+		// ───────────── campaigns and the ledger ─────────────
+
+		describe('campaigns and ledger', () => {
+			const CID = 'cmp-1';
+			const claim = (workerId: string, limit: number, now: number, leaseMs = 60_000) =>
+				store.claimRecipients({ campaignId: CID, workerId, limit, now, leaseMs });
+
+			beforeEach(async () => {
+				await store.createCampaign(
+					{ id: CID, phoneNumberId: 'pn-1', templateName: 'promo', templateLanguage: 'en', category: 'MARKETING', config: { a: 1 } },
+					T0,
+				);
+			});
+
+			it('createCampaign is idempotent by id (resume returns the stored campaign unchanged)', async () => {
+				const again = await store.createCampaign({ id: CID, phoneNumberId: 'other', templateName: 'x' }, T0 + 5);
+				expect(again.created).toBe(false);
+				expect(again.campaign).toMatchObject({
+					id: CID,
+					phoneNumberId: 'pn-1',
+					templateName: 'promo',
+					category: 'MARKETING',
+					state: 'running',
+					config: { a: 1 },
+					createdAt: T0,
+				});
+				const fresh = await store.createCampaign({ id: 'cmp-2', phoneNumberId: 'pn-1' }, T0);
+				expect(fresh.created).toBe(true);
+				expect(await store.getCampaign('cmp-2')).toEqual(fresh.campaign);
+				expect(await store.getCampaign('nope')).toBeUndefined();
+			});
+
+			it('setCampaignState records state and reason', async () => {
+				await store.setCampaignState(CID, 'paused', '132015 template paused', T0 + 1);
+				expect(await store.getCampaign(CID)).toMatchObject({ state: 'paused', reason: '132015 template paused', updatedAt: T0 + 1 });
+				await store.setCampaignState(CID, 'running', undefined, T0 + 2);
+				const c = await store.getCampaign(CID);
+				expect(c?.state).toBe('running');
+				expect(c?.reason).toBeUndefined();
+				await expect(store.setCampaignState('nope', 'paused')).rejects.toThrow(/nope.*not found/);
+			});
+
+			it('addRecipients inserts once (duplicates counted) and skipReason inserts as skipped', async () => {
+				expect(
+					await store.addRecipients(
+						CID,
+						[
+							{ waId: '1', itemIndex: 0, payload: { v: 'x' } },
+							{ waId: '2', itemIndex: 1 },
+							{ waId: '1', itemIndex: 2 },
+							{ waId: 'bad', itemIndex: 3, skipReason: 'invalid phone' },
+						],
+						T0,
+					),
+				).toEqual({ inserted: 3, duplicates: 1 });
+				expect(await store.addRecipients(CID, [{ waId: '2' }, { waId: '3' }], T0)).toEqual({ inserted: 1, duplicates: 1 });
+				expect(await store.getRecipient(CID, '1')).toMatchObject({ state: 'queued', itemIndex: 0, payload: { v: 'x' }, attempts: 0 });
+				expect(await store.getRecipient(CID, 'bad')).toMatchObject({ state: 'skipped', errorMessage: 'invalid phone' });
+				await expect(store.addRecipients('nope', [{ waId: '1' }])).rejects.toThrow(/nope.*not found/);
+				await expect(store.addRecipients(CID, [{ waId: '' }])).rejects.toThrow(/recipient #0/);
+			});
+
+			it('claims queued rows in order, once, marking them sending with the claim', async () => {
+				await store.addRecipients(CID, ['1', '2', '3', '4', '5'].map((waId) => ({ waId })), T0);
+				const a = await claim('w1', 2, T0 + 1, 1000);
+				expect(waIds(a)).toEqual(['1', '2']);
+				expect(a[0]).toMatchObject({ state: 'sending', claimedBy: 'w1', claimExpiresAt: T0 + 1001 });
+				const b = await claim('w2', 10, T0 + 2);
+				expect(waIds(b)).toEqual(['3', '4', '5']);
+				expect(await claim('w3', 10, T0 + 3)).toEqual([]);
+				// concurrent claims never share a row
+				await store.addRecipients(CID, Array.from({ length: 40 }, (_, i) => ({ waId: `c${i}` })), T0);
+				const parallel = await Promise.all([claim('x', 7, T0 + 4), claim('y', 7, T0 + 4), claim('z', 50, T0 + 4)]);
+				const flat = parallel.flatMap(waIds);
+				expect(flat).toHaveLength(40);
+				expect(new Set(flat).size).toBe(40);
+			});
+
+			it('claims retry/deferred rows only when due (due ones first) and never re-claims an expired sending row', async () => {
+				await store.addRecipients(CID, ['1', '2', '3', '4'].map((waId) => ({ waId })), T0);
+				await claim('w', 3, T0, 100);
+				await store.updateRecipient(CID, '1', { state: 'retry', nextAttemptAt: T0 + 500, expectClaimedBy: 'w', now: T0 + 1 });
+				await store.updateRecipient(CID, '2', { state: 'deferred', nextAttemptAt: T0 + DAY, expectClaimedBy: 'w', now: T0 + 1 });
+				// '3' stays sending; its lease expires at T0 + 100
+				expect(waIds(await claim('v', 10, T0 + 200))).toEqual(['4']);
+				expect(waIds(await claim('v', 10, T0 + 499))).toEqual([]);
+				expect(waIds(await claim('v', 10, T0 + 500))).toEqual(['1']);
+				expect(waIds(await claim('v', 10, T0 + DAY))).toEqual(['2']);
+				expect((await store.getRecipient(CID, '3'))?.state).toBe('sending');
+
+				// ordering: a due retry comes before fresh queued rows
+				await store.addRecipients(CID, [{ waId: '5' }], T0);
+				await store.updateRecipient(CID, '4', { state: 'retry', nextAttemptAt: T0, now: T0 });
+				expect(waIds(await claim('v', 1, T0 + DAY))).toEqual(['4']);
+			});
+
+			it('expireClaims moves expired sending rows to unknown; the original worker may still record the outcome', async () => {
+				await store.addRecipients(CID, ['1', '2', '3'].map((waId) => ({ waId })), T0);
+				await claim('w1', 2, T0, 100);
+				await claim('w2', 1, T0 + 50, 100);
+				expect(await store.expireClaims(CID, T0 + 120)).toBe(2);
+				expect(await store.getRecipient(CID, '1')).toMatchObject({ state: 'unknown', claimedBy: 'w1' });
+				expect((await store.getRecipient(CID, '3'))?.state).toBe('sending');
+				expect(await store.expireClaims(CID, T0 + 120)).toBe(0);
+				expect(await claim('w3', 10, T0 + 1000)).toEqual([]);
+				// another worker cannot touch it; the original can
+				expect(await store.updateRecipient(CID, '1', { state: 'accepted', messageId: 'm', expectClaimedBy: 'w2' })).toBe(false);
+				expect(await store.updateRecipient(CID, '1', { state: 'accepted', messageId: 'm1', expectClaimedBy: 'w1', now: T0 + 130 })).toBe(
+					true,
+				);
+				expect(await store.getRecipient(CID, '1')).toMatchObject({ state: 'accepted', messageId: 'm1', updatedAt: T0 + 130 });
+				expect((await store.getRecipient(CID, '1'))?.claimedBy).toBeUndefined();
+			});
+
+			it('updateRecipient: guard, attempts, nullable fields; a claim is ended by a state change', async () => {
+				await store.addRecipients(CID, [{ waId: '1' }], T0);
+				await claim('w1', 1, T0);
+				expect(await store.updateRecipient(CID, '1', { state: 'accepted', expectClaimedBy: 'w2' })).toBe(false);
+				expect(
+					await store.updateRecipient(CID, '1', {
+						state: 'retry',
+						attemptsIncrement: 1,
+						nextAttemptAt: T0 + 10,
+						errorCode: 130429,
+						errorClass: 'throttle',
+						errorMessage: 'rate limit',
+						expectClaimedBy: 'w1',
+						now: T0 + 1,
+					}),
+				).toBe(true);
+				let r = await store.getRecipient(CID, '1');
+				expect(r).toMatchObject({ state: 'retry', attempts: 1, nextAttemptAt: T0 + 10, errorCode: 130429, errorClass: 'throttle' });
+				expect(r?.claimedBy).toBeUndefined();
+				// the claim ended: the same worker cannot write twice
+				expect(await store.updateRecipient(CID, '1', { state: 'accepted', expectClaimedBy: 'w1' })).toBe(false);
+				await claim('w3', 1, T0 + 10);
+				expect(
+					await store.updateRecipient(CID, '1', {
+						state: 'accepted',
+						messageId: 'wamid.1',
+						attemptsIncrement: 1,
+						nextAttemptAt: null,
+						errorCode: null,
+						errorClass: null,
+						errorMessage: null,
+						expectClaimedBy: 'w3',
+						now: T0 + 11,
+					}),
+				).toBe(true);
+				r = await store.getRecipient(CID, '1');
+				expect(r).toMatchObject({ state: 'accepted', attempts: 2, messageId: 'wamid.1', updatedAt: T0 + 11 });
+				expect(r?.nextAttemptAt).toBeUndefined();
+				expect(r?.errorCode).toBeUndefined();
+				expect(r?.errorMessage).toBeUndefined();
+				expect(await store.updateRecipient(CID, 'missing', { state: 'failed' })).toBe(false);
+				await expect(store.updateRecipient(CID, '1', { state: 'bogus' as never })).rejects.toThrow(/state/);
+			});
+
+			it('listRecipients pages in insertion order with a state filter; nextDueAt; campaignReport', async () => {
+				await store.addRecipients(
+					CID,
+					Array.from({ length: 12 }, (_, i) => ({ waId: `r${i}` })).concat([{ waId: 'skip', skipReason: 'opted out' }] as never),
+					T0,
+				);
+				const seen: string[] = [];
+				let cursor: string | undefined;
+				do {
+					const page = await store.listRecipients(CID, {}, { limit: 5, cursor });
+					seen.push(...waIds(page.items));
+					cursor = page.next;
+				} while (cursor);
+				expect(seen).toEqual([...Array.from({ length: 12 }, (_, i) => `r${i}`), 'skip']);
+
+				expect(await store.nextDueAt(CID)).toBeUndefined();
+				await claim('w', 4, T0);
+				await store.updateRecipient(CID, 'r0', { state: 'retry', nextAttemptAt: T0 + 300, errorCode: 130429 });
+				await store.updateRecipient(CID, 'r1', { state: 'deferred', nextAttemptAt: T0 + 200, errorCode: 131049 });
+				await store.updateRecipient(CID, 'r2', { state: 'failed', errorCode: 131026 });
+				await store.updateRecipient(CID, 'r3', { state: 'failed', errorCode: 131026 });
+				expect(await store.nextDueAt(CID)).toBe(T0 + 200);
+
+				const failed = await store.listRecipients(CID, { states: ['failed', 'skipped'] });
+				expect(waIds(failed.items)).toEqual(['r2', 'r3', 'skip']);
+				expect(failed.next).toBeUndefined();
+
+				const report = await store.campaignReport(CID);
+				expect(report).toEqual({
+					campaignId: CID,
+					total: 13,
+					byState: { queued: 8, retry: 1, deferred: 1, failed: 2, skipped: 1 },
+					byErrorCode: { '130429': 1, '131049': 1, '131026': 2 },
+				});
+				await expect(store.listRecipients(CID, { states: ['nope' as never] })).rejects.toThrow(/nope/);
+			});
+
+			describe('status webhooks', () => {
+				beforeEach(async () => {
+					await store.addRecipients(CID, ['1', '2', '3'].map((waId) => ({ waId })), T0);
+					await claim('w', 3, T0);
+					for (const w of ['1', '2', '3']) {
+						await store.updateRecipient(CID, w, { state: 'accepted', messageId: `wamid.${w}`, expectClaimedBy: 'w', now: T0 });
+					}
+				});
+
+				it('apply monotonically: accepted < delivered < read < replied', async () => {
+					expect(await store.applyStatus({ messageId: 'wamid.1', status: 'delivered', at: T0 + 1 })).toMatchObject({
+						state: 'delivered',
+						updatedAt: T0 + 1,
+					});
+					expect((await store.applyStatus({ messageId: 'wamid.1', status: 'sent', at: T0 + 2 }))?.state).toBe('delivered');
+					expect((await store.applyStatus({ messageId: 'wamid.1', status: 'read', at: T0 + 3 }))?.state).toBe('read');
+					expect((await store.applyStatus({ messageId: 'wamid.1', status: 'delivered', at: T0 + 4 }))?.state).toBe('read');
+					expect((await store.applyStatus({ messageId: 'wamid.2', status: 'played', at: T0 + 4 }))?.state).toBe('read');
+					expect(await store.markReplied('wamid.1', T0 + 5)).toMatchObject({ state: 'replied' });
+					expect((await store.applyStatus({ messageId: 'wamid.1', status: 'read', at: T0 + 6 }))?.state).toBe('replied');
+					expect(await store.applyStatus({ messageId: 'wamid.none', status: 'read', at: T0 })).toBeUndefined();
+					expect(await store.markReplied('wamid.none', T0)).toBeUndefined();
+				});
+
+				it("'failed' replaces only sending/accepted/unknown", async () => {
+					expect(
+						await store.applyStatus({ messageId: 'wamid.1', status: 'failed', at: T0 + 1, errorCode: 131026, errorMessage: 'undeliverable' }),
+					).toMatchObject({ state: 'failed', errorCode: 131026, errorMessage: 'undeliverable' });
+					await store.applyStatus({ messageId: 'wamid.2', status: 'delivered', at: T0 + 1 });
+					expect((await store.applyStatus({ messageId: 'wamid.2', status: 'failed', at: T0 + 2, errorCode: 1 }))?.state).toBe('delivered');
+					expect((await store.getRecipient(CID, '2'))?.errorCode).toBeUndefined();
+					// a failed row is closed: later delivery statuses don't reopen it
+					expect((await store.applyStatus({ messageId: 'wamid.1', status: 'delivered', at: T0 + 3 }))?.state).toBe('failed');
+					expect((await store.markReplied('wamid.1', T0 + 4))?.state).toBe('failed');
+				});
+
+				it('applyStatuses applies a whole request in order', async () => {
+					const out = await store.applyStatuses([
+						{ messageId: 'wamid.3', status: 'read', at: T0 + 3 },
+						{ messageId: 'wamid.3', status: 'delivered', at: T0 + 2 },
+						{ messageId: 'wamid.2', status: 'sent', at: T0 + 1 },
+						{ messageId: 'wamid.2', status: 'delivered', at: T0 + 2 },
+						{ messageId: 'other', status: 'sent', at: T0 },
+					]);
+					expect(out.map((r) => r?.state)).toEqual(['read', 'read', 'accepted', 'delivered', undefined]);
+					expect(await store.applyStatuses([])).toEqual([]);
+				});
+
+				it("resolves an 'unknown' row by callbackData and stores the messageId", async () => {
+					await store.addRecipients(CID, [{ waId: '4' }, { waId: '5' }], T0);
+					await claim('w', 2, T0, 10);
+					expect(await store.expireClaims(CID, T0 + 10)).toBe(2);
+					const r = await store.applyStatus({ messageId: 'wamid.4', status: 'delivered', at: T0 + 20, callbackData: `${CID}|4` });
+					expect(r).toMatchObject({ waId: '4', state: 'delivered', messageId: 'wamid.4' });
+					expect(r?.claimedBy).toBeUndefined();
+					// later statuses match by messageId
+					expect((await store.applyStatus({ messageId: 'wamid.4', status: 'read', at: T0 + 30 }))?.state).toBe('read');
+					// an 'unknown' row that failed at Meta
+					expect(
+						await store.applyStatus({ messageId: 'wamid.5', status: 'failed', at: T0 + 20, callbackData: `${CID}|5`, errorCode: 131049 }),
+					).toMatchObject({ state: 'failed', messageId: 'wamid.5', errorCode: 131049 });
+					// callbackData never rewrites a row that is not 'unknown'
+					expect(await store.applyStatus({ messageId: 'wamid.x', status: 'read', at: T0, callbackData: `${CID}|1` })).toBeUndefined();
+					expect((await store.getRecipient(CID, '1'))?.messageId).toBe('wamid.1');
+					expect(await store.applyStatus({ messageId: 'wamid.y', status: 'read', at: T0, callbackData: 'garbage' })).toBeUndefined();
+				});
+			});
+		});
+
+		// ───────────── windows ─────────────
+
+		describe('conversation windows', () => {
+			it('keeps the latest inbound per (phoneNumberId, waId) and the referral start', async () => {
+				expect(await store.getWindow('pn', '100')).toBeUndefined();
+				await store.recordInbound([
+					{ phoneNumberId: 'pn', waId: '100', at: T0 + 10 },
+					{ phoneNumberId: 'pn', waId: '100', at: T0 + 5 },
+					{ phoneNumberId: 'pn2', waId: '100', at: T0 + 1, referral: true },
+				]);
+				expect(await store.getWindow('pn', '100')).toEqual({ phoneNumberId: 'pn', waId: '100', lastInboundAt: T0 + 10 });
+				expect(await store.getWindow('pn2', '100')).toEqual({ phoneNumberId: 'pn2', waId: '100', lastInboundAt: T0 + 1, freeEntryPointAt: T0 + 1 });
+				await store.recordInbound([{ phoneNumberId: 'pn', waId: '100', at: T0 + 20, referral: true }]);
+				await store.recordInbound([{ phoneNumberId: 'pn', waId: '100', at: T0 + 30 }]);
+				expect(await store.getWindow('pn', '100')).toEqual({ phoneNumberId: 'pn', waId: '100', lastInboundAt: T0 + 30, freeEntryPointAt: T0 + 20 });
+				await expect(store.recordInbound([{ phoneNumberId: 'pn', waId: '100', at: 'now' as never }])).rejects.toThrow(/Inbound #0/);
+			});
+		});
+
+		// ───────────── budget ─────────────
+
+		describe('rolling 24 h recipient budget', () => {
+			it('counts unique recipients, charges a repeat nothing, refuses when full with availableAt', async () => {
+				expect(await store.reserveBudget('wa', '1', 2, T0)).toEqual({ ok: true, used: 1, charged: true });
+				expect(await store.reserveBudget('wa', '1', 2, T0 + HOUR)).toEqual({ ok: true, used: 1, charged: false });
+				expect(await store.reserveBudget('wa', '2', 2, T0 + 2 * HOUR)).toEqual({ ok: true, used: 2, charged: true });
+				expect(await store.reserveBudget('wa', '3', 2, T0 + 3 * HOUR)).toEqual({ ok: false, used: 2, availableAt: T0 + DAY, charged: false });
+				// already-counted recipients still pass when full
+				expect((await store.reserveBudget('wa', '2', 2, T0 + 3 * HOUR)).ok).toBe(true);
+				// other portfolios are separate
+				expect((await store.reserveBudget('other', '3', 2, T0 + 3 * HOUR)).ok).toBe(true);
+				expect(await store.budgetUsed('wa', T0 + 3 * HOUR)).toBe(2);
+				// exactly 24 h later the first slot is free again
+				expect(await store.budgetUsed('wa', T0 + DAY)).toBe(1);
+				expect(await store.reserveBudget('wa', '3', 2, T0 + DAY)).toEqual({ ok: true, used: 2, charged: true });
+				// recipient 1 is counted anew after its 24 h
+				expect(await store.reserveBudget('wa', '1', 2, T0 + DAY + 1)).toEqual({ ok: false, used: 2, availableAt: T0 + 2 * HOUR + DAY, charged: false });
+				expect(await store.reserveBudget('wa', '1', 3, T0 + DAY + 1)).toEqual({ ok: true, used: 3, charged: true });
+			});
+
+			it('releaseBudget gives a slot back', async () => {
+				await store.reserveBudget('wa', '1', 1, T0);
+				expect((await store.reserveBudget('wa', '2', 1, T0 + 1)).ok).toBe(false);
+				await store.releaseBudget('wa', '1', T0 + 2);
+				expect(await store.budgetUsed('wa', T0 + 2)).toBe(0);
+				expect(await store.reserveBudget('wa', '2', 1, T0 + 3)).toEqual({ ok: true, used: 1, charged: true });
+				expect((await store.reserveBudget('wa', '9', 0, T0)).ok).toBe(false);
+			});
+		});
+
+		// ───────────── token buckets ─────────────
+
+		describe('shared token buckets', () => {
+			it('starts full at burst, refills at the rate, caps at burst, per key', async () => {
+				expect(await store.takeTokens('pn', 10, 5, 3, T0)).toEqual({ granted: 3, waitMs: 0 });
+				expect(await store.takeTokens('pn', 10, 5, 3, T0)).toEqual({ granted: 2, waitMs: 0 });
+				expect(await store.takeTokens('pn', 10, 5, 1, T0)).toEqual({ granted: 0, waitMs: 100 });
+				expect(await store.takeTokens('pn', 10, 5, 1, T0 + 50)).toEqual({ granted: 0, waitMs: 50 });
+				expect(await store.takeTokens('pn', 10, 5, 4, T0 + 300)).toEqual({ granted: 3, waitMs: 0 });
+				expect(await store.takeTokens('pn', 10, 5, 10, T0 + 60_000)).toEqual({ granted: 5, waitMs: 0 });
+				expect(await store.takeTokens('other', 10, 5, 1, T0 + 60_000)).toEqual({ granted: 1, waitMs: 0 });
+				expect(await store.takeTokens('pn', 10, 5, 0, T0 + 60_000)).toEqual({ granted: 0, waitMs: 0 });
+				await expect(store.takeTokens('pn', 0, 5, 1, T0)).rejects.toThrow(/ratePerS/);
+			});
+		});
+
+		// ───────────── dedup ─────────────
+
+		describe('webhook de-duplication', () => {
+			it('is true the first time only, also within one batch, and remembers for 7 days', async () => {
+				expect(await store.markProcessed('a', T0)).toBe(true);
+				expect(await store.markProcessed('a', T0 + 1)).toBe(false);
+				expect(await store.markProcessedMany(['b', 'a', 'c', 'b'], T0 + 2)).toEqual([true, false, true, false]);
+				expect(await store.markProcessedMany([], T0)).toEqual([]);
+				// a write long after the others (may prune) still remembers keys younger than 7 days
+				expect(await store.markProcessed('d', T0 + 6 * DAY)).toBe(true);
+				expect(await store.markProcessedMany(['a', 'b', 'd'], T0 + 6 * DAY + 1)).toEqual([false, false, false]);
+			});
+		});
+
+		it('names its backend', () => {
+			expect(['sqlite', 'postgres']).toContain(store.backend);
+		});
+	});
+}
