@@ -1,90 +1,51 @@
 /**
- * Campaign benchmark (issue #7): the engine against a strict Cloud API stand-in in a separate process.
+ * Campaign benchmark (issue #7): the engine against the project's simulator in a separate process.
  *
  *   npm run bench:campaign -- --case a|c|d|all [--scale 0.1]
  *
  * Cases: (a) 10,000 recipients, 80 mps cap, 200 ms latency; (c) 20,000 recipients, 1,000 mps cap,
  * 50 ms latency; (d) 100,000 recipients streamed from the store (memory ≤ 300 MB), 1,000 mps, 50 ms.
- * The server enforces the cap over a sliding 1 s window (130429 beyond it) and counts duplicate
- * sends per (recipient, biz_opaque_callback_data). Each case prints its figures and ends with one
+ * The simulator enforces the cap over a sliding 1 s window (130429 beyond it) and counts duplicate
+ * sends per (recipient, biz_opaque_callback_data); its /_sim/stats give the figures. Each case prints its figures and ends with one
  * JSON line `{"bench":"campaign",…}`.
  */
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { GraphClient } from '../core/graph/client';
+import { GraphClient, type GraphRequest } from '../core/graph/client';
+import { createSimulator, DEFAULT_PHONE_NUMBERS } from '../simulator';
 import { openStore } from '../core/store';
 import { runCampaign } from '../core/campaign/engine';
 import type { CampaignTemplate, RecipientSpec } from '../core/campaign/types';
 
-interface ServerStats {
-	accepted: number;
-	throttled: number;
-	duplicates: number;
-	maxPerSecond: number;
-	firstAt: number;
-	lastAt: number;
+interface SimStats {
+	accepted: { total: number };
+	maxAcceptedPerSecond: Record<string, number>;
+	duplicateSends: { total: number };
+	errors: Record<string, number>;
 }
 
-// ───────────── server mode (child process) ─────────────
+// ───────────── server mode (child process): the project's simulator ─────────────
 
 function serve(cap: number, latencyMs: number): void {
-	const window: number[] = [];
-	let head = 0;
-	const seen = new Set<string>();
-	const stats: ServerStats = { accepted: 0, throttled: 0, duplicates: 0, maxPerSecond: 0, firstAt: 0, lastAt: 0 };
-	let seq = 0;
-	const server = http.createServer((req, res) => {
-		if (req.method === 'GET' && req.url === '/_stats') {
-			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
-			return;
-		}
-		const chunks: Buffer[] = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => {
-			const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-			// Strict cap counted on arrival, like Meta: accepted requests within the last 1 s (sliding
-			// window, cloud-api.md §5: 130429 beyond it). The latency is added to the response.
-			const now = Date.now();
-			while (head < window.length && window[head] <= now - 1000) head++;
-			if (head > 100_000) {
-				window.splice(0, head);
-				head = 0;
-			}
-			if (window.length - head >= cap) {
-				stats.throttled++;
-				if (process.env.BENCH_DEBUG) console.error(`130429 at +${now - stats.firstAt} ms after ${stats.accepted} accepted; window ${window.slice(head, head + 3).map((t) => t - stats.firstAt)} … ${window.slice(-3).map((t) => t - stats.firstAt)}`);
-				const reply = JSON.stringify({ error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429, error_data: { details: 'Cloud API message throughput has been reached.' } } });
-				setTimeout(() => res.writeHead(400, { 'content-type': 'application/json' }).end(reply), latencyMs);
-				return;
-			}
-			window.push(now);
-			stats.maxPerSecond = Math.max(stats.maxPerSecond, window.length - head);
-			const key = `${body.to}|${body.biz_opaque_callback_data}`;
-			if (seen.has(key)) stats.duplicates++;
-			seen.add(key);
-			stats.accepted++;
-			if (!stats.firstAt) stats.firstAt = now;
-			stats.lastAt = now;
-			const reply = JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.b${++seq}`, message_status: 'accepted' }] });
-			setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(reply), latencyMs);
-		});
-	});
-	server.keepAliveTimeout = 60_000;
-	server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+	// Strict cap over a sliding 1 s window (130429 beyond it, cloud-api.md §5), fixed latency, a
+	// messaging limit that never binds, no webhooks.
+	const sim = createSimulator({ mps: cap, latencyMs, tier: 1e9, maxLog: 10, statusDelays: { sent: 0, delivered: 0, read: 0 }, deliveredRate: 0, readRate: 0 });
+	sim.start().then((running) => process.send?.({ url: running.url }));
 }
 
 // ───────────── bench mode ─────────────
 
+/** The simulator's preloaded UTILITY template (body {{1}} {{2}}, URL button with a suffix). */
 const TEMPLATE: CampaignTemplate = {
-	name: 'bench_offer',
+	name: 'order_update',
 	language: 'en_US',
 	category: 'UTILITY',
-	parameter_format: 'POSITIONAL',
-	components: [{ type: 'BODY', text: 'Hello {{1}}, your code is {{2}}.', example: { body_text: [['Ana', '42']] } }],
+	components: [
+		{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.', example: { body_text: [['Mark', '860198']] } },
+		{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track order', url: 'https://example.com/track/{{1}}', example: ['https://example.com/track/860198'] }] },
+	],
 };
 
 interface Case {
@@ -109,18 +70,20 @@ function arg(name: string): string | undefined {
 function startServer(cap: number, latencyMs: number): Promise<{ url: string; stop: () => void }> {
 	const child = fork(__filename, ['--serve', String(cap), String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
 	return new Promise((resolve, reject) => {
-		child.once('message', (m: { port: number }) => resolve({ url: `http://127.0.0.1:${m.port}`, stop: () => child.kill() }));
+		child.once('message', (m: { url: string }) => resolve({ url: m.url, stop: () => child.kill() }));
 		child.once('error', reject);
 	});
 }
 
-async function getStats(url: string): Promise<ServerStats> {
-	const client = new GraphClient({ accessToken: 'bench', baseUrl: url });
-	return client.request<ServerStats>({ method: 'GET', path: '/_stats', unversioned: true });
+async function getStats(url: string): Promise<SimStats> {
+	const client = new GraphClient({ accessToken: 'sim-token', baseUrl: url });
+	return client.request<SimStats>({ method: 'GET', path: '/_sim/stats', unversioned: true });
 }
 
+const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
+
 function* itemAudience(n: number): Generator<RecipientSpec> {
-	for (let i = 0; i < n; i++) yield { phone: String(15550000000 + i), itemIndex: i, values: { body: [`n${i}`, String(i)] } };
+	for (let i = 0; i < n; i++) yield { phone: String(15550000000 + i), itemIndex: i, values: { body: [`n${i}`, String(i)], buttons: { 0: String(i) } } };
 }
 
 async function runCase(c: Case, scale: number): Promise<void> {
@@ -142,11 +105,24 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			}
 			audience = (async function* () {
 				for await (const contact of store.iterateContacts({ tagsAny: ['bench'] }, 1000)) {
-					yield { phone: contact.waId, optedOut: contact.optedOut, values: { body: [String(contact.attributes.name ?? ''), '1'] } };
+					yield { phone: contact.waId, optedOut: contact.optedOut, values: { body: [String(contact.attributes.name ?? ''), '1'], buttons: { 0: contact.waId } } };
 				}
 			})();
 		} else audience = itemAudience(n);
-		const client = new GraphClient({ accessToken: 'bench', baseUrl: server.url, maxSockets: 1024 });
+		const graph = new GraphClient({ accessToken: 'sim-token', baseUrl: server.url, maxSockets: 1024 });
+		// Sending span: first request out → last answer in (achieved mps excludes audience loading).
+		let firstAt = 0;
+		let lastAt = 0;
+		const client = {
+			async request<T>(req: GraphRequest): Promise<T> {
+				if (!firstAt) firstAt = Date.now();
+				try {
+					return await graph.request<T>(req);
+				} finally {
+					lastAt = Date.now();
+				}
+			},
+		};
 		const cpu0 = process.cpuUsage();
 		const t0 = Date.now();
 		let lastLog = t0;
@@ -154,7 +130,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			client,
 			store,
 			campaignId: `bench-${c.name}`,
-			phoneNumberId: '1001',
+			phoneNumberId: PHONE,
 			template: TEMPLATE,
 			recipients: audience,
 			limits: { mps: c.capMps },
@@ -170,8 +146,12 @@ async function runCase(c: Case, scale: number): Promise<void> {
 		const cpu = process.cpuUsage(cpu0);
 		const stats = await getStats(server.url);
 		peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-		const sendSpanS = Math.max(0.001, (stats.lastAt - stats.firstAt) / 1000);
-		const achievedMps = Math.round(((stats.accepted - 1) / sendSpanS) * 10) / 10;
+		const accepted = stats.accepted.total;
+		const throttled = stats.errors['130429'] ?? 0;
+		const maxPerSecond = stats.maxAcceptedPerSecond[PHONE] ?? 0;
+		const duplicates = stats.duplicateSends.total;
+		const sendSpanS = Math.max(0.001, (lastAt - firstAt) / 1000);
+		const achievedMps = Math.round((accepted / sendSpanS) * 10) / 10;
 		const out = {
 			bench: 'campaign',
 			case: c.name,
@@ -180,20 +160,21 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			latencyMs: c.latencyMs,
 			achievedMps,
 			ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
-			maxAcceptedPer1s: stats.maxPerSecond,
-			accepted: stats.accepted,
-			throttleErrors: stats.throttled,
-			duplicates: stats.duplicates,
+			maxAcceptedPer1s: maxPerSecond,
+			accepted,
+			throttleErrors: throttled,
+			duplicates,
 			state: result.state,
 			wallS: Math.round(wallS * 10) / 10,
-			cpuMsPerMsg: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, stats.accepted)) * 100) / 100,
+			cpuMsPerMsg: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, accepted)) * 100) / 100,
 			peakRssMb: Math.round(peakRss / 1048576),
 		};
 		console.log(
 			`case ${c.name}: ${n} recipients, cap ${c.capMps} mps, latency ${c.latencyMs} ms → ${achievedMps} mps (${out.ratio} × cap), ` +
-				`max ${stats.maxPerSecond} in any 1 s, 130429: ${stats.throttled}, duplicates: ${stats.duplicates}, wall ${out.wallS} s, ` +
+				`max ${maxPerSecond} in any 1 s, 130429: ${throttled}, duplicates: ${duplicates}, wall ${out.wallS} s, ` +
 				`CPU ${out.cpuMsPerMsg} ms/msg, peak RSS ${out.peakRssMb} MB`,
 		);
+		if (result.state !== 'completed') console.log(`  campaign ended ${result.state}${result.reason ? `: ${result.reason}` : ''}`);
 		console.log(JSON.stringify(out));
 	} finally {
 		clearInterval(sampler);

@@ -24,6 +24,8 @@ export class FakeClock {
 	private real: NodeJS.Timeout | undefined;
 	private realAt = Infinity;
 	private stopped = false;
+	/** While a timer runs during a jump, "now" is that timer's due time (timers it schedules land correctly). */
+	private current: number | undefined;
 
 	constructor(opts: { frozen?: boolean; start?: number } = {}) {
 		if (opts.start !== undefined) this.offset = opts.start - Date.now();
@@ -32,6 +34,7 @@ export class FakeClock {
 
 	/** Simulated epoch milliseconds. */
 	now(): number {
+		if (this.current !== undefined) return this.current;
 		return (this.frozenAt ?? Date.now()) + this.offset;
 	}
 
@@ -54,8 +57,10 @@ export class FakeClock {
 	/** Jumps ahead by `ms` and runs every timer due by then (timers scheduled while running are honoured). */
 	advance(ms: number): void {
 		if (!(ms >= 0)) throw new Error('clock.advance: ms must be a number ≥ 0');
+		const target = this.now() + ms;
+		this.runDue(target);
 		this.offset += ms;
-		this.runDue();
+		this.arm();
 	}
 
 	/** Runs `fn` when the simulated clock reaches now + ms. */
@@ -88,16 +93,18 @@ export class FakeClock {
 		this.realAt = Infinity;
 	}
 
-	private runDue(): void {
-		const now = this.now();
+	private runDue(target = this.now()): void {
 		let guard = 0;
-		while (this.heap.length > 0 && this.heap[0].at <= now) {
+		while (this.heap.length > 0 && this.heap[0].at <= target) {
 			const t = this.pop()!;
 			if (t.cancelled) continue;
+			this.current = t.at;
 			try {
 				t.fn();
 			} catch {
 				// a failing timer must not stop the others
+			} finally {
+				this.current = undefined;
 			}
 			if (++guard > 10_000_000) break;
 		}

@@ -47,9 +47,11 @@ export function parseBody(req: GraphRequest): Record<string, any> {
 	}
 }
 
+/** OAS: GET /{phone-id} defaults to these fields; the WABA phone_numbers listing also returns status & co. */
 const DEFAULT_PHONE_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating'];
+const DEFAULT_LIST_FIELDS = ['verified_name', 'code_verification_status', 'display_phone_number', 'quality_rating', 'platform_type', 'throughput', 'status', 'id'];
 
-export function phoneView(ctx: SimContext, p: Phone, fieldsParam: string | null): Record<string, unknown> {
+export function phoneView(ctx: SimContext, p: Phone, fieldsParam: string | null, defaults = DEFAULT_PHONE_FIELDS): Record<string, unknown> {
 	const portfolio = tierLabel(ctx.portfolioTier());
 	const full: Record<string, unknown> = {
 		id: p.id,
@@ -68,7 +70,7 @@ export function phoneView(ctx: SimContext, p: Phone, fieldsParam: string | null)
 		whatsapp_business_manager_messaging_limit: portfolio,
 		messaging_limit_tier: tierLabel(p.tier),
 	};
-	const fields = fieldsParam ? fieldsParam.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_PHONE_FIELDS;
+	const fields = fieldsParam ? fieldsParam.split(',').map((s) => s.trim()).filter(Boolean) : defaults;
 	const out: Record<string, unknown> = {};
 	for (const f of fields) if (f in full) out[f] = full[f];
 	out.id = p.id;
@@ -113,7 +115,7 @@ function handleWaba(ctx: SimContext, req: GraphRequest, edge: string | undefined
 	if (!edge && m === 'GET') return { id: waba, name: 'Simulator WABA', currency: 'USD', timezone_id: '1', message_template_namespace: 'sim_namespace' };
 	if (edge === 'phone_numbers' && m === 'GET') {
 		const page = paginate([...ctx.phones.values()], req.query, (p) => p.id);
-		return { data: page.items.map((p) => phoneView(ctx, p, req.query.get('fields'))), paging: page.paging };
+		return { data: page.items.map((p) => phoneView(ctx, p, req.query.get('fields'), DEFAULT_LIST_FIELDS)), paging: page.paging };
 	}
 	if (edge === 'message_templates') {
 		if (m === 'GET') return ctx.templates.list(waba, req.query);

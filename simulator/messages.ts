@@ -21,6 +21,14 @@ export function validateMessage(m: Record<string, any>, mediaExists: (id: string
 	if (!MESSAGE_TYPES.has(type)) throw new GraphError(131051, `Unsupported message type: ${JSON.stringify(type)}`);
 	if (m.context !== undefined && (!isObj(m.context) || typeof m.context.message_id !== 'string')) throw invalidParam("Param context['message_id'] must be a string.");
 	const payload = m[type];
+	if (type === 'contacts') {
+		// §2: 1–5 ContactObjects, each with name.formatted_name
+		if (!Array.isArray(payload) || payload.length < 1 || payload.length > 5) throw invalidParam('Param contacts must be an array of 1 to 5 contacts.');
+		payload.forEach((c, k) => {
+			if (!isObj(c) || !isObj(c.name) || typeof c.name.formatted_name !== 'string') throw new GraphError(131008, `The parameter contacts[${k}]['name']['formatted_name'] is required.`);
+		});
+		return;
+	}
 	if (!isObj(payload)) throw required(type);
 	switch (type) {
 		case 'text':
@@ -34,8 +42,6 @@ export function validateMessage(m: Record<string, any>, mediaExists: (id: string
 			return;
 		case 'location':
 			if (typeof payload.latitude !== 'number' || typeof payload.longitude !== 'number') throw required("location['latitude'] and location['longitude']");
-			return;
-		case 'contacts':
 			return;
 		case 'reaction':
 			if (typeof payload.message_id !== 'string') throw required("reaction['message_id']");

@@ -12,6 +12,8 @@ import {
 	loadPackageNodeType,
 	nodeTypeNameOf,
 	packageN8nSection,
+	runListSearch,
+	runLoadOptions,
 	runNode,
 	runWebhook,
 	runWebhookMethod,
@@ -23,6 +25,7 @@ import {
 	BinaryReaderNode,
 	EchoCredentialsNode,
 	FailingNode,
+	ListingNode,
 	SplitterNode,
 	WebhookEchoNode,
 } from './harness/testNodes';
@@ -211,6 +214,20 @@ describe('runWebhookMethod: registration with static data', () => {
 		const deleted = await runWebhookMethod(new WebhookEchoNode(), {}, 'delete', hook, opts);
 		expect(deleted.nodeStaticData).toEqual({ appId: 'app-7' });
 		expect((await runWebhookMethod(new WebhookEchoNode(), {}, 'checkExists', hook, opts)).result).toBe(false);
+	});
+});
+
+describe('runListSearch / runLoadOptions: editor methods', () => {
+	it('calls listSearch with credentials, parameters, filter and pagination', async () => {
+		const first = await runListSearch(new ListingNode(), { prefix: 'p' }, 'searchThings', cloudApi, { filter: 'order' });
+		expect(first).toEqual({ results: [{ name: 'p:order_update', value: '1029384756/order_update' }], paginationToken: '1' });
+		const second = await runListSearch(new ListingNode(), { prefix: 'p' }, 'searchThings', cloudApi, { filter: 'order', paginationToken: '1' });
+		expect(second).toEqual({ results: [{ name: 'p:order_shipped', value: '1029384756/order_shipped' }], paginationToken: undefined });
+	});
+
+	it('calls loadOptions with credential defaults applied', async () => {
+		expect(await runLoadOptions(new ListingNode(), {}, 'getVersions', cloudApi)).toEqual([{ name: 'v24.0', value: 'v24.0' }]);
+		await expect(runLoadOptions(new ListingNode(), {}, 'nope', cloudApi)).rejects.toThrow(/no methods.loadOptions.nope/);
 	});
 });
 

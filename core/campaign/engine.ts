@@ -380,7 +380,10 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			while (inflight.size >= concurrency.limit(local.rate(clock.now()))) await Promise.race(inflight);
 			const now = clock.now();
 			const wait = bucket ? await bucket.reserve(now) : local.reserve(now);
-			if (wait >= 1) await clock.sleep(wait, options.signal);
+			if (wait >= 1) {
+				await clock.sleep(wait, options.signal);
+				local.noteSent(clock.now());
+			}
 			if (halt) {
 				await releaseSlot(row.waId);
 				buffer.unshift(row);

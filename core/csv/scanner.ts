@@ -86,6 +86,9 @@ export class RecordScanner {
 				this.line++;
 				if (this.skipping) {
 					this.skipping = false;
+				} else if (this.partsLength + (i - start) > this.maxRecordSize) {
+					const text = this.takeRecord(chunk, start, i);
+					this.failures.push({ line: this.recordLine, reason: this.tooLarge(), raw: preview(text) });
 				} else {
 					this.emit(this.takeRecord(chunk, start, i));
 				}
@@ -123,7 +126,8 @@ export class RecordScanner {
 			this.end();
 			return;
 		}
-		this.emit(text);
+		if (text.length > this.maxRecordSize) this.failures.push({ line: this.recordLine, reason: this.tooLarge(), raw: preview(text) });
+		else this.emit(text);
 	}
 
 	private tooLarge(): string {

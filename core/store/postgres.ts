@@ -153,6 +153,15 @@ export function isRetryableTxError(error: unknown): boolean {
 	return code === '40P01' || code === '40001';
 }
 
+/** An error's message; AggregateError (every address of a host refused) has none of its own. */
+function errorText(error: unknown): string {
+	const e = error as { message?: unknown; code?: unknown; errors?: unknown[] } | null;
+	if (typeof e?.message === 'string' && e.message !== '') return e.message;
+	if (Array.isArray(e?.errors) && e.errors.length > 0) return e.errors.map(errorText).join('; ');
+	if (typeof e?.code === 'string') return e.code;
+	return String(error);
+}
+
 function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -369,7 +378,7 @@ export class PostgresStore implements Store {
 			await migratePostgres(pool, schema);
 		} catch (error) {
 			await pool.end().catch(() => undefined);
-			const message = (error as Error).message;
+			const message = errorText(error);
 			if (message.startsWith('Postgres store') || message.startsWith('The Postgres store')) throw error;
 			throw new Error(`Postgres store: cannot open ${describeTarget(options)} (schema "${schema}"): ${message}`);
 		}

@@ -210,8 +210,9 @@ export function buildSendComponents(template: TemplateLike, values: SendValues =
 		const code = str(values.code) ?? bodyValue(values, '1', ['1']);
 		if (!code) throw new TemplateValueError(`Template "${template.name ?? ''}" is an AUTHENTICATION template: the one-time code is missing`, ['code']);
 		out.push({ type: 'body', parameters: [{ type: 'text', text: code }] });
-		const idx = (find(template, 'BUTTONS')?.buttons ?? []).findIndex((b) => String(b.type).toUpperCase() === 'OTP');
-		// Meta's authentication-templates guide: the OTP button is sent as sub_type "url" with the code.
+		// Meta's authentication-templates guide: the OTP button is created as type OTP but stored (and
+		// returned by GET) as type URL; it is sent as sub_type "url" with the code.
+		const idx = (find(template, 'BUTTONS')?.buttons ?? []).findIndex((b) => ['OTP', 'URL'].includes(String(b.type).toUpperCase()));
 		if (idx >= 0) out.push({ type: 'button', sub_type: 'url', index: String(idx), parameters: [{ type: 'text', text: code }] });
 		return out;
 	}
@@ -287,10 +288,18 @@ export function buildSendComponents(template: TemplateLike, values: SendValues =
 	return out;
 }
 
-/** The `template` object of a send body: `{ name, language: { code }, components }`. */
+/** The `template` object of a send body: `{ name, language: { code }, components }` (cloud-api.md §2). */
 export function buildTemplateMessage(template: TemplateLike & { name: string; language: string }, values: SendValues = {}) {
 	const components = buildSendComponents(template, values);
 	return { name: template.name, language: { code: template.language }, ...(components.length ? { components } : {}) };
+}
+
+/**
+ * Already-built components → the send body's `template` object with `language.policy:
+ * "deterministic"`, which Meta's OAS `TemplateObject` marks required (Preview outputs this form).
+ */
+export function templateMessage(template: { name: string; language: string }, components: SendComponent[]) {
+	return { name: template.name, language: { code: template.language, policy: 'deterministic' as const }, ...(components.length ? { components } : {}) };
 }
 
 /**

@@ -98,7 +98,13 @@ export function renderTemplate(template: TemplateLike, values: SendValues = {}):
 		const value = values.buttons?.[i] ?? values.buttons?.[String(i)];
 		const v = value === undefined || value === null || String(value) === '' ? undefined : String(value);
 		const rendered: RenderedButton = { type, text: b.text ?? '' };
-		if (type === 'URL' && typeof b.url === 'string') {
+		if (auth && (type === 'OTP' || type === 'URL')) {
+			// The OTP button comes back from GET as type URL (Meta's authentication-templates guide).
+			const otp = String(b.otp_type ?? 'COPY_CODE').toUpperCase();
+			rendered.type = 'OTP';
+			rendered.text = b.text || (otp === 'COPY_CODE' ? AUTHENTICATION_TEXTS.copyCodeButton : AUTHENTICATION_TEXTS.oneTapButton);
+			rendered.code = code;
+		} else if (type === 'URL' && typeof b.url === 'string') {
 			if (b.url.includes('{{1}}') && v === undefined) missing.push(`button ${i} URL suffix`);
 			rendered.url = b.url.includes('{{1}}') ? b.url.replace('{{1}}', v ?? '{{1}}') : b.url;
 		} else if (type === 'PHONE_NUMBER') rendered.phoneNumber = b.phone_number;
@@ -106,10 +112,6 @@ export function renderTemplate(template: TemplateLike, values: SendValues = {}):
 			rendered.text = b.text || 'Copy offer code';
 			if (v === undefined) missing.push(`button ${i} coupon code`);
 			rendered.code = v;
-		} else if (type === 'OTP') {
-			const otp = String(b.otp_type ?? '').toUpperCase();
-			rendered.text = b.text || (otp === 'COPY_CODE' ? AUTHENTICATION_TEXTS.copyCodeButton : AUTHENTICATION_TEXTS.oneTapButton);
-			rendered.code = code;
 		}
 		result.buttons.push(rendered);
 	});

@@ -9,7 +9,7 @@
  * timer catch up without ever bunching more than ~1 % of a second's worth.
  *
  * AIMD (peers.md §2 "Recommended synthesis" 1): on 130429 the rate is multiplied by
- * `decreaseFactor` (0.5), then recovers additively (`recoverPerS`, default 10 % of the cap per second) up to the cap.
+ * `decreaseFactor` (0.5), then recovers additively (`recoverPerS`, default 20 % of the cap per second: back to the cap ≈ 2.5 s after a halving) up to the cap.
  */
 import type { Store } from '../store/types';
 
@@ -35,7 +35,7 @@ export interface TokenBucketOptions {
 	safetyFactor?: number;
 	/** Multiplicative decrease on 130429 (default 0.5). */
 	decreaseFactor?: number;
-	/** Additive increase in mps per second after a cut (default 10 % of the cap per second). */
+	/** Additive increase in mps per second after a cut (default 20 % of the cap per second). */
 	recoverPerS?: number;
 	/** Never go below this rate (default 1 mps). */
 	minMps?: number;
@@ -56,7 +56,7 @@ export interface TokenBucketOptions {
 	/**
 	 * Hard sliding-window guard: never more than `capMps` sends in any (1 s + guardMs) — i.e. send
 	 * i and send i − cap are ≥ 1 s + guardMs apart, whatever the catch-up or a stall did. The
-	 * guard absorbs network jitter between us and Meta's counter (default 10 ms).
+	 * guard absorbs network/scheduling jitter between us and Meta's counter (default 15 ms).
 	 */
 	windowGuardMs?: number;
 }
@@ -75,6 +75,7 @@ export class TokenBucket {
 	/** The last floor(capMps) slots (ring buffer) for the sliding-window guard. */
 	private readonly ring: Float64Array;
 	private ringPos = 0;
+	private lastPos = -1;
 	private startedAt?: number;
 	private cutAt = -Infinity;
 	private nextSlot = -Infinity;
@@ -86,13 +87,13 @@ export class TokenBucket {
 		const safety = Math.min(1, Math.max(0.5, options.safetyFactor ?? 0.99));
 		this.target = options.capMps * safety;
 		this.decreaseFactor = options.decreaseFactor ?? 0.5;
-		this.recoverPerS = options.recoverPerS ?? Math.max(0.5, options.capMps * 0.1);
+		this.recoverPerS = options.recoverPerS ?? Math.max(0.5, options.capMps * 0.2);
 		this.minMps = Math.min(options.minMps ?? 1, this.target);
 		this.toleranceMs = options.toleranceMs ?? Math.max(0, ((1 - safety) / 2 / safety) * 1000);
 		this.cutCooldownMs = options.cutCooldownMs ?? 1000;
 		this.cutRate = this.target;
 		this.warmupMs = Math.max(0, options.warmupMs ?? 500);
-		this.windowGuardMs = Math.max(0, options.windowGuardMs ?? 10);
+		this.windowGuardMs = Math.max(0, options.windowGuardMs ?? 15);
 		this.ring = new Float64Array(Math.max(1, Math.floor(options.capMps))).fill(-Infinity);
 	}
 
@@ -117,9 +118,18 @@ export class TokenBucket {
 		const slot = Math.max(this.nextSlot, now - this.toleranceMs, this.ring[this.ringPos] + 1000 + this.windowGuardMs);
 		// A slot in the past (catch-up) is used now: the ring keeps the actual send time.
 		this.ring[this.ringPos] = Math.max(slot, now);
+		this.lastPos = this.ringPos;
 		this.ringPos = (this.ringPos + 1) % this.ring.length;
 		this.nextSlot = slot + interval;
 		return Math.max(0, slot - now);
+	}
+
+	/**
+	 * The send of the last reserved slot actually left at `at` (a timer may fire late): the window
+	 * guard then counts from the real time, so a late send never lets the next ones bunch.
+	 */
+	noteSent(at: number): void {
+		if (this.lastPos >= 0 && at > this.ring[this.lastPos]) this.ring[this.lastPos] = at;
 	}
 
 	/** 130429 (or 80007/4): cut the rate, and push the schedule back by one interval of the new rate. */

@@ -3,9 +3,9 @@
  * and filtering (pure core, used by the WhatsApp Cloud Trigger node and bench/trigger.bench.ts).
  *
  * Store side effects are all idempotent and order-safe, so they run for every event of the
- * request (redeliveries included) BEFORE the request's ids are marked processed: if a write
- * fails the request fails (the node answers 500), nothing is marked, and Meta's redelivery
- * finds a clean slate.
+ * request (redeliveries included), and the request's ids are marked processed last (or in the
+ * same transaction): if a write fails the request fails (the node answers 500), nothing is
+ * marked, and Meta's redelivery finds a clean slate.
  *  - inbound message → conversation window (per business number + contact; cloud-api.md §6),
  *    referral → 72 h free entry point; contact last-active time and profile name.
  *  - status → campaign ledger, monotonic (store rules: a late `sent` never overwrites `delivered`).
@@ -14,7 +14,9 @@
  *    ("user has stopped marketing messages", cloud-api.md §3) → contact opted out (source + time);
  *    START / `resume` → opted back in. A change older than the contact's last opt change is
  *    ignored, so late or redelivered webhooks never undo a newer choice.
- * Writes are batched per request: one transaction for windows, one for statuses, one for dedup.
+ * Writes are batched per request (WebhookBatch): the whole request in ONE transaction when the
+ * store implements `applyWebhookBatch`; otherwise the Store's batched calls (windows, statuses,
+ * dedup keys: one transaction each; replies and contact activity per contact).
  */
 import type { InboundRecord, StatusKind, StatusUpdate, Store } from '../store/types';
 import { optIntentOfMessage, type OptIntent, type OptKeywordOptions } from './optOut';
@@ -116,33 +118,78 @@ export function optCandidates(events: readonly WebhookEvent[], now: number, opti
 	return out;
 }
 
-/** Applies the store side effects of a request's events (idempotent; see the file comment). */
-export async function applySideEffects(store: Store, events: readonly WebhookEvent[], now: number, options: HandleOptions = {}): Promise<OptChange[]> {
-	const inbound: InboundRecord[] = [];
-	const statuses: StatusUpdate[] = [];
-	const replies: Array<{ id: string; at: number }> = [];
+/**
+ * Everything one webhook request writes to the store. A store that implements
+ * `applyWebhookBatch` (WebhookBatchStore) writes it in ONE transaction; otherwise the batch is
+ * written with the Store interface's batched calls (windows, statuses and dedup keys each in one
+ * transaction), dedup keys last.
+ */
+export interface WebhookBatch {
+	/** Time of processing (dedup records). */
+	at: number;
+	/** De-duplication keys, in event order (empty when de-duplication is off). */
+	processedKeys: string[];
+	inbound: InboundRecord[];
+	statuses: StatusUpdate[];
+	/** Replies to our messages (context.id) → recipient 'replied'. */
+	replies: Array<{ messageId: string; at: number }>;
+	/** Contact activity: last inbound time and profile name. */
+	touches: Array<{ waId: string; at: number; name?: string }>;
+}
+
+/** Optional store capability: the whole batch in one transaction; returns markProcessedMany's flags. */
+export interface WebhookBatchStore {
+	applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }>;
+}
+
+function hasBatch(store: Store): store is Store & WebhookBatchStore {
+	return typeof (store as Partial<WebhookBatchStore>).applyWebhookBatch === 'function';
+}
+
+/** The store writes of a request's events (all idempotent and order-safe; see the file comment). */
+export function buildWebhookBatch(events: readonly WebhookEvent[], now: number, options: HandleOptions = {}): WebhookBatch {
+	const batch: WebhookBatch = { at: now, processedKeys: [], inbound: [], statuses: [], replies: [], touches: [] };
 	const touches = new Map<string, { at: number; name?: string }>();
+	const sideEffects = options.sideEffects !== false;
+	const scope = options.dedupScope ? `${options.dedupScope}:` : '';
 	for (const e of events) {
+		if (options.dedup !== false) batch.processedKeys.push(scope + e.eventId);
+		if (!sideEffects) continue;
 		if (e.kind === 'message') {
 			if (e.type === 'system') continue; // not a user message: does not open a window
 			const at = epochMs(e, now);
 			const contactKey = e.waId ?? e.userId;
-			if (e.phoneNumberId && contactKey) inbound.push({ phoneNumberId: e.phoneNumberId, waId: contactKey, at, referral: e.hasReferral || undefined });
-			if (e.replyToMessageId) replies.push({ id: e.replyToMessageId, at });
+			if (e.phoneNumberId && contactKey) batch.inbound.push({ phoneNumberId: e.phoneNumberId, waId: contactKey, at, referral: e.hasReferral || undefined });
+			if (e.replyToMessageId) batch.replies.push({ messageId: e.replyToMessageId, at });
 			if (options.touchContacts !== false && e.waId && DIGITS.test(e.waId)) {
 				const prev = touches.get(e.waId);
 				if (!prev || prev.at < at) touches.set(e.waId, { at, name: e.profileName ?? prev?.name });
 			}
 		} else if (e.kind === 'status') {
 			if (!STATUS_KINDS.has(e.status as StatusKind)) continue;
-			statuses.push(statusUpdate(e, now));
+			batch.statuses.push(statusUpdate(e, now));
 		}
 	}
-	if (inbound.length) await store.recordInbound(inbound);
-	if (statuses.length) await store.applyStatuses(statuses);
-	for (const r of replies) await store.markReplied(r.id, r.at);
-	for (const [waId, t] of touches) await store.touchContact(waId, t.at, t.name);
+	for (const [waId, t] of touches) batch.touches.push({ waId, at: t.at, ...(t.name ? { name: t.name } : {}) });
+	return batch;
+}
 
+/** Writes a batch: one transaction when the store supports it, else the batched Store calls (dedup last). */
+export async function applyWebhookBatch(store: Store, batch: WebhookBatch): Promise<boolean[]> {
+	if (hasBatch(store)) return (await store.applyWebhookBatch(batch)).fresh;
+	if (batch.inbound.length) await store.recordInbound(batch.inbound);
+	if (batch.statuses.length) await store.applyStatuses(batch.statuses);
+	for (const r of batch.replies) await store.markReplied(r.messageId, r.at);
+	for (const t of batch.touches) await store.touchContact(t.waId, t.at, t.name);
+	return batch.processedKeys.length ? store.markProcessedMany(batch.processedKeys, batch.at) : [];
+}
+
+/**
+ * Opt-out / opt-in changes (keyword, user_preferences, 131050). Run before the batch, so a failure
+ * leaves nothing marked processed; re-running them is harmless (a contact already in the target
+ * state, or changed more recently, is left alone).
+ */
+export async function applyOptChanges(store: Store, events: readonly WebhookEvent[], now: number, options: HandleOptions = {}): Promise<OptChange[]> {
 	const applied: OptChange[] = [];
 	for (const c of optCandidates(events, now, options)) {
 		const contact = await store.getContact(c.waId);
@@ -167,27 +214,22 @@ function statusUpdate(e: StatusEvent, now: number): StatusUpdate {
 	return u;
 }
 
-/** Side effects, then de-duplication, then filters: what the trigger emits for one request. */
+/** Opt changes, then the request's store batch (side effects + dedup), then filters: what the trigger emits. */
 export async function handleWebhookEvents(store: Store | undefined, events: readonly WebhookEvent[], options: HandleOptions = {}): Promise<HandleResult> {
 	const now = options.now ?? Date.now();
 	const annotations: HandleResult['annotations'] = new Map();
+	const sideEffects = Boolean(store) && options.sideEffects !== false;
 	let optChanges: OptChange[] = [];
-	if (store && options.sideEffects !== false && events.length) {
-		optChanges = await applySideEffects(store, events, now, options);
-		for (const c of optCandidates(events, now, options)) {
-			annotations.set(c.eventId, { optIntent: c.intent, optApplied: optChanges.some((a) => a.eventId === c.eventId) });
-		}
-	} else if (options.optOutKeywords !== false) {
-		for (const c of optCandidates(events, now, options)) annotations.set(c.eventId, { optIntent: c.intent, optApplied: false });
+	if (store && sideEffects && events.length) optChanges = await applyOptChanges(store, events, now, options);
+	for (const c of optCandidates(events, now, options)) {
+		annotations.set(c.eventId, { optIntent: c.intent, optApplied: optChanges.some((a) => a.eventId === c.eventId) });
 	}
 	let fresh: boolean[] = events.map(() => true);
-	if (store && options.dedup !== false && events.length) {
-		const scope = options.dedupScope ? `${options.dedupScope}:` : '';
+	if (store && events.length && (sideEffects || options.dedup !== false)) {
+		const batch = buildWebhookBatch(events, now, options);
+		const flags = await applyWebhookBatch(store, batch);
 		// A key repeated inside one request is fresh only the first time (the insert is ignored after).
-		fresh = await store.markProcessedMany(
-			events.map((e) => scope + e.eventId),
-			now,
-		);
+		if (options.dedup !== false) fresh = flags;
 	}
 	const out: WebhookEvent[] = [];
 	let duplicates = 0;

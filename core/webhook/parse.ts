@@ -129,7 +129,6 @@ export function parseWebhook(body: unknown): WebhookEvent[] {
 			const changeKey = () => `${field}:${wabaId ?? ''}:${hashOf({ t: entry.time, value })}`;
 			switch (field) {
 				case 'messages':
-				case 'smb_message_echoes':
 					parseMessagesValue(v, base, changeKey, events);
 					break;
 				case 'user_preferences':

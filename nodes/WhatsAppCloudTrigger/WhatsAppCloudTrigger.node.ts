@@ -65,6 +65,8 @@ export class WhatsAppCloudTrigger implements INodeType {
 			{ name: CLOUD_API_CREDENTIAL, required: true, displayOptions: { show: { registration: ['automatic'] } } },
 			{ name: STORE_CREDENTIAL, required: false },
 		],
+		// GET first: n8n registers a node's webhooks in order, so the handshake endpoint is live
+		// when create() asks Meta to verify the URL (automatic registration).
 		webhooks: [
 			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -169,6 +171,13 @@ export class WhatsAppCloudTrigger implements INodeType {
 						default: '',
 						placeholder: 'e.g. STOP, UNSUBSCRIBE, BAJA',
 						description: 'Comma-separated; replaces the default multilingual list. Matched against the whole message, ignoring case, accents and punctuation.',
+					},
+					{
+						displayName: 'Record Contact Activity',
+						name: 'touchContacts',
+						type: 'boolean',
+						default: true,
+						description: 'Whether each inbound message updates the contact\'s last-active time and profile name in the store (creating the contact if new)',
 					},
 					{
 						displayName: 'Statuses',
@@ -286,6 +295,7 @@ export class WhatsAppCloudTrigger implements INodeType {
 			// The webhook id is the URL Meta posts to: stable across renames and restarts.
 			dedupScope: `trigger:${this.getNode().webhookId ?? this.getNode().id}`,
 			sideEffects: options.updateStore !== false,
+			touchContacts: options.touchContacts !== false,
 			optOutKeywords: options.optOutKeywords !== false,
 			keywordOptions: {
 				optOutKeywords: parseKeywordList(options.optOutList as string | undefined),

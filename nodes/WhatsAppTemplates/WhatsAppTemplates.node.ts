@@ -16,6 +16,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { GraphClient } from '../../core/graph/client';
 import {
 	EDITABLE_STATUSES,
+	SendComponent,
 	SendValues,
 	StoredTemplate,
 	TemplateComponent,
@@ -36,6 +37,7 @@ import {
 	parameterFormatOf,
 	renderTemplate,
 	sharedTemplateCache,
+	templateMessage,
 	uploadTemplateSample,
 	validateTemplate,
 	validateTemplateComponents,
@@ -86,7 +88,7 @@ async function resolveTemplateId(ctx: Ctx): Promise<string> {
 }
 
 async function sampleHandle(ctx: Ctx, headerType: HeaderType): Promise<string | undefined> {
-	const { fn, i, client, credentials } = ctx;
+	const { fn, i, client } = ctx;
 	const source = param<string>(fn, 'headerMediaSource', i, 'binary');
 	if (source === 'handle') return String(param(fn, 'headerHandle', i, '')).trim() || undefined;
 	let data: Buffer;
@@ -118,7 +120,8 @@ async function sampleHandle(ctx: Ctx, headerType: HeaderType): Promise<string | 
 	}
 	const options = param<IDataObject>(fn, 'createOptions', i, {});
 	const appId = String(options.appId ?? '').trim() || (await getAppId(client));
-	return uploadTemplateSample(client, { appId, data, fileType, fileName, accessToken: credentials.accessToken });
+	// Bearer (the client's header): Graph accepts it on upload sessions too; the OAuth scheme is optional in core.
+	return uploadTemplateSample(client, { appId, data, fileType, fileName });
 }
 
 async function componentsFromParameters(ctx: Ctx, category: string, parameterFormat: 'POSITIONAL' | 'NAMED'): Promise<TemplateComponent[]> {
@@ -321,7 +324,7 @@ async function opPreview(ctx: Ctx): Promise<IDataObject> {
 	const template = await getTemplate(client, await resolveTemplateId(ctx));
 	const values = previewValues(fn, i, template);
 	const rendered = renderTemplate(template, values);
-	let components: unknown = null;
+	let components: SendComponent[] | null = null;
 	let sendError: string | null = null;
 	try {
 		components = buildSendComponents(template, values);
@@ -342,8 +345,9 @@ async function opPreview(ctx: Ctx): Promise<IDataObject> {
 		missing: rendered.missing,
 		ready: sendError === null,
 		sendError,
-		components: components as IDataObject[] | null,
-		template: (components ? { name: template.name, language: { code: template.language }, components } : null) as IDataObject | null,
+		components: components as unknown as IDataObject[] | null,
+		// The `template` object of a send body, ready for POST /{PHONE_NUMBER_ID}/messages.
+		template: (components ? templateMessage(template, components) : null) as IDataObject | null,
 		variables: describeTemplateVariables(template) as unknown as IDataObject[],
 	};
 }

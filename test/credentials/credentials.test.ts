@@ -23,7 +23,7 @@ const prop = (type: ICredentialType, name: string): INodeProperties => {
 
 /** Which properties n8n's credential form shows for the given data (n8n's own displayOptions logic). */
 const visible = (type: ICredentialType, data: Record<string, unknown>): string[] =>
-	type.properties.filter((p) => NodeHelpers.displayParameter(data as never, p, null)).map((p) => p.name);
+	type.properties.filter((p) => NodeHelpers.displayParameter(data as never, p, null, null)).map((p) => p.name);
 
 describe('credential types', () => {
 	it('use the names the nodes read', () => {

@@ -3,3 +3,4 @@ export * from './credentials';
 export * from './nodeTypes';
 export * from './workflow';
 export * from './webhook';
+export * from './loadOptions';

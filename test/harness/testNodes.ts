@@ -8,7 +8,10 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
+	ILoadOptionsFunctions,
 	INodeExecutionData,
+	INodeListSearchResult,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -200,5 +203,36 @@ export class WebhookEchoNode implements INodeType {
 				],
 			],
 		};
+	}
+}
+
+/** Editor-side methods: a resource-locator search and a dropdown loader reading credentials and parameters. */
+export class ListingNode implements INodeType {
+	description = base('listing', {
+		credentials: [{ name: 'whatsAppCloudApi', required: true }],
+		properties: [{ displayName: 'Prefix', name: 'prefix', type: 'string', default: 'tpl' }],
+	});
+
+	methods = {
+		listSearch: {
+			async searchThings(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+				const c = await this.getCredentials('whatsAppCloudApi');
+				const prefix = this.getNodeParameter('prefix') as string;
+				const all = ['order_update', 'order_shipped', 'welcome'].map((n) => ({ name: `${prefix}:${n}`, value: `${c.businessAccountId}/${n}` }));
+				const page = Number(paginationToken ?? 0);
+				const matching = all.filter((r) => !filter || r.name.includes(filter));
+				return { results: matching.slice(page, page + 1), paginationToken: page + 1 < matching.length ? String(page + 1) : undefined };
+			},
+		},
+		loadOptions: {
+			async getVersions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const c = await this.getCredentials('whatsAppCloudApi');
+				return [{ name: String(c.apiVersion), value: String(c.apiVersion) }];
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
 	}
 }

@@ -2,19 +2,21 @@
  * The real-n8n check (npm run test:n8n → test/n8n/run.sh → this script, under Node 24 with type stripping).
  *
  *  1. Reads package.json's `n8n` section and the built dist/ files it lists.
- *  2. Makes a throwaway N8N_USER_FOLDER and an extension folder holding a copy of dist/ (its
- *     node_modules points at the project's, so runtime dependencies resolve as in an install).
+ *  2. Makes a throwaway N8N_USER_FOLDER and puts a copy of package.json + dist/ (node_modules linked to the
+ *     project's, so runtime dependencies resolve as in an install) either in an extension folder
+ *     (WA_N8N_LOAD=custom) or under <user>/.n8n/nodes/node_modules as a community package (=package).
  *  3. Starts the Cloud API simulator (dist/simulator/cli.js) when it is built.
  *  4. Imports test/n8n/credentials/*.json and test/n8n/workflows/*.json with the n8n CLI, publishes them.
- *  5. Starts `n8n start` with N8N_CUSTOM_EXTENSIONS, waits for /healthz, then asserts every node and
+ *  5. Starts `n8n start` (N8N_CUSTOM_EXTENSIONS in custom mode), waits for /healthz, then asserts every node and
  *     credential type of the package is registered (n8n's own type files, the ones the editor loads).
  *  6. Calls each workflow's webhook as its `*.expect.json` says and compares the answers.
  *  7. Stops n8n and the simulator (always).
  *
  * Placeholders replaced in credential, workflow and expectation files: @@N8N_URL@@, @@N8N_PORT@@,
- * @@SIMULATOR_URL@@, @@PKG@@ (the node type prefix: `CUSTOM` for N8N_CUSTOM_EXTENSIONS), @@TMP@@.
+ * @@SIMULATOR_URL@@, @@SIMULATOR_WABA_ID@@, @@SIMULATOR_PHONE_NUMBER_ID@@, @@SIMULATOR_APP_ID@@, @@PKG@@ (the node type prefix: `CUSTOM` or `n8n-nodes-whatsapp-cloud`), @@TMP@@.
  * Environment: WA_N8N_KEEP=1 keeps the temp folder; WA_N8N_PORT picks the port; WA_N8N_ONLY=<substring>
- * runs only matching workflows; WA_N8N_PACKAGE_JSON=<file> takes the `n8n` section from that file.
+ * runs only matching workflows; WA_N8N_PACKAGE_JSON=<file> takes the `n8n` section from that file;
+ * WA_N8N_LOAD=package loads the package as an installed community package instead of a custom extension.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -23,19 +25,31 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 interface Call {
 	name?: string;
-	request: { method?: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: Json; rawBody?: string };
+	request: {
+		method?: string;
+		path: string;
+		query?: Record<string, string>;
+		headers?: Record<string, string>;
+		body?: Json;
+		rawBody?: string;
+		/** Adds `<header>: <prefix><hex HMAC-SHA256 of the body sent>` (Meta's X-Hub-Signature-256). */
+		hmacSha256?: { header: string; secret: string; prefix?: string };
+	};
 	expect: { status?: number; body?: Json; bodyIncludes?: string; headers?: Record<string, string> };
 }
 
 interface Expectation {
 	description?: string;
-	/** `simulator`: skipped (not failed) when dist/simulator/cli.js is not built yet. */
+	/**
+	 * Skipped (not failed) when missing: `simulator` (dist/simulator/cli.js not built yet),
+	 * `node:<name>` / `credential:<name>` (package.json's n8n section does not list it yet).
+	 */
 	requires?: string[];
 	/** Activate the workflow (default true). */
 	publish?: boolean;
@@ -69,6 +83,11 @@ const keep = process.env.WA_N8N_KEEP === '1';
 // WA_N8N_PACKAGE_JSON: read the `n8n` section from another file (try entries before package.json has them).
 const packageJsonPath = process.env.WA_N8N_PACKAGE_JSON ? path.resolve(process.env.WA_N8N_PACKAGE_JSON) : path.join(root, 'package.json');
 const only = process.env.WA_N8N_ONLY;
+// How n8n loads the package: `custom` (N8N_CUSTOM_EXTENSIONS, types `CUSTOM.<name>`, every built *.node.js)
+// or `package` (a community-package install under <user>/.n8n/nodes/node_modules, types
+// `n8n-nodes-whatsapp-cloud.<name>`, only what package.json's n8n section lists — what users get).
+const loadMode = process.env.WA_N8N_LOAD === 'package' ? 'package' : 'custom';
+const typePrefix = loadMode === 'package' ? 'n8n-nodes-whatsapp-cloud' : 'CUSTOM';
 
 const children: ChildProcess[] = [];
 let tmp = '';
@@ -195,7 +214,7 @@ function stableId(seed: string): string {
 	return id;
 }
 
-function loadCases(values: Record<string, string>, simulatorAvailable: boolean): WorkflowCase[] {
+function loadCases(values: Record<string, string>, simulatorAvailable: boolean, declaredNodes: string[], declaredCredentials: string[]): WorkflowCase[] {
 	const dir = path.join(here, 'workflows');
 	if (!fs.existsSync(dir)) return [];
 	return fs
@@ -212,15 +231,13 @@ function loadCases(values: Record<string, string>, simulatorAvailable: boolean):
 			workflow.name ??= file.replace(/\.json$/, '');
 			workflow.active = false;
 			workflow.settings ??= { executionOrder: 'v1' };
-			const missing = (expectation?.requires ?? []).filter((r) => r === 'simulator' && !simulatorAvailable);
-			return {
-				file,
-				name: String(workflow.name),
-				id,
-				workflow,
-				expectation,
-				skipReason: missing.length ? `needs ${missing.join(', ')} (dist/simulator/cli.js not built)` : undefined,
-			};
+			const missing = (expectation?.requires ?? []).flatMap((r) => {
+				if (r === 'simulator') return simulatorAvailable ? [] : ['the simulator (dist/simulator/cli.js not built)'];
+				if (r.startsWith('node:')) return declaredNodes.includes(r.slice(5)) ? [] : [`${r} (not in package.json's n8n section)`];
+				if (r.startsWith('credential:')) return declaredCredentials.includes(r.slice(11)) ? [] : [`${r} (not in package.json's n8n section)`];
+				return [`unknown requirement ${r}`];
+			});
+			return { file, name: String(workflow.name), id, workflow, expectation, skipReason: missing.length ? `needs ${missing.join(', ')}` : undefined };
 		});
 }
 
@@ -248,6 +265,9 @@ function n8nEnv(userFolder: string, port: number, extensionDir: string): NodeJS.
 	};
 }
 const randomKey = randomBytes(24).toString('hex');
+/** The secrets in test/n8n/credentials/whatsapp-cloud.json (test-only values), given to the simulator too. */
+const CHECK_TOKEN = 'n8n-check-token-123';
+const CHECK_APP_SECRET = 'n8n-check-app-secret';
 
 /** Runs an n8n CLI command; judged by its output (n8n 2.x sometimes segfaults while exiting, n8n.md). */
 function n8nCli(env: NodeJS.ProcessEnv, cliArgs: string[], success: RegExp): string {
@@ -339,6 +359,8 @@ async function runCall(baseUrl: string, call: Call): Promise<string | undefined>
 		body = JSON.stringify(call.request.body);
 		headers['content-type'] ??= 'application/json';
 	}
+	const sign = call.request.hmacSha256;
+	if (sign) headers[sign.header] = `${sign.prefix ?? ''}${createHmac('sha256', sign.secret).update(body ?? '').digest('hex')}`;
 	// A just-published workflow's webhook may register a moment after /healthz: retry 404s briefly.
 	let response: Response | undefined;
 	for (let attempt = 0; attempt < 40; attempt++) {
@@ -380,7 +402,10 @@ async function main(): Promise<number> {
 
 	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-n8n-'));
 	const userFolder = path.join(tmp, 'user');
-	const pkgDir = path.join(tmp, 'extensions', 'n8n-nodes-whatsapp-cloud');
+	const pkgDir =
+		loadMode === 'package'
+			? path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-whatsapp-cloud')
+			: path.join(tmp, 'extensions', 'n8n-nodes-whatsapp-cloud');
 	fs.mkdirSync(userFolder, { recursive: true });
 	fs.mkdirSync(pkgDir, { recursive: true });
 	fs.cpSync(path.join(root, 'dist'), path.join(pkgDir, 'dist'), { recursive: true });
@@ -388,29 +413,38 @@ async function main(): Promise<number> {
 	fs.symlinkSync(path.join(root, 'node_modules'), path.join(pkgDir, 'node_modules'), 'dir');
 	// n8n globs **/*.node.js and **/*.credentials.js under each N8N_CUSTOM_EXTENSIONS folder: give it dist/
 	// (the package root would make it walk node_modules).
-	const extensionDir = path.join(pkgDir, 'dist');
-	log(`temp folder ${tmp}`);
+	const extensionDir = loadMode === 'package' ? path.join(tmp, 'no-custom-extensions') : path.join(pkgDir, 'dist');
+	fs.mkdirSync(extensionDir, { recursive: true });
+	log(`temp folder ${tmp}; package loaded as ${loadMode === 'package' ? 'an installed community package' : 'a custom extension'} (${path.relative(tmp, pkgDir)})`);
 
 	const port = Number(process.env.WA_N8N_PORT) || (await freePort());
 	const n8nUrl = `http://127.0.0.1:${port}/`;
 	const simulatorCli = path.join(root, 'dist', 'simulator', 'cli.js');
 	const simulatorAvailable = fs.existsSync(simulatorCli);
 	let simulatorUrl = 'http://127.0.0.1:9/simulator-not-built';
+	const simulatorIds = { SIMULATOR_WABA_ID: '100000000000001', SIMULATOR_APP_ID: '300000000000001', SIMULATOR_PHONE_NUMBER_ID: '200000000000001' };
 	if (simulatorAvailable) {
 		const simPort = await freePort();
 		simulatorUrl = `http://127.0.0.1:${simPort}`;
 		const simLog = path.join(tmp, 'simulator.log');
-		const sim = startProcess('simulator', process.execPath, [simulatorCli, '--port', String(simPort)], { ...process.env }, simLog);
+		// The simulator accepts the check credentials' token and signs its webhooks with their app secret.
+		const simArgs = [simulatorCli, '--port', String(simPort), '--host', '127.0.0.1', '--token', CHECK_TOKEN, '--app-secret', CHECK_APP_SECRET];
+		const sim = startProcess('simulator', process.execPath, simArgs, { ...process.env }, simLog);
 		await waitFor('simulator', 30000, sim, async () => {
 			await fetch(simulatorUrl);
-			return true;
+			return /WABA ID/.test(fs.readFileSync(simLog, 'utf8'));
 		});
-		log(`simulator on ${simulatorUrl}`);
+		// Its banner names the seeded account: `WABA ID : …`, `App ID : …`, `Phone number ID: … (+…)`.
+		const banner = fs.readFileSync(simLog, 'utf8');
+		simulatorIds.SIMULATOR_WABA_ID = /WABA ID\s*:\s*(\S+)/.exec(banner)?.[1] ?? simulatorIds.SIMULATOR_WABA_ID;
+		simulatorIds.SIMULATOR_APP_ID = /App ID\s*:\s*(\S+)/.exec(banner)?.[1] ?? simulatorIds.SIMULATOR_APP_ID;
+		simulatorIds.SIMULATOR_PHONE_NUMBER_ID = /Phone number ID\s*:\s*(\S+)/.exec(banner)?.[1] ?? simulatorIds.SIMULATOR_PHONE_NUMBER_ID;
+		log(`simulator on ${simulatorUrl} (WABA ${simulatorIds.SIMULATOR_WABA_ID}, phone number ${simulatorIds.SIMULATOR_PHONE_NUMBER_ID})`);
 	} else {
 		log('simulator: dist/simulator/cli.js not built, skipping it (workflows that require it are skipped)');
 	}
 
-	const values = { N8N_URL: n8nUrl.replace(/\/$/, ''), N8N_PORT: String(port), SIMULATOR_URL: simulatorUrl, PKG: 'CUSTOM', TMP: tmp };
+	const values = { N8N_URL: n8nUrl.replace(/\/$/, ''), N8N_PORT: String(port), SIMULATOR_URL: simulatorUrl, PKG: typePrefix, TMP: tmp, ...simulatorIds };
 	const env = n8nEnv(userFolder, port, extensionDir);
 
 	// Credentials: every test/n8n/credentials/*.json (n8n export format, plain `data`), in one import.
@@ -432,7 +466,12 @@ async function main(): Promise<number> {
 		n8nCli(env, ['import:credentials', `--input=${file}`], /Successfully imported/);
 	}
 
-	const cases = loadCases(values, simulatorAvailable);
+	const cases = loadCases(
+		values,
+		simulatorAvailable,
+		declared.nodes.map((n) => n.name),
+		declared.credentials.map((c) => c.name),
+	);
 	const runnable = cases.filter((c) => !c.skipReason);
 	if (runnable.length) {
 		const wfDir = path.join(tmp, 'workflows');
@@ -463,7 +502,7 @@ async function main(): Promise<number> {
 	// The type files n8n serves the editor (/types/*.json, login required) are written under
 	// <N8N_USER_FOLDER>/.cache/n8n/public/types at start-up: read them from disk.
 	const typesDir = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
-	const expectedNodes = declared.nodes.map((n) => `CUSTOM.${n.name}`);
+	const expectedNodes = declared.nodes.map((n) => `${typePrefix}.${n.name}`);
 	const expectedCredentials = declared.credentials.map((c) => c.name);
 	let registeredNodes: { name: string; displayName: string; version: number | number[] }[] = [];
 	let registeredCredentials: { name: string; displayName: string }[] = [];
@@ -472,7 +511,7 @@ async function main(): Promise<number> {
 		try {
 			const nodes = readJson<{ name: string; displayName: string; version: number | number[] }[]>(path.join(typesDir, 'nodes.json'));
 			const creds = readJson<{ name: string; displayName: string }[]>(path.join(typesDir, 'credentials.json'));
-			registeredNodes = nodes.filter((n) => n.name.startsWith('CUSTOM.'));
+			registeredNodes = nodes.filter((n) => n.name.startsWith(`${typePrefix}.`));
 			registeredCredentials = creds.filter((c) => expectedCredentials.includes(c.name) || /^whatsAppCloud/.test(c.name));
 			const missing = [...expectedNodes.filter((n) => !registeredNodes.some((r) => r.name === n)), ...expectedCredentials.filter((c) => !registeredCredentials.some((r) => r.name === c))];
 			if (!missing.length) break;

@@ -4,6 +4,7 @@ import {
 	buildTemplateMessage,
 	describeTemplateVariables,
 	renderTemplate,
+	templateMessage,
 	valuesFromInputs,
 } from '../../core/templates';
 import { authTemplate, imageTemplate, namedTemplate, positionalTemplate, stored } from './fixtures';
@@ -90,6 +91,12 @@ describe('buildSendComponents', () => {
 			{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '483920' }] },
 		]);
 		expect(() => buildSendComponents(stored(authTemplate()), {})).toThrow(/one-time code is missing/);
+		// As GET returns it: body text filled in by Meta, the OTP button stored as type URL.
+		const fromGet = stored(authTemplate());
+		fromGet.components[0] = { type: 'BODY', text: '*{{1}}* is your verification code.' };
+		fromGet.components[2].buttons = [{ type: 'URL', text: 'Copy code', url: 'https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code_expiration_minutes=10&code=otp{{1}}' }];
+		expect(buildSendComponents(fromGet, { code: '111' })[1]).toEqual({ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '111' }] });
+		expect(renderTemplate(fromGet, { code: '111' })).toMatchObject({ body: '*111* is your verification code.', buttons: [{ type: 'OTP', text: 'Copy code', code: '111' }] });
 	});
 
 	it('names every missing variable in one error', () => {
@@ -113,6 +120,7 @@ describe('buildSendComponents', () => {
 		const t = stored({ name: 'hello', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello there.' }] });
 		expect(buildSendComponents(t, {})).toEqual([]);
 		expect(buildTemplateMessage(t)).toEqual({ name: 'hello', language: { code: 'en' } });
+		expect(templateMessage(t, [])).toEqual({ name: 'hello', language: { code: 'en', policy: 'deterministic' } });
 	});
 });
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
-import { handleWebhookEvents } from '../../core/webhook/handle';
+import { applyWebhookBatch, buildWebhookBatch, handleWebhookEvents, type WebhookBatch } from '../../core/webhook/handle';
 import { parseWebhook } from '../../core/webhook/parse';
 import type { WebhookEvent } from '../../core/webhook/types';
 
@@ -202,5 +202,57 @@ describe('filters', () => {
 		expect(otherNumber.events.map((e) => e.kind)).toEqual(['template_status']);
 		const all = await handleWebhookEvents(store, mixed(), { now: NOW, dedup: false, phoneNumberIds: [PNID], kinds: [] });
 		expect(all.events).toHaveLength(4);
+	});
+});
+
+describe('one store batch per request', () => {
+	const mixed = () => [
+		...parseWebhook(load('meta-openapi/text-message-from-click-to-whatsapp-ad.json')),
+		...parseWebhook(load('meta-openapi/button-message.json')),
+		...parseWebhook(body({ statuses: [status('wamid.b1', 'delivered', 5), status('wamid.b1', 'bogus', 6)] })),
+		...parseWebhook(load('meta-openapi/system-message.json')),
+	];
+
+	it('collects windows, statuses, replies, contact activity and dedup keys of the request', () => {
+		const batch = buildWebhookBatch(mixed(), NOW, { dedupScope: 's' });
+		expect(batch.inbound).toEqual([
+			{ phoneNumberId: PNID, waId: USER, at: 1750275992000, referral: true },
+			{ phoneNumberId: PNID, waId: USER, at: 1750091045000 },
+		]);
+		expect(batch.statuses).toEqual([{ messageId: 'wamid.b1', status: 'delivered', at: 5000, recipientWaId: USER }]);
+		expect(batch.replies).toEqual([{ messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJFNjk2OTMwNEZCQjhGMzUyQUYA', at: 1750091045000 }]);
+		expect(batch.touches).toEqual([{ waId: USER, at: 1750275992000, name: 'Sheena Nelson' }]);
+		expect(batch.processedKeys).toHaveLength(5);
+		expect(batch.processedKeys.every((k) => k.startsWith('s:'))).toBe(true);
+		expect(buildWebhookBatch(mixed(), NOW, { dedup: false, sideEffects: false })).toMatchObject({ processedKeys: [], inbound: [], statuses: [], touches: [] });
+	});
+
+	it('uses the store\'s applyWebhookBatch (one transaction) when it has one', async () => {
+		const batches: WebhookBatch[] = [];
+		const calls: string[] = [];
+		const batching = new Proxy(store, {
+			get(target, prop, receiver) {
+				if (prop === 'applyWebhookBatch') {
+					return async (batch: WebhookBatch) => {
+						batches.push(batch);
+						return { fresh: await applyWebhookBatch(target, batch) };
+					};
+				}
+				const value = Reflect.get(target, prop, receiver);
+				if (typeof value !== 'function') return value;
+				return (...args: unknown[]) => {
+					calls.push(String(prop));
+					return value.apply(target, args);
+				};
+			},
+		});
+		const r1 = await handleWebhookEvents(batching, mixed(), { now: NOW });
+		expect(batches).toHaveLength(1);
+		expect(calls.filter((c) => ['recordInbound', 'applyStatuses', 'markProcessedMany', 'touchContact'].includes(c))).toEqual([]);
+		expect(r1.events).toHaveLength(5);
+		const r2 = await handleWebhookEvents(batching, mixed(), { now: NOW });
+		expect(r2.events).toHaveLength(0);
+		expect(r2.duplicates).toBe(5);
+		expect(await store.getWindow(PNID, USER)).toMatchObject({ freeEntryPointAt: 1750275992000 });
 	});
 });

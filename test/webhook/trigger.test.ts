@@ -163,6 +163,15 @@ describe('POST events', () => {
 		expect(await store.getWindow('106540352242922', '16505551234')).toBeUndefined();
 	});
 
+	it('contact activity can be turned off (the window is still recorded)', async () => {
+		await post(raw('meta-openapi/text-message.json'), { options: { touchContacts: false } });
+		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		expect(await store.getWindow('106540352242922', '16505551234')).toBeDefined();
+		expect(await store.getContact('16505551234')).toBeUndefined();
+		await post(raw('meta-openapi/reaction-message.json'));
+		expect(await store.getContact('16505551234')).toMatchObject({ name: 'Sheena Nelson', lastActiveAt: 1749419544000 });
+	});
+
 	it('500 when the store cannot be written (Meta will redeliver)', async () => {
 		process.env.WHATSAPP_CLOUD_STORE_PATH = path.join(tmp, 'not-a-dir.txt', 'store.sqlite');
 		fs.writeFileSync(path.join(tmp, 'not-a-dir.txt'), 'x');

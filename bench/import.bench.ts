@@ -1,0 +1,115 @@
+/**
+ * Contact import benchmark: generates an N-row CSV (default 1,000,000) — bare 10-digit Indian
+ * numbers, `+1 (…) …-…`, `0044 …` with spaces, 2 % invalid, 1 % duplicates — into a temp dir and
+ * imports it into the embedded SQLite store through the same pipeline the node uses
+ * (openCsv → importContacts → Store.upsertContacts). Prints rows/s, wall time and peak RSS, then
+ * one JSON line. Target: 1M rows ≤ 20 s and ≤ 400 MB peak RSS.
+ *
+ *   npm run bench:import -- 1000000
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { once } from 'node:events';
+import { openCsv } from '../core/csv';
+import { importContacts } from '../core/contacts';
+import { openStore } from '../core/store';
+
+const US_AREAS = ['201', '212', '305', '415', '541', '617', '646', '702', '713', '805', '917', '972'];
+
+/** mulberry32: small, fast, well-mixed deterministic PRNG. */
+function prng(seed: number): (n: number) => number {
+	let a = seed >>> 0;
+	return (n) => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+	};
+}
+
+function pad(n: number, width: number): string {
+	return String(n).padStart(width, '0');
+}
+
+async function generate(file: string, rows: number): Promise<void> {
+	const rnd = prng(42);
+	const out = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
+	const recent: string[] = [];
+	let buf = 'Name,Phone,Tags,City\n';
+	for (let i = 0; i < rows; i++) {
+		const r = rnd(100);
+		let phone: string;
+		if (r < 2) phone = rnd(2) === 0 ? `abc${pad(rnd(100000), 5)}` : pad(rnd(1000), 3); // 2 % invalid
+		else if (r < 3 && recent.length > 0) phone = recent[rnd(recent.length)]; // 1 % duplicates
+		else if (r < 50) phone = `${6 + rnd(4)}${pad(rnd(1e9), 9)}`; // bare 10-digit IN
+		else if (r < 78) phone = `+1 (${US_AREAS[rnd(US_AREAS.length)]}) ${2 + rnd(8)}${pad(rnd(100), 2)}-${pad(rnd(10000), 4)}`;
+		else phone = `0044 74${pad(rnd(100), 2)} ${pad(rnd(1e6), 6)}`;
+		if (r >= 3 && rnd(50) === 0) {
+			if (recent.length < 1000) recent.push(phone);
+			else recent[rnd(1000)] = phone;
+		}
+		buf += `Person ${i},${phone},${i % 7 === 0 ? 'vip|new' : 'new'},City ${i % 100}\n`;
+		if (buf.length > 1 << 20) {
+			if (!out.write(buf)) await once(out, 'drain');
+			buf = '';
+		}
+	}
+	out.end(buf);
+	await once(out, 'finish');
+}
+
+async function main(): Promise<void> {
+	const rows = Number(process.argv[2] ?? 1_000_000);
+	if (!Number.isInteger(rows) || rows < 1) throw new Error(`Row count must be a positive integer, got ${process.argv[2]}`);
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-import-bench-'));
+	const file = path.join(dir, 'contacts.csv');
+	const dbPath = path.join(dir, 'store.sqlite');
+	try {
+		const genStart = Date.now();
+		await generate(file, rows);
+		console.log(`generated ${rows} rows (${(fs.statSync(file).size / 1e6).toFixed(1)} MB) in ${((Date.now() - genStart) / 1000).toFixed(1)} s`);
+		const baselineRssMb = process.memoryUsage().rss / (1024 * 1024);
+		const store = await openStore({ backend: 'sqlite', path: dbPath });
+		let peakRss = process.memoryUsage().rss;
+		const sampler = setInterval(() => {
+			peakRss = Math.max(peakRss, process.memoryUsage().rss);
+		}, 50);
+		const start = process.hrtime.bigint();
+		const reader = await openCsv(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: 'contacts.csv' });
+		const summary = await importContacts(reader, store, { defaultCountry: 'IN', duplicates: 'keepFirst', batchSize: Number(process.env.IMPORT_BATCH ?? 1000) });
+		const wallS = Number(process.hrtime.bigint() - start) / 1e9;
+		clearInterval(sampler);
+		peakRss = Math.max(peakRss, process.memoryUsage().rss);
+		await store.close();
+		// maxRSS covers the whole process (including generation); the sampled figure covers the import.
+		const maxRssMb = process.resourceUsage().maxRSS / 1024;
+		const peakRssMb = Math.round(Math.max(peakRss / (1024 * 1024), 0) * 10) / 10;
+		const rowsPerS = Math.round(summary.rowsRead / wallS);
+		console.log(
+			`import: ${summary.rowsRead} rows in ${wallS.toFixed(2)} s = ${rowsPerS} rows/s; added ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed}, duplicates ${summary.duplicates}`,
+		);
+		console.log(`peak RSS during import ${peakRssMb} MB (before import ${baselineRssMb.toFixed(1)} MB; process maxRSS ${maxRssMb.toFixed(1)} MB)`);
+		console.log(
+			JSON.stringify({
+				bench: 'import',
+				rows: summary.rowsRead,
+				wallS: Math.round(wallS * 100) / 100,
+				rowsPerS,
+				peakRssMb,
+				maxRssMb: Math.round(maxRssMb * 10) / 10,
+				added: summary.added,
+				failed: summary.failed,
+				duplicates: summary.duplicates,
+			}),
+		);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exitCode = 1;
+});

@@ -1,0 +1,434 @@
+/**
+ * WhatsApp Campaign: tier-throttled, exactly-once template campaigns, session messages, mark as
+ * read, campaign report and pause/resume/stop (issue #7). A thin adapter: throttling, the ledger,
+ * retries and message building live in core/campaign, core/throttle and core/messages.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeParameterResourceLocator,
+	INodeType,
+	INodeTypeDescription,
+	ResourceMapperFields,
+	ResourceMapperValue,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { GraphClient, GraphPage } from '../../core/graph/client';
+import { describeTemplateVariables, getTemplate, valuesFromInputs, type SendValues, type StoredTemplate } from '../../core/templates';
+import { runCampaign, campaignRecipients, campaignMessageBody } from '../../core/campaign/engine';
+import { dryRunCampaign } from '../../core/campaign/dryRun';
+import { campaignSummary, setCampaignControl, HOPPER } from '../../core/campaign/control';
+import { INVALID_KEY_PREFIX } from '../../core/campaign/audience';
+import { toWaId } from '../../core/campaign/phone';
+import type { CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
+import { throughputFromLevel } from '../../core/throttle/tokenBucket';
+import { messagingLimitFromTier } from '../../core/throttle/budget';
+import { markAsReadBody } from '../../core/messages';
+import { conversationWindow } from '../../core/window/window';
+import type { Contact, RecipientState, Store } from '../../core/store/types';
+import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL, getGraphClient, type CloudApiCredentials } from '../shared/credentials';
+import { errorJson, toNodeError, InputError } from '../shared/errors';
+import { item } from '../shared/items';
+import { getStore } from '../shared/store';
+import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
+import { campaignProperties } from './description';
+import { sessionMessageBody, uploadBinary } from './sessionMessage';
+
+/** Bad input naming the field (toNodeError turns it into a NodeOperationError). */
+function inputError(message: string, field: string): InputError {
+	return new InputError(message, field);
+}
+
+function param<T>(fn: IExecuteFunctions, name: string, i: number, fallback: T): T {
+	return fn.getNodeParameter(name, i, fallback) as T;
+}
+
+function phoneNumberIdOf(fn: IExecuteFunctions, i: number, credentials: CloudApiCredentials): string {
+	const locator = fn.getNodeParameter('phoneNumber', i, { mode: 'list', value: '' }) as INodeParameterResourceLocator | string;
+	const id = String((typeof locator === 'object' ? locator?.value : locator) ?? '').trim() || credentials.phoneNumberId || '';
+	if (!id) throw inputError('Business Number is empty and the credential has no phone number ID: pick a business number', 'phoneNumber');
+	return id;
+}
+
+async function approvedTemplate(client: GraphClient, locator: unknown, field: string): Promise<StoredTemplate> {
+	const id = templateIdFromLocator(locator as INodeParameterResourceLocator);
+	if (!id) throw inputError(`${field}: pick an approved template`, field);
+	const template = await getTemplate(client, id);
+	if (template.status && template.status !== 'APPROVED') {
+		throw inputError(`${field}: template ${template.name} (${template.language}) is ${template.status}; only APPROVED templates can be sent`, field);
+	}
+	return template;
+}
+
+function asCampaignTemplate(t: StoredTemplate): CampaignTemplate {
+	return { name: t.name, language: t.language, category: t.category, parameter_format: t.parameter_format, components: t.components };
+}
+
+/** The flat variable mapping of one item: resource mapper values (keys like body.1, header.media, button.0). */
+function flatVariables(fn: IExecuteFunctions, i: number): Record<string, unknown> {
+	const mapper = fn.getNodeParameter('variables', i, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
+	return { ...((mapper?.value as Record<string, unknown> | null) ?? {}) };
+}
+
+/** `$contact.firstName` / `$contact.attributes.city` → the contact's value (store audiences). */
+function fromContact(flat: Record<string, unknown>, contact: Contact): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(flat)) {
+		const m = typeof v === 'string' ? /^\s*\$contact\.([\w.]+)\s*$/.exec(v) : null;
+		if (!m) {
+			out[k] = v;
+			continue;
+		}
+		let cur: unknown = contact;
+		for (const part of m[1].split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+		out[k] = cur;
+	}
+	return out;
+}
+
+interface NumberInfo {
+	throughput?: { level?: string };
+	whatsapp_business_manager_messaging_limit?: string | { current_limit?: string };
+}
+
+async function readLimits(fn: IExecuteFunctions, client: GraphClient, phoneNumberId: string): Promise<{ mps: number; messagingLimit: number }> {
+	const throughputMode = param<string>(fn, 'throughputMode', 0, 'graph');
+	const limitMode = param<string>(fn, 'messagingLimitMode', 0, 'graph');
+	let info: NumberInfo | undefined;
+	if (throughputMode === 'graph' || limitMode === 'graph') {
+		info = await client.request<NumberInfo>({
+			method: 'GET',
+			path: `/${phoneNumberId}`,
+			query: { fields: 'throughput,whatsapp_business_manager_messaging_limit' },
+		});
+	}
+	let mps: number;
+	if (throughputMode === 'manual') mps = param(fn, 'mps', 0, 80);
+	else if (throughputMode === 'coexistence') mps = throughputFromLevel(undefined, true);
+	else mps = throughputFromLevel(info?.throughput?.level);
+	let messagingLimit = Infinity;
+	if (limitMode === 'manual') messagingLimit = param(fn, 'messagingLimit', 0, 250);
+	else if (limitMode === 'graph') {
+		const raw = info?.whatsapp_business_manager_messaging_limit;
+		const tier = typeof raw === 'string' ? raw : raw?.current_limit;
+		const limit = messagingLimitFromTier(tier);
+		if (limit === undefined) {
+			throw inputError(
+				`Could not read the messaging limit of number ${phoneNumberId} (whatsapp_business_manager_messaging_limit = ${JSON.stringify(raw ?? null)}): set it by hand`,
+				'messagingLimitMode',
+			);
+		}
+		messagingLimit = limit;
+	}
+	return { mps, messagingLimit };
+}
+
+function rowJson(campaignId: string, campaignState: string, row: RecipientResult | undefined, extra: IDataObject = {}): IDataObject {
+	const invalid = row?.waId.startsWith(INVALID_KEY_PREFIX);
+	return {
+		campaignId,
+		campaignState,
+		waId: invalid ? null : (row?.waId ?? null),
+		state: row?.state ?? null,
+		messageId: row?.messageId ?? null,
+		attempts: row?.attempts ?? 0,
+		errorCode: row?.errorCode ?? null,
+		errorClass: row?.errorClass ?? null,
+		error: row?.errorMessage ?? null,
+		nextAttemptAt: row?.nextAttemptAt ? new Date(row.nextAttemptAt).toISOString() : null,
+		...extra,
+	};
+}
+
+async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credentials: CloudApiCredentials): Promise<INodeExecutionData[]> {
+	const input = fn.getInputData();
+	const store = await getStore(fn);
+	const campaignId = String(param<string>(fn, 'campaignId', 0, '')).trim();
+	if (!campaignId) throw inputError('Campaign ID is required', 'campaignId');
+	const phoneNumberId = phoneNumberIdOf(fn, 0, credentials);
+	const template = asCampaignTemplate(await approvedTemplate(client, fn.getNodeParameter('template', 0), 'Template'));
+	const audience = param<string>(fn, 'audience', 0, 'items');
+	const options = param(fn, 'campaignOptions', 0, {}) as IDataObject;
+	const defaultCountry = options.defaultCountry ? String(options.defaultCountry) : undefined;
+
+	// Header media from binary: uploaded once, used for every recipient.
+	const headerBinary = String(param<string>(fn, 'headerBinaryProperty', 0, '')).trim();
+	const headerMediaId = headerBinary ? await uploadBinary(fn, client, phoneNumberId, 0, headerBinary) : undefined;
+	const valuesOf = (flat: Record<string, unknown>): SendValues => {
+		if (headerMediaId) flat['header.media'] = headerMediaId;
+		return valuesFromInputs(flat);
+	};
+
+	let recipients: RecipientSpec[] | AsyncIterable<RecipientSpec>;
+	if (audience === 'store') {
+		const flat = flatVariables(fn, 0);
+		const tagsAny = String(param<string>(fn, 'tagsAny', 0, ''))
+			.split(',')
+			.map((t) => t.trim())
+			.filter(Boolean);
+		const attrs = (param(fn, 'attributeFilters', 0, {}) as { filter?: { name: string; value: string }[] }).filter ?? [];
+		const filter = {
+			...(tagsAny.length ? { tagsAny } : {}),
+			...(attrs.length ? { attributes: Object.fromEntries(attrs.map((a) => [a.name, a.value])) } : {}),
+		};
+		recipients = (async function* () {
+			for await (const c of store.iterateContacts(filter, 1000)) yield { phone: c.waId, optedOut: c.optedOut, values: valuesOf(fromContact(flat, c)) };
+		})();
+	} else {
+		const phoneField = param<string>(fn, 'phoneField', 0, 'phone');
+		recipients = input.map((it, i) => {
+			const phone = it.json[phoneField];
+			return { phone: phone === undefined || phone === null ? '' : String(phone), itemIndex: i, values: valuesOf(flatVariables(fn, i)) };
+		});
+	}
+	const { mps, messagingLimit } = await readLimits(fn, client, phoneNumberId);
+	const portfolioId = String(options.portfolioId || credentials.businessAccountId || phoneNumberId);
+
+	if (options.dryRun) {
+		const result = await dryRunCampaign({
+			store,
+			template,
+			recipients,
+			phoneNumberId,
+			portfolioId,
+			campaignId,
+			mps,
+			messagingLimit,
+			defaultCountry,
+			collectRows: audience === 'items',
+		});
+		const { rows, ...summary } = result;
+		if (audience !== 'items') return [item(summary as unknown as IDataObject, 0)];
+		return (rows ?? []).map((r, i) => item({ ...(r as unknown as IDataObject), dryRun: true, ...(i === 0 ? { summary: summary as unknown as IDataObject } : {}) }, r.itemIndex ?? i));
+	}
+
+	const signal = (fn as unknown as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal?.();
+	const result = await runCampaign({
+		client,
+		store,
+		campaignId,
+		phoneNumberId,
+		portfolioId,
+		template,
+		recipients,
+		defaultCountry,
+		limits: { mps, messagingLimit, sharedThroughput: Boolean(options.sharedThroughput) },
+		retry: { maxAttempts: Number(options.maxAttempts ?? 5), maxDeferDays: Number(options.maxDeferDays ?? 3) },
+		resendUnknown: Boolean(options.resendUnknown),
+		maxWaitMs: Number(options.maxWaitSeconds ?? 120) * 1000,
+		signal,
+		onProgress: (p) =>
+			fn.logger.info(
+				`WhatsApp campaign ${campaignId}: ${p.accepted} accepted, ${p.failed} failed, ${p.deferred} deferred, ${p.retried} retried, ${p.unknown} unknown, ${p.inFlight} in flight, ${p.rateMps} mps`,
+			),
+		progressEveryMs: 10_000,
+	});
+	if (result.stopError && !fn.continueOnFail()) {
+		throw new NodeOperationError(fn.getNode(), `Campaign ${campaignId} stopped: ${result.stopError.message}`, {
+			description: `Meta error ${result.stopError.code ?? ''} (class ${result.stopError.errorClass}): the account or token cannot send. Fix it, then run the campaign again to resume.`,
+		});
+	}
+	const summary: IDataObject = {
+		campaignId,
+		campaignState: result.state,
+		reason: result.reason ?? null,
+		added: result.added as unknown as IDataObject,
+		thisRun: { accepted: result.accepted, failed: result.failed, retried: result.retried, deferred: result.deferred, unknown: result.unknown, throttleErrors: result.throttleErrors },
+		byState: result.report.byState as IDataObject,
+		byErrorCode: result.report.byErrorCode,
+		total: result.report.total,
+		nextDueAt: result.nextDueAt ? new Date(result.nextDueAt).toISOString() : null,
+		mps,
+		messagingLimit: messagingLimit === Infinity ? null : messagingLimit,
+		achievedMps: result.achievedMps,
+		elapsedSeconds: Math.round(result.elapsedMs / 100) / 10,
+		...(result.stopError ? { error: result.stopError.message } : {}),
+	};
+	if (audience !== 'items') return [item(summary, 0)];
+
+	// One item per input item, paired: its ledger row (duplicates point at the first one).
+	const byWaId = new Map<string, RecipientResult>();
+	for await (const r of campaignRecipients(store, campaignId)) byWaId.set(r.waId, r);
+	const seen = new Set<string>();
+	const phoneField = param<string>(fn, 'phoneField', 0, 'phone');
+	return input.map((it, i) => {
+		const phone = toWaId(it.json[phoneField], defaultCountry);
+		const key = phone.ok ? phone.waId : `${INVALID_KEY_PREFIX}${i}`;
+		const duplicate = phone.ok && seen.has(key);
+		seen.add(key);
+		const row = byWaId.get(key);
+		return item(rowJson(campaignId, result.state, row, { itemIndex: i, ...(duplicate ? { duplicate: true } : {}) }), i);
+	});
+}
+
+async function sendMessage(fn: IExecuteFunctions, i: number, client: GraphClient, credentials: CloudApiCredentials, storeRef: { store?: Store }): Promise<IDataObject> {
+	const phoneNumberId = phoneNumberIdOf(fn, i, credentials);
+	const phone = toWaId(param<string>(fn, 'to', i, ''));
+	if (!phone.ok) throw inputError(`To: ${phone.reason}`, 'to');
+	const waId = phone.waId;
+	const mode = param<string>(fn, 'windowClosed', i, 'fail');
+	if (mode !== 'ignore') {
+		storeRef.store ??= await getStore(fn);
+		const w = await storeRef.store.getWindow(phoneNumberId, waId);
+		const state = conversationWindow(w?.lastInboundAt ?? null, Date.now(), { freeEntryPointAt: w?.freeEntryPointAt });
+		if (!state.windowOpen) {
+			const last = w?.lastInboundAt ? `last message ${new Date(w.lastInboundAt).toISOString()}` : 'no message from them on record';
+			if (mode === 'fail') {
+				throw inputError(
+					`The 24 h customer-service window with ${waId} is closed (${last}): only templates can be sent (Meta error 131047). Choose "Send a Recontact Template" or use a template.`,
+					'windowClosed',
+				);
+			}
+			const template = asCampaignTemplate(await approvedTemplate(client, fn.getNodeParameter('recontactTemplate', i), 'Recontact Template'));
+			const rawVars = fn.getNodeParameter('recontactVariables', i, '{}') as unknown;
+			let flat: Record<string, unknown>;
+			try {
+				flat = (typeof rawVars === 'string' ? JSON.parse(rawVars || '{}') : rawVars) as Record<string, unknown>;
+			} catch (error) {
+				throw inputError(`Recontact Variables (JSON) is not valid JSON: ${(error as Error).message}`, 'recontactVariables');
+			}
+			const body = campaignMessageBody(template, 'recontact', waId, valuesFromInputs(flat ?? {}));
+			delete (body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data;
+			const res = await client.request<{ messages?: { id?: string }[] }>({ method: 'POST', path: `/${phoneNumberId}/messages`, body });
+			return { messageId: res?.messages?.[0]?.id ?? null, to: waId, type: 'template', recontact: true, template: template.name, windowOpen: false };
+		}
+	}
+	const body = await sessionMessageBody(fn, i, client, phoneNumberId, waId);
+	const res = await client.request<{ messages?: { id?: string }[] }>({ method: 'POST', path: `/${phoneNumberId}/messages`, body });
+	return { messageId: res?.messages?.[0]?.id ?? null, to: waId, type: body.type, recontact: false };
+}
+
+async function report(fn: IExecuteFunctions, i: number, store: Store): Promise<INodeExecutionData[]> {
+	const campaignId = String(param<string>(fn, 'campaignId', i, '')).trim();
+	const summary = await campaignSummary(store, campaignId);
+	const out: INodeExecutionData[] = [];
+	if (!param(fn, 'includeRows', i, false)) return [item(summary as unknown as IDataObject, i)];
+	const groups = param(fn, 'hopper', i, []) as (keyof typeof HOPPER)[];
+	const states: RecipientState[] = groups.flatMap((g) => HOPPER[g] ?? []);
+	const page = await store.listRecipients(campaignId, states.length ? { states } : {}, { limit: param(fn, 'limit', i, 50), cursor: param<string>(fn, 'cursor', i, '') || undefined });
+	out.push(item({ ...(summary as unknown as IDataObject), nextCursor: page.next ?? null, rows: page.items.length }, i));
+	for (const r of page.items) out.push(item(rowJson(campaignId, summary.state, { ...r }, { itemIndex: r.itemIndex ?? null }), i));
+	return out;
+}
+
+export class WhatsAppCampaign implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Campaign',
+		name: 'whatsAppCampaign',
+		icon: 'file:whatsAppCampaign.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Send throttled, exactly-once WhatsApp template campaigns and session messages through the Cloud API',
+		defaults: { name: 'WhatsApp Campaign' },
+		usableAsTool: true,
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [
+			{ name: CLOUD_API_CREDENTIAL, required: true },
+			{ name: STORE_CREDENTIAL, required: false },
+		],
+		properties: campaignProperties,
+	};
+
+	methods = {
+		listSearch: {
+			...templateListSearch,
+			async searchPhoneNumbers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+				const { client, credentials } = await getGraphClient(this);
+				const page = await client.request<GraphPage<{ id: string; display_phone_number?: string; verified_name?: string; throughput?: { level?: string } }>>({
+					method: 'GET',
+					path: `/${credentials.businessAccountId}/phone_numbers`,
+					query: { fields: 'id,display_phone_number,verified_name,throughput', limit: 100, after: paginationToken },
+				});
+				const terms = (filter ?? '').toLowerCase();
+				const results = (page.data ?? [])
+					.map((p) => ({ name: [p.display_phone_number, p.verified_name, p.throughput?.level].filter(Boolean).join(' · ') || p.id, value: p.id }))
+					.filter((r) => !terms || r.name.toLowerCase().includes(terms) || r.value.includes(terms));
+				return { results, paginationToken: page.paging?.next ? page.paging.cursors?.after : undefined };
+			},
+		},
+		resourceMapping: {
+			async getTemplateVariables(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+				const id = templateIdFromLocator(this.getNodeParameter('template', undefined) as INodeParameterResourceLocator);
+				if (!id) return { fields: [], emptyFieldsNotice: 'Pick a template first' };
+				const { client } = await getGraphClient(this);
+				const template = await getTemplate(client, id);
+				const inputs = describeTemplateVariables(template);
+				return {
+					fields: inputs.map((v) => ({
+						id: v.key,
+						displayName: v.example ? `${v.label} (e.g. ${v.example})` : v.label,
+						required: v.required,
+						defaultMatch: false,
+						canBeUsedToMatch: false,
+						display: true,
+						type: 'string',
+					})),
+					emptyFieldsNotice: 'This template has no variables',
+				};
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const input = this.getInputData();
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const { client, credentials } = await getGraphClient(this, 0);
+		if (operation === 'sendCampaign') {
+			try {
+				return [await sendCampaign(this, client, credentials)];
+			} catch (error) {
+				if (this.continueOnFail()) return [[item(errorJson(error), 0)]];
+				throw toNodeError(this.getNode(), error);
+			}
+		}
+		const out: INodeExecutionData[] = [];
+		const storeRef: { store?: Store } = {};
+		for (let i = 0; i < input.length; i++) {
+			try {
+				switch (operation) {
+					case 'sendMessage':
+						out.push(item(await sendMessage(this, i, client, credentials, storeRef), i));
+						break;
+					case 'markAsRead': {
+						const phoneNumberId = phoneNumberIdOf(this, i, credentials);
+						const res = await client.request<{ success?: boolean }>({
+							method: 'POST',
+							path: `/${phoneNumberId}/messages`,
+							body: markAsReadBody(param<string>(this, 'messageId', i, ''), param(this, 'typingIndicator', i, false)),
+						});
+						out.push(item({ success: Boolean(res?.success), messageId: param<string>(this, 'messageId', i, '') }, i));
+						break;
+					}
+					case 'report':
+						storeRef.store ??= await getStore(this);
+						out.push(...(await report(this, i, storeRef.store)));
+						break;
+					case 'pause':
+					case 'resume':
+					case 'stop': {
+						storeRef.store ??= await getStore(this);
+						const campaignId = String(param<string>(this, 'campaignId', i, '')).trim();
+						const reason = operation === 'resume' ? undefined : param<string>(this, 'reason', i, '') || undefined;
+						const c = await setCampaignControl(storeRef.store, campaignId, operation, reason);
+						out.push(item({ campaignId: c.id, state: c.state, reason: c.reason ?? null }, i));
+						break;
+					}
+					default:
+						throw inputError(`Unknown operation "${operation}"`, 'operation');
+				}
+			} catch (error) {
+				if (this.continueOnFail()) {
+					out.push(item(errorJson(error), i));
+					continue;
+				}
+				throw toNodeError(this.getNode(), error, i);
+			}
+		}
+		return [out];
+	}
+}

@@ -1,0 +1,171 @@
+/**
+ * WhatsApp Campaign node through n8n-core's engine (test/harness) against the simulator: Send
+ * Campaign with items (paired output, resume), dry run, Pause from a second execution, the report,
+ * and Send Message refused / recontact template when the window is closed.
+ */
+import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
+import type { RunningSimulator, Simulator } from '../../simulator';
+import { openStore } from '../../core/store';
+import type { Store } from '../../core/store/types';
+import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
+import { closeAllStores } from '../../nodes/shared/store';
+import { runNode, jsonOf } from '../harness';
+import { tmpDb } from './helpers/fixtures';
+
+const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
+let sim: Simulator;
+let running: RunningSimulator;
+let dbPath: string;
+let store: Store;
+let templateId: string;
+
+const creds = () => ({
+	whatsAppCloudApi: { accessToken: 'sim-token', businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion: 'v23.0' },
+	whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath },
+});
+const node = new WhatsAppCampaign();
+const stats = () => sim.stats() as unknown as { accepted: { total: number }; duplicateSends: { total: number }; maxAcceptedPerSecond: Record<string, number> };
+
+function campaignParams(campaignId: string, extra: Record<string, unknown> = {}) {
+	return {
+		operation: 'sendCampaign',
+		campaignId,
+		phoneNumber: { mode: 'id', value: PHONE },
+		template: { mode: 'id', value: templateId },
+		audience: 'items',
+		phoneField: 'phone',
+		variables: { mappingMode: 'defineBelow', value: { 'body.1': '={{ $json.name }}', 'body.2': '={{ $json.order }}', 'button.0': '={{ $json.order }}' } },
+		throughputMode: 'graph',
+		messagingLimitMode: 'graph',
+		...extra,
+	};
+}
+
+const people = (n: number, base = 4915100000100) =>
+	Array.from({ length: n }, (_, i) => ({ json: { phone: `+${base + i}`, name: `P${i}`, order: `A${i}` } }));
+
+beforeEach(async () => {
+	sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 3 });
+	running = await sim.start();
+	templateId = sim.state.templates.find(DEFAULT_WABA_ID, 'order_update', 'en_US')?.id as string;
+	dbPath = tmpDb();
+	store = await openStore({ backend: 'sqlite', path: dbPath });
+});
+afterEach(async () => {
+	await closeAllStores();
+	await store.close();
+	await running.stop();
+});
+
+it('Send Campaign: one output item per input item (paired), duplicates and invalid phones accounted for; re-running resumes', async () => {
+	const input = [...people(4), { json: { phone: '+4915100000100', name: 'dup', order: 'X' } }, { json: { phone: 'n/a', name: 'bad', order: 'Y' } }];
+	const r = await runNode(node, campaignParams('n1'), input, creds());
+	expect(r.nodeError).toBeUndefined();
+	const out = jsonOf(r.items);
+	expect(out).toHaveLength(6);
+	expect(r.items.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
+	expect(out.slice(0, 4).every((o) => o.state === 'accepted' && String(o.messageId).startsWith('wamid.'))).toBe(true);
+	expect(out[4]).toMatchObject({ state: 'accepted', duplicate: true, messageId: out[0].messageId });
+	expect(out[5]).toMatchObject({ state: 'skipped', waId: null });
+	expect(String(out[5].error)).toMatch(/invalid phone number "n\/a"/);
+	expect(out[0].campaignState).toBe('completed');
+	expect(stats().accepted.total).toBe(4);
+	const sent = sim.state.messages.find((m: { to: string }) => m.to === '4915100000100') as { biz_opaque_callback_data?: string };
+	expect(sent.biz_opaque_callback_data).toBe('n1|4915100000100');
+	// Same campaign again: nothing is sent twice.
+	const again = await runNode(node, campaignParams('n1'), input, creds());
+	expect(jsonOf(again.items)[0]).toMatchObject({ state: 'accepted' });
+	expect(stats().accepted.total).toBe(4);
+	expect(stats().duplicateSends.total).toBe(0);
+
+	const report = await runNode(node, { operation: 'report', campaignId: 'n1', includeRows: true, hopper: ['pending', 'closed'], limit: 2 }, [{ json: {} }], creds());
+	const rep = jsonOf(report.items);
+	expect(rep[0]).toMatchObject({ campaignId: 'n1', total: 5, state: 'completed' });
+	expect(rep[0].nextCursor).toBeTruthy();
+	expect(rep).toHaveLength(3);
+});
+
+it('dry run validates every payload and sends nothing', async () => {
+	const input = [...people(2), { json: { phone: '+4915100000999', name: 'no order' } }];
+	const r = await runNode(node, campaignParams('n2', { campaignOptions: { dryRun: true } }), input, creds());
+	const out = jsonOf(r.items);
+	expect(out.map((o) => o.outcome)).toEqual(['would_send', 'would_send', 'invalid']);
+	expect(String(out[2].reason)).toMatch(/item 2/);
+	expect(out[0].summary).toMatchObject({ dryRun: true, wouldSend: 2, mps: 80, budget: { limit: 2000 } });
+	expect(stats().accepted.total).toBe(0);
+	expect(await store.getCampaign('n2')).toBeUndefined();
+});
+
+it('Pause from a second execution stops a running campaign within a second', async () => {
+	const sending = runNode(node, campaignParams('n3', { throughputMode: 'manual', mps: 20 }), people(60), creds());
+	await new Promise((r) => setTimeout(r, 700));
+	const pause = await runNode(node, { operation: 'pause', campaignId: 'n3', reason: 'wrong link' }, [{ json: {} }], creds());
+	expect(jsonOf(pause.items)[0]).toMatchObject({ campaignId: 'n3', state: 'paused', reason: 'wrong link' });
+	const pausedAt = Date.now();
+	const r = await sending;
+	expect(Date.now() - pausedAt).toBeLessThan(1500);
+	const out = jsonOf(r.items);
+	expect(out[0].campaignState).toBe('paused');
+	const sent = stats().accepted.total;
+	expect(sent).toBeGreaterThan(0);
+	expect(sent).toBeLessThan(60);
+	expect(out.filter((o) => o.state === 'queued').length).toBe(60 - sent);
+	// Resume + re-run sends the rest, once.
+	await runNode(node, { operation: 'resume', campaignId: 'n3' }, [{ json: {} }], creds());
+	const rest = await runNode(node, campaignParams('n3', { throughputMode: 'manual', mps: 80 }), people(60), creds());
+	expect(jsonOf(rest.items).every((o) => o.state === 'accepted')).toBe(true);
+	expect(stats().accepted.total).toBe(60);
+	expect(stats().duplicateSends.total).toBe(0);
+});
+
+describe('Send Message (session)', () => {
+	const text = (extra: Record<string, unknown> = {}) => ({
+		operation: 'sendMessage',
+		phoneNumber: { mode: 'id', value: PHONE },
+		to: '+4915100000777',
+		messageType: 'text',
+		text: 'Your parcel is on its way',
+		...extra,
+	});
+
+	it('is refused with a clear error when the window is closed', async () => {
+		const r = await runNode(node, text(), [{ json: {} }], creds());
+		expect(r.nodeError?.message).toMatch(/24 h customer-service window with 4915100000777 is closed \(no message from them on record\)/);
+		expect(stats().accepted.total).toBe(0);
+	});
+
+	it('sends a recontact template instead when configured', async () => {
+		const r = await runNode(
+			node,
+			text({ windowClosed: 'recontact', recontactTemplate: { mode: 'id', value: templateId }, recontactVariables: '{"body.1":"Ana","body.2":"A1","button.0":"A1"}' }),
+			[{ json: {} }],
+			creds(),
+		);
+		expect(r.nodeError).toBeUndefined();
+		expect(jsonOf(r.items)[0]).toMatchObject({ recontact: true, type: 'template', template: 'order_update' });
+		const m = sim.state.messages.find((x: { to: string }) => x.to === '4915100000777') as { type: string };
+		expect(m.type).toBe('template');
+	});
+
+	it('sends inside an open window; reply buttons over the limit name the field', async () => {
+		await store.recordInbound([{ phoneNumberId: PHONE, waId: '4915100000777', at: Date.now() - 60_000 }]);
+		const ok = await runNode(node, text({ replyTo: 'wamid.abc' }), [{ json: {} }], creds());
+		expect(jsonOf(ok.items)[0]).toMatchObject({ type: 'text', recontact: false });
+		const bad = await runNode(
+			node,
+			text({ messageType: 'buttons', interactiveBody: 'Pick', replyButtons: { button: [{ id: 'a', title: 'x'.repeat(21) }] } }),
+			[{ json: {} }],
+			creds(),
+		);
+		expect(bad.nodeError?.message).toMatch(/interactive.action.buttons\[0\].reply.title: is 21 characters, at most 20 allowed/);
+	});
+
+	it('Mark as Read marks a received message (with typing indicator)', async () => {
+		(sim.state.inboundIds as Set<string>).add('wamid.in1');
+		const read = await runNode(node, { operation: 'markAsRead', phoneNumber: { mode: 'id', value: PHONE }, messageId: 'wamid.in1', typingIndicator: true }, [{ json: {} }], creds());
+		expect(jsonOf(read.items)[0]).toEqual({ success: true, messageId: 'wamid.in1' });
+		expect((sim.stats() as { markedRead: number }).markedRead).toBe(1);
+		const unknown = await runNode(node, { operation: 'markAsRead', phoneNumber: { mode: 'id', value: PHONE }, messageId: 'wamid.nope' }, [{ json: {} }], creds());
+		expect(unknown.nodeError?.message).toMatch(/not a message received by this number/);
+	});
+});
