@@ -3,6 +3,7 @@
  * interface (types.ts); SQL stays behind it.
  */
 import { SqliteStore } from './sqlite';
+import { openPostgresStore } from './postgres';
 import type { Store, StoreOptions } from './types';
 
 export * from './types';
@@ -15,7 +16,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		case 'sqlite':
 			return SqliteStore.open(options.path);
 		case 'postgres':
-			throw new Error('The Postgres store is not yet implemented; use the SQLite backend for now');
+			return openPostgresStore(options);
 		default:
 			throw new Error(`Unknown store backend ${JSON.stringify((options as { backend?: unknown } | undefined)?.backend)}: use "sqlite" or "postgres"`);
 	}

@@ -91,7 +91,7 @@ describe('Graph responses', () => {
 		form.set('type', 'image/png');
 		form.set('file', new Blob([Buffer.from('png-bytes')], { type: 'image/png' }), 'a.png');
 		const up = await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: 'Bearer test-token' }, body: form });
-		const upBody = await up.json();
+		const upBody = (await up.json()) as any;
 		assertValid(schemaFor('/{Version}/{Phone-Number-ID}/media', 'post', 'response'), upBody, 'upload');
 		const info = await t.api(`/v23.0/${upBody.id}`);
 		assertValid(schemaFor('/{Version}/{Media-ID}', 'get', 'response'), info.body, 'media info');

@@ -65,7 +65,7 @@ describe('media', () => {
 		form.set('messaging_product', 'whatsapp');
 		form.set('type', 'application/pdf');
 		form.set('file', new Blob([bytes], { type: 'application/pdf' }), 'a.pdf');
-		const up = await (await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).json();
+		const up = (await (await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).json()) as any;
 		expect(up).toEqual({ id: expect.stringMatching(/^\d+$/) });
 		const info = await t.api(`/v23.0/${up.id}`);
 		expect(info.body).toEqual({
@@ -86,7 +86,7 @@ describe('media', () => {
 	it('rejects uploads without a file or messaging_product', async () => {
 		const form = new FormData();
 		form.set('messaging_product', 'whatsapp');
-		const r = await (await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).json();
+		const r = (await (await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: form })).json()) as any;
 		expect(r.error.code).toBe(131008);
 		const json = await t.api(`/v23.0/${PHONE}/media`, { body: { file: 'x' } });
 		expect(json.body.error.code).toBe(100);
@@ -101,9 +101,9 @@ describe('media', () => {
 		const half = await fetch(`${t.url}/v23.0/${start.body.id}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, file_offset: '0' }, body: bytes.subarray(0, 5) });
 		expect(await half.json()).toEqual({ id: start.body.id, file_offset: 5 });
 		const bad = await fetch(`${t.url}/v23.0/${start.body.id}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, file_offset: '0' }, body: bytes.subarray(5) });
-		expect((await bad.json()).error.code).toBe(100);
+		expect(((await bad.json()) as any).error.code).toBe(100);
 		const rest = await fetch(`${t.url}/v23.0/${start.body.id}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, file_offset: '5' }, body: bytes.subarray(5) });
-		const { h } = await rest.json();
+		const { h } = (await rest.json()) as { h: string };
 		expect(h).toMatch(/^4::/);
 		const tpl = await t.api(`/v23.0/${WABA}/message_templates`, {
 			body: { name: 'with_image', language: 'en_US', category: 'MARKETING', components: [{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [h] } }, { type: 'BODY', text: 'Look at this.' }] },

@@ -61,7 +61,7 @@ it('media by link or uploaded id; caption ≤ 1024 and only on image/video/docum
 	form.set('messaging_product', 'whatsapp');
 	form.set('type', 'image/jpeg');
 	form.set('file', new Blob([Buffer.from('jpeg')], { type: 'image/jpeg' }), 'a.jpg');
-	const up = await (await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: 'Bearer test-token' }, body: form })).json();
+	const up = (await (await fetch(`${t.url}/v23.0/${PHONE}/media`, { method: 'POST', headers: { authorization: 'Bearer test-token' }, body: form })).json()) as any;
 	expect((await t.send({ to: to(), type: 'image', image: { id: up.id } })).status).toBe(200);
 });
 

@@ -38,8 +38,9 @@ describe('SQLite store on a file', () => {
 		await again.close();
 	});
 
-	it('openStore rejects unknown backends and reports Postgres as not yet implemented', async () => {
-		await expect(openStore({ backend: 'postgres', host: '127.0.0.1', database: 'x', user: 'u' })).rejects.toThrow(/not yet implemented/);
+	it('openStore rejects unknown backends and names the Postgres server it could not reach', async () => {
+		await expect(openStore({ backend: 'postgres', host: '127.0.0.1', port: 1, database: 'x', user: 'u', password: 'pw-secret-1' })).rejects.toThrow(/u@127\.0\.0\.1:1\/x/);
+		await expect(openStore({ backend: 'postgres', host: '127.0.0.1', port: 1, database: 'x', user: 'u', password: 'pw-secret-1' })).rejects.not.toThrow(/pw-secret-1/);
 		await expect(openStore({ backend: 'mysql' } as never)).rejects.toThrow(/Unknown store backend "mysql"/);
 		await expect(openStore({ backend: 'sqlite', path: '' })).rejects.toThrow(/path/);
 	});
