@@ -148,8 +148,19 @@ function phoneControl(ctx: SimContext, id: string | undefined, body: Record<stri
 		if (!['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN'].includes(body.quality_rating)) throw new ControlError(400, 'quality_rating must be GREEN, YELLOW, RED, NA or UNKNOWN');
 		p.quality_rating = body.quality_rating;
 	}
+	const before = ctx.portfolioTier();
 	if (body.tier !== undefined) p.tier = body.tier === 'UNLIMITED' || body.tier === -1 ? Infinity : num(body.tier, 'tier');
-	if (body.mps !== undefined) p.mps = num(body.mps, 'mps');
+	const after = ctx.portfolioTier();
+	const perDay = Number.isFinite(after) ? after : -1; // -1 = unlimited (cloud-api.md §4)
+	// cloud-api.md §4: business_capability_update carries the portfolio limit.
+	if (after !== before) ctx.webhooks.emit(ctx.opts.wabaId, 'business_capability_update', { max_daily_conversations_per_business: perDay, max_phone_numbers_per_waba: 25 });
+	if (body.mps !== undefined) {
+		const wasHigh = p.mps >= 1000;
+		p.mps = num(body.mps, 'mps');
+		// cloud-api.md §5: after the upgrade to 1,000 mps a phone_number_quality_update THROUGHPUT_UPGRADE arrives.
+		if (!wasHigh && p.mps >= 1000)
+			ctx.webhooks.emit(ctx.opts.wabaId, 'phone_number_quality_update', { display_phone_number: p.display_phone_number, event: 'THROUGHPUT_UPGRADE', max_daily_conversations_per_business: perDay });
+	}
 	return { id: p.id, quality_rating: p.quality_rating, tier: Number.isFinite(p.tier) ? p.tier : 'UNLIMITED', mps: p.mps };
 }
 

@@ -133,7 +133,6 @@ export function preloadDefinitions(): Omit<Template, 'id' | 'wabaId' | 'status' 
 export class TemplateStore {
 	readonly byId = new Map<string, Template>();
 	private deletedNames = new Map<string, number>();
-	private createdAt: number[] = [];
 
 	constructor(
 		private readonly clock: FakeClock,
@@ -145,7 +144,6 @@ export class TemplateStore {
 	clear(): void {
 		this.byId.clear();
 		this.deletedNames.clear();
-		this.createdAt = [];
 	}
 
 	preload(wabaId: string): void {
@@ -257,7 +255,6 @@ export class TemplateStore {
 			edits: [],
 		};
 		this.byId.set(t.id, t);
-		this.createdAt.push(now);
 		this.scheduleReview(t);
 		return { id: t.id, status: t.status, category: t.category };
 	}

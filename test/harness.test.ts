@@ -199,6 +199,27 @@ describe('runWebhook: trigger webhooks', () => {
 	});
 });
 
+describe('runWorkflow from a trigger\'s workflowData', () => {
+	it('runs the nodes after a webhook trigger with what webhook() returned', async () => {
+		const hook = { whatsAppCloudWebhookApi: { appSecret: 's', verifyToken: 'v' } };
+		const { workflowData } = await runWebhook(new WebhookEchoNode(), { label: 'x' }, { method: 'POST', rawBody: '{"a":1}' }, hook);
+		const result = await runWorkflow({
+			nodes: [
+				{ name: 'Trigger', type: 'webhookEcho', parameters: { label: 'x' }, webhookId: 'w' },
+				{ name: 'After', type: 'n8n-nodes-base.noOp' },
+			],
+			connections: { Trigger: { main: [[{ node: 'After', type: 'main', index: 0 }]] } },
+			nodeTypes: [new WebhookEchoNode()],
+			credentials: hook,
+			startNode: 'Trigger',
+			startOutputs: workflowData,
+			mode: 'webhook',
+		});
+		expect(result.status).toBe('success');
+		expect(jsonOf(result.outputs.After[0])).toEqual([{ rawLength: 7, signature: null, body: { a: 1 }, label: 'x' }]);
+	});
+});
+
 describe('runWebhookMethod: registration with static data', () => {
 	const hook = { whatsAppCloudWebhookApi: { appSecret: 's', verifyToken: 'v', appId: 'app-7' } };
 

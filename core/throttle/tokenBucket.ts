@@ -5,11 +5,13 @@
  *
  * Pacing is GCRA-style ("virtual scheduling"): every send gets its own slot `1/rate` after the
  * previous one, so sends are spaced evenly — Meta (and the simulator) count a sliding 1 s window,
- * and releasing a second's tokens at once would overshoot it. A small `toleranceMs` lets a late
- * timer catch up without ever bunching more than ~1 % of a second's worth.
+ * and releasing a second's tokens at once would overshoot it. `toleranceMs` lets a late timer catch
+ * up; a hard sliding-window guard (≤ cap sends in any 1 s + guard, counted from actual send times)
+ * keeps catch-ups and stalls from ever exceeding the cap, and widens on each 130429.
  *
  * AIMD (peers.md §2 "Recommended synthesis" 1): on 130429 the rate is multiplied by
- * `decreaseFactor` (0.5), then recovers additively (`recoverPerS`, default 20 % of the cap per second: back to the cap ≈ 2.5 s after a halving) up to the cap.
+ * `decreaseFactor` (default 0.7; peers.md suggests halving — set 0.5 for that), then recovers
+ * additively (`recoverPerS`, default 20 % of the cap per second) up to the cap.
  */
 import type { Store } from '../store/types';
 
@@ -33,16 +35,15 @@ export interface TokenBucketOptions {
 	capMps: number;
 	/** Fraction of the cap used for even pacing (default 0.99; the window guard below is the hard limit). */
 	safetyFactor?: number;
-	/** Multiplicative decrease on 130429 (default 0.5). */
+	/** Multiplicative decrease on 130429 (default 0.7: the cap is known, a 130429 mostly means jitter). */
 	decreaseFactor?: number;
 	/** Additive increase in mps per second after a cut (default 20 % of the cap per second). */
 	recoverPerS?: number;
 	/** Never go below this rate (default 1 mps). */
 	minMps?: number;
 	/**
-	 * How far behind schedule a slot may start (catch-up after a late timer), ms. Default: half the
-	 * safety margin's worth of tokens — (1 − safety) / 2 / safety s, ≈ 5 ms at 0.99 — so the
-	 * catch-up never pushes a 1 s window over the cap.
+	 * How far behind schedule a slot may start (catch-up after a late timer on a busy machine), ms.
+	 * Default 25 ms. The window guard below keeps the catch-up from ever exceeding the cap.
 	 */
 	toleranceMs?: number;
 	/** Ignore further 130429 for this long after a cut (responses to requests already in flight). */
@@ -59,6 +60,8 @@ export interface TokenBucketOptions {
 	 * guard absorbs network/scheduling jitter between us and Meta's counter (default 15 ms).
 	 */
 	windowGuardMs?: number;
+	/** Each 130429 widens the guard by 5 ms (the jitter was larger than assumed), up to this. Default 60. */
+	maxWindowGuardMs?: number;
 }
 
 export class TokenBucket {
@@ -71,7 +74,8 @@ export class TokenBucket {
 	private readonly cutCooldownMs: number;
 	private cutRate: number;
 	private readonly warmupMs: number;
-	private readonly windowGuardMs: number;
+	private windowGuardMs: number;
+	private readonly maxWindowGuardMs: number;
 	/** The last floor(capMps) slots (ring buffer) for the sliding-window guard. */
 	private readonly ring: Float64Array;
 	private ringPos = 0;
@@ -86,14 +90,15 @@ export class TokenBucket {
 		this.capMps = options.capMps;
 		const safety = Math.min(1, Math.max(0.5, options.safetyFactor ?? 0.99));
 		this.target = options.capMps * safety;
-		this.decreaseFactor = options.decreaseFactor ?? 0.5;
+		this.decreaseFactor = options.decreaseFactor ?? 0.7;
 		this.recoverPerS = options.recoverPerS ?? Math.max(0.5, options.capMps * 0.2);
 		this.minMps = Math.min(options.minMps ?? 1, this.target);
-		this.toleranceMs = options.toleranceMs ?? Math.max(0, ((1 - safety) / 2 / safety) * 1000);
+		this.toleranceMs = Math.max(0, options.toleranceMs ?? 25);
 		this.cutCooldownMs = options.cutCooldownMs ?? 1000;
 		this.cutRate = this.target;
 		this.warmupMs = Math.max(0, options.warmupMs ?? 500);
 		this.windowGuardMs = Math.max(0, options.windowGuardMs ?? 15);
+		this.maxWindowGuardMs = Math.max(this.windowGuardMs, options.maxWindowGuardMs ?? 60);
 		this.ring = new Float64Array(Math.max(1, Math.floor(options.capMps))).fill(-Infinity);
 	}
 
@@ -132,9 +137,13 @@ export class TokenBucket {
 		if (this.lastPos >= 0 && at > this.ring[this.lastPos]) this.ring[this.lastPos] = at;
 	}
 
-	/** 130429 (or 80007/4): cut the rate, and push the schedule back by one interval of the new rate. */
+	/**
+	 * 130429 (or 80007/4): cut the rate, push the schedule back by one interval of the new rate, and
+	 * widen the window guard (the network/scheduling jitter is larger than the guard assumed).
+	 */
 	onThrottle(now: number): void {
 		this.throttleEvents++;
+		this.windowGuardMs = Math.min(this.maxWindowGuardMs, this.windowGuardMs + 5);
 		if (now - this.cutAt < this.cutCooldownMs) return;
 		this.cutRate = Math.max(this.minMps, this.rate(now) * this.decreaseFactor);
 		this.cutAt = now;

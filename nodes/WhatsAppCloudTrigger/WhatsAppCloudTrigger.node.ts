@@ -210,8 +210,9 @@ export class WhatsAppCloudTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('registration', 'manual') !== 'automatic') return true;
 				const { client, wabaId, url } = await registrationContext(this);
+				const { appId } = await getWebhookCredentials(this);
 				try {
-					return (await findOverride(client, wabaId, url)) !== undefined;
+					return (await findOverride(client, wabaId, url, appId)) !== undefined;
 				} catch (error) {
 					throw toNodeError(this.getNode(), error);
 				}
@@ -236,8 +237,9 @@ export class WhatsAppCloudTrigger implements INodeType {
 				const data = this.getWorkflowStaticData('node');
 				const { client, wabaId, url } = await registrationContext(this, data.registeredWabaId as string | undefined);
 				const mode = this.getNodeParameter('onDeactivate', 'restore') as DeactivateMode;
+				const { appId } = await getWebhookCredentials(this);
 				try {
-					await unregisterOverride(client, wabaId, url, mode);
+					await unregisterOverride(client, wabaId, url, mode, appId);
 				} catch (error) {
 					throw toNodeError(this.getNode(), error);
 				}

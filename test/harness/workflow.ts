@@ -48,6 +48,12 @@ export interface RunWorkflowOptions {
 	credentialTypes?: ICredentialType[];
 	/** Items the start node emits (default `[{ json: {} }]`). */
 	inputItems?: INodeExecutionData[];
+	/**
+	 * Every output of the start node, for a trigger start: n8n passes a webhook node's data through, so
+	 * `runWorkflow({ …, startNode: 'Trigger', startOutputs: (await runWebhook(…)).workflowData })` runs
+	 * the nodes after the trigger as a production webhook call would.
+	 */
+	startOutputs?: INodeExecutionData[][];
 	/** Name of the node the run starts at (default: the first node without incoming main connections). */
 	startNode?: string;
 	/** Workflow static data (`this.getWorkflowStaticData`); mutated in place and returned. */
@@ -207,8 +213,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
 	context.additionalData.hooks = hooks;
 
 	const inputItems = options.inputItems?.length ? options.inputItems : [{ json: {} }];
+	const main = options.startOutputs ?? [inputItems];
 	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: start, data: { main: [inputItems] }, source: null }] },
+		executionData: { nodeExecutionStack: [{ node: start, data: { main }, source: null }] },
 	});
 	const execute = new WorkflowExecute(context.additionalData, mode, runExecutionData);
 	const run = await execute.processRunExecutionData(workflow);

@@ -42,6 +42,8 @@ describe('throughput (mps, sliding 1 s window)', () => {
 		expect(phone.body.throughput).toEqual({ level: 'STANDARD' });
 		await t.ctl(`/phone-numbers/${PHONE}`, { mps: 1000 });
 		expect((await t.api(`/v23.0/${PHONE}?fields=throughput`)).body.throughput).toEqual({ level: 'HIGH' });
+		const upgrade = (await t.ctl('/webhooks?field=phone_number_quality_update')).data.map((w: any) => w.body.entry[0].changes[0].value);
+		expect(upgrade).toEqual([{ display_phone_number: '15550783881', event: 'THROUGHPUT_UPGRADE', max_daily_conversations_per_business: 2000 }]);
 	});
 
 	it('forced 130429 bursts fail exactly the next N sends', async () => {
@@ -107,8 +109,11 @@ describe('messaging limit (unique business-initiated recipients per rolling 24 h
 	it('uses the highest tier of the portfolio and reports it on the phone number', async () => {
 		t = await startSim({ tier: 250 });
 		await t.ctl(`/phone-numbers/${PHONE2}`, { tier: 10000 });
+		await t.ctl(`/phone-numbers/${PHONE}`, { tier: 500 }); // portfolio stays at 10K: no second event
+		const caps = (await t.ctl('/webhooks?field=business_capability_update')).data.map((w: any) => w.body.entry[0].changes[0].value);
+		expect(caps).toEqual([{ max_daily_conversations_per_business: 10000, max_phone_numbers_per_waba: 25 }]);
 		const r = await t.api(`/v23.0/${PHONE}?fields=whatsapp_business_manager_messaging_limit,messaging_limit_tier`);
-		expect(r.body).toMatchObject({ whatsapp_business_manager_messaging_limit: 'TIER_10K', messaging_limit_tier: 'TIER_250' });
+		expect(r.body).toMatchObject({ whatsapp_business_manager_messaging_limit: 'TIER_10K', messaging_limit_tier: 'TIER_500' });
 	});
 });
 

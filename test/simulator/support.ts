@@ -151,10 +151,12 @@ export async function startReceiver(): Promise<Receiver> {
 				const q = new URL(req.url ?? '/', 'http://x').searchParams;
 				if (q.get('hub.mode') === 'subscribe' && q.get('hub.verify_token') === r.verifyToken) {
 					res.writeHead(200, { 'content-type': 'text/plain' });
-					return res.end(q.get('hub.challenge'));
+					res.end(q.get('hub.challenge'));
+					return;
 				}
 				res.writeHead(403);
-				return res.end('forbidden');
+				res.end('forbidden');
+				return;
 			}
 			res.writeHead(r.status!);
 			res.end('ok');

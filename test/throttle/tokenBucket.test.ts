@@ -34,7 +34,7 @@ describe('throughput from Graph', () => {
 describe('TokenBucket', () => {
 	it('spaces sends evenly: no 1 s window ever exceeds the cap', () => {
 		const clock = new FakeClock(1_000_000);
-		const bucket = new TokenBucket({ capMps: 80, warmupMs: 0 });
+		const bucket = new TokenBucket({ capMps: 80, warmupMs: 0, toleranceMs: 5 });
 		const times = drive(bucket, clock, 800);
 		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(80);
 		const gaps = times.slice(1).map((t, i) => t - times[i]);
@@ -93,9 +93,22 @@ describe('TokenBucket', () => {
 		for (let i = 10; i < times.length; i++) expect(times[i] - times[i - 10]).toBeGreaterThanOrEqual(1000);
 	});
 
+	it('each 130429 widens the window guard', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 20, safetyFactor: 1, warmupMs: 0, windowGuardMs: 0, recoverPerS: 1000 });
+		for (let i = 0; i < 3; i++) bucket.onThrottle(i * 2000);
+		clock.set(10_000);
+		const times: number[] = [];
+		for (let i = 0; i < 100; i++) {
+			clock.advance(bucket.reserve(clock.now()));
+			times.push(clock.now());
+		}
+		for (let i = 20; i < times.length; i++) expect(times[i] - times[i - 20]).toBeGreaterThanOrEqual(1015);
+	});
+
 	it('AIMD: halves the rate on 130429 and recovers additively up to the cap', () => {
 		const clock = new FakeClock(0);
-		const bucket = new TokenBucket({ capMps: 80, safetyFactor: 1, recoverPerS: 4, warmupMs: 0 });
+		const bucket = new TokenBucket({ capMps: 80, safetyFactor: 1, recoverPerS: 4, warmupMs: 0, decreaseFactor: 0.5 });
 		expect(bucket.rate(0)).toBe(80);
 		bucket.onThrottle(0);
 		expect(bucket.rate(0)).toBe(40);
@@ -113,7 +126,7 @@ describe('TokenBucket', () => {
 
 	it('paces at the cut rate after a 130429', () => {
 		const clock = new FakeClock(0);
-		const bucket = new TokenBucket({ capMps: 100, safetyFactor: 1, recoverPerS: 0.0001, warmupMs: 0 });
+		const bucket = new TokenBucket({ capMps: 100, safetyFactor: 1, recoverPerS: 0.0001, warmupMs: 0, decreaseFactor: 0.5 });
 		drive(bucket, clock, 10);
 		bucket.onThrottle(clock.now());
 		const times = drive(bucket, clock, 51);

@@ -265,6 +265,14 @@ describe('automatic registration (subscribed_apps)', () => {
 		expect(calls).toContain('DELETE /v23.0/555/subscribed_apps');
 	});
 
+	it('checkExists only counts an override made for this app when the credential names the app', async () => {
+		const created = await runWebhookMethod(trigger(), params, 'create', creds());
+		expect(overrides.get('102290129340398')).toBe(created.webhookUrl);
+		const withApp = (appId: string) => ({ ...creds(), whatsAppCloudWebhookApi: { appSecret: SECRET, verifyToken: TOKEN, appId } });
+		expect((await runWebhookMethod(trigger(), params, 'checkExists', withApp('7777'))).result).toBe(true);
+		expect((await runWebhookMethod(trigger(), params, 'checkExists', withApp('9999'))).result).toBe(false);
+	});
+
 	it('never swallows Graph errors', async () => {
 		failNext = true;
 		await expect(runWebhookMethod(trigger(), params, 'create', creds())).rejects.toThrow(/Invalid parameter/);
