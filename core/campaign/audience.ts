@@ -5,7 +5,7 @@
  * 131050 "marketing only").
  */
 import type { RecipientInput, Store } from '../store/types';
-import { toWaId } from './phone';
+import { recipientWaId } from './phone';
 import type { RecipientSpec } from './types';
 
 export const INVALID_KEY_PREFIX = 'invalid#';
@@ -37,7 +37,7 @@ export async function addAudience(
 	for await (const spec of recipients as AsyncIterable<RecipientSpec>) {
 		const index = spec.itemIndex ?? ordinal;
 		ordinal++;
-		const phone = toWaId(spec.phone, options.defaultCountry);
+		const phone = recipientWaId(spec.phone, options.defaultCountry);
 		if (!phone.ok) {
 			result.invalid++;
 			batch.push({ waId: `${INVALID_KEY_PREFIX}${index}`, itemIndex: spec.itemIndex, skipReason: phone.reason });

@@ -7,7 +7,7 @@ import { buildTemplateMessage } from '../templates/build';
 import type { Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
 import { isMarketing } from './engine';
-import { toWaId } from './phone';
+import { recipientWaId } from './phone';
 import { approxPrice, PRICE_TABLE_NOTE } from './pricing';
 import type { CampaignTemplate, RecipientSpec } from './types';
 
@@ -79,7 +79,7 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 		const itemIndex = spec.itemIndex ?? ordinal;
 		ordinal++;
 		const row: DryRunRow = { itemIndex: spec.itemIndex, phone: String(spec.phone ?? ''), outcome: 'would_send' };
-		const phone = toWaId(spec.phone, options.defaultCountry);
+		const phone = recipientWaId(spec.phone, options.defaultCountry);
 		const push = () => {
 			if (options.collectRows) rows.push(row);
 		};

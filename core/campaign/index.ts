@@ -4,4 +4,3 @@ export * from './audience';
 export * from './dryRun';
 export * from './pricing';
 export * from './control';
-export * from './phone';

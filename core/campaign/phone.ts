@@ -4,9 +4,9 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
-export type PhoneResult = { ok: true; waId: string; country?: string } | { ok: false; reason: string };
+export type RecipientPhone = { ok: true; waId: string; country?: string } | { ok: false; reason: string };
 
-export function toWaId(input: unknown, defaultCountry?: string): PhoneResult {
+export function recipientWaId(input: unknown, defaultCountry?: string): RecipientPhone {
 	if (input === undefined || input === null || String(input).trim() === '') return { ok: false, reason: 'no phone number' };
 	let raw = String(input).trim();
 	if (raw.startsWith('00')) raw = `+${raw.slice(2)}`;

@@ -65,6 +65,7 @@ const CANDIDATES: CsvDelimiter[] = [',', ';', '\t', '|'];
 const SNIFF_CHARS = 64 * 1024;
 const SNIFF_LINES = 50;
 const BATCH_RECORDS = 500;
+const SCAN_SLICE = 32 * 1024;
 export const DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
 
 function describeDelimiter(d: CsvDelimiter | undefined): string {
@@ -199,14 +200,30 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
 	const textIterator = texts();
 	let textsDone = false;
 
-	/** Pulls text until the scanner holds at least `want` records (or the input ends). */
+	/** Text taken from the input but not yet scanned (chunks are scanned in small slices). */
+	let pending = '';
+	let pendingAt = 0;
+
+	/**
+	 * Pulls text until the scanner holds at least `want` records (or the input ends). Large input
+	 * chunks are scanned 32 KB at a time so batches stay small and short-lived (less GC promotion).
+	 */
 	async function fill(want: number): Promise<void> {
 		while (!textsDone && scanner.records.length < want && scanner.failures.length < want) {
+			if (pendingAt < pending.length) {
+				const end = Math.min(pending.length, pendingAt + SCAN_SLICE);
+				scanner.push(pendingAt === 0 && end === pending.length ? pending : pending.slice(pendingAt, end));
+				pendingAt = end;
+				continue;
+			}
 			const next = await textIterator.next();
 			if (next.done) {
 				scanner.end();
 				textsDone = true;
-			} else scanner.push(next.value);
+			} else {
+				pending = next.value;
+				pendingAt = 0;
+			}
 		}
 	}
 

@@ -38,6 +38,7 @@ import {
 	type ContactFields,
 } from './rules';
 import type {
+	WebhookBatch,
 	BudgetReservation,
 	Campaign,
 	CampaignInput,
@@ -623,9 +624,14 @@ export class PostgresStore implements Store {
 	async touchContact(waId: string, at: number, name?: string): Promise<void> {
 		checkWaId(waId, 'touchContact');
 		checkTime(at, 'touchContact: at');
+		if (this.closed) throw new Error('Postgres store is closed');
+		await this.touchContactIn(this.pool, waId, at, name);
+	}
+
+	private async touchContactIn(db: Queryable, waId: string, at: number, name?: string): Promise<void> {
 		const profileName = typeof name === 'string' && name !== '' ? name : null;
 		// Keeps the latest activity (webhooks arrive out of order); the profile name only fills a gap.
-		await this.query(
+		await db.query(
 			`INSERT INTO ${this.t.contacts} AS c (wa_id, name, created_at, updated_at, last_active_at) VALUES ($1, $2, $3, $3, $3)
 			ON CONFLICT (wa_id) DO UPDATE SET
 				last_active_at = GREATEST(c.last_active_at, EXCLUDED.last_active_at),
@@ -926,17 +932,19 @@ export class PostgresStore implements Store {
 	async markReplied(messageId: string, at: number): Promise<Recipient | undefined> {
 		checkId(messageId, 'markReplied: messageId');
 		checkTime(at, 'markReplied: at');
-		return this.tx(async (db) => {
-			const row = (await db.query(`SELECT * FROM ${this.t.recipients} WHERE message_id = $1 LIMIT 1 FOR UPDATE`, [messageId])).rows[0];
-			if (!row) return undefined;
-			if (!canMarkReplied(row.state as RecipientState)) return toRecipient(row);
-			const { rows } = await db.query(
-				`UPDATE ${this.t.recipients} SET state = 'replied', claimed_by = NULL, claim_expires_at = NULL, updated_at = $1
-				WHERE id = $2 RETURNING *`,
-				[at, row.id as number],
-			);
-			return toRecipient(rows[0]);
-		});
+		return this.tx((db) => this.markRepliedIn(db, messageId, at));
+	}
+
+	private async markRepliedIn(db: Queryable, messageId: string, at: number): Promise<Recipient | undefined> {
+		const row = (await db.query(`SELECT * FROM ${this.t.recipients} WHERE message_id = $1 LIMIT 1 FOR UPDATE`, [messageId])).rows[0];
+		if (!row) return undefined;
+		if (!canMarkReplied(row.state as RecipientState)) return toRecipient(row);
+		const { rows } = await db.query(
+			`UPDATE ${this.t.recipients} SET state = 'replied', claimed_by = NULL, claim_expires_at = NULL, updated_at = $1
+			WHERE id = $2 RETURNING *`,
+			[at, row.id as number],
+		);
+		return toRecipient(rows[0]);
 	}
 
 	// ───────────── conversation windows (cloud-api.md §6) ─────────────
@@ -949,28 +957,30 @@ export class PostgresStore implements Store {
 			checkTime(r.at, `Inbound #${i}: at`);
 		});
 		if (records.length === 0) return;
-		await this.tx(async (db) => {
-			for (let i = 0; i < records.length; i += CHUNK) {
-				const chunk = records.slice(i, i + CHUNK);
-				// Keeps the latest inbound (webhooks arrive out of order); a referral (click-to-WhatsApp ad /
-				// Page CTA) records the start of a free entry point conversation. GROUP BY: one row per pair
-				// (ON CONFLICT DO UPDATE cannot touch a row twice); GREATEST ignores NULLs.
-				await db.query(
-					`INSERT INTO ${this.t.windows} AS w (phone_number_id, wa_id, last_inbound_at, free_entry_point_at)
-					SELECT u.p, u.w, MAX(u.at), MAX(u.fep) FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(p, w, at, fep)
-					GROUP BY u.p, u.w ORDER BY u.p, u.w
-					ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET
-						last_inbound_at = GREATEST(w.last_inbound_at, EXCLUDED.last_inbound_at),
-						free_entry_point_at = GREATEST(w.free_entry_point_at, EXCLUDED.free_entry_point_at)`,
-					[
-						chunk.map((r) => r.phoneNumberId),
-						chunk.map((r) => r.waId),
-						chunk.map((r) => r.at),
-						chunk.map((r) => (r.referral ? r.at : null)),
-					],
-				);
-			}
-		});
+		await this.tx((db) => this.recordInboundIn(db, records));
+	}
+
+	private async recordInboundIn(db: Queryable, records: InboundRecord[]): Promise<void> {
+		for (let i = 0; i < records.length; i += CHUNK) {
+			const chunk = records.slice(i, i + CHUNK);
+			// Keeps the latest inbound (webhooks arrive out of order); a referral (click-to-WhatsApp ad /
+			// Page CTA) records the start of a free entry point conversation. GROUP BY: one row per pair
+			// (ON CONFLICT DO UPDATE cannot touch a row twice); GREATEST ignores NULLs.
+			await db.query(
+				`INSERT INTO ${this.t.windows} AS w (phone_number_id, wa_id, last_inbound_at, free_entry_point_at)
+				SELECT u.p, u.w, MAX(u.at), MAX(u.fep) FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS u(p, w, at, fep)
+				GROUP BY u.p, u.w ORDER BY u.p, u.w
+				ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET
+					last_inbound_at = GREATEST(w.last_inbound_at, EXCLUDED.last_inbound_at),
+					free_entry_point_at = GREATEST(w.free_entry_point_at, EXCLUDED.free_entry_point_at)`,
+				[
+					chunk.map((r) => r.phoneNumberId),
+					chunk.map((r) => r.waId),
+					chunk.map((r) => r.at),
+					chunk.map((r) => (r.referral ? r.at : null)),
+				],
+			);
+		}
 	}
 
 	async getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined> {
@@ -1092,23 +1102,41 @@ export class PostgresStore implements Store {
 		keys.forEach((k, i) => checkId(k, `markProcessed key #${i}`));
 		checkTime(at, 'markProcessed: at');
 		if (keys.length === 0) return [];
+		return this.tx((db) => this.markProcessedIn(db, keys, at));
+	}
+
+	private async markProcessedIn(db: Queryable, keys: string[], at: number): Promise<boolean[]> {
+		if (Math.abs(at - this.lastProcessedPrune) >= PRUNE_EVERY_MS) {
+			this.lastProcessedPrune = at;
+			await db.query(`DELETE FROM ${this.t.processed} WHERE at < $1`, [at - PROCESSED_RETENTION_MS]);
+		}
+		// The unique key decides across processes: only the first insert of a key returns it.
+		const fresh = new Set<string>();
+		for (let i = 0; i < keys.length; i += CHUNK) {
+			const { rows } = await db.query(
+				`INSERT INTO ${this.t.processed} (key, at) SELECT k, $2 FROM unnest($1::text[]) WITH ORDINALITY AS u(k, ord)
+				ORDER BY u.ord ON CONFLICT (key) DO NOTHING RETURNING key`,
+				[keys.slice(i, i + CHUNK), at],
+			);
+			for (const r of rows) fresh.add(r.key as string);
+		}
+		// A key given twice in one call: only its first occurrence is new.
+		return keys.map((key) => fresh.delete(key));
+	}
+
+	/**
+	 * Everything one webhook request writes, in ONE transaction (trigger hot path): windows,
+	 * statuses, replies, contact activity, then the de-duplication keys. All or nothing, so a
+	 * failure leaves nothing marked processed and Meta's redelivery redoes it.
+	 */
+	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }> {
+		checkTime(batch.at, 'applyWebhookBatch: at');
 		return this.tx(async (db) => {
-			if (Math.abs(at - this.lastProcessedPrune) >= PRUNE_EVERY_MS) {
-				this.lastProcessedPrune = at;
-				await db.query(`DELETE FROM ${this.t.processed} WHERE at < $1`, [at - PROCESSED_RETENTION_MS]);
-			}
-			// The unique key decides across processes: only the first insert of a key returns it.
-			const fresh = new Set<string>();
-			for (let i = 0; i < keys.length; i += CHUNK) {
-				const { rows } = await db.query(
-					`INSERT INTO ${this.t.processed} (key, at) SELECT k, $2 FROM unnest($1::text[]) WITH ORDINALITY AS u(k, ord)
-					ORDER BY u.ord ON CONFLICT (key) DO NOTHING RETURNING key`,
-					[keys.slice(i, i + CHUNK), at],
-				);
-				for (const r of rows) fresh.add(r.key as string);
-			}
-			// A key given twice in one call: only its first occurrence is new.
-			return keys.map((key) => fresh.delete(key));
+			if (batch.inbound.length) await this.recordInboundIn(db, batch.inbound);
+			for (const u of batch.statuses) await this.applyStatusNow(db, u);
+			for (const r of batch.replies) await this.markRepliedIn(db, r.messageId, r.at);
+			for (const t of batch.touches) await this.touchContactIn(db, t.waId, t.at, t.name);
+			return { fresh: batch.processedKeys.length ? await this.markProcessedIn(db, batch.processedKeys, batch.at) : [] };
 		});
 	}
 

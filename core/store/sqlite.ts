@@ -28,6 +28,7 @@ import {
 	type ContactFields,
 } from './rules';
 import type {
+	WebhookBatch,
 	BudgetReservation,
 	Campaign,
 	CampaignInput,
@@ -496,17 +497,19 @@ export class SqliteStore implements Store {
 	async touchContact(waId: string, at: number, name?: string): Promise<void> {
 		checkWaId(waId, 'touchContact');
 		checkTime(at, 'touchContact: at');
+		await this.write(() => this.touchContactNow(waId, at, name));
+	}
+
+	private touchContactNow(waId: string, at: number, name?: string): void {
 		const profileName = typeof name === 'string' && name !== '' ? name : null;
-		await this.write(() =>
-			this.stmt(
-				`INSERT INTO contacts (wa_id, name, created_at, updated_at, last_active_at) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (wa_id) DO UPDATE SET
-					last_active_at = MAX(COALESCE(contacts.last_active_at, excluded.last_active_at), excluded.last_active_at),
-					name = COALESCE(contacts.name, excluded.name),
-					updated_at = CASE WHEN contacts.name IS NULL AND excluded.name IS NOT NULL THEN excluded.updated_at
-						ELSE contacts.updated_at END`,
-			).run(waId, profileName, at, at, at),
-		);
+		this.stmt(
+			`INSERT INTO contacts (wa_id, name, created_at, updated_at, last_active_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (wa_id) DO UPDATE SET
+				last_active_at = MAX(COALESCE(contacts.last_active_at, excluded.last_active_at), excluded.last_active_at),
+				name = COALESCE(contacts.name, excluded.name),
+				updated_at = CASE WHEN contacts.name IS NULL AND excluded.name IS NOT NULL THEN excluded.updated_at
+					ELSE contacts.updated_at END`,
+		).run(waId, profileName, at, at, at);
 	}
 
 	// ───────────── campaigns ─────────────
@@ -788,15 +791,17 @@ export class SqliteStore implements Store {
 	async markReplied(messageId: string, at: number): Promise<Recipient | undefined> {
 		checkId(messageId, 'markReplied: messageId');
 		checkTime(at, 'markReplied: at');
-		return this.write(() => {
-			const row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(messageId);
-			if (!row) return undefined;
-			if (!canMarkReplied(row.state as RecipientState)) return toRecipient(row);
-			const after = this.stmt(
-				`UPDATE recipients SET state = 'replied', claimed_by = NULL, claim_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
-			).get(at, row.id as number) as Row;
-			return toRecipient(after);
-		});
+		return this.write(() => this.markRepliedNow(messageId, at));
+	}
+
+	private markRepliedNow(messageId: string, at: number): Recipient | undefined {
+		const row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(messageId);
+		if (!row) return undefined;
+		if (!canMarkReplied(row.state as RecipientState)) return toRecipient(row);
+		const after = this.stmt(
+			`UPDATE recipients SET state = 'replied', claimed_by = NULL, claim_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+		).get(at, row.id as number) as Row;
+		return toRecipient(after);
 	}
 
 	// ───────────── conversation windows (cloud-api.md §6) ─────────────
@@ -809,20 +814,22 @@ export class SqliteStore implements Store {
 			checkTime(r.at, `Inbound #${i}: at`);
 		});
 		if (records.length === 0) return;
-		await this.write(() => {
-			// Keeps the latest inbound (webhooks arrive out of order); a referral (click-to-WhatsApp ad /
-			// Page CTA) records the start of a free entry point conversation.
-			const upsert = this.stmt(
-				`INSERT INTO windows (phone_number_id, wa_id, last_inbound_at, free_entry_point_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET
-					last_inbound_at = MAX(windows.last_inbound_at, excluded.last_inbound_at),
-					free_entry_point_at = CASE
-						WHEN excluded.free_entry_point_at IS NULL THEN windows.free_entry_point_at
-						WHEN windows.free_entry_point_at IS NULL THEN excluded.free_entry_point_at
-						ELSE MAX(windows.free_entry_point_at, excluded.free_entry_point_at) END`,
-			);
-			for (const r of records) upsert.run(r.phoneNumberId, r.waId, r.at, r.referral ? r.at : null);
-		});
+		await this.write(() => this.recordInboundNow(records));
+	}
+
+	private recordInboundNow(records: InboundRecord[]): void {
+		// Keeps the latest inbound (webhooks arrive out of order); a referral (click-to-WhatsApp ad /
+		// Page CTA) records the start of a free entry point conversation.
+		const upsert = this.stmt(
+			`INSERT INTO windows (phone_number_id, wa_id, last_inbound_at, free_entry_point_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET
+				last_inbound_at = MAX(windows.last_inbound_at, excluded.last_inbound_at),
+				free_entry_point_at = CASE
+					WHEN excluded.free_entry_point_at IS NULL THEN windows.free_entry_point_at
+					WHEN windows.free_entry_point_at IS NULL THEN excluded.free_entry_point_at
+					ELSE MAX(windows.free_entry_point_at, excluded.free_entry_point_at) END`,
+		);
+		for (const r of records) upsert.run(r.phoneNumberId, r.waId, r.at, r.referral ? r.at : null);
 	}
 
 	async getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined> {
@@ -928,13 +935,31 @@ export class SqliteStore implements Store {
 		keys.forEach((k, i) => checkId(k, `markProcessed key #${i}`));
 		checkTime(at, 'markProcessed: at');
 		if (keys.length === 0) return [];
+		return this.write(() => this.markProcessedNow(keys, at));
+	}
+
+	private markProcessedNow(keys: string[], at: number): boolean[] {
+		if (Math.abs(at - this.lastProcessedPrune) >= PRUNE_EVERY_MS) {
+			this.lastProcessedPrune = at;
+			this.stmt(`DELETE FROM processed WHERE at < ?`).run(at - PROCESSED_RETENTION_MS);
+		}
+		const insert = this.stmt(`INSERT INTO processed (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`);
+		return keys.map((key) => Number(insert.run(key, at).changes) === 1);
+	}
+
+	/**
+	 * Everything one webhook request writes, in ONE transaction (trigger hot path): windows,
+	 * statuses, replies, contact activity, then the de-duplication keys. Either all of it is
+	 * committed or none, so a failure leaves nothing marked processed and Meta's redelivery redoes it.
+	 */
+	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }> {
+		checkTime(batch.at, 'applyWebhookBatch: at');
 		return this.write(() => {
-			if (Math.abs(at - this.lastProcessedPrune) >= PRUNE_EVERY_MS) {
-				this.lastProcessedPrune = at;
-				this.stmt(`DELETE FROM processed WHERE at < ?`).run(at - PROCESSED_RETENTION_MS);
-			}
-			const insert = this.stmt(`INSERT INTO processed (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`);
-			return keys.map((key) => Number(insert.run(key, at).changes) === 1);
+			if (batch.inbound.length) this.recordInboundNow(batch.inbound);
+			for (const u of batch.statuses) this.applyStatusNow(u);
+			for (const r of batch.replies) this.markRepliedNow(r.messageId, r.at);
+			for (const t of batch.touches) this.touchContactNow(t.waId, t.at, t.name);
+			return { fresh: batch.processedKeys.length ? this.markProcessedNow(batch.processedKeys, batch.at) : [] };
 		});
 	}
 

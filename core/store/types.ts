@@ -254,6 +254,23 @@ export interface TokenGrant {
 	waitMs: number;
 }
 
+/**
+ * Everything one webhook request writes to the store, applied in ONE transaction by
+ * `Store.applyWebhookBatch` (the trigger's hot path).
+ */
+export interface WebhookBatch {
+	/** Time of processing (dedup records). */
+	at: number;
+	/** De-duplication keys, in event order (empty when de-duplication is off). */
+	processedKeys: string[];
+	inbound: InboundRecord[];
+	statuses: StatusUpdate[];
+	/** Replies to our messages (context.id) → recipient 'replied'. */
+	replies: Array<{ messageId: string; at: number }>;
+	/** Contact activity: last inbound time and profile name. */
+	touches: Array<{ waId: string; at: number; name?: string }>;
+}
+
 export interface Store {
 	readonly backend: 'sqlite' | 'postgres';
 
@@ -342,6 +359,11 @@ export interface Store {
 	markProcessed(key: string, at: number): Promise<boolean>;
 	/** markProcessed for many keys in one transaction (same order as given). */
 	markProcessedMany(keys: string[], at: number): Promise<boolean[]>;
+	/**
+	 * One webhook request's writes in one transaction: windows, statuses, replies, contact
+	 * activity, then the dedup keys (all or nothing). Returns markProcessedMany's flags.
+	 */
+	applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }>;
 
 	close(): Promise<void>;
 }

@@ -60,7 +60,7 @@ export interface TokenBucketOptions {
 	 * guard absorbs network/scheduling jitter between us and Meta's counter (default 15 ms).
 	 */
 	windowGuardMs?: number;
-	/** Each 130429 widens the guard by 5 ms (the jitter was larger than assumed), up to this. Default 60. */
+	/** Each 130429 widens the guard by 10 ms (the jitter was larger than assumed), up to this. Default 60. */
 	maxWindowGuardMs?: number;
 }
 
@@ -143,7 +143,7 @@ export class TokenBucket {
 	 */
 	onThrottle(now: number): void {
 		this.throttleEvents++;
-		this.windowGuardMs = Math.min(this.maxWindowGuardMs, this.windowGuardMs + 5);
+		this.windowGuardMs = Math.min(this.maxWindowGuardMs, this.windowGuardMs + 10);
 		if (now - this.cutAt < this.cutCooldownMs) return;
 		this.cutRate = Math.max(this.minMps, this.rate(now) * this.decreaseFactor);
 		this.cutAt = now;

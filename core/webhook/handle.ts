@@ -14,11 +14,10 @@
  *    ("user has stopped marketing messages", cloud-api.md §3) → contact opted out (source + time);
  *    START / `resume` → opted back in. A change older than the contact's last opt change is
  *    ignored, so late or redelivered webhooks never undo a newer choice.
- * Writes are batched per request (WebhookBatch): the whole request in ONE transaction when the
- * store implements `applyWebhookBatch`; otherwise the Store's batched calls (windows, statuses,
- * dedup keys: one transaction each; replies and contact activity per contact).
+ * Writes are batched per request (WebhookBatch): the whole request is ONE store transaction
+ * (Store.applyWebhookBatch), dedup keys included, so a failure leaves nothing marked processed.
  */
-import type { InboundRecord, StatusKind, StatusUpdate, Store } from '../store/types';
+import type { StatusKind, StatusUpdate, Store, WebhookBatch } from '../store/types';
 import { optIntentOfMessage, type OptIntent, type OptKeywordOptions } from './optOut';
 import type { StatusEvent, WebhookEvent, WebhookEventKind } from './types';
 
@@ -118,33 +117,7 @@ export function optCandidates(events: readonly WebhookEvent[], now: number, opti
 	return out;
 }
 
-/**
- * Everything one webhook request writes to the store. A store that implements
- * `applyWebhookBatch` (WebhookBatchStore) writes it in ONE transaction; otherwise the batch is
- * written with the Store interface's batched calls (windows, statuses and dedup keys each in one
- * transaction), dedup keys last.
- */
-export interface WebhookBatch {
-	/** Time of processing (dedup records). */
-	at: number;
-	/** De-duplication keys, in event order (empty when de-duplication is off). */
-	processedKeys: string[];
-	inbound: InboundRecord[];
-	statuses: StatusUpdate[];
-	/** Replies to our messages (context.id) → recipient 'replied'. */
-	replies: Array<{ messageId: string; at: number }>;
-	/** Contact activity: last inbound time and profile name. */
-	touches: Array<{ waId: string; at: number; name?: string }>;
-}
-
-/** Optional store capability: the whole batch in one transaction; returns markProcessedMany's flags. */
-export interface WebhookBatchStore {
-	applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }>;
-}
-
-function hasBatch(store: Store): store is Store & WebhookBatchStore {
-	return typeof (store as Partial<WebhookBatchStore>).applyWebhookBatch === 'function';
-}
+export type { WebhookBatch } from '../store/types';
 
 /** The store writes of a request's events (all idempotent and order-safe; see the file comment). */
 export function buildWebhookBatch(events: readonly WebhookEvent[], now: number, options: HandleOptions = {}): WebhookBatch {
@@ -174,14 +147,9 @@ export function buildWebhookBatch(events: readonly WebhookEvent[], now: number, 
 	return batch;
 }
 
-/** Writes a batch: one transaction when the store supports it, else the batched Store calls (dedup last). */
+/** Writes a request's batch in one store transaction; returns which dedup keys were new. */
 export async function applyWebhookBatch(store: Store, batch: WebhookBatch): Promise<boolean[]> {
-	if (hasBatch(store)) return (await store.applyWebhookBatch(batch)).fresh;
-	if (batch.inbound.length) await store.recordInbound(batch.inbound);
-	if (batch.statuses.length) await store.applyStatuses(batch.statuses);
-	for (const r of batch.replies) await store.markReplied(r.messageId, r.at);
-	for (const t of batch.touches) await store.touchContact(t.waId, t.at, t.name);
-	return batch.processedKeys.length ? store.markProcessedMany(batch.processedKeys, batch.at) : [];
+	return (await store.applyWebhookBatch(batch)).fresh;
 }
 
 /**

@@ -22,7 +22,7 @@ import { runCampaign, campaignRecipients, campaignMessageBody } from '../../core
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { campaignSummary, setCampaignControl, HOPPER } from '../../core/campaign/control';
 import { INVALID_KEY_PREFIX } from '../../core/campaign/audience';
-import { toWaId } from '../../core/campaign/phone';
+import { recipientWaId } from '../../core/campaign/phone';
 import type { CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
 import { throughputFromLevel } from '../../core/throttle/tokenBucket';
 import { messagingLimitFromTier } from '../../core/throttle/budget';
@@ -255,7 +255,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 	const seen = new Set<string>();
 	const phoneField = param<string>(fn, 'phoneField', 0, 'phone');
 	return input.map((it, i) => {
-		const phone = toWaId(it.json[phoneField], defaultCountry);
+		const phone = recipientWaId(it.json[phoneField], defaultCountry);
 		const key = phone.ok ? phone.waId : `${INVALID_KEY_PREFIX}${i}`;
 		const duplicate = phone.ok && seen.has(key);
 		seen.add(key);
@@ -266,7 +266,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 
 async function sendMessage(fn: IExecuteFunctions, i: number, client: GraphClient, credentials: CloudApiCredentials, storeRef: { store?: Store }): Promise<IDataObject> {
 	const phoneNumberId = phoneNumberIdOf(fn, i, credentials);
-	const phone = toWaId(param<string>(fn, 'to', i, ''));
+	const phone = recipientWaId(param<string>(fn, 'to', i, ''));
 	if (!phone.ok) throw inputError(`To: ${phone.reason}`, 'to');
 	const waId = phone.waId;
 	const mode = param<string>(fn, 'windowClosed', i, 'fail');

@@ -110,6 +110,14 @@ export const contactProperties: INodeProperties[] = [
 				description: 'Which columns not mapped to a contact field are stored as custom attributes',
 			},
 			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100000 },
+				default: 1000,
+				description: 'Contacts written per store transaction. Larger is faster for big files but holds the write lock longer.',
+			},
+			{
 				displayName: 'Columns to Keep',
 				name: 'columnsToKeep',
 				type: 'string',

@@ -11,7 +11,7 @@ import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
-import { jsonOf, runLoadOptions, runNode } from '../harness';
+import { jsonOf, runLoadOptions, runNode, runWorkflow } from '../harness';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -217,7 +217,7 @@ describe('other operations', () => {
 		const p1 = jsonOf(page1.items);
 		expect(p1.map((c) => c.waId)).toEqual(['919000000001', '919000000002']);
 		expect(typeof p1[1].nextCursor).toBe('string');
-		const page2 = await runNode(node, { operation: 'list', returnAll: false, limit: 2, cursor: p1[1].nextCursor }, undefined, creds());
+		const page2 = await runNode(node, { operation: 'list', returnAll: false, limit: 2, cursor: String(p1[1].nextCursor) }, undefined, creds());
 		expect(jsonOf(page2.items).map((c) => [c.waId, c.nextCursor])).toEqual([['919000000003', undefined]]);
 		const bad = await runNode(node, { operation: 'list', returnAll: false, limit: 2, cursor: 'nope' }, undefined, creds());
 		expect(bad.nodeError?.message).toMatch(/Page Cursor/);
@@ -248,5 +248,30 @@ describe('other operations', () => {
 		expect(options[0].value).toBe('');
 		expect(options.find((o) => o.value === 'IN')?.name).toBe('India (+91)');
 		expect(options.length).toBeGreaterThan(200);
+	});
+});
+
+describe('workflow JSON', () => {
+	test('Import → the failed-rows output feeds its own branch', async () => {
+		const r = await runWorkflow({
+			nodes: [
+				{ name: 'Start', type: 'manualTrigger' },
+				{ name: 'Contacts', type: 'whatsAppContacts', parameters: importParams() },
+				{ name: 'Imported', type: 'n8n-nodes-base.noOp' },
+				{ name: 'Failed', type: 'n8n-nodes-base.noOp' },
+			],
+			connections: {
+				Start: { main: [[{ node: 'Contacts', type: 'main', index: 0 }]] },
+				Contacts: {
+					main: [[{ node: 'Imported', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]],
+				},
+			},
+			credentials: creds(),
+			nodeTypes: [node],
+			inputItems: [file('phone,name\n9876543210,A\nnot a number,B\n')],
+		});
+		expect(r.status).toBe('success');
+		expect(jsonOf(r.outputs.Imported[0])[0]).toMatchObject({ rowsRead: 2, added: 1, failed: 1 });
+		expect(jsonOf(r.outputs.Failed[0])).toEqual([{ fileName: 'contacts.csv', line: 3, raw: 'not a number', field: 'phone', reason: expect.stringMatching(/contains letters/) }]);
 	});
 });

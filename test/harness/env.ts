@@ -22,8 +22,12 @@ let userFolder: string | undefined;
 export function ensureHarnessEnv(): string {
 	if (userFolder) return userFolder;
 	// One folder per jest worker process (env survives jest's per-file module registry).
-	userFolder = process.env.WA_HARNESS_USER_FOLDER || fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harness-'));
-	process.env.WA_HARNESS_USER_FOLDER = userFolder;
+	if (!process.env.WA_HARNESS_USER_FOLDER) {
+		const created = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harness-'));
+		process.env.WA_HARNESS_USER_FOLDER = created;
+		process.once('exit', () => fs.rmSync(created, { recursive: true, force: true }));
+	}
+	userFolder = process.env.WA_HARNESS_USER_FOLDER;
 	process.env.N8N_USER_FOLDER = userFolder;
 	process.env.N8N_ENCRYPTION_KEY ??= 'wa-harness-test-key';
 	process.env.N8N_DIAGNOSTICS_ENABLED = 'false';

@@ -6,10 +6,10 @@
  *   const { results } = await runListSearch(new WhatsAppTemplates(), params, 'searchTemplates', creds, { filter: 'order' });
  */
 import { LoadOptionsContext } from 'n8n-core';
-import type { INodeListSearchResult, INodeParameters, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
+import type { INodeListSearchResult, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
 import type { CredentialsMap } from './credentials';
 import { AnyNodeType, descriptionOf } from './nodeTypes';
-import { buildWorkflow, createHarnessContext, RunWorkflowOptions } from './workflow';
+import { buildWorkflow, createHarnessContext, HarnessParameters, RunWorkflowOptions } from './workflow';
 
 export interface LoadOptionsRunOptions extends Pick<RunWorkflowOptions, 'nodeTypes' | 'credentialTypes'> {
 	/** The parameter being edited (`currentNodeParameter` path), e.g. `parameters.template`. */
@@ -17,7 +17,7 @@ export interface LoadOptionsRunOptions extends Pick<RunWorkflowOptions, 'nodeTyp
 	typeVersion?: number;
 }
 
-function contextFor(nodeType: AnyNodeType, parameters: INodeParameters, credentials: CredentialsMap, options: LoadOptionsRunOptions) {
+function contextFor(nodeType: AnyNodeType, parameters: HarnessParameters, credentials: CredentialsMap, options: LoadOptionsRunOptions) {
 	const description = descriptionOf(nodeType);
 	const extra = Array.isArray(options.nodeTypes) ? [...options.nodeTypes, nodeType] : { ...(options.nodeTypes ?? {}), [description.name]: nodeType };
 	const context = createHarnessContext({ credentials, nodeTypes: extra, credentialTypes: options.credentialTypes });
@@ -40,7 +40,7 @@ function method<T>(nodeType: AnyNodeType, kind: 'listSearch' | 'loadOptions' | '
 
 export async function runListSearch(
 	nodeType: AnyNodeType,
-	parameters: INodeParameters,
+	parameters: HarnessParameters,
 	name: string,
 	credentials: CredentialsMap = {},
 	options: LoadOptionsRunOptions & { filter?: string; paginationToken?: string } = {},
@@ -51,7 +51,7 @@ export async function runListSearch(
 
 export async function runLoadOptions(
 	nodeType: AnyNodeType,
-	parameters: INodeParameters,
+	parameters: HarnessParameters,
 	name: string,
 	credentials: CredentialsMap = {},
 	options: LoadOptionsRunOptions = {},
@@ -62,7 +62,7 @@ export async function runLoadOptions(
 
 export async function runResourceMapping(
 	nodeType: AnyNodeType,
-	parameters: INodeParameters,
+	parameters: HarnessParameters,
 	name: string,
 	credentials: CredentialsMap = {},
 	options: LoadOptionsRunOptions = {},

@@ -18,7 +18,6 @@ import type {
 	IHttpRequestMethods,
 	INode,
 	INodeExecutionData,
-	INodeParameters,
 	IWebhookData,
 	IWebhookDescription,
 	IWebhookFunctions,
@@ -29,7 +28,7 @@ import type {
 } from 'n8n-workflow';
 import type { CredentialsMap } from './credentials';
 import { AnyNodeType, descriptionOf } from './nodeTypes';
-import { buildWorkflow, createHarnessContext, HarnessContext, RunWorkflowOptions } from './workflow';
+import { buildWorkflow, createHarnessContext, HarnessContext, HarnessParameters, RunWorkflowOptions } from './workflow';
 
 // Express types come through n8n-workflow (express itself is not a dependency here).
 type Request = ReturnType<IWebhookFunctions['getRequestObject']>;
@@ -196,7 +195,7 @@ interface SingleNodeSetup {
 	nodeType: AnyNodeType;
 }
 
-function setupSingleNode(nodeType: AnyNodeType, parameters: INodeParameters, credentials: CredentialsMap, options: WebhookRunOptions): SingleNodeSetup {
+function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, credentials: CredentialsMap, options: WebhookRunOptions): SingleNodeSetup {
 	const description = descriptionOf(nodeType);
 	const extra = Array.isArray(options.nodeTypes) ? [...options.nodeTypes, nodeType] : { ...(options.nodeTypes ?? {}), [description.name]: nodeType };
 	const context = createHarnessContext({ credentials, nodeTypes: extra, credentialTypes: options.credentialTypes });
@@ -232,7 +231,7 @@ function webhookData(setup: SingleNodeSetup, method: IHttpRequestMethods | undef
 /** Calls the node's `webhook()` as n8n's webhook service does, for one HTTP request. */
 export async function runWebhook(
 	nodeType: AnyNodeType,
-	parameters: INodeParameters,
+	parameters: HarnessParameters,
 	request: WebhookRequest,
 	credentials: CredentialsMap = {},
 	options: WebhookRunOptions = {},
@@ -289,7 +288,7 @@ export interface WebhookMethodResult {
 /** Calls `webhookMethods[webhookName][method]` through n8n-core's HookContext (activation / deactivation). */
 export async function runWebhookMethod(
 	nodeType: AnyNodeType,
-	parameters: INodeParameters,
+	parameters: HarnessParameters,
 	method: WebhookMethodName,
 	credentials: CredentialsMap = {},
 	options: WebhookRunOptions & { activation?: WorkflowActivateMode } = {},

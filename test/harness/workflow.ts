@@ -33,9 +33,12 @@ import { CredentialsMap, HarnessCredentialsHelper } from './credentials';
 import { ensureHarnessEnv } from './env';
 import { AnyNodeType, buildNodeTypes, descriptionOf, HarnessNodeTypes, loadPackageCredentialTypes } from './nodeTypes';
 
+/** Node parameters as written in workflow JSON (values read from item JSON are accepted as they are). */
+export type HarnessParameters = INodeParameters | IDataObject;
+
 /** A node as written in workflow JSON; `id`, `typeVersion`, `position` and `parameters` may be left out. */
 export type HarnessNode = Omit<INode, 'id' | 'typeVersion' | 'position' | 'parameters'> &
-	Partial<Pick<INode, 'id' | 'typeVersion' | 'position' | 'parameters'>>;
+	Partial<Pick<INode, 'id' | 'typeVersion' | 'position'>> & { parameters?: HarnessParameters };
 
 export interface RunWorkflowOptions {
 	nodes: HarnessNode[];
@@ -270,7 +273,7 @@ export interface RunNodeResult extends RunResult {
  */
 export async function runNode(
 	nodeType: AnyNodeType,
-	parameters: INodeParameters,
+	parameters: HarnessParameters,
 	inputItems: INodeExecutionData[] = [{ json: {} }],
 	credentials: CredentialsMap = {},
 	options: RunNodeOptions = {},

@@ -600,6 +600,52 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 			});
 		});
 
+		describe('one webhook request in one transaction (applyWebhookBatch)', () => {
+			const CID = 'cmp-batch';
+			beforeEach(async () => {
+				await store.createCampaign({ id: CID, phoneNumberId: 'pn' }, T0);
+				await store.addRecipients(CID, [{ waId: '1' }, { waId: '2' }], T0);
+				await store.claimRecipients({ campaignId: CID, workerId: 'w', limit: 2, now: T0, leaseMs: 60_000 });
+				for (const w of ['1', '2']) await store.updateRecipient(CID, w, { state: 'accepted', messageId: `wamid.${w}`, expectClaimedBy: 'w', now: T0 });
+			});
+
+			it('writes windows, statuses, replies, contact activity and dedup keys together', async () => {
+				const out = await store.applyWebhookBatch({
+					at: T0 + 10,
+					processedKeys: ['k1', 'k2', 'k1'],
+					inbound: [{ phoneNumberId: 'pn', waId: '1', at: T0 + 5, referral: true }],
+					statuses: [{ messageId: 'wamid.2', status: 'delivered', at: T0 + 6 }],
+					replies: [{ messageId: 'wamid.1', at: T0 + 5 }],
+					touches: [{ waId: '1', at: T0 + 5, name: 'Ana' }],
+				});
+				expect(out.fresh).toEqual([true, true, false]);
+				expect(await store.getWindow('pn', '1')).toMatchObject({ lastInboundAt: T0 + 5, freeEntryPointAt: T0 + 5 });
+				expect((await store.getRecipient(CID, '2'))?.state).toBe('delivered');
+				expect((await store.getRecipient(CID, '1'))?.state).toBe('replied');
+				expect(await store.getContact('1')).toMatchObject({ name: 'Ana', lastActiveAt: T0 + 5 });
+				// a redelivery of the same request: nothing new, nothing goes backwards
+				const again = await store.applyWebhookBatch({ at: T0 + 20, processedKeys: ['k1', 'k2'], inbound: [], statuses: [{ messageId: 'wamid.2', status: 'sent', at: T0 + 7 }], replies: [], touches: [] });
+				expect(again.fresh).toEqual([false, false]);
+				expect((await store.getRecipient(CID, '2'))?.state).toBe('delivered');
+			});
+
+			it('is all or nothing: a bad entry leaves no dedup key and no window behind', async () => {
+				await expect(
+					store.applyWebhookBatch({
+						at: T0 + 10,
+						processedKeys: ['k-atomic'],
+						inbound: [{ phoneNumberId: 'pn', waId: '7', at: T0 + 5 }],
+						statuses: [{ messageId: 'wamid.1', status: 'read', at: Number.NaN }],
+						replies: [],
+						touches: [],
+					}),
+				).rejects.toThrow();
+				expect(await store.getWindow('pn', '7')).toBeUndefined();
+				expect(await store.markProcessed('k-atomic', T0 + 11)).toBe(true);
+				expect((await store.getRecipient(CID, '1'))?.state).toBe('accepted');
+			});
+		});
+
 		it('names its backend', () => {
 			expect(['sqlite', 'postgres']).toContain(store.backend);
 		});
