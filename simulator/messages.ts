@@ -1,4 +1,5 @@
 /** Validation of POST /{phone-id}/messages payloads by type (cloud-api.md §2; limits from OAS schemas). */
+import { MESSAGE_LIMITS } from '../core/messages/limits';
 import { GraphError, invalidParam } from './errors';
 import { TEMPLATE_RULES } from './template-rules';
 
@@ -66,19 +67,19 @@ export function validateMessage(m: Record<string, any>, mediaExists: (id: string
 function validateInteractive(i: Record<string, any>): void {
 	const a = i.action;
 	if (!isObj(a)) throw required("interactive['action']");
-	if (i.header !== undefined && isObj(i.header) && typeof i.header.text === 'string' && i.header.text.length > 60) throw tooLong("interactive['header']['text']", 60);
+	if (i.header !== undefined && isObj(i.header) && typeof i.header.text === 'string' && i.header.text.length > MESSAGE_LIMITS.INTERACTIVE_HEADER) throw tooLong("interactive['header']['text']", MESSAGE_LIMITS.INTERACTIVE_HEADER);
 	if (i.body !== undefined && (!isObj(i.body) || typeof i.body.text !== 'string' || i.body.text.length > 1024)) throw tooLong("interactive['body']['text']", 1024);
-	if (i.footer !== undefined && (!isObj(i.footer) || typeof i.footer.text !== 'string' || i.footer.text.length > 60)) throw tooLong("interactive['footer']['text']", 60);
+	if (i.footer !== undefined && (!isObj(i.footer) || typeof i.footer.text !== 'string' || i.footer.text.length > MESSAGE_LIMITS.INTERACTIVE_FOOTER)) throw tooLong("interactive['footer']['text']", MESSAGE_LIMITS.INTERACTIVE_FOOTER);
 	if (i.type === 'button') {
 		if (!isObj(i.body)) throw required("interactive['body']");
 		const b = a.buttons;
-		if (!Array.isArray(b) || b.length < 1 || b.length > 3) throw new GraphError(131009, "interactive['action']['buttons'] must have 1 to 3 buttons.");
+		if (!Array.isArray(b) || b.length < MESSAGE_LIMITS.REPLY_BUTTONS_MIN || b.length > MESSAGE_LIMITS.REPLY_BUTTONS_MAX) throw new GraphError(131009, `interactive['action']['buttons'] must have 1 to ${MESSAGE_LIMITS.REPLY_BUTTONS_MAX} buttons.`);
 		const ids = new Set<string>();
 		b.forEach((x: any, k: number) => {
 			const r = x?.reply;
 			if (x?.type !== 'reply' || !isObj(r)) throw new GraphError(131009, `buttons[${k}]: type must be "reply" with a reply object.`);
-			if (typeof r.title !== 'string' || !r.title || r.title.length > 20) throw new GraphError(131009, `buttons[${k}]['reply']['title'] must be 1 to 20 characters.`);
-			if (typeof r.id !== 'string' || !r.id || r.id.length > 256) throw new GraphError(131009, `buttons[${k}]['reply']['id'] must be 1 to 256 characters.`);
+			if (typeof r.title !== 'string' || !r.title || r.title.length > MESSAGE_LIMITS.REPLY_BUTTON_TITLE) throw new GraphError(131009, `buttons[${k}]['reply']['title'] must be 1 to ${MESSAGE_LIMITS.REPLY_BUTTON_TITLE} characters.`);
+			if (typeof r.id !== 'string' || !r.id || r.id.length > MESSAGE_LIMITS.REPLY_BUTTON_ID) throw new GraphError(131009, `buttons[${k}]['reply']['id'] must be 1 to ${MESSAGE_LIMITS.REPLY_BUTTON_ID} characters.`);
 			if (ids.has(r.id)) throw new GraphError(131009, `buttons[${k}]['reply']['id'] must be unique.`);
 			ids.add(r.id);
 		});
@@ -86,23 +87,23 @@ function validateInteractive(i: Record<string, any>): void {
 	}
 	if (i.type === 'list') {
 		if (!isObj(i.body)) throw required("interactive['body']");
-		if (typeof a.button !== 'string' || !a.button || a.button.length > 20) throw new GraphError(131009, "interactive['action']['button'] must be 1 to 20 characters.");
+		if (typeof a.button !== 'string' || !a.button || a.button.length > MESSAGE_LIMITS.LIST_BUTTON) throw new GraphError(131009, `interactive['action']['button'] must be 1 to ${MESSAGE_LIMITS.LIST_BUTTON} characters.`);
 		const s = a.sections;
-		if (!Array.isArray(s) || s.length < 1 || s.length > 10) throw new GraphError(131009, "interactive['action']['sections'] must have 1 to 10 sections.");
+		if (!Array.isArray(s) || s.length < 1 || s.length > MESSAGE_LIMITS.LIST_SECTIONS_MAX) throw new GraphError(131009, `interactive['action']['sections'] must have 1 to ${MESSAGE_LIMITS.LIST_SECTIONS_MAX} sections.`);
 		let rows = 0;
 		s.forEach((sec: any, k: number) => {
 			if (!isObj(sec)) throw new GraphError(131009, `sections[${k}] must be an object.`);
 			if (s.length > 1 && (typeof sec.title !== 'string' || !sec.title)) throw new GraphError(131009, `sections[${k}]['title'] is required when there are several sections.`);
-			if (sec.title !== undefined && (typeof sec.title !== 'string' || sec.title.length > 24)) throw new GraphError(131009, `sections[${k}]['title'] must be at most 24 characters.`);
+			if (sec.title !== undefined && (typeof sec.title !== 'string' || sec.title.length > MESSAGE_LIMITS.LIST_SECTION_TITLE)) throw new GraphError(131009, `sections[${k}]['title'] must be at most ${MESSAGE_LIMITS.LIST_SECTION_TITLE} characters.`);
 			if (!Array.isArray(sec.rows) || sec.rows.length === 0) throw new GraphError(131009, `sections[${k}]['rows'] must be a non-empty array.`);
 			sec.rows.forEach((r: any, j: number) => {
 				rows++;
-				if (!isObj(r) || typeof r.id !== 'string' || !r.id || r.id.length > 200) throw new GraphError(131009, `sections[${k}]['rows'][${j}]['id'] must be 1 to 200 characters.`);
-				if (typeof r.title !== 'string' || !r.title || r.title.length > 24) throw new GraphError(131009, `sections[${k}]['rows'][${j}]['title'] must be 1 to 24 characters.`);
-				if (r.description !== undefined && (typeof r.description !== 'string' || r.description.length > 72)) throw new GraphError(131009, `sections[${k}]['rows'][${j}]['description'] must be at most 72 characters.`);
+				if (!isObj(r) || typeof r.id !== 'string' || !r.id || r.id.length > MESSAGE_LIMITS.LIST_ROW_ID) throw new GraphError(131009, `sections[${k}]['rows'][${j}]['id'] must be 1 to ${MESSAGE_LIMITS.LIST_ROW_ID} characters.`);
+				if (typeof r.title !== 'string' || !r.title || r.title.length > MESSAGE_LIMITS.LIST_ROW_TITLE) throw new GraphError(131009, `sections[${k}]['rows'][${j}]['title'] must be 1 to ${MESSAGE_LIMITS.LIST_ROW_TITLE} characters.`);
+				if (r.description !== undefined && (typeof r.description !== 'string' || r.description.length > MESSAGE_LIMITS.LIST_ROW_DESCRIPTION)) throw new GraphError(131009, `sections[${k}]['rows'][${j}]['description'] must be at most ${MESSAGE_LIMITS.LIST_ROW_DESCRIPTION} characters.`);
 			});
 		});
-		if (rows > 10) throw new GraphError(131009, `interactive list has ${rows} rows; at most 10 rows in total are allowed.`);
+		if (rows > MESSAGE_LIMITS.LIST_ROWS_TOTAL_MAX) throw new GraphError(131009, `interactive list has ${rows} rows; at most ${MESSAGE_LIMITS.LIST_ROWS_TOTAL_MAX} rows in total are allowed.`);
 		return;
 	}
 	if (!['product', 'product_list', 'catalog_message', 'flow', 'call_permission_request', 'cta_url'].includes(i.type))

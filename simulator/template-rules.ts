@@ -1,29 +1,41 @@
 /**
- * Meta's message-template creation rules as data (cloud-api.md §1 "Limits"; [S] = secondary sources).
- * The package's own validator (core/templates) encodes the same figures: keep both in step
- * until the lead folds them into one shared table.
+ * Meta's message-template creation rules, as the simulator applies them to create bodies.
+ * The figures come from the package's one rule table (core/templates/rules.ts, cloud-api.md §1);
+ * only the simulator's stricter choices are local (GIF headers belong to the Marketing Messages
+ * API, not to the Cloud API's template endpoint). The checking logic stays independent of the
+ * package's validator, so a bug in one is caught by tests of the other.
  */
+import {
+	BUTTON_TYPES,
+	COMPONENT_TYPES,
+	HEADER_FORMATS,
+	PARAMETER_FORMATS,
+	TEMPLATE_CATEGORIES,
+	TEMPLATE_LIMITS as L,
+} from '../core/templates/rules';
+import { MESSAGE_LIMITS } from '../core/messages/limits';
+
 export const TEMPLATE_RULES = {
-	nameMaxLength: 512, // §1: name ≤512 chars, lowercase a-z, 0-9, _
-	namePattern: /^[a-z0-9_]+$/,
+	nameMaxLength: L.NAME_MAX_LENGTH,
+	namePattern: L.NAME_PATTERN,
 	languagePattern: /^[a-z]{2,3}(_[A-Za-z]{2,4})?$/,
-	categories: ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const,
-	parameterFormats: ['POSITIONAL', 'NAMED'] as const,
-	componentTypes: ['HEADER', 'BODY', 'FOOTER', 'BUTTONS'] as const,
-	headerFormats: ['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'] as const, // GIF: Marketing Messages API only
-	bodyMaxLength: 1024, // §1: BODY ≤1024
-	headerTextMaxLength: 60, // §1: HEADER text ≤60, at most 1 variable
-	headerMaxVariables: 1,
-	footerMaxLength: 60, // §1: FOOTER ≤60, no variables
-	buttonTextMaxLength: 25, // §1: button text ≤25
-	buttonsMax: 10, // §1: ≤10 buttons in total
-	urlButtonsMax: 2, // §1: URL ≤2
-	phoneButtonsMax: 1, // §1: PHONE_NUMBER ≤1
-	buttonTypes: ['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'OTP', 'COPY_CODE', 'FLOW', 'MPM', 'CATALOG', 'VOICE_CALL'] as const,
-	namedParamPattern: /^[a-z][a-z0-9_]*$/, // §1: named params use lowercase letters, digits and _
-	otpCodeExpirationMinutes: { min: 1, max: 90 },
-	textMaxLength: 4096, // §2: text bodies ≤4096
-	captionMaxLength: 1024, // §2: media captions ≤1024
+	categories: TEMPLATE_CATEGORIES,
+	parameterFormats: PARAMETER_FORMATS,
+	componentTypes: COMPONENT_TYPES,
+	headerFormats: HEADER_FORMATS.filter((f) => f !== 'GIF'),
+	bodyMaxLength: L.BODY_MAX_LENGTH,
+	headerTextMaxLength: L.HEADER_TEXT_MAX_LENGTH,
+	headerMaxVariables: L.HEADER_MAX_VARIABLES,
+	footerMaxLength: L.FOOTER_MAX_LENGTH,
+	buttonTextMaxLength: L.BUTTON_TEXT_MAX_LENGTH,
+	buttonsMax: L.BUTTONS_MAX_TOTAL,
+	urlButtonsMax: L.BUTTONS_MAX_URL,
+	phoneButtonsMax: L.BUTTONS_MAX_PHONE_NUMBER,
+	buttonTypes: BUTTON_TYPES,
+	namedParamPattern: L.NAMED_VARIABLE_PATTERN,
+	otpCodeExpirationMinutes: { min: L.CODE_EXPIRATION_MIN, max: L.CODE_EXPIRATION_MAX },
+	textMaxLength: MESSAGE_LIMITS.TEXT_BODY,
+	captionMaxLength: MESSAGE_LIMITS.MEDIA_CAPTION,
 } as const;
 
 /** Variables in a text: {{1}} / {{first_name}} with their positions. */

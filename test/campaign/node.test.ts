@@ -9,7 +9,7 @@ import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { closeAllStores } from '../../nodes/shared/store';
-import { runNode, jsonOf } from '../harness';
+import { runNode, jsonOf, runResourceMapping, runListSearch } from '../harness';
 import { tmpDb } from './helpers/fixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
@@ -116,6 +116,44 @@ it('Pause from a second execution stops a running campaign within a second', asy
 	expect(jsonOf(rest.items).every((o) => o.state === 'accepted')).toBe(true);
 	expect(stats().accepted.total).toBe(60);
 	expect(stats().duplicateSends.total).toBe(0);
+});
+
+it('Send Campaign to store contacts by tag and attribute: $contact fields fill the variables; one summary item', async () => {
+	await store.upsertContacts([
+		{ waId: '4915100000201', firstName: 'Ana', tags: ['vip'], attributes: { city: 'Berlin' } },
+		{ waId: '4915100000202', firstName: 'Ben', tags: ['vip'], attributes: { city: 'Hamburg' } },
+		{ waId: '4915100000203', firstName: 'Cem', tags: ['other'], attributes: { city: 'Berlin' } },
+	]);
+	const r = await runNode(
+		node,
+		campaignParams('n4', {
+			audience: 'store',
+			tagsAny: 'vip',
+			attributeFilters: { filter: [{ name: 'city', value: 'Berlin' }] },
+			variables: { mappingMode: 'defineBelow', value: { 'body.1': '$contact.firstName', 'body.2': '$contact.attributes.city', 'button.0': 'x' } },
+		}),
+		[{ json: {} }],
+		creds(),
+	);
+	expect(r.nodeError).toBeUndefined();
+	const out = jsonOf(r.items);
+	expect(out).toHaveLength(1);
+	expect(out[0]).toMatchObject({ campaignId: 'n4', campaignState: 'completed', total: 1, byState: { accepted: 1 } });
+	expect(stats().accepted.total).toBe(1);
+	const row = await store.getRecipient('n4', '4915100000201');
+	expect(row?.state).toBe('accepted');
+	expect(row?.payload).toEqual({ values: { body: { 1: 'Ana', 2: 'Berlin' }, buttons: { 0: 'x' } } });
+});
+
+it('editor: the variable mapping is generated from the template; business numbers listed from the WABA', async () => {
+	const fields = await runResourceMapping(node, { operation: 'sendCampaign', template: { mode: 'id', value: templateId } }, 'getTemplateVariables', creds());
+	expect(fields.fields.map((f) => f.id)).toEqual(['body.1', 'body.2', 'button.0']);
+	expect(fields.fields.every((f) => f.required)).toBe(true);
+	const empty = await runResourceMapping(node, { operation: 'sendCampaign', template: { mode: 'list', value: '' } }, 'getTemplateVariables', creds());
+	expect(empty).toEqual({ fields: [], emptyFieldsNotice: 'Pick a template first' });
+	const numbers = await runListSearch(node, { operation: 'sendCampaign' }, 'searchPhoneNumbers', creds());
+	expect(numbers.results.map((r) => r.value)).toEqual(DEFAULT_PHONE_NUMBERS.map((p) => p.id));
+	expect(String(numbers.results[0].name)).toContain('Sim Store');
 });
 
 describe('Send Message (session)', () => {

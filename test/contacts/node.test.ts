@@ -275,3 +275,12 @@ describe('workflow JSON', () => {
 		expect(jsonOf(r.outputs.Failed[0])).toEqual([{ fileName: 'contacts.csv', line: 3, raw: 'not a number', field: 'phone', reason: expect.stringMatching(/contains letters/) }]);
 	});
 });
+
+test('without a WhatsApp Store credential the embedded default store is used', async () => {
+	const up = await runNode(node, { operation: 'upsert', phone: '+91 98765 43210', fields: { name: 'Default' } }, undefined, {});
+	expect(up.status).toBe('success');
+	expect(up.credentialsRequested).toBeDefined();
+	const got = await runNode(node, { operation: 'get', phone: '+919876543210' }, undefined, {});
+	expect(jsonOf(got.items)[0]).toMatchObject({ found: true, name: 'Default' });
+	expect(await store.getContact('919876543210')).toBeUndefined(); // not the test's own store file
+});
