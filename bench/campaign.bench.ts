@@ -95,6 +95,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 	try {
 		let audience: Iterable<RecipientSpec> | AsyncIterable<RecipientSpec>;
+		let loadRssMb: number | undefined;
 		if (c.fromStore) {
 			// Case d: the audience lives in the store (contacts with a tag), streamed without holding it in memory.
 			const batch = 5000;
@@ -103,6 +104,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 				for (let j = i; j < Math.min(n, i + batch); j++) rows.push({ waId: String(15550000000 + j), tags: ['bench'], attributes: { name: `n${j}` } });
 				await store.upsertContacts(rows);
 			}
+			loadRssMb = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576);
 			audience = (async function* () {
 				for await (const contact of store.iterateContacts({ tagsAny: ['bench'] }, 1000)) {
 					yield { phone: contact.waId, optedOut: contact.optedOut, values: { body: [String(contact.attributes.name ?? ''), '1'], buttons: { 0: contact.waId } } };
@@ -165,6 +167,8 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			throttleErrors: throttled,
 			duplicates,
 			state: result.state,
+			ledger: result.report.byState,
+			...(loadRssMb !== undefined ? { rssAfterStoreLoadMb: loadRssMb } : {}),
 			wallS: Math.round(wallS * 10) / 10,
 			cpuMsPerMsg: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, accepted)) * 100) / 100,
 			peakRssMb: Math.round(peakRss / 1048576),

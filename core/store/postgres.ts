@@ -888,13 +888,14 @@ export class PostgresStore implements Store {
 		).rows[0];
 		let setMessageId = false;
 		if (!row) {
-			// A row left 'unknown' (timeout after write) learns its message id from the echoed callback data.
+			// A row left 'unknown' (timeout after write), or still 'sending' because the status webhook beat
+			// the worker's own write, learns its message id from the echoed callback data.
 			const cb = parseCallbackData(update.callbackData);
 			if (!cb) return undefined;
 			row = (
 				await db.query(`SELECT * FROM ${this.t.recipients} WHERE campaign_id = $1 AND wa_id = $2 FOR UPDATE`, [cb.campaignId, cb.waId])
 			).rows[0];
-			if (!row || row.state !== 'unknown' || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
+			if (!row || (row.state !== 'unknown' && row.state !== 'sending') || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
 			setMessageId = true;
 		}
 		const next = nextStateForStatus(row.state as RecipientState, update.status);

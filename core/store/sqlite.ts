@@ -743,11 +743,12 @@ export class SqliteStore implements Store {
 		let row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(update.messageId);
 		let setMessageId = false;
 		if (!row) {
-			// A row left 'unknown' (timeout after write) learns its message id from the echoed callback data.
+			// A row left 'unknown' (timeout after write), or still 'sending' because the status webhook beat
+			// the worker's own write, learns its message id from the echoed callback data.
 			const cb = parseCallbackData(update.callbackData);
 			if (!cb) return undefined;
 			row = this.stmt(`SELECT * FROM recipients WHERE campaign_id = ? AND wa_id = ?`).get(cb.campaignId, cb.waId);
-			if (!row || row.state !== 'unknown' || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
+			if (!row || (row.state !== 'unknown' && row.state !== 'sending') || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
 			setMessageId = true;
 		}
 		const next = nextStateForStatus(row.state as RecipientState, update.status);

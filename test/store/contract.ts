@@ -512,10 +512,20 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 					expect(
 						await store.applyStatus({ messageId: 'wamid.5', status: 'failed', at: T0 + 20, callbackData: `${CID}|5`, errorCode: 131049 }),
 					).toMatchObject({ state: 'failed', messageId: 'wamid.5', errorCode: 131049 });
-					// callbackData never rewrites a row that is not 'unknown'
+					// callbackData never rewrites a row that already has another message id
 					expect(await store.applyStatus({ messageId: 'wamid.x', status: 'read', at: T0, callbackData: `${CID}|1` })).toBeUndefined();
 					expect((await store.getRecipient(CID, '1'))?.messageId).toBe('wamid.1');
 					expect(await store.applyStatus({ messageId: 'wamid.y', status: 'read', at: T0, callbackData: 'garbage' })).toBeUndefined();
+				});
+
+				it("a status that beats the worker's own write resolves the 'sending' row, and the late write cannot regress it", async () => {
+					await store.addRecipients(CID, [{ waId: '6' }], T0);
+					await claim('w6', 1, T0, 60_000);
+					const r = await store.applyStatus({ messageId: 'wamid.6', status: 'delivered', at: T0 + 1, callbackData: `${CID}|6` });
+					expect(r).toMatchObject({ state: 'delivered', messageId: 'wamid.6' });
+					// the worker's 'accepted' write arrives after the webhook: the claim is gone, nothing changes
+					expect(await store.updateRecipient(CID, '6', { state: 'accepted', messageId: 'wamid.6', expectClaimedBy: 'w6', now: T0 + 2 })).toBe(false);
+					expect((await store.getRecipient(CID, '6'))?.state).toBe('delivered');
 				});
 			});
 		});
