@@ -1,7 +1,7 @@
 /**
  * Campaign benchmark (issue #7): the engine against the project's simulator in a separate process.
  *
- *   npm run bench:campaign -- --case a|c|d|all [--scale 0.1]
+ *   npm run bench:campaign -- --case a|c|d|all [--scale 0.1] [--heap-cap-mb 192]
  *
  * Cases: (a) 10,000 recipients, 80 mps cap, 200 ms latency; (c) 20,000 recipients, 1,000 mps cap,
  * 50 ms latency; (d) 100,000 recipients streamed from the store (memory ≤ 300 MB), 1,000 mps, 50 ms.
@@ -61,6 +61,14 @@ const CASES: Record<string, Case> = {
 	c: { name: 'c', recipients: 20_000, capMps: 1000, latencyMs: 50, fromStore: false },
 	d: { name: 'd', recipients: 100_000, capMps: 1000, latencyMs: 50, fromStore: true },
 };
+
+/** Optional V8 old-space cap for case d (MB): `--heap-cap-mb 192`. */
+const HEAP_CAP_MB = ((): number => {
+	const i = process.argv.indexOf('--heap-cap-mb');
+	if (i >= 0) return Number(process.argv[i + 1]) || 0;
+	const flag = process.execArgv.find((a) => a.startsWith('--max-old-space-size='));
+	return flag ? Number(flag.split('=')[1]) || 0 : 0;
+})();
 
 function arg(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
@@ -169,6 +177,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			state: result.state,
 			ledger: result.report.byState,
 			...(loadRssMb !== undefined ? { rssAfterStoreLoadMb: loadRssMb } : {}),
+			...(c.fromStore && HEAP_CAP_MB ? { heapCapMb: HEAP_CAP_MB } : {}),
 			wallS: Math.round(wallS * 10) / 10,
 			cpuMsPerMsg: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, accepted)) * 100) / 100,
 			peakRssMb: Math.round(peakRss / 1048576),
@@ -201,6 +210,15 @@ async function main(): Promise<void> {
 	for (const name of names) {
 		const c = CASES[name];
 		if (!c) throw new Error(`Unknown case "${name}": use a, c, d or all`);
+		if (c.fromStore && HEAP_CAP_MB && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
+			// --heap-cap-mb N: run case d under a V8 old-space cap, as a memory-bounded n8n worker would
+			// (V8 otherwise lets garbage pile up before a major GC; the heap stays flat under a cap).
+			await new Promise<void>((resolve, reject) => {
+				const child = fork(__filename, ['--case', 'd', '--scale', String(scale)], { execArgv: [...process.execArgv, `--max-old-space-size=${HEAP_CAP_MB}`], stdio: 'inherit' });
+				child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`case d exited with ${code}`))));
+			});
+			continue;
+		}
 		await runCase(c, scale);
 	}
 }
