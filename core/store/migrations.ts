@@ -201,6 +201,55 @@ export const MIGRATIONS: readonly Migration[] = [
 			)`,
 		],
 	},
+	{
+		version: 3,
+		name: 'SQLite contacts as a rowid table and tags keyed by contact id (fast bulk imports)',
+		// A WITHOUT ROWID contacts table keeps whole rows in wa_id order, so every new contact of a
+		// large import lands at a random place in a wide B-tree. As a rowid table new rows append and
+		// only the narrow wa_id index takes random inserts; tags keyed by the (increasing) contact id
+		// append too. Postgres tables are heaps with a separate primary-key index already: no change.
+		sqlite: [
+			`CREATE TABLE contacts_v3 (
+				id INTEGER PRIMARY KEY,
+				wa_id TEXT NOT NULL UNIQUE,
+				name TEXT,
+				first_name TEXT,
+				last_name TEXT,
+				country TEXT,
+				tags TEXT NOT NULL DEFAULT '[]',
+				attributes TEXT NOT NULL DEFAULT '{}',
+				opted_out INTEGER NOT NULL DEFAULT 0,
+				opt_out_at INTEGER,
+				opt_out_source TEXT,
+				opt_in_at INTEGER,
+				opt_in_source TEXT,
+				source TEXT,
+				created_at INTEGER NOT NULL,
+				updated_at INTEGER NOT NULL,
+				last_active_at INTEGER
+			)`,
+			`INSERT INTO contacts_v3 (wa_id, name, first_name, last_name, country, tags, attributes, opted_out, opt_out_at,
+				opt_out_source, opt_in_at, opt_in_source, source, created_at, updated_at, last_active_at)
+			SELECT wa_id, name, first_name, last_name, country, tags, attributes, opted_out, opt_out_at,
+				opt_out_source, opt_in_at, opt_in_source, source, created_at, updated_at, last_active_at
+			FROM contacts ORDER BY created_at, wa_id`,
+			`CREATE TABLE contact_tags_v3 (
+				contact_id INTEGER NOT NULL,
+				tag TEXT NOT NULL,
+				PRIMARY KEY (contact_id, tag)
+			) WITHOUT ROWID`,
+			`INSERT INTO contact_tags_v3 (contact_id, tag)
+			SELECT c.id, t.tag FROM contact_tags t JOIN contacts_v3 c ON c.wa_id = t.wa_id ORDER BY c.id, t.tag`,
+			`DROP TABLE contact_tags`,
+			`DROP TABLE contacts`,
+			`ALTER TABLE contacts_v3 RENAME TO contacts`,
+			`ALTER TABLE contact_tags_v3 RENAME TO contact_tags`,
+			`CREATE INDEX contact_tags_tag ON contact_tags (tag, contact_id)`,
+			`CREATE INDEX contacts_created_at ON contacts (created_at)`,
+			`CREATE INDEX contacts_last_active_at ON contacts (last_active_at) WHERE last_active_at IS NOT NULL`,
+		],
+		postgres: [],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

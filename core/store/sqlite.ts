@@ -320,11 +320,15 @@ export class SqliteStore implements Store {
 			const known = new Map<string, ContactFields>();
 			const ids = [...new Set(inputs.map((c) => c.waId))];
 			const select = this.stmt(
-				`SELECT wa_id, name, first_name, last_name, country, tags, attributes, source FROM contacts
+				`SELECT id, wa_id, name, first_name, last_name, country, tags, attributes, source FROM contacts
 				WHERE wa_id IN (SELECT value FROM json_each(?))`,
 			);
+			const rowIds = new Map<string, number>();
 			for (let i = 0; i < ids.length; i += 5000) {
-				for (const row of select.all(JSON.stringify(ids.slice(i, i + 5000)))) known.set(row.wa_id as string, toFields(row));
+				for (const row of select.all(JSON.stringify(ids.slice(i, i + 5000)))) {
+					known.set(row.wa_id as string, toFields(row));
+					rowIds.set(row.wa_id as string, Number(row.id));
+				}
 			}
 			const insert = this.stmt(
 				`INSERT INTO contacts (wa_id, name, first_name, last_name, country, tags, attributes, source, created_at, updated_at)
@@ -334,8 +338,9 @@ export class SqliteStore implements Store {
 				`UPDATE contacts SET name = ?, first_name = ?, last_name = ?, country = ?, tags = ?, attributes = ?, source = ?,
 				updated_at = ? WHERE wa_id = ?`,
 			);
-			const addTag = this.stmt(`INSERT INTO contact_tags (wa_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`);
-			const dropTag = this.stmt(`DELETE FROM contact_tags WHERE wa_id = ? AND tag = ?`);
+			// Tags are keyed by the contact's rowid (migration v3): new contacts append.
+			const addTag = this.stmt(`INSERT INTO contact_tags (contact_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`);
+			const dropTag = this.stmt(`DELETE FROM contact_tags WHERE contact_id = ? AND tag = ?`);
 			return inputs.map((input): UpsertOutcome => {
 				const prev = known.get(input.waId);
 				const { fields: f, changed } = mergeContact(prev, input, tagsMode);
@@ -343,15 +348,17 @@ export class SqliteStore implements Store {
 				known.set(input.waId, f);
 				const tags = JSON.stringify(f.tags);
 				if (!prev) {
-					insert.run(input.waId, f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, now);
-					for (const tag of f.tags) addTag.run(input.waId, tag);
+					const id = Number(insert.run(input.waId, f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, now).lastInsertRowid);
+					rowIds.set(input.waId, id);
+					for (const tag of f.tags) addTag.run(id, tag);
 					return 'added';
 				}
+				const id = rowIds.get(input.waId) as number;
 				update.run(f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, input.waId);
 				const before = new Set(prev.tags);
 				const after = new Set(f.tags);
-				for (const tag of f.tags) if (!before.has(tag)) addTag.run(input.waId, tag);
-				for (const tag of prev.tags) if (!after.has(tag)) dropTag.run(input.waId, tag);
+				for (const tag of f.tags) if (!before.has(tag)) addTag.run(id, tag);
+				for (const tag of prev.tags) if (!after.has(tag)) dropTag.run(id, tag);
 				return 'updated';
 			});
 		});
@@ -395,8 +402,8 @@ export class SqliteStore implements Store {
 				const rare = tags.reduce((sum, tag) => sum + this.tagRows(tag), 0) <= RARE_TAG_ROWS;
 				where.push(
 					rare
-						? 'c.wa_id IN (SELECT t.wa_id FROM contact_tags t WHERE t.tag IN (SELECT value FROM json_each(?)))'
-						: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag IN (SELECT value FROM json_each(?)))',
+						? 'c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag IN (SELECT value FROM json_each(?)))'
+						: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag IN (SELECT value FROM json_each(?)))',
 				);
 				params.push(JSON.stringify(tags));
 			}
@@ -408,8 +415,8 @@ export class SqliteStore implements Store {
 				counted.forEach(({ tag, rows }, i) => {
 					where.push(
 						i === 0 && rows <= RARE_TAG_ROWS
-							? 'c.wa_id IN (SELECT t.wa_id FROM contact_tags t WHERE t.tag = ?)'
-							: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.wa_id = c.wa_id AND t.tag = ?)',
+							? 'c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag = ?)'
+							: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?)',
 					);
 					params.push(tag);
 				});
@@ -489,7 +496,7 @@ export class SqliteStore implements Store {
 
 	async deleteContact(waId: string): Promise<boolean> {
 		return this.write(() => {
-			this.stmt(`DELETE FROM contact_tags WHERE wa_id = ?`).run(String(waId));
+			this.stmt(`DELETE FROM contact_tags WHERE contact_id = (SELECT id FROM contacts WHERE wa_id = ?)`).run(String(waId));
 			return Number(this.stmt(`DELETE FROM contacts WHERE wa_id = ?`).run(String(waId)).changes) > 0;
 		});
 	}
