@@ -13,7 +13,7 @@
  *  7. Stops n8n and the simulator (always).
  *
  * Placeholders replaced in credential, workflow and expectation files: @@N8N_URL@@, @@N8N_PORT@@,
- * @@SIMULATOR_URL@@, @@SIMULATOR_WABA_ID@@, @@SIMULATOR_PHONE_NUMBER_ID@@, @@SIMULATOR_APP_ID@@, @@PKG@@ (the node type prefix: `CUSTOM` or `n8n-nodes-whatsapp-cloud`), @@TMP@@.
+ * @@SIMULATOR_URL@@, @@SIMULATOR_WABA_ID@@, @@SIMULATOR_PHONE_NUMBER_ID@@, @@SIMULATOR_APP_ID@@, @@PKG@@ (the node type prefix: `CUSTOM` or `n8n-nodes-whatsapp-cloud`), @@TMP@@, @@NOW_S@@ (epoch seconds).
  * Environment: WA_N8N_KEEP=1 keeps the temp folder; WA_N8N_PORT picks the port; WA_N8N_ONLY=<substring>
  * runs only matching workflows; WA_N8N_PACKAGE_JSON=<file> takes the `n8n` section from that file;
  * WA_N8N_LOAD=package loads the package as an installed community package instead of a custom extension.
@@ -444,7 +444,8 @@ async function main(): Promise<number> {
 		log('simulator: dist/simulator/cli.js not built, skipping it (workflows that require it are skipped)');
 	}
 
-	const values = { N8N_URL: n8nUrl.replace(/\/$/, ''), N8N_PORT: String(port), SIMULATOR_URL: simulatorUrl, PKG: typePrefix, TMP: tmp, ...simulatorIds };
+	// NOW_S: epoch seconds at the start of the run (webhook timestamps inside the 24 h window).
+	const values = { N8N_URL: n8nUrl.replace(/\/$/, ''), N8N_PORT: String(port), SIMULATOR_URL: simulatorUrl, PKG: typePrefix, TMP: tmp, NOW_S: String(Math.floor(Date.now() / 1000)), ...simulatorIds };
 	const env = n8nEnv(userFolder, port, extensionDir);
 
 	// Credentials: every test/n8n/credentials/*.json (n8n export format, plain `data`), in one import.
