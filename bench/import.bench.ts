@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { openCsv } from '../core/csv';
-import { importContacts } from '../core/contacts';
+import { DEFAULT_IMPORT_BATCH_SIZE, importContacts } from '../core/contacts';
 import { openStore } from '../core/store';
 import type { Store } from '../core/store/types';
 
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
 	}
 	const rows = Number(process.argv[2] ?? 1_000_000);
 	if (!Number.isInteger(rows) || rows < 1) throw new Error(`Row count must be a positive integer, got ${process.argv[2]}`);
-	const batchSize = Number(process.env.IMPORT_BATCH ?? 1000);
+	const batchSize = process.env.IMPORT_BATCH ? Number(process.env.IMPORT_BATCH) : DEFAULT_IMPORT_BATCH_SIZE;
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-import-bench-'));
 	const file = path.join(dir, 'contacts.csv');
 	const dbPath = path.join(dir, 'store.sqlite');

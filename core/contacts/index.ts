@@ -1,4 +1,4 @@
-export { importContacts } from './import';
+export { importContacts, DEFAULT_IMPORT_BATCH_SIZE } from './import';
 export type { ImportOptions, ImportSummary, ImportFailure, DuplicatePolicy, ContactSink } from './import';
 export { RowMapper, splitName, splitTags } from './mapping';
 export type { RowMappingOptions, MappedRow } from './mapping';

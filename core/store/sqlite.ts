@@ -153,6 +153,8 @@ export function openSqliteDatabase(path: string): DatabaseSync {
 	db.exec('PRAGMA foreign_keys = ON');
 	// 64 MB page cache: a 1M-contact import keeps its indexes hot.
 	db.exec('PRAGMA cache_size = -65536');
+	// Checkpoint the WAL every ~16 MB instead of 4 MB: bulk imports write fewer, larger checkpoints.
+	db.exec('PRAGMA wal_autocheckpoint = 4000');
 	return db;
 }
 

@@ -132,7 +132,7 @@ async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionD
 			defaultSource: (o.source as string) || fileName,
 			keepColumns: keep === 'none' ? false : keep === 'listed' ? commaList(o.columnsToKeep) : true,
 			maxFailuresKept: typeof o.maxFailures === 'number' ? o.maxFailures : 10_000,
-			batchSize: typeof o.batchSize === 'number' && o.batchSize >= 1 ? o.batchSize : 1000,
+			batchSize: typeof o.batchSize === 'number' && o.batchSize >= 1 ? o.batchSize : undefined,
 			mapping: {
 				phone: (o.phoneColumn as string) || undefined,
 				name: (o.nameColumn as string) || undefined,
