@@ -91,7 +91,7 @@ async function getStats(url: string): Promise<SimStats> {
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 
 function* itemAudience(n: number): Generator<RecipientSpec> {
-	for (let i = 0; i < n; i++) yield { phone: String(15550000000 + i), itemIndex: i, values: { body: [`n${i}`, String(i)], buttons: { 0: String(i) } } };
+	for (let i = 0; i < n; i++) yield { phone: String(16505000000 + i), itemIndex: i, values: { body: [`n${i}`, String(i)], buttons: { 0: String(i) } } };
 }
 
 async function runCase(c: Case, scale: number): Promise<void> {
@@ -109,7 +109,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			const batch = 5000;
 			for (let i = 0; i < n; i += batch) {
 				const rows = [];
-				for (let j = i; j < Math.min(n, i + batch); j++) rows.push({ waId: String(15550000000 + j), tags: ['bench'], attributes: { name: `n${j}` } });
+				for (let j = i; j < Math.min(n, i + batch); j++) rows.push({ waId: String(16505000000 + j), tags: ['bench'], attributes: { name: `n${j}` } });
 				await store.upsertContacts(rows);
 			}
 			loadRssMb = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576);

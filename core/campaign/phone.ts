@@ -1,25 +1,14 @@
 /**
- * Recipient phone → waId (E.164 digits without '+'). A narrow local adapter on libphonenumber-js
- * (core/phone's normalizePhone was not available when the engine was written).
+ * Recipient phone → waId (E.164 digits without '+'), on the package's one phone module
+ * (core/phone: libphonenumber-js, default country, specific reasons).
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { normalizePhone } from '../phone';
 
 export type RecipientPhone = { ok: true; waId: string; country?: string } | { ok: false; reason: string };
 
 export function recipientWaId(input: unknown, defaultCountry?: string): RecipientPhone {
 	if (input === undefined || input === null || String(input).trim() === '') return { ok: false, reason: 'no phone number' };
-	let raw = String(input).trim();
-	if (raw.startsWith('00')) raw = `+${raw.slice(2)}`;
-	const digitsOnly = /^\d+$/.test(raw);
-	// Digits-only input that already carries a country code (the waId form) is read as international.
-	const candidates = digitsOnly ? [`+${raw}`, raw] : [raw];
-	for (const c of candidates) {
-		const parsed = c.startsWith('+')
-			? parsePhoneNumberFromString(c)
-			: defaultCountry
-				? parsePhoneNumberFromString(c, defaultCountry.toUpperCase() as CountryCode)
-				: undefined;
-		if (parsed && parsed.isPossible()) return { ok: true, waId: parsed.number.slice(1), country: parsed.country };
-	}
-	return { ok: false, reason: `invalid phone number "${raw}"${defaultCountry ? '' : ' (no country code and no default country)'}` };
+	const raw = String(input).trim();
+	const r = normalizePhone(raw, defaultCountry);
+	return r.ok ? { ok: true, waId: r.waId, country: r.country } : { ok: false, reason: `invalid phone number "${raw}": ${r.reason}` };
 }

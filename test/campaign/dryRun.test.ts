@@ -15,20 +15,20 @@ describe('dryRunCampaign', () => {
 	it('validates every payload, reports skips, deferrals, budget, ETA and cost; sends and writes nothing', async () => {
 		const now = Date.UTC(2026, 0, 10);
 		const clock = { now: () => now, sleep: async () => undefined };
-		await store.upsertContacts([{ waId: '15550100003' }]);
-		await store.setOptOut('15550100003', true, 'STOP');
+		await store.upsertContacts([{ waId: '16505100003' }]);
+		await store.setOptOut('16505100003', true, 'STOP');
 		await store.recordInbound([{ phoneNumberId: '1001', waId: '4915123456789', at: now - 3600_000 }]);
 		// Another campaign already used 1 of the 3 slots.
-		await store.reserveBudget('bp1', '15550109999', 3, now - 1000);
+		await store.reserveBudget('bp1', '16505109999', 3, now - 1000);
 		const recipients = [
-			{ phone: '+1 555 010 0001', itemIndex: 0, values: values('a') },
-			{ phone: '15550100002', itemIndex: 1, values: values('b') },
-			{ phone: '15550100001', itemIndex: 2, values: values('dup') },
-			{ phone: '15550100003', itemIndex: 3, values: values('c') },
+			{ phone: '+1 650 510 0001', itemIndex: 0, values: values('a') },
+			{ phone: '16505100002', itemIndex: 1, values: values('b') },
+			{ phone: '16505100001', itemIndex: 2, values: values('dup') },
+			{ phone: '16505100003', itemIndex: 3, values: values('c') },
 			{ phone: 'abc', itemIndex: 4, values: values('d') },
-			{ phone: '15550100005', itemIndex: 5, values: { body: ['only one'] } },
+			{ phone: '16505100005', itemIndex: 5, values: { body: ['only one'] } },
 			{ phone: '+4915123456789', itemIndex: 6, values: values('open window') },
-			{ phone: '15550100007', itemIndex: 7, values: values('over budget') },
+			{ phone: '16505100007', itemIndex: 7, values: values('over budget') },
 		];
 		const r = await dryRunCampaign({
 			store,
@@ -52,8 +52,8 @@ describe('dryRunCampaign', () => {
 		expect(rows[5].reason).toMatch(/item 5/);
 		expect(rows[6]).toMatchObject({ outcome: 'would_send', windowOpen: true, country: 'DE' });
 		expect(rows[7]).toMatchObject({ outcome: 'would_defer' });
-		// +1 555 numbers have no country in libphonenumber → the "OTHER" row.
-		const expected = approxPrice(undefined, 'MARKETING') * 2 + approxPrice('DE', 'MARKETING');
+		// two US marketing sends and one German one
+		const expected = approxPrice('US', 'MARKETING') * 2 + approxPrice('DE', 'MARKETING');
 		expect(r.estimatedCost.total).toBeCloseTo(expected, 4);
 		expect(r.estimatedCost.byCountry.DE).toBeCloseTo(approxPrice('DE', 'MARKETING'), 6);
 		expect(r.estimatedCost.note).toMatch(/approximate/);
@@ -87,12 +87,12 @@ describe('campaign control and report', () => {
 	it('pause / resume / stop with clear errors, and the hopper', async () => {
 		await expect(setCampaignControl(store, 'nope', 'pause')).rejects.toThrow(/Campaign "nope" not found/);
 		await store.createCampaign({ id: 'k1', phoneNumberId: '1001', templateName: 't', templateLanguage: 'en' });
-		await store.addRecipients('k1', [{ waId: '15550100001' }, { waId: '15550100002' }, { waId: '15550100003', skipReason: 'x' }]);
+		await store.addRecipients('k1', [{ waId: '16505100001' }, { waId: '16505100002' }, { waId: '16505100003', skipReason: 'x' }]);
 		expect((await setCampaignControl(store, 'k1', 'pause')).state).toBe('paused');
 		await expect(setCampaignControl(store, 'k1', 'pause')).rejects.toThrow(/is paused, not running/);
 		expect((await setCampaignControl(store, 'k1', 'resume')).state).toBe('running');
 		expect((await setCampaignControl(store, 'k1', 'stop', 'wrong audience')).reason).toBe('wrong audience');
-		await store.updateRecipient('k1', '15550100001', { state: 'accepted', messageId: 'wamid.1' });
+		await store.updateRecipient('k1', '16505100001', { state: 'accepted', messageId: 'wamid.1' });
 		await store.applyStatus({ messageId: 'wamid.1', status: 'read', at: Date.now() });
 		const s = await campaignSummary(store, 'k1');
 		expect(s.total).toBe(3);

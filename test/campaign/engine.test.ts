@@ -212,7 +212,7 @@ describe('runCampaign', () => {
 		}
 		expect(r.get(list[5])?.state).toBe('accepted');
 		// Another campaign of the same portfolio shares the budget: it defers too.
-		const other = await runCampaign(base('c5b', { clock, recipients: phones(1, 15550200000).map((p) => ({ phone: p, values: values('y') })), limits: { mps: 50, messagingLimit: 3 } }));
+		const other = await runCampaign(base('c5b', { clock, recipients: phones(1, 16505200000).map((p) => ({ phone: p, values: values('y') })), limits: { mps: 50, messagingLimit: 3 } }));
 		expect(other.deferred).toBe(1);
 		// A day later the rolling window has moved: a re-run sends the deferred ones.
 		clock.advance(DAY + 1000);

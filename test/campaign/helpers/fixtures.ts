@@ -17,7 +17,7 @@ export const TEMPLATE: CampaignTemplate = {
 
 export const values = (name: string) => ({ body: [name, 'today'], buttons: { 0: `c/${name}` } });
 
-export function phones(n: number, start = 15550100000): string[] {
+export function phones(n: number, start = 16505100000): string[] {
 	return Array.from({ length: n }, (_, i) => String(start + i));
 }
 
