@@ -16,19 +16,14 @@ import { openCsv } from '../core/csv';
 import { DEFAULT_IMPORT_BATCH_SIZE, importContacts } from '../core/contacts';
 import { openStore } from '../core/store';
 import type { Store } from '../core/store/types';
+import { seededRng } from '../core/shared/random';
 
 const US_AREAS = ['201', '212', '305', '415', '541', '617', '646', '702', '713', '805', '917', '972'];
 
-/** mulberry32: small, fast, well-mixed deterministic PRNG. */
+/** A deterministic integer generator in [0, n) (the package's seeded PRNG). */
 function prng(seed: number): (n: number) => number {
-	let a = seed >>> 0;
-	return (n) => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-	};
+	const next = seededRng(seed);
+	return (n) => Math.floor(next() * n);
 }
 
 function pad(n: number, width: number): string {

@@ -20,23 +20,15 @@ import { openStore } from '../core/store';
 import { handleWebhookEvents } from '../core/webhook/handle';
 import { parseWebhookBody } from '../core/webhook/parse';
 import { signBody, verifySignature } from '../core/webhook/verify';
+import { seededRng } from '../core/shared/random';
 
 const SECRET = 'bench-app-secret';
 const PNID = '106540352242922';
 const WABA = '419561257915477';
 const CAMPAIGN = 'bench-cmp';
 
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** Deterministic PRNG so runs are comparable. */
+const rng = seededRng;
 
 const envelope = (field: string, value: unknown, time = 1750000000) => ({ object: 'whatsapp_business_account', entry: [{ id: WABA, time, changes: [{ field, value }] }] });
 const meta = { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: PNID } };

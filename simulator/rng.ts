@@ -1,22 +1,20 @@
-/** Seeded PRNG (mulberry32) and cheap deterministic id generators: same seed → same ids and outcomes. */
+/** Seeded PRNG (the package's mulberry32) and cheap deterministic id generators: same seed → same ids and outcomes. */
+import { seededRng } from '../core/shared/random';
 
 export class Rng {
-	private s: number;
+	private gen: () => number;
 	constructor(seed: number) {
-		this.s = 0;
+		this.gen = seededRng(0);
 		this.reseed(seed);
 	}
 
 	reseed(seed: number): void {
-		this.s = seed >>> 0 || 0x9e3779b9;
+		this.gen = seededRng(seed >>> 0 || 0x9e3779b9);
 	}
 
 	/** Uniform float in [0, 1). */
 	next(): number {
-		let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		return this.gen();
 	}
 
 	/** true with probability p (p ≤ 0 never draws, so enabling one option doesn't shift other sequences). */

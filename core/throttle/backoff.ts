@@ -3,19 +3,9 @@
  * errors get bounded retries). The RNG is injectable so tests are deterministic.
  */
 
-export type Rng = () => number;
+import { seededRng, type Rng } from '../shared/random';
 
-/** mulberry32: a tiny seeded RNG returning [0, 1). */
-export function seededRng(seed: number): Rng {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { seededRng, type Rng };
 
 export interface BackoffOptions {
 	/** Delay of the first retry (ms). Default 1000. */

@@ -31,7 +31,7 @@ import { conversationWindow } from '../../core/window/window';
 import type { Contact, RecipientState, Store } from '../../core/store/types';
 import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL, getGraphClient, type CloudApiCredentials } from '../shared/credentials';
 import { errorJson, toNodeError, InputError } from '../shared/errors';
-import { item } from '../shared/items';
+import { failedItem, item } from '../shared/items';
 import { getStore } from '../shared/store';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { campaignProperties } from './description';
@@ -422,11 +422,7 @@ export class WhatsAppCampaign implements INodeType {
 						throw inputError(`Unknown operation "${operation}"`, 'operation');
 				}
 			} catch (error) {
-				if (this.continueOnFail()) {
-					out.push(item(errorJson(error), i));
-					continue;
-				}
-				throw toNodeError(this.getNode(), error, i);
+				out.push(failedItem(this, error, i));
 			}
 		}
 		return [out];

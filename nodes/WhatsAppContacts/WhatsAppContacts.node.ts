@@ -24,8 +24,7 @@ import { contactsToCsv, importContacts, splitName, splitTags, type DuplicatePoli
 import { countryOptions, normalizePhone } from '../../core/phone';
 import type { Contact, ContactFilter, ContactInput, Store } from '../../core/store/types';
 import { STORE_CREDENTIAL } from '../shared/credentials';
-import { errorJson, toNodeError } from '../shared/errors';
-import { item } from '../shared/items';
+import { failedItem, item } from '../shared/items';
 import { getStore } from '../shared/store';
 import { contactProperties } from './description';
 
@@ -300,11 +299,7 @@ export class WhatsAppContacts implements INodeType {
 						throw new NodeOperationError(this.getNode(), `Unknown operation ${JSON.stringify(operation)}`, { itemIndex: i });
 				}
 			} catch (error) {
-				if (this.continueOnFail()) {
-					main.push(item(errorJson(error), i));
-					continue;
-				}
-				throw toNodeError(this.getNode(), error, i);
+				main.push(failedItem(this, error, i));
 			}
 		}
 		return [main, failed];

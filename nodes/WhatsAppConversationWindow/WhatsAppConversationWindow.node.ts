@@ -13,7 +13,7 @@ import { normalizePhone } from '../../core/phone';
 import type { Store } from '../../core/store/types';
 import { conversationWindow, type TimeInput } from '../../core/window/window';
 import { CLOUD_API_CREDENTIAL, getOptionalCredentials, STORE_CREDENTIAL } from '../shared/credentials';
-import { errorJson } from '../shared/errors';
+import { failedItem } from '../shared/items';
 import { getStore } from '../shared/store';
 
 /** Business-scoped user ids (BSUID, e.g. `BR.1502576394655843`) are used as they are. */
@@ -158,12 +158,7 @@ export class WhatsAppConversationWindow implements INodeType {
 				const json: IDataObject = { ...items[i].json, ...(state as unknown as IDataObject) };
 				(state.windowOpen ? open : closed).push({ json, pairedItem: { item: i } });
 			} catch (error) {
-				if (this.continueOnFail()) {
-					closed.push({ json: { ...items[i].json, ...errorJson(error) }, pairedItem: { item: i } });
-					continue;
-				}
-				if (error instanceof NodeOperationError) throw error;
-				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+				closed.push(failedItem(this, error, i, items[i].json));
 			}
 		}
 		return [open, closed];

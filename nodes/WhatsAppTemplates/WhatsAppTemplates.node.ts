@@ -44,8 +44,7 @@ import {
 	waitForReview,
 } from '../../core/templates';
 import { CLOUD_API_CREDENTIAL, CloudApiCredentials, getGraphClient } from '../shared/credentials';
-import { errorJson, toNodeError } from '../shared/errors';
-import { item, items } from '../shared/items';
+import { failedItem, item, items } from '../shared/items';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { templateProperties } from './description';
 import { ButtonField, HeaderType, TemplateFields, componentsFromFields } from './fields';
@@ -405,11 +404,7 @@ export class WhatsAppTemplates implements INodeType {
 						throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex: i });
 				}
 			} catch (error) {
-				if (this.continueOnFail()) {
-					out.push(item(errorJson(error), i));
-					continue;
-				}
-				throw toNodeError(this.getNode(), error, i);
+				out.push(failedItem(this, error, i));
 			}
 		}
 		return [out];
