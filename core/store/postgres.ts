@@ -19,13 +19,13 @@
  *  - BIGINT (epoch ms, counts) is parsed to number on this pool only; the global pg type parsers
  *    are left alone (n8n itself uses pg in the same process).
  */
-import { Pool, types as pgTypes, type PoolClient, type PoolConfig, type QueryResultRow } from 'pg';
+import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
+import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, opt, rowMappers, sleep, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
-	RECIPIENT_STATES,
 	canMarkReplied,
 	checkAttributeKey,
 	checkContactInput,
@@ -65,7 +65,6 @@ import type {
 	WindowRecord,
 } from './types';
 
-type Row = QueryResultRow;
 type Param = null | number | string | boolean | string[] | Array<number | null> | Array<string | null>;
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -89,7 +88,6 @@ const TX_RETRIES = 8;
 const CHUNK = 5000;
 /** Old budget rows and processed keys are pruned at most this often (per process). */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
-const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 // ───────────────────────────── connection ─────────────────────────────
@@ -161,10 +159,6 @@ function errorText(error: unknown): string {
 	if (Array.isArray(e?.errors) && e.errors.length > 0) return e.errors.map(errorText).join('; ');
 	if (typeof e?.code === 'string') return e.code;
 	return String(error);
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function backoffMs(attempt: number): number {
@@ -241,99 +235,17 @@ export async function migratePostgres(pool: Pool, schema: string = DEFAULT_SCHEM
 
 // ───────────────────────────── row mapping ─────────────────────────────
 
-function opt<T>(value: unknown): T | undefined {
-	return value === null || value === undefined ? undefined : (value as T);
-}
-
-/** Removes undefined properties so objects compare and serialize cleanly. */
-function compact<T extends object>(obj: T): T {
-	for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
-	return obj;
-}
-
 function jsonObject(value: unknown): Record<string, unknown> {
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-const CONTACT_COLUMNS =
-	'c.wa_id, c.name, c.first_name, c.last_name, c.country, c.tags, c.attributes, c.opted_out, c.opt_out_at, ' +
-	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at';
-
-function toContact(row: Row): Contact {
-	return compact<Contact>({
-		waId: row.wa_id as string,
-		name: opt(row.name),
-		firstName: opt(row.first_name),
-		lastName: opt(row.last_name),
-		country: opt(row.country),
-		tags: Array.isArray(row.tags) ? (row.tags as string[]) : [],
-		attributes: jsonObject(row.attributes),
-		optedOut: row.opted_out === true,
-		optOutAt: opt(row.opt_out_at),
-		optOutSource: opt(row.opt_out_source),
-		optInAt: opt(row.opt_in_at),
-		optInSource: opt(row.opt_in_source),
-		source: opt(row.source),
-		createdAt: row.created_at as number,
-		updatedAt: row.updated_at as number,
-		lastActiveAt: opt(row.last_active_at),
-	});
-}
-
-function toFields(row: Row): ContactFields {
-	return {
-		name: (row.name as string | null) ?? null,
-		firstName: (row.first_name as string | null) ?? null,
-		lastName: (row.last_name as string | null) ?? null,
-		country: (row.country as string | null) ?? null,
-		tags: Array.isArray(row.tags) ? (row.tags as string[]) : [],
-		// JSON text of the stored object: mergeContact compares texts to detect a change.
-		attributes: JSON.stringify(jsonObject(row.attributes)),
-		source: (row.source as string | null) ?? null,
-	};
-}
-
-function toCampaign(row: Row): Campaign {
-	return compact<Campaign>({
-		id: row.id as string,
-		phoneNumberId: row.phone_number_id as string,
-		templateName: opt(row.template_name),
-		templateLanguage: opt(row.template_language),
-		category: opt(row.category),
-		state: row.state as CampaignState,
-		reason: opt(row.reason),
-		config: jsonObject(row.config),
-		createdAt: row.created_at as number,
-		updatedAt: row.updated_at as number,
-	});
-}
-
-function toRecipient(row: Row): Recipient {
-	return compact<Recipient>({
-		campaignId: row.campaign_id as string,
-		waId: row.wa_id as string,
-		state: row.state as RecipientState,
-		itemIndex: opt(row.item_index),
-		payload: jsonObject(row.payload),
-		messageId: opt(row.message_id),
-		attempts: row.attempts as number,
-		nextAttemptAt: opt(row.next_attempt_at),
-		errorCode: opt(row.error_code),
-		errorClass: opt(row.error_class),
-		errorMessage: opt(row.error_message),
-		claimedBy: opt(row.claimed_by),
-		claimExpiresAt: opt(row.claim_expires_at),
-		updatedAt: row.updated_at as number,
-	});
-}
-
-function checkStates(states: unknown, where: string): RecipientState[] {
-	if (!Array.isArray(states)) throw new Error(`${where}: states must be an array`);
-	for (const s of states) {
-		if (!RECIPIENT_STATES.includes(s as RecipientState)) throw new Error(`${where}: unknown recipient state ${JSON.stringify(s)}`);
-	}
-	return states as RecipientState[];
-}
+/** pg returns JSONB parsed and booleans as booleans. */
+const { toContact, toFields, toCampaign, toRecipient } = rowMappers({
+	json: <T>(value: unknown, fallback: T): T =>
+		(Array.isArray(fallback) ? (Array.isArray(value) ? value : fallback) : value && typeof value === 'object' && !Array.isArray(value) ? value : fallback) as T,
+	jsonText: (value) => JSON.stringify(jsonObject(value)),
+	bool: (value) => value === true,
+});
 
 /** Raised inside upsertContacts when another process inserted one of our "new" numbers first. */
 class ConcurrentInsert extends Error {}

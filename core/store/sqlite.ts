@@ -11,11 +11,11 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
+import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, opt, rowMappers, sleep, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
-	RECIPIENT_STATES,
 	canMarkReplied,
 	checkAttributeKey,
 	checkContactInput,
@@ -54,7 +54,6 @@ import type {
 	WindowRecord,
 } from './types';
 
-type Row = Record<string, unknown>;
 type Param = null | number | string;
 
 export const BUSY_TIMEOUT_MS = 5000;
@@ -64,7 +63,6 @@ const BUSY_RETRIES = 8;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 /** Up to this many tagged contacts, a tag filter is driven from the tag index. */
 const RARE_TAG_ROWS = 5000;
-const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
 
 export function loadSqlite(): typeof import('node:sqlite') {
 	const mod = process.getBuiltinModule?.('node:sqlite');
@@ -83,10 +81,6 @@ export function isBusyError(error: unknown): boolean {
 		return primary === 5 || primary === 6;
 	}
 	return typeof e.message === 'string' && /database (table )?is locked|SQLITE_BUSY/i.test(e.message);
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function backoffMs(attempt: number): number {
@@ -160,104 +154,17 @@ export function openSqliteDatabase(path: string): DatabaseSync {
 
 // ───────────────────────────── row mapping ─────────────────────────────
 
-function opt<T>(value: unknown): T | undefined {
-	return value === null || value === undefined ? undefined : (value as T);
-}
-
-function parseJson<T>(text: unknown, fallback: T): T {
-	if (typeof text !== 'string') return fallback;
-	return JSON.parse(text) as T;
-}
-
-/** Removes undefined properties so objects compare and serialize cleanly. */
-function compact<T extends object>(obj: T): T {
-	for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
-	return obj;
-}
-
-const CONTACT_COLUMNS =
-	'c.wa_id, c.name, c.first_name, c.last_name, c.country, c.tags, c.attributes, c.opted_out, c.opt_out_at, ' +
-	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at';
-
-function toContact(row: Row): Contact {
-	return compact<Contact>({
-		waId: row.wa_id as string,
-		name: opt(row.name),
-		firstName: opt(row.first_name),
-		lastName: opt(row.last_name),
-		country: opt(row.country),
-		tags: parseJson<string[]>(row.tags, []),
-		attributes: parseJson<Record<string, unknown>>(row.attributes, {}),
-		optedOut: row.opted_out === 1,
-		optOutAt: opt(row.opt_out_at),
-		optOutSource: opt(row.opt_out_source),
-		optInAt: opt(row.opt_in_at),
-		optInSource: opt(row.opt_in_source),
-		source: opt(row.source),
-		createdAt: row.created_at as number,
-		updatedAt: row.updated_at as number,
-		lastActiveAt: opt(row.last_active_at),
-	});
-}
-
-function toFields(row: Row): ContactFields {
-	return {
-		name: (row.name as string | null) ?? null,
-		firstName: (row.first_name as string | null) ?? null,
-		lastName: (row.last_name as string | null) ?? null,
-		country: (row.country as string | null) ?? null,
-		tags: parseJson<string[]>(row.tags, []),
-		attributes: typeof row.attributes === 'string' ? row.attributes : '{}',
-		source: (row.source as string | null) ?? null,
-	};
-}
-
-function toCampaign(row: Row): Campaign {
-	return compact<Campaign>({
-		id: row.id as string,
-		phoneNumberId: row.phone_number_id as string,
-		templateName: opt(row.template_name),
-		templateLanguage: opt(row.template_language),
-		category: opt(row.category),
-		state: row.state as CampaignState,
-		reason: opt(row.reason),
-		config: parseJson<Record<string, unknown>>(row.config, {}),
-		createdAt: row.created_at as number,
-		updatedAt: row.updated_at as number,
-	});
-}
-
-function toRecipient(row: Row): Recipient {
-	return compact<Recipient>({
-		campaignId: row.campaign_id as string,
-		waId: row.wa_id as string,
-		state: row.state as RecipientState,
-		itemIndex: opt(row.item_index),
-		payload: parseJson<Record<string, unknown>>(row.payload, {}),
-		messageId: opt(row.message_id),
-		attempts: row.attempts as number,
-		nextAttemptAt: opt(row.next_attempt_at),
-		errorCode: opt(row.error_code),
-		errorClass: opt(row.error_class),
-		errorMessage: opt(row.error_message),
-		claimedBy: opt(row.claimed_by),
-		claimExpiresAt: opt(row.claim_expires_at),
-		updatedAt: row.updated_at as number,
-	});
-}
+/** SQLite returns JSON columns as text and booleans as 0/1. */
+const { toContact, toFields, toCampaign, toRecipient } = rowMappers({
+	json: <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback),
+	jsonText: (value) => (typeof value === 'string' ? value : '{}'),
+	bool: (value) => value === 1,
+});
 
 /** Attribute value as a string for exact matching (JSON true/false → 'true'/'false'). */
 const ATTRIBUTE_TEXT =
 	`CASE json_type(c.attributes, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ` +
 	`ELSE CAST(json_extract(c.attributes, ?) AS TEXT) END = ?`;
-
-function checkStates(states: unknown, where: string): RecipientState[] {
-	if (!Array.isArray(states)) throw new Error(`${where}: states must be an array`);
-	for (const s of states) {
-		if (!RECIPIENT_STATES.includes(s as RecipientState)) throw new Error(`${where}: unknown recipient state ${JSON.stringify(s)}`);
-	}
-	return states as RecipientState[];
-}
 
 // ───────────────────────────── the store ─────────────────────────────
 

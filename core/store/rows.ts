@@ -1,0 +1,115 @@
+/**
+ * Database rows → store objects, shared by both backends. They differ only in how values come
+ * back (JSON as text in SQLite, parsed JSONB in Postgres; booleans as 0/1 or true/false), which
+ * each backend describes with a RowCodec.
+ */
+import type { Campaign, CampaignState, Contact, Recipient, RecipientState } from './types';
+import { RECIPIENT_STATES, type ContactFields } from './rules';
+
+export type Row = Record<string, unknown>;
+
+export interface RowCodec {
+	/** A JSON column as a value (fallback when NULL / not of the JSON kind expected). */
+	json<T>(value: unknown, fallback: T): T;
+	/** A JSON object column as canonical text (mergeContact compares texts to detect a change). */
+	jsonText(value: unknown): string;
+	bool(value: unknown): boolean;
+}
+
+export const CONTACT_COLUMNS =
+	'c.wa_id, c.name, c.first_name, c.last_name, c.country, c.tags, c.attributes, c.opted_out, c.opt_out_at, ' +
+	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at';
+
+export const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
+
+export function opt<T>(value: unknown): T | undefined {
+	return value === null || value === undefined ? undefined : (value as T);
+}
+
+/** Removes undefined properties so objects compare and serialize cleanly. */
+export function compact<T extends object>(obj: T): T {
+	for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
+	return obj;
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function checkStates(states: unknown, where: string): RecipientState[] {
+	if (!Array.isArray(states)) throw new Error(`${where}: states must be an array`);
+	for (const s of states) {
+		if (!RECIPIENT_STATES.includes(s as RecipientState)) throw new Error(`${where}: unknown recipient state ${JSON.stringify(s)}`);
+	}
+	return states as RecipientState[];
+}
+
+/** The row mappers of one backend. */
+export function rowMappers(codec: RowCodec) {
+	const object = (value: unknown) => codec.json<Record<string, unknown>>(value, {});
+	return {
+		toContact(row: Row): Contact {
+			return compact<Contact>({
+				waId: row.wa_id as string,
+				name: opt(row.name),
+				firstName: opt(row.first_name),
+				lastName: opt(row.last_name),
+				country: opt(row.country),
+				tags: codec.json<string[]>(row.tags, []),
+				attributes: object(row.attributes),
+				optedOut: codec.bool(row.opted_out),
+				optOutAt: opt(row.opt_out_at),
+				optOutSource: opt(row.opt_out_source),
+				optInAt: opt(row.opt_in_at),
+				optInSource: opt(row.opt_in_source),
+				source: opt(row.source),
+				createdAt: row.created_at as number,
+				updatedAt: row.updated_at as number,
+				lastActiveAt: opt(row.last_active_at),
+			});
+		},
+		toFields(row: Row): ContactFields {
+			return {
+				name: (row.name as string | null) ?? null,
+				firstName: (row.first_name as string | null) ?? null,
+				lastName: (row.last_name as string | null) ?? null,
+				country: (row.country as string | null) ?? null,
+				tags: codec.json<string[]>(row.tags, []),
+				attributes: codec.jsonText(row.attributes),
+				source: (row.source as string | null) ?? null,
+			};
+		},
+		toCampaign(row: Row): Campaign {
+			return compact<Campaign>({
+				id: row.id as string,
+				phoneNumberId: row.phone_number_id as string,
+				templateName: opt(row.template_name),
+				templateLanguage: opt(row.template_language),
+				category: opt(row.category),
+				state: row.state as CampaignState,
+				reason: opt(row.reason),
+				config: object(row.config),
+				createdAt: row.created_at as number,
+				updatedAt: row.updated_at as number,
+			});
+		},
+		toRecipient(row: Row): Recipient {
+			return compact<Recipient>({
+				campaignId: row.campaign_id as string,
+				waId: row.wa_id as string,
+				state: row.state as RecipientState,
+				itemIndex: opt(row.item_index),
+				payload: object(row.payload),
+				messageId: opt(row.message_id),
+				attempts: row.attempts as number,
+				nextAttemptAt: opt(row.next_attempt_at),
+				errorCode: opt(row.error_code),
+				errorClass: opt(row.error_class),
+				errorMessage: opt(row.error_message),
+				claimedBy: opt(row.claimed_by),
+				claimExpiresAt: opt(row.claim_expires_at),
+				updatedAt: row.updated_at as number,
+			});
+		},
+	};
+}
