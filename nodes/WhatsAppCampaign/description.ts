@@ -1,4 +1,5 @@
 /** Parameters of the WhatsApp Campaign node. */
+import { cursorField, limitField } from '../shared/fields';
 import type { INodeProperties } from 'n8n-workflow';
 import { templateLocatorProperty } from '../shared/templatePicker';
 
@@ -481,23 +482,8 @@ export const campaignProperties: INodeProperties[] = [
 			{ name: 'Retry (Retry, Deferred)', value: 'retry' },
 		],
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { operation: ['report'], includeRows: [true] } },
-	},
-	{
-		displayName: 'Page Cursor',
-		name: 'cursor',
-		type: 'string',
-		default: '',
-		description: 'Cursor from the previous page (nextCursor)',
-		displayOptions: { show: { operation: ['report'], includeRows: [true] } },
-	},
+	limitField({ operation: ['report'], includeRows: [true] }),
+	cursorField({ operation: ['report'], includeRows: [true] }),
 
 	// ───────── pause / resume / stop ─────────
 	{

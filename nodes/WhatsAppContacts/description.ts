@@ -1,4 +1,5 @@
 /** Parameters of the WhatsApp Contacts node. */
+import { cursorField, limitField, returnAllField } from '../shared/fields';
 import type { INodeProperties } from 'n8n-workflow';
 
 const phoneOps = ['upsert', 'get', 'optOut', 'optIn', 'delete'];
@@ -310,31 +311,9 @@ export const contactProperties: INodeProperties[] = [
 			{ displayName: 'Tags (Any Of)', name: 'tagsAny', type: 'string', default: '', description: 'Comma-separated; contacts must have at least one' },
 		],
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: { show: { operation: ['list'] } },
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: { show: { operation: ['list'], returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Page Cursor',
-		name: 'cursor',
-		type: 'string',
-		default: '',
-		displayOptions: { show: { operation: ['list'], returnAll: [false] } },
-		description: 'The "nextCursor" of a previous page, to continue from there',
-	},
+	returnAllField({ operation: ['list'] }),
+	limitField({ operation: ['list'], returnAll: [false] }),
+	cursorField({ operation: ['list'], returnAll: [false] }),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'outputBinaryPropertyName',

@@ -1,4 +1,5 @@
 /** Parameters of the WhatsApp Templates node. */
+import { limitField, returnAllField } from '../shared/fields';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { TEMPLATE_LANGUAGES } from '../../core/templates/languages';
 import { TEMPLATE_LIMITS, TEMPLATE_STATUSES } from '../../core/templates/rules';
@@ -39,23 +40,8 @@ export const templateProperties: INodeProperties[] = [
 	},
 
 	// ----- List
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: op('list'),
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		displayOptions: { show: { operation: ['list'], returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	returnAllField({ operation: ['list'] }),
+	limitField({ operation: ['list'], returnAll: [false] }),
 	{
 		displayName: 'Filters',
 		name: 'filters',
