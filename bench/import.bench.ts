@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { openCsv } from '../core/csv';
 import { DEFAULT_IMPORT_BATCH_SIZE, importContacts } from '../core/contacts';
+import { WorkerStoreSink } from '../core/contacts/workerSink';
 import { openStore } from '../core/store';
 import type { Store } from '../core/store/types';
 import { seededRng } from '../core/shared/random';
@@ -76,9 +77,17 @@ async function main(): Promise<void> {
 		const baselineRssMb = process.memoryUsage().rss / (1024 * 1024);
 		// IMPORT_STORE=none: a sink that writes nothing, to measure the pipeline (read, parse, phone, map) alone.
 		const nullStore = process.env.IMPORT_STORE === 'none';
+		// IMPORT_SINK=inline: write on the main thread (no overlap), to compare with the worker sink.
+		const inline = process.env.IMPORT_SINK === 'inline';
+		const storeSink = async (): Promise<Pick<Store, 'upsertContacts' | 'close'>> => {
+			const store = await openStore({ backend: 'sqlite', path: dbPath }); // creates + migrates the file
+			if (inline) return store;
+			const sink = await WorkerStoreSink.open(dbPath);
+			return { upsertContacts: (i, o) => sink.upsertContacts(i, o), close: async () => { await sink.close(); await store.close(); } };
+		};
 		const store: Pick<Store, 'upsertContacts' | 'close'> = nullStore
 			? { upsertContacts: async (inputs) => inputs.map(() => 'added' as const), close: async () => undefined }
-			: await openStore({ backend: 'sqlite', path: dbPath });
+			: await storeSink();
 		let peakRss = process.memoryUsage().rss;
 		const sampler = setInterval(() => {
 			peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -25,7 +25,7 @@ import { countryOptions, normalizePhone } from '../../core/phone';
 import type { Contact, ContactFilter, ContactInput, Store } from '../../core/store/types';
 import { STORE_CREDENTIAL } from '../shared/credentials';
 import { failedItem, item } from '../shared/items';
-import { getStore } from '../shared/store';
+import { getImportSink, getStore } from '../shared/store';
 import { contactProperties } from './description';
 
 type Ctx = IExecuteFunctions;
@@ -114,6 +114,7 @@ async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionD
 	const emit = param(fn, 'emitContacts', i, false);
 	const contacts: INodeExecutionData[] = [];
 	let summary;
+	const target = await getImportSink(fn, store);
 	try {
 		const reader = await openCsv(source, {
 			fileName,
@@ -121,7 +122,7 @@ async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionD
 			delimiter: (o.delimiter as CsvDelimiter | 'auto') ?? 'auto',
 		});
 		const keep = (o.keepColumns as string) ?? 'all';
-		summary = await importContacts(reader, store, {
+		summary = await importContacts(reader, target.sink, {
 			defaultCountry: param(fn, 'defaultCountry', i, '') || undefined,
 			requireMobile: param(fn, 'requireMobile', i, false),
 			duplicates: param<DuplicatePolicy>(fn, 'duplicates', i, 'keepFirst'),
@@ -147,6 +148,8 @@ async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionD
 			throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)}: ${error.message}`, { itemIndex: i });
 		}
 		throw error;
+	} finally {
+		await target.close();
 	}
 	const { failures, ...totals } = summary;
 	main.push(item({ operation: 'import', fileName, ...totals } as unknown as IDataObject, i));

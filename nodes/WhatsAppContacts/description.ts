@@ -115,7 +115,7 @@ export const contactProperties: INodeProperties[] = [
 				name: 'batchSize',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 100000 },
-				default: 5000,
+				default: 4000,
 				description: 'Contacts written per store transaction. Larger is faster for big files but holds the write lock longer.',
 			},
 			{

