@@ -288,10 +288,9 @@ export function buildSendComponents(template: TemplateLike, values: SendValues =
 	return out;
 }
 
-/** The `template` object of a send body: `{ name, language: { code }, components }` (cloud-api.md §2). */
+/** The `template` object of a send body: `{ name, language: { code, policy }, components }` (cloud-api.md §2). */
 export function buildTemplateMessage(template: TemplateLike & { name: string; language: string }, values: SendValues = {}) {
-	const components = buildSendComponents(template, values);
-	return { name: template.name, language: { code: template.language }, ...(components.length ? { components } : {}) };
+	return templateMessage(template, buildSendComponents(template, values));
 }
 
 /**

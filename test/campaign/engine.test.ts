@@ -79,7 +79,7 @@ describe('runCampaign', () => {
 		expect(sent?.callbackData).toBe(`c1|${list[0]}`);
 		expect(sent?.body.template).toEqual({
 			name: 'spring_sale',
-			language: { code: 'en_US' },
+			language: { code: 'en_US', policy: 'deterministic' }, // Meta's OAS TemplateObject requires the policy
 			components: [
 				{ type: 'body', parameters: [{ type: 'text', text: 'n0' }, { type: 'text', text: 'today' }] },
 				{ type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'c/n0' }] },

@@ -119,7 +119,7 @@ describe('buildSendComponents', () => {
 	it('a template without variables needs no components', () => {
 		const t = stored({ name: 'hello', language: 'en', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello there.' }] });
 		expect(buildSendComponents(t, {})).toEqual([]);
-		expect(buildTemplateMessage(t)).toEqual({ name: 'hello', language: { code: 'en' } });
+		expect(buildTemplateMessage(t)).toEqual({ name: 'hello', language: { code: 'en', policy: 'deterministic' } });
 		expect(templateMessage(t, [])).toEqual({ name: 'hello', language: { code: 'en', policy: 'deterministic' } });
 	});
 });
