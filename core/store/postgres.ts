@@ -21,13 +21,13 @@
  */
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, opt, rowMappers, sleep, type Row } from './rows';
+import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	canMarkReplied,
-	checkAttributeKey,
+	checkContactFilter,
 	checkContactInput,
 	checkId,
 	checkTime,
@@ -448,54 +448,23 @@ export class PostgresStore implements Store {
 	}
 
 	private contactWhere(filter: ContactFilter, where: string[], p: (value: Param) => string): void {
-		const tagList = (tags: unknown, name: string): string[] => {
-			if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
-				throw new Error(`Contact filter: ${name} must be an array of strings`);
-			}
-			return [...new Set((tags as string[]).map((t) => t.trim()).filter(Boolean))];
-		};
-		// An empty tag list means "no tag filter".
-		if (filter.tagsAny !== undefined) {
-			const tags = tagList(filter.tagsAny, 'tagsAny');
-			if (tags.length) {
-				where.push(`EXISTS (SELECT 1 FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(tags)}::text[]))`);
-			}
+		const f = checkContactFilter(filter);
+		if (f.tagsAny.length) {
+			where.push(`EXISTS (SELECT 1 FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(f.tagsAny)}::text[]))`);
 		}
-		if (filter.tagsAll !== undefined) {
-			const tags = tagList(filter.tagsAll, 'tagsAll');
-			if (tags.length) {
-				where.push(
-					`(SELECT COUNT(*) FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(tags)}::text[])) = ${p(tags.length)}`,
-				);
-			}
+		if (f.tagsAll.length) {
+			where.push(
+				`(SELECT COUNT(*) FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(f.tagsAll)}::text[])) = ${p(f.tagsAll.length)}`,
+			);
 		}
-		if (filter.attributes !== undefined) {
-			if (typeof filter.attributes !== 'object' || filter.attributes === null) {
-				throw new Error('Contact filter: attributes must be an object of name → value');
-			}
-			// ->> gives strings as-is, numbers as written, JSON true/false as 'true'/'false'.
-			for (const [key, value] of Object.entries(filter.attributes)) {
-				where.push(`c.attributes ->> ${p(checkAttributeKey(key))}::text = ${p(String(value))}::text`);
-			}
-		}
-		if (filter.optedOut !== undefined) where.push(`c.opted_out = ${p(Boolean(filter.optedOut))}`);
-		const range = (column: string, value: number | undefined, op: '>=' | '<=', name: string) => {
-			if (value === undefined) return;
-			where.push(`c.${column} ${op} ${p(checkTime(value, `Contact filter: ${name}`))}`);
-		};
-		range('created_at', filter.createdFrom, '>=', 'createdFrom');
-		range('created_at', filter.createdTo, '<=', 'createdTo');
-		range('last_active_at', filter.lastActiveFrom, '>=', 'lastActiveFrom');
-		range('last_active_at', filter.lastActiveTo, '<=', 'lastActiveTo');
+		// ->> gives strings as-is, numbers as written, JSON true/false as 'true'/'false'.
+		for (const [key, value] of f.attributes) where.push(`c.attributes ->> ${p(key)}::text = ${p(value)}::text`);
+		if (f.optedOut !== undefined) where.push(`c.opted_out = ${p(f.optedOut)}`);
+		for (const r of f.ranges) where.push(`c.${r.column} ${r.op} ${p(r.value)}`);
 	}
 
-	async *iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
-		let cursor: string | undefined;
-		do {
-			const page = await this.listContacts(filter, { limit: batchSize, cursor });
-			for (const contact of page.items) yield contact;
-			cursor = page.next;
-		} while (cursor !== undefined);
+	iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
+		return iteratePages((page) => this.listContacts(filter, page), batchSize);
 	}
 
 	async setOptOut(waId: string, optedOut: boolean, source: string, at: number = Date.now()): Promise<Contact | undefined> {

@@ -113,3 +113,13 @@ export function rowMappers(codec: RowCodec) {
 		},
 	};
 }
+
+/** Streams every item of a keyset-paged listing, one page in memory at a time. */
+export async function* iteratePages<T>(list: (page: { limit: number; cursor?: string }) => Promise<{ items: T[]; next?: string }>, batchSize: number): AsyncIterable<T> {
+	let cursor: string | undefined;
+	do {
+		const page = await list({ limit: batchSize, cursor });
+		for (const item of page.items) yield item;
+		cursor = page.next;
+	} while (cursor !== undefined);
+}

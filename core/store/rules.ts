@@ -2,7 +2,7 @@
  * Backend-neutral store rules (shared by the SQLite and Postgres backends): input validation,
  * contact merging with change detection, and the monotonic delivery lifecycle of the ledger.
  */
-import type { ContactInput, RecipientState, StatusKind, UpsertOptions } from './types';
+import type { ContactFilter, ContactInput, RecipientState, StatusKind, UpsertOptions } from './types';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Webhook de-duplication keys are kept this long (Meta redelivers for up to 7 days; cloud-api.md). */
@@ -206,4 +206,42 @@ export function parseCallbackData(data: string | undefined): { campaignId: strin
 	const bar = data.lastIndexOf('|');
 	if (bar <= 0 || bar === data.length - 1) return undefined;
 	return { campaignId: data.slice(0, bar), waId: data.slice(bar + 1) };
+}
+
+/** A contact filter checked once, backend-neutral: each backend only turns it into its SQL. */
+export interface CheckedContactFilter {
+	/** Empty = no tag filter. */
+	tagsAny: string[];
+	tagsAll: string[];
+	attributes: Array<[key: string, value: string]>;
+	optedOut?: boolean;
+	ranges: Array<{ column: 'created_at' | 'last_active_at'; op: '>=' | '<='; value: number }>;
+}
+
+export function checkContactFilter(filter: ContactFilter): CheckedContactFilter {
+	const tagList = (tags: unknown, name: string): string[] => {
+		if (tags === undefined) return [];
+		if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
+			throw new Error(`Contact filter: ${name} must be an array of strings`);
+		}
+		return [...new Set((tags as string[]).map((t) => t.trim()).filter(Boolean))];
+	};
+	if (filter.attributes !== undefined && (typeof filter.attributes !== 'object' || filter.attributes === null)) {
+		throw new Error('Contact filter: attributes must be an object of name → value');
+	}
+	const ranges: CheckedContactFilter['ranges'] = [];
+	const range = (column: 'created_at' | 'last_active_at', value: number | undefined, op: '>=' | '<=', name: string) => {
+		if (value !== undefined) ranges.push({ column, op, value: checkTime(value, `Contact filter: ${name}`) });
+	};
+	range('created_at', filter.createdFrom, '>=', 'createdFrom');
+	range('created_at', filter.createdTo, '<=', 'createdTo');
+	range('last_active_at', filter.lastActiveFrom, '>=', 'lastActiveFrom');
+	range('last_active_at', filter.lastActiveTo, '<=', 'lastActiveTo');
+	return {
+		tagsAny: tagList(filter.tagsAny, 'tagsAny'),
+		tagsAll: tagList(filter.tagsAll, 'tagsAll'),
+		attributes: Object.entries(filter.attributes ?? {}).map(([key, value]) => [checkAttributeKey(key), String(value)]),
+		optedOut: filter.optedOut === undefined ? undefined : Boolean(filter.optedOut),
+		ranges,
+	};
 }

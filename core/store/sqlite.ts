@@ -11,13 +11,13 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, opt, rowMappers, sleep, type Row } from './rows';
+import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	canMarkReplied,
-	checkAttributeKey,
+	checkContactFilter,
 	checkContactInput,
 	checkId,
 	checkTime,
@@ -297,63 +297,40 @@ export class SqliteStore implements Store {
 	}
 
 	private contactWhere(filter: ContactFilter, where: string[], params: Param[]): void {
-		const tagList = (tags: unknown, name: string): string[] => {
-			if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
-				throw new Error(`Contact filter: ${name} must be an array of strings`);
-			}
-			return [...new Set((tags as string[]).map((t) => t.trim()).filter(Boolean))];
-		};
-		// An empty tag list means "no tag filter". Plan choice: a rare tag drives the query from the
-		// tag index (IN (…)); a common one is cheaper as a per-row EXISTS probe along waId order.
-		if (filter.tagsAny !== undefined) {
-			const tags = tagList(filter.tagsAny, 'tagsAny');
-			if (tags.length) {
-				const rare = tags.reduce((sum, tag) => sum + this.tagRows(tag), 0) <= RARE_TAG_ROWS;
-				where.push(
-					rare
-						? 'c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag IN (SELECT value FROM json_each(?)))'
-						: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag IN (SELECT value FROM json_each(?)))',
-				);
-				params.push(JSON.stringify(tags));
-			}
+		const f = checkContactFilter(filter);
+		// Plan choice: a rare tag drives the query from the tag index (IN (…)); a common one is
+		// cheaper as a per-row EXISTS probe along waId order.
+		if (f.tagsAny.length) {
+			const rare = f.tagsAny.reduce((sum, tag) => sum + this.tagRows(tag), 0) <= RARE_TAG_ROWS;
+			where.push(
+				rare
+					? 'c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag IN (SELECT value FROM json_each(?)))'
+					: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag IN (SELECT value FROM json_each(?)))',
+			);
+			params.push(JSON.stringify(f.tagsAny));
 		}
-		if (filter.tagsAll !== undefined) {
-			const tags = tagList(filter.tagsAll, 'tagsAll');
-			if (tags.length) {
-				const counted = tags.map((tag) => ({ tag, rows: this.tagRows(tag) })).sort((a, b) => a.rows - b.rows);
-				counted.forEach(({ tag, rows }, i) => {
-					where.push(
-						i === 0 && rows <= RARE_TAG_ROWS
-							? 'c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag = ?)'
-							: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?)',
-					);
-					params.push(tag);
-				});
-			}
+		const counted = f.tagsAll.map((tag) => ({ tag, rows: this.tagRows(tag) })).sort((a, b) => a.rows - b.rows);
+		counted.forEach(({ tag, rows }, i) => {
+			where.push(
+				i === 0 && rows <= RARE_TAG_ROWS
+					? 'c.id IN (SELECT t.contact_id FROM contact_tags t WHERE t.tag = ?)'
+					: 'EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?)',
+			);
+			params.push(tag);
+		});
+		for (const [key, value] of f.attributes) {
+			const path = `$."${key}"`;
+			where.push(ATTRIBUTE_TEXT);
+			params.push(path, path, value);
 		}
-		if (filter.attributes !== undefined) {
-			if (typeof filter.attributes !== 'object' || filter.attributes === null) {
-				throw new Error('Contact filter: attributes must be an object of name → value');
-			}
-			for (const [key, value] of Object.entries(filter.attributes)) {
-				const path = `$."${checkAttributeKey(key)}"`;
-				where.push(ATTRIBUTE_TEXT);
-				params.push(path, path, String(value));
-			}
-		}
-		if (filter.optedOut !== undefined) {
+		if (f.optedOut !== undefined) {
 			where.push('c.opted_out = ?');
-			params.push(filter.optedOut ? 1 : 0);
+			params.push(f.optedOut ? 1 : 0);
 		}
-		const range = (column: string, value: number | undefined, op: '>=' | '<=', name: string) => {
-			if (value === undefined) return;
-			where.push(`c.${column} ${op} ?`);
-			params.push(checkTime(value, `Contact filter: ${name}`));
-		};
-		range('created_at', filter.createdFrom, '>=', 'createdFrom');
-		range('created_at', filter.createdTo, '<=', 'createdTo');
-		range('last_active_at', filter.lastActiveFrom, '>=', 'lastActiveFrom');
-		range('last_active_at', filter.lastActiveTo, '<=', 'lastActiveTo');
+		for (const r of f.ranges) {
+			where.push(`c.${r.column} ${r.op} ?`);
+			params.push(r.value);
+		}
 	}
 
 	/** How many contacts carry this tag, counted up to RARE_TAG_ROWS + 1 (cheap: index only). */
@@ -362,13 +339,8 @@ export class SqliteStore implements Store {
 			?.n as number;
 	}
 
-	async *iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
-		let cursor: string | undefined;
-		do {
-			const page = await this.listContacts(filter, { limit: batchSize, cursor });
-			for (const contact of page.items) yield contact;
-			cursor = page.next;
-		} while (cursor !== undefined);
+	iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
+		return iteratePages((page) => this.listContacts(filter, page), batchSize);
 	}
 
 	async setOptOut(waId: string, optedOut: boolean, source: string, at: number = Date.now()): Promise<Contact | undefined> {
