@@ -4,9 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ "${1:-}" = "--ui" ]; then
-  echo "The --ui mode (a real n8n with the examples imported) is not built yet (issue #8)." >&2
-  echo "Meanwhile: npm run simulator, and install the package into n8n as the README says." >&2
-  exit 2
+  # A real n8n 2.x with the package, the examples and the simulator, until Ctrl-C (scripts/demo-ui.sh).
+  exec bash scripts/demo-ui.sh "${@:2}"
 fi
 [ -d node_modules ] || npm install --no-audit --no-fund
 npm run build --silent

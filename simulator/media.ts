@@ -5,6 +5,7 @@
  * POST /upload:… (file_offset header + bytes) → {h:"4::…"}, GET /upload:… → {id,file_offset}.
  */
 import { createHash } from 'node:crypto';
+import { mediaKindOfMime, mediaSizeCap } from '../core/messages/media';
 import { GraphError, invalidParam } from './errors';
 
 export interface MediaItem {
@@ -24,14 +25,6 @@ interface Upload {
 	offset: number;
 	handle?: string;
 }
-
-/** Size caps per media family [S] (cloud-api.md §2). */
-const CAPS: [RegExp, number][] = [
-	[/^image\/webp$/, 500 * 1024],
-	[/^image\//, 5 * 1024 * 1024],
-	[/^(video|audio)\//, 16 * 1024 * 1024],
-	[/./, 100 * 1024 * 1024],
-];
 
 export class MediaStore {
 	readonly items = new Map<string, MediaItem>();
@@ -61,7 +54,10 @@ export class MediaStore {
 		const type = String(form.get('type') ?? (file as Blob).type ?? '');
 		if (!type) throw new GraphError(131008, 'The parameter type is required.');
 		const data = Buffer.from(await (file as Blob).arrayBuffer());
-		const cap = CAPS.find(([re]) => re.test(type))![1];
+		// Size caps from core/messages/media.ts (cloud-api.md §2 [S]), the rules the nodes check before
+		// uploading: the upload carries no message type, so the kind comes from the MIME type; a static
+		// WebP gets the 100 KB sticker cap, an animated one 500 KB.
+		const { maxBytes: cap } = mediaSizeCap(mediaKindOfMime(type), data.subarray(0, 32));
 		if (data.length === 0 || data.length > cap) throw new GraphError(131053, `File size ${data.length} is outside the limit for ${type} (${cap} bytes).`);
 		const id = this.ctx.ids.numeric();
 		this.items.set(id, { id, phoneId, mime: type, data, sha256: createHash('sha256').update(data).digest('hex') });

@@ -1,11 +1,12 @@
 /** Validation of POST /{phone-id}/messages payloads by type (cloud-api.md §2; limits from OAS schemas). */
-import { MESSAGE_LIMITS } from '../core/messages/limits';
+import { CAPTION_MEDIA_TYPES, MEDIA_TYPES, MESSAGE_LIMITS } from '../core/messages/limits';
 import { GraphError, invalidParam } from './errors';
 import { TEMPLATE_RULES } from './template-rules';
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const MEDIA = new Set(['image', 'video', 'audio', 'document', 'sticker']);
-const CAPTIONED = new Set(['image', 'video', 'document']);
+// Media message types and which take a caption: core/messages/limits.ts (OAS MediaObject_1).
+const MEDIA = new Set<string>(MEDIA_TYPES);
+const CAPTIONED = new Set<string>(CAPTION_MEDIA_TYPES);
 export const MESSAGE_TYPES = new Set(['text', 'template', 'image', 'video', 'audio', 'document', 'sticker', 'interactive', 'location', 'contacts', 'reaction']);
 
 function tooLong(field: string, max: number): GraphError {

@@ -12,7 +12,7 @@
 import type { ContactInput, Store, UpsertOptions, UpsertOutcome } from '../store/types';
 import { matchHeaders, type HeaderMapping, type HeaderOverrides } from '../csv/headers';
 import type { CsvEntry, CsvReader } from '../csv/reader';
-import { RowMapper, type RowMappingOptions } from './mapping';
+import { attributeColumnsOf, RowMapper, type RowMappingOptions } from './mapping';
 import { WaIdTable } from './waIdTable';
 
 
@@ -84,7 +84,7 @@ export async function importContacts(reader: CsvReader, sink: ContactSink, optio
 		delimiter: reader.delimiter,
 		headers: reader.headers,
 		mapping: mapping.fields,
-		attributeColumns: options.keepColumns === false ? [] : Array.isArray(options.keepColumns) ? mapping.others.filter((h) => (options.keepColumns as string[]).includes(h)) : mapping.others,
+		attributeColumns: attributeColumnsOf(mapping, options.keepColumns ?? true),
 		failures: [],
 		failuresTruncated: false,
 	};

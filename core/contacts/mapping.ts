@@ -1,6 +1,17 @@
 /**
  * One row (header → value) → one contact input. Pure: the phone is normalised (core/phone), the
  * name split, tags split, everything else optionally kept as custom attributes.
+ *
+ * A file written by Export (export.ts) is recognised by its own headers, so an export → import round
+ * trip gives back the same contacts instead of turning the store's bookkeeping into attributes:
+ *  - phone, name, firstName, lastName, tags, source and country match as in any file (core/csv/headers.ts);
+ *    name / firstName / lastName are taken as they are (no split, no joined name), tags split on '|';
+ *  - the `attributes` column (the contact's attributes as JSON) becomes the attributes again;
+ *  - waId (or phone, whichever is not the phone column), optedOut, optOutAt, optOutSource, optInAt,
+ *    optInSource, createdAt, updatedAt and lastActiveAt are ignored: the store keeps its own times,
+ *    and opt-outs are not imported. An import only upserts (ContactInput has no opt-out) and the store
+ *    never clears an opt-out, so a round trip can never clear one either; an export's optedOut=true
+ *    does not opt the contact out in another store (use the Opt Out operation for that).
  */
 import { normalizePhone, type PhoneOptions } from '../phone';
 import type { ContactInput } from '../store/types';
@@ -29,6 +40,37 @@ export function splitName(full: string): { firstName?: string; lastName?: string
 	return { firstName: parts[0], lastName: parts.slice(1).join(' ') };
 }
 
+/** Export's column with the contact's attributes as a JSON object. */
+export const EXPORT_ATTRIBUTES_COLUMN = 'attributes';
+
+/**
+ * Export's bookkeeping columns: never attributes when a Contacts Export is imported (waId / phone:
+ * the one that is not the phone column repeats the number).
+ */
+export const EXPORT_IGNORED_COLUMNS: readonly string[] = [
+	'waId', 'phone', 'optedOut', 'optOutAt', 'optOutSource', 'optInAt', 'optInSource', 'createdAt', 'updatedAt', 'lastActiveAt',
+];
+
+/**
+ * Is this file a Contacts Export? Its `waId` and `optedOut` headers (exactly as Export writes them)
+ * say so; another file's "createdAt" or "attributes" column stays an ordinary column.
+ */
+export function isContactsExport(headers: readonly string[]): boolean {
+	return headers.includes('waId') && headers.includes('optedOut');
+}
+
+/** The headers of a mapped file (mapped ones first). */
+function headersOf(mapping: HeaderMapping): string[] {
+	return [...Object.values(mapping.fields).filter((h): h is string => typeof h === 'string'), ...mapping.others];
+}
+
+/** Unmapped columns kept as attributes: all, none or the listed ones; never an Export's bookkeeping columns. */
+export function attributeColumnsOf(mapping: HeaderMapping, keepColumns: boolean | string[] = true): string[] {
+	const exported = isContactsExport(headersOf(mapping));
+	const others = exported ? mapping.others.filter((h) => !EXPORT_IGNORED_COLUMNS.includes(h)) : mapping.others;
+	return keepColumns === true ? others : keepColumns === false ? [] : others.filter((h) => keepColumns.includes(h));
+}
+
 export function splitTags(value: string, separator = '|'): string[] {
 	if (!value) return [];
 	return value
@@ -39,15 +81,18 @@ export function splitTags(value: string, separator = '|'): string[] {
 
 export class RowMapper {
 	private readonly phoneOptions: PhoneOptions;
-	private readonly attributeColumns: string[];
+	/** Unmapped columns kept as attributes (attributeColumnsOf). */
+	readonly attributeColumns: string[];
+	/** The file is a Contacts Export (isContactsExport). */
+	readonly isExport: boolean;
 
 	constructor(
 		private readonly mapping: HeaderMapping,
 		private readonly options: RowMappingOptions = {},
 	) {
 		this.phoneOptions = { defaultCountry: options.defaultCountry, requireMobile: options.requireMobile };
-		const keep = options.keepColumns ?? true;
-		this.attributeColumns = keep === true ? mapping.others : keep === false ? [] : mapping.others.filter((h) => keep.includes(h));
+		this.isExport = isContactsExport(headersOf(mapping));
+		this.attributeColumns = attributeColumnsOf(mapping, options.keepColumns ?? true);
 	}
 
 	map(record: Record<string, string>): MappedRow {
@@ -63,31 +108,48 @@ export class RowMapper {
 		if (first || last) {
 			if (first) contact.firstName = first;
 			if (last) contact.lastName = last;
-			if (!name) contact.name = [first, last].filter(Boolean).join(' ');
-		} else if (name) {
+			// An Export's name, firstName and lastName cells are the contact's own: nothing is made up.
+			if (!name && !this.isExport) contact.name = [first, last].filter(Boolean).join(' ');
+		} else if (name && !(this.isExport && (f.firstName || f.lastName))) {
 			const split = splitName(name);
 			if (split.firstName) contact.firstName = split.firstName;
 			if (split.lastName) contact.lastName = split.lastName;
 		}
 		const tagCell = f.tags ? record[f.tags] : undefined;
-		const tags = tagCell ? splitTags(tagCell, this.options.tagSeparator || '|') : [];
+		// Export joins tags with '|' whatever the separator option says.
+		const tags = tagCell ? splitTags(tagCell, this.isExport ? '|' : this.options.tagSeparator || '|') : [];
 		if (this.options.extraTags) tags.push(...this.options.extraTags);
 		// An empty tags cell leaves the contact's tags alone (even in replace mode).
 		if (tags.length > 0) contact.tags = tags;
 		const source = (f.source ? record[f.source]?.trim() : '') || this.options.defaultSource;
 		if (source) contact.source = source;
 		if (this.attributeColumns.length > 0) {
-			const attributes: Record<string, unknown> = {};
+			let attributes: Record<string, unknown> = {};
 			let any = false;
 			for (const column of this.attributeColumns) {
 				const v = record[column];
-				if (v !== undefined && v !== '') {
+				if (v === undefined || v === '') continue;
+				if (this.isExport && column === EXPORT_ATTRIBUTES_COLUMN) {
+					const bag = parseAttributes(v);
+					if (!bag) return { ok: false, field: column, raw: v, reason: `${column} is not a JSON object (a Contacts Export writes the attributes as JSON)` };
+					// Other columns are more specific (edited or added to the export): they win.
+					attributes = { ...bag, ...attributes };
+				} else {
 					attributes[column] = v;
-					any = true;
 				}
+				any = true;
 			}
-			if (any) contact.attributes = attributes;
+			if (any && Object.keys(attributes).length > 0) contact.attributes = attributes;
 		}
 		return { ok: true, contact, phoneType: phone.type };
+	}
+}
+
+function parseAttributes(text: string): Record<string, unknown> | undefined {
+	try {
+		const value: unknown = JSON.parse(text);
+		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
 	}
 }

@@ -37,6 +37,9 @@ import { templateIdFromLocator, templateListSearch } from '../shared/templatePic
 import { campaignProperties } from './description';
 import { sessionMessageBody, uploadBinary } from './sessionMessage';
 
+/** How often a running campaign logs its progress (n8n's log, level info). */
+export const PROGRESS_LOG_EVERY_MS = 10_000;
+
 /** Bad input naming the field (toNodeError turns it into a NodeOperationError). */
 function inputError(message: string, field: string): InputError {
 	return new InputError(message, field);
@@ -156,7 +159,9 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 
 	// Header media from binary: uploaded once, used for every recipient.
 	const headerBinary = String(param<string>(fn, 'headerBinaryProperty', 0, '')).trim();
-	const headerMediaId = headerBinary ? await uploadBinary(fn, client, phoneNumberId, 0, headerBinary) : undefined;
+	const headerFormat = String(template.components.find((c) => String(c.type).toUpperCase() === 'HEADER')?.format ?? '').toLowerCase();
+	const headerType = (['image', 'video', 'document'] as const).find((t) => t === headerFormat);
+	const headerMediaId = headerBinary ? (await uploadBinary(fn, client, phoneNumberId, 0, headerBinary, headerType, 'headerBinaryProperty')).id : undefined;
 	const valuesOf = (flat: Record<string, unknown>): SendValues => {
 		if (headerMediaId) flat['header.media'] = headerMediaId;
 		return valuesFromInputs(flat);
@@ -220,11 +225,13 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 		resendUnknown: Boolean(options.resendUnknown),
 		maxWaitMs: Number(options.maxWaitSeconds ?? 120) * 1000,
 		signal,
+		// Long campaigns log progress (issue #7): every 10 s while sending, and once at the end.
 		onProgress: (p) =>
 			fn.logger.info(
-				`WhatsApp campaign ${campaignId}: ${p.accepted} accepted, ${p.failed} failed, ${p.deferred} deferred, ${p.retried} retried, ${p.unknown} unknown, ${p.inFlight} in flight, ${p.rateMps} mps`,
+				`WhatsApp campaign ${campaignId}: ${p.accepted} accepted, ${p.failed} failed, ${p.deferred} deferred, ${p.retried} retried, ${p.unknown} unknown, ${p.inFlight} in flight, ${p.rateMps} mps, ${p.throttleErrors} throttle errors, ${Math.round(p.elapsedMs / 1000)} s`,
+				{ ...p },
 			),
-		progressEveryMs: 10_000,
+		progressEveryMs: PROGRESS_LOG_EVERY_MS,
 	});
 	if (result.stopError && !fn.continueOnFail()) {
 		throw new NodeOperationError(fn.getNode(), `Campaign ${campaignId} stopped: ${result.stopError.message}`, {

@@ -95,11 +95,27 @@ function filterParam(fn: Ctx, i: number): ContactFilter {
 
 /** The item's binary file as a chunked byte source (a stream when n8n keeps it on disk / S3). */
 async function binarySource(fn: Ctx, i: number, property: string): Promise<{ source: ByteSource; fileName: string }> {
-	const binary = fn.helpers.assertBinaryData(i, property);
+	const binaries = fn.getInputData()[i]?.binary ?? {};
+	const binary = binaries[property];
+	if (!binary) {
+		const present = Object.keys(binaries);
+		throw new NodeOperationError(
+			fn.getNode(),
+			`Item ${i}: no binary property "${property}" (${present.length ? `the item has ${present.map((p) => `"${p}"`).join(', ')}` : 'the item has no binary data'})`,
+			{ itemIndex: i, description: 'Set "Input Binary Field" to the name of the binary property holding the CSV / TXT file.' },
+		);
+	}
 	const fileName = binary.fileName ?? property;
 	if (binary.id) {
-		const stream = await fn.helpers.getBinaryStream(binary.id, 1 << 20);
-		return { source: stream as AsyncIterable<Uint8Array>, fileName };
+		// Filesystem / S3 binary-data mode: the item carries only an id; read the file in 1 MiB chunks.
+		try {
+			const stream = await fn.helpers.getBinaryStream(binary.id, 1 << 20);
+			return { source: stream as AsyncIterable<Uint8Array>, fileName };
+		} catch (error) {
+			throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)} (binary property "${property}"): the stored file cannot be read: ${(error as Error).message}`, {
+				itemIndex: i,
+			});
+		}
 	}
 	const buffer = await fn.helpers.getBinaryDataBuffer(i, property);
 	const chunks: Uint8Array[] = [];

@@ -4,3 +4,4 @@ export * from './nodeTypes';
 export * from './workflow';
 export * from './webhook';
 export * from './loadOptions';
+export * from './binaryData';

@@ -18,14 +18,12 @@
  * runs only matching workflows; WA_N8N_PACKAGE_JSON=<file> takes the `n8n` section from that file;
  * WA_N8N_LOAD=package loads the package as an installed community package instead of a custom extension.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { n8nVersion, prepare, sleep, startN8n, startSimulator, substitute, tailLog } from './lib/n8n.ts';
+import type { N8n, Prepared, Simulator } from './lib/n8n.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -78,8 +76,6 @@ if (!n8nDir || args.indexOf('--n8n-dir') < 0) {
 	console.error('usage: run.ts --n8n-dir <folder of the cached n8n install>');
 	process.exit(2);
 }
-const n8nBin = path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
-const keep = process.env.WA_N8N_KEEP === '1';
 // WA_N8N_PACKAGE_JSON: read the `n8n` section from another file (try entries before package.json has them).
 const packageJsonPath = process.env.WA_N8N_PACKAGE_JSON ? path.resolve(process.env.WA_N8N_PACKAGE_JSON) : path.join(root, 'package.json');
 const only = process.env.WA_N8N_ONLY;
@@ -87,66 +83,10 @@ const only = process.env.WA_N8N_ONLY;
 // or `package` (a community-package install under <user>/.n8n/nodes/node_modules, types
 // `n8n-nodes-whatsapp-cloud.<name>`, only what package.json's n8n section lists — what users get).
 const loadMode = process.env.WA_N8N_LOAD === 'package' ? 'package' : 'custom';
-const typePrefix = loadMode === 'package' ? 'n8n-nodes-whatsapp-cloud' : 'CUSTOM';
 
-const children: ChildProcess[] = [];
-let tmp = '';
-
-function stopChildren(): void {
-	for (const child of children.splice(0)) {
-		if (child.exitCode !== null || child.pid === undefined) continue;
-		try {
-			process.kill(-child.pid, 'SIGTERM'); // the child's own process group (n8n's task runner too)
-		} catch {
-			/* already gone */
-		}
-	}
-}
-
-async function stopChildrenAndWait(): Promise<void> {
-	const alive = children.filter((c) => c.exitCode === null && c.pid !== undefined);
-	stopChildren();
-	const deadline = Date.now() + 15000;
-	for (const child of alive) {
-		while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) await sleep(100);
-		if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				/* gone */
-			}
-		}
-	}
-}
-
-function cleanupTmp(): void {
-	if (tmp && !keep) fs.rmSync(tmp, { recursive: true, force: true });
-	else if (tmp) log(`kept ${tmp}`);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		stopChildren();
-		cleanupTmp();
-		process.exit(130);
-	});
-}
-process.on('exit', () => stopChildren());
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
+let prepared: Prepared | undefined;
+let n8n: N8n | undefined;
+let simulator: Simulator | undefined;
 
 function readJson<T>(file: string): T {
 	return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
@@ -197,10 +137,6 @@ function unlistedSources(declared: DeclaredTypes): string[] {
 
 // ---- 2. files with placeholders ---------------------------------------------------------------------
 
-function substitute(text: string, values: Record<string, string>): string {
-	return text.replace(/@@([A-Z0-9_]+)@@/g, (whole, key: string) => (key in values ? values[key] : whole));
-}
-
 function stableId(seed: string): string {
 	// n8n workflow ids are 16 alphanumerics; derive one from the file name so reruns are comparable.
 	let h = 0n;
@@ -241,77 +177,9 @@ function loadCases(values: Record<string, string>, simulatorAvailable: boolean, 
 		});
 }
 
-// ---- 3. processes -----------------------------------------------------------------------------------
-
-function n8nEnv(userFolder: string, port: number, extensionDir: string): NodeJS.ProcessEnv {
-	return {
-		...process.env,
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: randomKey,
-		N8N_PORT: String(port),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		N8N_CUSTOM_EXTENSIONS: extensionDir,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_RUNNERS_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_LOG_LEVEL: 'info',
-		// Our nodes read their default SQLite store path from here (nodes/shared/store.ts).
-		WHATSAPP_CLOUD_STORE_PATH: path.join(userFolder, 'whatsapp-cloud.sqlite'),
-	};
-}
-const randomKey = randomBytes(24).toString('hex');
 /** The secrets in test/n8n/credentials/whatsapp-cloud.json (test-only values), given to the simulator too. */
 const CHECK_TOKEN = 'n8n-check-token-123';
 const CHECK_APP_SECRET = 'n8n-check-app-secret';
-
-/** Runs an n8n CLI command; judged by its output (n8n 2.x sometimes segfaults while exiting, n8n.md). */
-function n8nCli(env: NodeJS.ProcessEnv, cliArgs: string[], success: RegExp): string {
-	const result = spawnSync(process.execPath, [n8nBin, ...cliArgs], { env, encoding: 'utf8', timeout: 180000 });
-	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-	if (!success.test(output)) {
-		throw new Error(`n8n ${cliArgs.join(' ')} failed (exit ${result.status ?? result.signal}):\n${output.split('\n').slice(-30).join('\n')}`);
-	}
-	if (result.status !== 0) log(`  (n8n ${cliArgs[0]} printed success but exited with ${result.status ?? result.signal}; accepted, see n8n.md)`);
-	return output;
-}
-
-function startProcess(label: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-	const out = fs.openSync(logFile, 'a');
-	const child = spawn(command, commandArgs, { env, stdio: ['ignore', out, out], detached: true });
-	children.push(child);
-	child.on('exit', (code, signal) => {
-		if (code !== null && code !== 0) log(`${label} exited with ${code}`);
-		else if (signal && signal !== 'SIGTERM') log(`${label} ended by ${signal}`);
-	});
-	return child;
-}
-
-async function waitFor(label: string, timeoutMs: number, child: ChildProcess, probe: () => Promise<boolean>): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`${label} exited (code ${child.exitCode}) before it was ready`);
-		if (await probe().catch(() => false)) return;
-		await sleep(500);
-	}
-	throw new Error(`${label} not ready after ${timeoutMs / 1000} s`);
-}
-
-/** The log's last lines, without stack frames and the noise about unreachable n8n.io hosts (offline machine). */
-function tail(file: string, lines = 40): string {
-	if (!fs.existsSync(file)) return '';
-	const noise = /^\s+at |ENOTFOUND|n8n\.io|Strapi|system task run failed/;
-	return fs
-		.readFileSync(file, 'utf8')
-		.split('\n')
-		.filter((line) => !noise.test(line))
-		.slice(-lines)
-		.join('\n');
-}
 
 // ---- 4. comparing answers ---------------------------------------------------------------------------
 
@@ -395,58 +263,35 @@ async function runCall(baseUrl: string, call: Call): Promise<string | undefined>
 // ---- main -------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-	log(`n8n ${readJson<{ version: string }>(path.join(n8nDir, 'node_modules', 'n8n', 'package.json')).version} on Node ${process.version}`);
+	log(`n8n ${n8nVersion(n8nDir)} on Node ${process.version}`);
 	const declared = declaredTypes();
 	log(`package.json n8n section: ${declared.nodes.length} node(s), ${declared.credentials.length} credential(s)`);
 	for (const src of unlistedSources(declared)) log(`WARNING: ${src} is not listed in package.json's n8n section (n8n will not load it)`);
 
-	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-n8n-'));
-	const userFolder = path.join(tmp, 'user');
-	const pkgDir =
-		loadMode === 'package'
-			? path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-whatsapp-cloud')
-			: path.join(tmp, 'extensions', 'n8n-nodes-whatsapp-cloud');
-	fs.mkdirSync(userFolder, { recursive: true });
-	fs.mkdirSync(pkgDir, { recursive: true });
-	fs.cpSync(path.join(root, 'dist'), path.join(pkgDir, 'dist'), { recursive: true });
-	fs.copyFileSync(packageJsonPath, path.join(pkgDir, 'package.json'));
-	fs.symlinkSync(path.join(root, 'node_modules'), path.join(pkgDir, 'node_modules'), 'dir');
-	// n8n globs **/*.node.js and **/*.credentials.js under each N8N_CUSTOM_EXTENSIONS folder: give it dist/
-	// (the package root would make it walk node_modules).
-	const extensionDir = loadMode === 'package' ? path.join(tmp, 'no-custom-extensions') : path.join(pkgDir, 'dist');
-	fs.mkdirSync(extensionDir, { recursive: true });
-	log(`temp folder ${tmp}; package loaded as ${loadMode === 'package' ? 'an installed community package' : 'a custom extension'} (${path.relative(tmp, pkgDir)})`);
+	// The temp folder (user folder, package copy, logs) and n8n's environment: test/n8n/lib/n8n.ts.
+	const port = Number(process.env.WA_N8N_PORT) || undefined;
+	const p = await prepare({ n8nDir, load: loadMode, root, port, packageJson: packageJsonPath, log });
+	prepared = p;
+	const { tmp, userFolder, typePrefix } = p;
+	log(`temp folder ${tmp}; package loaded as ${loadMode === 'package' ? 'an installed community package' : 'a custom extension'} (${typePrefix}.<name>)`);
 
-	const port = Number(process.env.WA_N8N_PORT) || (await freePort());
-	const n8nUrl = `http://127.0.0.1:${port}/`;
-	const simulatorCli = path.join(root, 'dist', 'simulator', 'cli.js');
-	const simulatorAvailable = fs.existsSync(simulatorCli);
+	const simulatorAvailable = fs.existsSync(path.join(root, 'dist', 'simulator', 'cli.js'));
 	let simulatorUrl = 'http://127.0.0.1:9/simulator-not-built';
 	const simulatorIds = { SIMULATOR_WABA_ID: '100000000000001', SIMULATOR_APP_ID: '300000000000001', SIMULATOR_PHONE_NUMBER_ID: '200000000000001' };
 	if (simulatorAvailable) {
-		const simPort = await freePort();
-		simulatorUrl = `http://127.0.0.1:${simPort}`;
-		const simLog = path.join(tmp, 'simulator.log');
 		// The simulator accepts the check credentials' token and signs its webhooks with their app secret.
-		const simArgs = [simulatorCli, '--port', String(simPort), '--host', '127.0.0.1', '--token', CHECK_TOKEN, '--app-secret', CHECK_APP_SECRET];
-		const sim = startProcess('simulator', process.execPath, simArgs, { ...process.env }, simLog);
-		await waitFor('simulator', 30000, sim, async () => {
-			await fetch(simulatorUrl);
-			return /WABA ID/.test(fs.readFileSync(simLog, 'utf8'));
-		});
-		// Its banner names the seeded account: `WABA ID : …`, `App ID : …`, `Phone number ID: … (+…)`.
-		const banner = fs.readFileSync(simLog, 'utf8');
-		simulatorIds.SIMULATOR_WABA_ID = /WABA ID\s*:\s*(\S+)/.exec(banner)?.[1] ?? simulatorIds.SIMULATOR_WABA_ID;
-		simulatorIds.SIMULATOR_APP_ID = /App ID\s*:\s*(\S+)/.exec(banner)?.[1] ?? simulatorIds.SIMULATOR_APP_ID;
-		simulatorIds.SIMULATOR_PHONE_NUMBER_ID = /Phone number ID\s*:\s*(\S+)/.exec(banner)?.[1] ?? simulatorIds.SIMULATOR_PHONE_NUMBER_ID;
+		simulator = await startSimulator({ root, token: CHECK_TOKEN, appSecret: CHECK_APP_SECRET, logFile: path.join(tmp, 'simulator.log'), log });
+		simulatorUrl = simulator.url;
+		simulatorIds.SIMULATOR_WABA_ID = simulator.wabaId || simulatorIds.SIMULATOR_WABA_ID;
+		simulatorIds.SIMULATOR_APP_ID = simulator.appId || simulatorIds.SIMULATOR_APP_ID;
+		simulatorIds.SIMULATOR_PHONE_NUMBER_ID = simulator.phoneNumberIds[0] ?? simulatorIds.SIMULATOR_PHONE_NUMBER_ID;
 		log(`simulator on ${simulatorUrl} (WABA ${simulatorIds.SIMULATOR_WABA_ID}, phone number ${simulatorIds.SIMULATOR_PHONE_NUMBER_ID})`);
 	} else {
 		log('simulator: dist/simulator/cli.js not built, skipping it (workflows that require it are skipped)');
 	}
 
 	// NOW_S: epoch seconds at the start of the run (webhook timestamps inside the 24 h window).
-	const values = { N8N_URL: n8nUrl.replace(/\/$/, ''), N8N_PORT: String(port), SIMULATOR_URL: simulatorUrl, PKG: typePrefix, TMP: tmp, NOW_S: String(Math.floor(Date.now() / 1000)), ...simulatorIds };
-	const env = n8nEnv(userFolder, port, extensionDir);
+	const values = { N8N_URL: p.url, N8N_PORT: String(p.port), SIMULATOR_URL: simulatorUrl, PKG: typePrefix, TMP: tmp, NOW_S: String(Math.floor(Date.now() / 1000)), ...simulatorIds };
 
 	// Credentials: every test/n8n/credentials/*.json (n8n export format, plain `data`), in one import.
 	const credDir = path.join(here, 'credentials');
@@ -464,7 +309,7 @@ async function main(): Promise<number> {
 		const file = path.join(tmp, 'credentials.json');
 		fs.writeFileSync(file, JSON.stringify(credentials));
 		log(`importing ${credentials.length} credential(s)`);
-		n8nCli(env, ['import:credentials', `--input=${file}`], /Successfully imported/);
+		p.importCredentials(file);
 	}
 
 	const cases = loadCases(
@@ -479,26 +324,16 @@ async function main(): Promise<number> {
 		fs.mkdirSync(wfDir);
 		for (const c of runnable) fs.writeFileSync(path.join(wfDir, `${c.id}.json`), JSON.stringify(c.workflow));
 		log(`importing ${runnable.length} workflow(s)`);
-		n8nCli(env, ['import:workflow', '--separate', `--input=${wfDir}`], /Successfully imported/);
+		p.importWorkflow(wfDir);
 		for (const c of runnable.filter((c) => c.expectation?.publish !== false)) {
 			log(`publishing ${c.file} (id ${c.id})`);
-			n8nCli(env, ['publish:workflow', `--id=${c.id}`], /Publishing workflow/);
+			p.publish(c.id);
 		}
 	}
 
-	const n8nLog = path.join(tmp, 'n8n.log');
-	log(`starting n8n on ${n8nUrl} (log: ${n8nLog})`);
-	const n8n = startProcess('n8n', process.execPath, [n8nBin, 'start'], env, n8nLog);
-	try {
-		await waitFor('n8n', 180000, n8n, async () => {
-			const res = await fetch(new URL('healthz', n8nUrl));
-			return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
-		});
-	} catch (error) {
-		console.log(tail(n8nLog));
-		throw error;
-	}
-	log('n8n is up (/healthz ok)');
+	n8n = await startN8n({ n8nDir, load: loadMode, prepared: p, log });
+	const n8nUrl = `${n8n.url}/`;
+	const n8nLog = n8n.logFile;
 
 	// The type files n8n serves the editor (/types/*.json, login required) are written under
 	// <N8N_USER_FOLDER>/.cache/n8n/public/types at start-up: read them from disk.
@@ -519,7 +354,7 @@ async function main(): Promise<number> {
 			if (Date.now() > typesDeadline) throw new Error(`not registered in n8n: ${missing.join(', ')}`);
 		} catch (error) {
 			if (Date.now() > typesDeadline) {
-				console.log(tail(n8nLog));
+				console.log(tailLog(n8nLog));
 				throw error;
 			}
 		}
@@ -560,23 +395,27 @@ async function main(): Promise<number> {
 	}
 	if (failed) {
 		console.log('--- n8n log (tail) ---');
-		console.log(tail(n8nLog, 60));
+		console.log(tailLog(n8nLog, 60));
 	}
 	log(`workflow calls: ${passed} passed, ${failed} failed, ${cases.filter((c) => c.skipReason).length} workflow(s) skipped`);
 	return failed ? 1 : 0;
 }
 
+async function shutdown(): Promise<void> {
+	await n8n?.stop();
+	await simulator?.stop();
+	prepared?.cleanup();
+}
+
 main()
 	.then(async (code) => {
 		log('stopping n8n and the simulator');
-		await stopChildrenAndWait();
-		cleanupTmp();
+		await shutdown();
 		log(code === 0 ? 'test:n8n OK' : 'test:n8n FAILED');
 		process.exit(code);
 	})
 	.catch(async (error: Error) => {
 		console.error(`[test:n8n] ERROR: ${error.message}`);
-		await stopChildrenAndWait();
-		cleanupTmp();
+		await shutdown();
 		process.exit(1);
 	});
