@@ -1,15 +1,22 @@
 /**
  * Campaign benchmark (issue #7): the engine against the project's simulator in a separate process.
  *
- *   npm run bench:campaign -- --case a|c|d|all [--scale 0.1] [--heap-cap-mb 192]
+ *   npm run bench:campaign -- --case a|c|d|pg|all [--scale 0.1] [--heap-cap-mb 192]
  *
  * Cases: (a) 10,000 recipients, 80 mps cap, 200 ms latency; (c) 20,000 recipients, 1,000 mps cap,
- * 50 ms latency; (d) 100,000 recipients streamed from the store (memory ≤ 300 MB), 1,000 mps, 50 ms.
- * The simulator enforces the cap over a sliding 1 s window (130429 beyond it) and counts duplicate
- * sends per (recipient, biz_opaque_callback_data); its /_sim/stats give the figures. Each case prints its figures and ends with one
- * JSON line `{"bench":"campaign",…}`.
+ * 50 ms latency; (d) 100,000 recipients streamed from the store (memory ≤ 300 MB), 1,000 mps, 50 ms;
+ * (pg, issue #9) 10,000 recipients, 80 mps, 200 ms, the store on Postgres (scripts/pg.sh, database
+ * wa_bench_pg, a fresh schema per run) and two worker processes running the same campaign at once,
+ * sharing the number's throughput bucket, the budget and the claims through the store.
+ * The simulator (its own process) enforces the cap over a sliding 1 s window (130429 beyond it) and
+ * counts duplicate sends per (recipient, biz_opaque_callback_data); its /_sim/stats give the figures.
+ *
+ * achievedMps = accepted ÷ (last answer − first request) of the sending span, measured by the
+ * client(s); it leaves out audience loading (wallS, wallMps include it) and includes the warm-up,
+ * every back-off and the last answer's latency. Each case prints its figures and ends with one JSON
+ * line `{"bench":"campaign",…}`.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +24,9 @@ import { GraphClient, type GraphRequest } from '../core/graph/client';
 import { createSimulator, DEFAULT_PHONE_NUMBERS } from '../simulator';
 import { openStore } from '../core/store';
 import { runCampaign } from '../core/campaign/engine';
+import { addAudience } from '../core/campaign/audience';
+import type { CampaignRunResult } from '../core/campaign/types';
+import type { PostgresStoreOptions, Store } from '../core/store/types';
 import type { CampaignTemplate, RecipientSpec } from '../core/campaign/types';
 
 interface SimStats {
@@ -49,18 +59,31 @@ const TEMPLATE: CampaignTemplate = {
 };
 
 interface Case {
-	name: 'a' | 'c' | 'd';
+	name: 'a' | 'c' | 'd' | 'pg';
 	recipients: number;
 	capMps: number;
 	latencyMs: number;
 	fromStore: boolean;
+	/** Worker processes sharing one Postgres store (pg case). */
+	workers?: number;
 }
 
 const CASES: Record<string, Case> = {
 	a: { name: 'a', recipients: 10_000, capMps: 80, latencyMs: 200, fromStore: false },
 	c: { name: 'c', recipients: 20_000, capMps: 1000, latencyMs: 50, fromStore: false },
 	d: { name: 'd', recipients: 100_000, capMps: 1000, latencyMs: 50, fromStore: true },
+	pg: { name: 'pg', recipients: 10_000, capMps: 80, latencyMs: 200, fromStore: false, workers: 2 },
 };
+
+/** Achieved-rate figures (see the header): the sending span and the whole wall time. */
+function rates(accepted: number, firstAt: number, lastAt: number, wallS: number) {
+	const sendSpanS = Math.max(0.001, (lastAt - firstAt) / 1000);
+	return {
+		achievedMps: Math.round((accepted / sendSpanS) * 10) / 10,
+		sendSpanS: Math.round(sendSpanS * 10) / 10,
+		wallMps: Math.round((accepted / Math.max(0.001, wallS)) * 10) / 10,
+	};
+}
 
 /** Optional V8 old-space cap for case d (MB): `--heap-cap-mb 192`. */
 const HEAP_CAP_MB = ((): number => {
@@ -96,6 +119,7 @@ function* itemAudience(n: number): Generator<RecipientSpec> {
 
 async function runCase(c: Case, scale: number): Promise<void> {
 	const n = Math.max(10, Math.round(c.recipients * scale));
+	const loadStart = os.loadavg()[0];
 	const server = await startServer(c.capMps, c.latencyMs);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-bench-'));
 	const store = await openStore({ backend: 'sqlite', path: path.join(dir, 'store.sqlite') });
@@ -160,8 +184,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 		const throttled = stats.errors['130429'] ?? 0;
 		const maxPerSecond = stats.maxAcceptedPerSecond[PHONE] ?? 0;
 		const duplicates = stats.duplicateSends.total;
-		const sendSpanS = Math.max(0.001, (lastAt - firstAt) / 1000);
-		const achievedMps = Math.round((accepted / sendSpanS) * 10) / 10;
+		const { achievedMps, sendSpanS, wallMps } = rates(accepted, firstAt, lastAt, wallS);
 		const out = {
 			bench: 'campaign',
 			case: c.name,
@@ -170,6 +193,9 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			latencyMs: c.latencyMs,
 			achievedMps,
 			ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
+			sendSpanS,
+			wallMps,
+			load1: [Math.round(loadStart * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
 			maxAcceptedPer1s: maxPerSecond,
 			accepted,
 			throttleErrors: throttled,
@@ -197,19 +223,210 @@ async function runCase(c: Case, scale: number): Promise<void> {
 	}
 }
 
+// ───────────── case pg (issue #9): two worker processes, one campaign, the store on Postgres ─────────────
+
+const PG_DB = 'wa_bench_pg';
+
+/** scripts/pg.sh ensure <db> → options for a fresh schema (dropped after the run). */
+function pgStoreOptions(schema: string): PostgresStoreOptions {
+	// dist/bench → the package root (or the working directory, as `npm run` sets it).
+	const up = path.join(__dirname, '..', '..');
+	const root = fs.existsSync(path.join(up, 'scripts', 'pg.sh')) ? up : process.cwd();
+	const url =
+		process.env.WA_PG_URL ??
+		execFileSync('bash', [path.join(root, 'scripts', 'pg.sh'), 'ensure', PG_DB], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+			.trim()
+			.split('\n')
+			.pop() ??
+		'';
+	if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`scripts/pg.sh ensure printed no URL (got ${JSON.stringify(url)})`);
+	const u = new URL(url);
+	return {
+		backend: 'postgres',
+		host: u.hostname,
+		port: u.port ? Number(u.port) : 5432,
+		database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+		user: decodeURIComponent(u.username) || 'postgres',
+		password: u.password ? decodeURIComponent(u.password) : undefined,
+		schema,
+	};
+}
+
+interface WorkerJob {
+	store: PostgresStoreOptions;
+	simUrl: string;
+	campaignId: string;
+	capMps: number;
+	workerId: string;
+}
+
+interface WorkerReport {
+	result: Pick<CampaignRunResult, 'state' | 'reason' | 'accepted' | 'throttleErrors' | 'unknown' | 'failed'>;
+	firstAt: number;
+	lastAt: number;
+	cpuMs: number;
+	peakRssMb: number;
+	/** Shared-bucket calls and slots granted (slots granted − sends = slots left unused). */
+	bucketCalls: number;
+	bucketGrants: number;
+	sends: number;
+}
+
+/** Worker process: runs the (already loaded) campaign with the shared bucket, reports to the parent. */
+async function worker(job: WorkerJob): Promise<void> {
+	const store = await openStore(job.store);
+	// Count the shared-bucket traffic (how many slots were booked and left unused).
+	let bucketCalls = 0;
+	let bucketGrants = 0;
+	let sends = 0;
+	const takeTokens = store.takeTokens.bind(store);
+	store.takeTokens = async (...args: Parameters<Store['takeTokens']>) => {
+		const grant = await takeTokens(...args);
+		bucketCalls++;
+		bucketGrants += grant.granted;
+		return grant;
+	};
+	const graph = new GraphClient({ accessToken: 'sim-token', baseUrl: job.simUrl, maxSockets: 1024 });
+	let firstAt = 0;
+	let lastAt = 0;
+	const client = {
+		async request<T>(req: GraphRequest): Promise<T> {
+			sends++;
+			if (!firstAt) firstAt = Date.now();
+			try {
+				return await graph.request<T>(req);
+			} finally {
+				lastAt = Date.now();
+			}
+		},
+	};
+	const cpu0 = process.cpuUsage();
+	try {
+		const r = await runCampaign({
+			client,
+			store,
+			campaignId: job.campaignId,
+			workerId: job.workerId,
+			phoneNumberId: PHONE,
+			template: TEMPLATE,
+			limits: { mps: job.capMps, sharedThroughput: true },
+		});
+		const cpu = process.cpuUsage(cpu0);
+		const report: WorkerReport = {
+			result: { state: r.state, reason: r.reason, accepted: r.accepted, throttleErrors: r.throttleErrors, unknown: r.unknown, failed: r.failed },
+			firstAt,
+			lastAt,
+			cpuMs: (cpu.user + cpu.system) / 1000,
+			peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 1048576),
+			bucketCalls,
+			bucketGrants,
+			sends,
+		};
+		await new Promise<void>((resolve) => process.send?.(report, () => resolve()));
+	} finally {
+		await store.close();
+	}
+}
+
+async function runPgCase(c: Case, scale: number): Promise<void> {
+	const n = Math.max(10, Math.round(c.recipients * scale));
+	const workers = c.workers ?? 2;
+	const loadStart = os.loadavg()[0];
+	const schema = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+	const storeOptions = pgStoreOptions(schema);
+	const server = await startServer(c.capMps, c.latencyMs);
+	let store: Store | undefined;
+	try {
+		// The audience is loaded once (as the first execution would); then both workers start at once.
+		const t0 = Date.now();
+		store = await openStore(storeOptions);
+		const campaignId = `bench-pg-${Date.now()}`;
+		await store.createCampaign({ id: campaignId, phoneNumberId: PHONE, templateName: TEMPLATE.name, templateLanguage: TEMPLATE.language, category: TEMPLATE.category, config: { template: TEMPLATE } }, t0);
+		await addAudience(store, campaignId, itemAudience(n), { marketing: false, now: t0 });
+		const reports = await Promise.all(
+			Array.from({ length: workers }, (_, i) => {
+				const job: WorkerJob = { store: storeOptions, simUrl: server.url, campaignId, capMps: c.capMps, workerId: `bench-worker-${i + 1}` };
+				const child = fork(__filename, ['--worker', JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
+				return new Promise<WorkerReport>((resolve, reject) => {
+					let report: WorkerReport | undefined;
+					child.on('message', (m: WorkerReport) => (report = m));
+					child.once('error', reject);
+					child.once('exit', (code) => (report && code === 0 ? resolve(report) : reject(new Error(`worker ${i + 1} exited with ${code}`))));
+				});
+			}),
+		);
+		const wallS = (Date.now() - t0) / 1000;
+		const stats = await getStats(server.url);
+		const report = await store.campaignReport(campaignId);
+		const finalState = (await store.getCampaign(campaignId))?.state;
+		const accepted = stats.accepted.total;
+		const throttled = stats.errors['130429'] ?? 0;
+		const maxPerSecond = stats.maxAcceptedPerSecond[PHONE] ?? 0;
+		const duplicates = stats.duplicateSends.total;
+		const firstAt = Math.min(...reports.map((r) => r.firstAt).filter((t) => t > 0));
+		const lastAt = Math.max(...reports.map((r) => r.lastAt));
+		const { achievedMps, sendSpanS, wallMps } = rates(accepted, firstAt, lastAt, wallS);
+		const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0);
+		const out = {
+			bench: 'campaign',
+			case: c.name,
+			recipients: n,
+			capMps: c.capMps,
+			latencyMs: c.latencyMs,
+			store: 'postgres',
+			workers,
+			achievedMps,
+			ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
+			sendSpanS,
+			wallMps,
+			load1: [Math.round(loadStart * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
+			maxAcceptedPer1s: maxPerSecond,
+			accepted,
+			acceptedByWorker: reports.map((r) => r.result.accepted),
+			sharedBucket: { calls: reports.reduce((n, r) => n + r.bucketCalls, 0), unusedSlots: reports.reduce((n, r) => n + r.bucketGrants - r.sends, 0) },
+			throttleErrors: throttled,
+			duplicates,
+			state: finalState,
+			ledger: report.byState,
+			wallS: Math.round(wallS * 10) / 10,
+			cpuMsPerMsg: Math.round((cpuMs / Math.max(1, accepted)) * 100) / 100,
+			peakRssMb: Math.max(...reports.map((r) => r.peakRssMb)),
+		};
+		console.log(
+			`case pg: ${n} recipients, ${workers} workers on Postgres, cap ${c.capMps} mps, latency ${c.latencyMs} ms → ${achievedMps} mps (${out.ratio} × cap), ` +
+				`max ${maxPerSecond} in any 1 s, 130429: ${throttled}, duplicates: ${duplicates}, accepted per worker ${out.acceptedByWorker.join(' + ')}, ` +
+				`wall ${out.wallS} s, CPU ${out.cpuMsPerMsg} ms/msg, peak RSS ${out.peakRssMb} MB per worker`,
+		);
+		console.log(JSON.stringify(out));
+	} finally {
+		await store?.close();
+		server.stop();
+		// Drop the run's schema (the database is shared with other runs).
+		const { Pool } = await import('pg');
+		const pool = new Pool({ host: storeOptions.host, port: storeOptions.port, database: storeOptions.database, user: storeOptions.user, password: storeOptions.password, max: 1 });
+		await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+		await pool.end();
+	}
+}
+
 async function main(): Promise<void> {
 	if (process.argv.includes('--serve')) {
 		const i = process.argv.indexOf('--serve');
 		serve(Number(process.argv[i + 1]), Number(process.argv[i + 2]));
 		return;
 	}
+	if (process.argv.includes('--worker')) {
+		await worker(JSON.parse(process.argv[process.argv.indexOf('--worker') + 1]) as WorkerJob);
+		process.exit(0); // keep-alive sockets must not hold the worker open
+		return;
+	}
 	const which = arg('case') ?? 'all';
 	const scale = Number(arg('scale') ?? '1');
 	if (!(scale > 0)) throw new Error(`--scale must be a positive number (got ${arg('scale')})`);
-	const names = which === 'all' ? ['a', 'c', 'd'] : which.split(',');
+	const names = which === 'all' ? ['a', 'c', 'd', 'pg'] : which.split(',');
 	for (const name of names) {
 		const c = CASES[name];
-		if (!c) throw new Error(`Unknown case "${name}": use a, c, d or all`);
+		if (!c) throw new Error(`Unknown case "${name}": use a, c, d, pg or all`);
 		if (c.fromStore && HEAP_CAP_MB && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
 			// --heap-cap-mb N: run case d under a V8 old-space cap, as a memory-bounded n8n worker would
 			// (V8 otherwise lets garbage pile up before a major GC; the heap stays flat under a cap).
@@ -219,7 +436,8 @@ async function main(): Promise<void> {
 			});
 			continue;
 		}
-		await runCase(c, scale);
+		if (c.workers) await runPgCase(c, scale);
+		else await runCase(c, scale);
 	}
 }
 

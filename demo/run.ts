@@ -195,8 +195,8 @@ async function main(): Promise<void> {
 	const stats = sim.stats() as unknown as { duplicateSends: { total: number }; maxAcceptedPerSecond: Record<string, number>; webhooks: Record<string, number> };
 	say(`   simulator: duplicate sends ${stats.duplicateSends.total} · max accepted in any 1 s ${stats.maxAcceptedPerSecond[PHONE]} (cap 80) · signed webhook requests handled ${webhookRequests}, rejected ${rejected}`);
 	say();
-	say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. To click through it in n8n: install the package (README "Install into n8n"),`);
-	say('start `npm run simulator`, and set the WhatsApp Cloud API credential\'s base URL to the URL it prints.');
+	say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. To click through the same flows in a real n8n 2.x`);
+	say('(the four example workflows imported, the trigger active, a printed login): npm run demo -- --ui');
 
 	await running.stop();
 	await new Promise<void>((r) => receiver.close(() => r()));

@@ -945,31 +945,37 @@ export class PostgresStore implements Store {
 		if (!Number.isInteger(requested) || requested < 0) throw new Error('takeTokens: requested must be an integer ≥ 0');
 		// One statement: lock the bucket row (FOR UPDATE waits for another worker's take and then
 		// sees its result), refill by elapsed time (never backwards when clocks disagree), take.
+		// Times are float ms (a caller's clock may be sub-millisecond); the row keeps whole ms and
+		// folds the fraction into the tokens, so nothing is lost or gained by the rounding.
 		const take = `WITH cur AS (
 				SELECT tokens, updated_at FROM ${this.t.buckets} WHERE key = $1 FOR UPDATE
 			), calc AS (
-				SELECT LEAST($3::float8, tokens + GREATEST(0, $5::bigint - updated_at) * $2::float8 / 1000) AS refilled,
-					GREATEST(updated_at, $5::bigint) AS at FROM cur
+				SELECT LEAST($3::float8, tokens + GREATEST(0, $5::float8 - updated_at) * $2::float8 / 1000) AS refilled,
+					GREATEST(updated_at::float8, $5::float8) AS at FROM cur
 			), g AS (
 				SELECT refilled, at, LEAST($4::int, floor(refilled + 1e-9)::int) AS granted FROM calc
 			), upd AS (
-				UPDATE ${this.t.buckets} b SET tokens = g.refilled - g.granted, updated_at = g.at FROM g WHERE b.key = $1 RETURNING b.tokens
+				UPDATE ${this.t.buckets} b SET tokens = g.refilled - g.granted - (g.at - floor(g.at)) * $2::float8 / 1000,
+					updated_at = floor(g.at)::bigint FROM g WHERE b.key = $1 RETURNING b.key
 			)
-			SELECT g.granted, upd.tokens FROM g, upd`;
+			SELECT g.granted, g.refilled - g.granted AS tokens, g.at FROM g, upd`;
 		const params: Param[] = [key, ratePerS, burst, requested, now];
 		let { rows } = await this.query(take, params);
 		if (rows.length === 0) {
 			// First use of this key anywhere: a full bucket, then take as usual.
-			await this.query(`INSERT INTO ${this.t.buckets} (key, tokens, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, [
+			await this.query(`INSERT INTO ${this.t.buckets} (key, tokens, updated_at) VALUES ($1, $2, floor($3::float8)::bigint) ON CONFLICT (key) DO NOTHING`, [
 				key,
 				burst,
 				now,
 			]);
 			({ rows } = await this.query(take, params));
 		}
-		const granted = rows[0].granted as number;
-		const tokens = rows[0].tokens as number;
-		const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerS));
+		const granted = Number(rows[0].granted);
+		const tokens = Number(rows[0].tokens);
+		// The bucket's clock may be ahead of the caller's (another worker wrote a later time): the
+		// wait counts from the caller's `now` to the moment one whole token is there.
+		const ahead = Math.max(0, Number(rows[0].at) - now);
+		const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(ahead + ((1 - tokens) * 1000) / ratePerS - 1e-9));
 		return { granted, waitMs };
 	}
 

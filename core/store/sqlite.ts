@@ -61,6 +61,15 @@ export const BUSY_TIMEOUT_MS = 5000;
 const BUSY_RETRIES = 8;
 /** Old budget rows and processed keys are pruned at most this often (per process). */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
+/**
+ * SQLite page cache per connection (MB). It is memory of the n8n process itself, filled up to the
+ * cap as pages are touched: 32 MB, what the contact-import sink (the heaviest writer: 1M upserts
+ * with hot indexes) was already tuned to. A campaign walks its ledger in insertion order and gains
+ * nothing from more: case d of issue #7 (100,000 recipients, a 40 MB file) kept nearly the whole
+ * file resident under the former 64 MB, and a 1M-recipient ledger would pin all 64 MB. Reads past
+ * the cache come from the OS page cache (pread), which is not counted in the process RSS.
+ */
+export const DEFAULT_CACHE_MB = 32;
 /** Up to this many tagged contacts, a tag filter is driven from the tag index. */
 const RARE_TAG_ROWS = 5000;
 
@@ -138,14 +147,14 @@ export function migrateSqlite(db: DatabaseSync, target: number = LATEST_SCHEMA_V
 }
 
 /** Opens (creating if needed) a SQLite database with the store's pragmas; no migrations. */
-export function openSqliteDatabase(path: string, cacheMb = 64): DatabaseSync {
+export function openSqliteDatabase(path: string, cacheMb = DEFAULT_CACHE_MB): DatabaseSync {
 	const { DatabaseSync } = loadSqlite();
 	const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
 	db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
 	db.exec('PRAGMA journal_mode = WAL');
 	db.exec('PRAGMA synchronous = NORMAL');
 	db.exec('PRAGMA foreign_keys = ON');
-	// Page cache (64 MB default): a 1M-contact import keeps its indexes hot.
+	// Page cache, per connection and resident in the process that opened it (DEFAULT_CACHE_MB).
 	db.exec(`PRAGMA cache_size = -${Math.max(1, Math.floor(cacheMb)) * 1024}`);
 	// Checkpoint the WAL every ~16 MB instead of 4 MB: bulk imports write fewer, larger checkpoints.
 	db.exec('PRAGMA wal_autocheckpoint = 4000');
@@ -165,6 +174,39 @@ const { toContact, toFields, toCampaign, toRecipient } = rowMappers({
 const ATTRIBUTE_TEXT =
 	`CASE json_type(c.attributes, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ` +
 	`ELSE CAST(json_extract(c.attributes, ?) AS TEXT) END = ?`;
+
+/** updateRecipient's optional fields, in parameter order after updated_at and state. */
+const RECIPIENT_UPDATE_FIELDS: ReadonlyArray<readonly [keyof RecipientUpdate, string]> = [
+	['messageId', 'message_id = ?'],
+	['attemptsIncrement', 'attempts = attempts + ?'],
+	['nextAttemptAt', 'next_attempt_at = ?'],
+	['errorCode', 'error_code = ?'],
+	['errorClass', 'error_class = ?'],
+	['errorMessage', 'error_message = ?'],
+];
+const recipientUpdateSqls = new Map<number, string>();
+
+/**
+ * The UPDATE for one shape of RecipientUpdate: bit 0 state set, bit 1 the new state is not
+ * 'sending', bits 2… RECIPIENT_UPDATE_FIELDS present, the last bit the exactly-once claim guard.
+ */
+function recipientUpdateSql(shape: number): string {
+	let sql = recipientUpdateSqls.get(shape);
+	if (sql === undefined) {
+		const sets = ['updated_at = ?'];
+		if (shape & 1) sets.push('state = ?');
+		// Leaving 'sending' ends the claim (a late guarded update from the old claim then fails).
+		if (shape & 2) sets.push('claimed_by = NULL', 'claim_expires_at = NULL');
+		RECIPIENT_UPDATE_FIELDS.forEach(([, set], i) => {
+			if (shape & (4 << i)) sets.push(set);
+		});
+		sql = `UPDATE recipients SET ${sets.join(', ')} WHERE campaign_id = ? AND wa_id = ?`;
+		// Exactly-once guard: still claimed by this worker (in flight, or expired to 'unknown').
+		if (shape & (4 << RECIPIENT_UPDATE_FIELDS.length)) sql += ` AND claimed_by = ? AND state IN ('sending', 'unknown')`;
+		recipientUpdateSqls.set(shape, sql);
+	}
+	return sql;
+}
 
 // ───────────────────────────── the store ─────────────────────────────
 
@@ -534,44 +576,30 @@ export class SqliteStore implements Store {
 	}
 
 	async updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean> {
-		const sets: string[] = ['updated_at = ?'];
+		// The campaign's hot path (one or two per message): the statement is picked by the update's
+		// shape (which fields are set) instead of building and hashing its SQL text on every call.
+		let shape = 0;
 		const params: Param[] = [update.now ?? Date.now()];
 		if (update.state !== undefined) {
 			checkStates([update.state], `Recipient ${campaignId}/${waId}`);
-			sets.push('state = ?');
+			shape |= update.state === 'sending' ? 1 : 3;
 			params.push(update.state);
-			// Leaving 'sending' ends the claim (a late guarded update from the old claim then fails).
-			if (update.state !== 'sending') sets.push('claimed_by = NULL', 'claim_expires_at = NULL');
 		}
-		if (update.messageId !== undefined) {
-			sets.push('message_id = ?');
-			params.push(update.messageId);
+		if (update.attemptsIncrement !== undefined && !Number.isInteger(update.attemptsIncrement)) {
+			throw new Error(`Recipient ${campaignId}/${waId}: attemptsIncrement must be an integer`);
 		}
-		if (update.attemptsIncrement !== undefined) {
-			if (!Number.isInteger(update.attemptsIncrement)) throw new Error(`Recipient ${campaignId}/${waId}: attemptsIncrement must be an integer`);
-			sets.push('attempts = attempts + ?');
-			params.push(update.attemptsIncrement);
-		}
-		const nullable: Array<[keyof RecipientUpdate, string]> = [
-			['nextAttemptAt', 'next_attempt_at'],
-			['errorCode', 'error_code'],
-			['errorClass', 'error_class'],
-			['errorMessage', 'error_message'],
-		];
-		for (const [key, column] of nullable) {
+		RECIPIENT_UPDATE_FIELDS.forEach(([key], i) => {
 			const value = update[key];
-			if (value === undefined) continue;
-			sets.push(`${column} = ?`);
+			if (value === undefined) return;
+			shape |= 4 << i;
 			params.push(value as Param);
-		}
-		let sql = `UPDATE recipients SET ${sets.join(', ')} WHERE campaign_id = ? AND wa_id = ?`;
+		});
 		params.push(String(campaignId), String(waId));
 		if (update.expectClaimedBy !== undefined) {
-			// Exactly-once guard: still claimed by this worker (in flight, or expired to 'unknown').
-			sql += ` AND claimed_by = ? AND state IN ('sending', 'unknown')`;
+			shape |= 4 << RECIPIENT_UPDATE_FIELDS.length;
 			params.push(update.expectClaimedBy);
 		}
-		const changes = await this.write(() => this.stmt(sql).run(...params).changes);
+		const changes = await this.write(() => this.stmt(recipientUpdateSql(shape)).run(...params).changes);
 		return Number(changes) > 0;
 	}
 

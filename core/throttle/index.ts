@@ -4,3 +4,4 @@ export * from './pairRate';
 export * from './budget';
 export * from './concurrency';
 export * from './backoff';
+export * from './arrivals';

@@ -1,4 +1,5 @@
 import { TokenBucket, throughputFromLevel, SharedTokenBucket } from '../../core/throttle/tokenBucket';
+import { ArrivalWindow } from '../../core/throttle/arrivals';
 import { FakeClock } from '../../core/throttle/clock';
 
 /** Drives the bucket with a fake clock: each send waits for its slot, returns the send times. */
@@ -78,6 +79,31 @@ describe('TokenBucket', () => {
 		}
 		for (let i = 50; i < times.length; i++) expect(times[i] - times[i - 50]).toBeGreaterThanOrEqual(1010);
 		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(50);
+	});
+
+	it('catches up after a stall (missed slots sent at once, within the window): the pace is kept', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 80, warmupMs: 0 });
+		const times: number[] = [];
+		for (let i = 0; i < 1600; i++) {
+			if (i % 200 === 100) clock.advance(180); // the event loop stalled 180 ms before this send
+			clock.advance(bucket.reserve(clock.now()));
+			bucket.noteSent(clock.now());
+			times.push(clock.now());
+		}
+		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(80);
+		const rate = (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
+		expect(rate).toBeGreaterThan(80 * 0.98);
+		// Without catch-up each stall would cost its 180 ms: the rate would be below 0.98 × cap.
+		const strict = new TokenBucket({ capMps: 80, warmupMs: 0, maxCatchUpMs: 0, toleranceMs: 0 });
+		const clock2 = new FakeClock(0);
+		const t2: number[] = [];
+		for (let i = 0; i < 1600; i++) {
+			if (i % 200 === 100) clock2.advance(180);
+			clock2.advance(strict.reserve(clock2.now()));
+			t2.push(clock2.now());
+		}
+		expect((t2.length - 1) / ((t2[t2.length - 1] - t2[0]) / 1000)).toBeLessThan(80 * 0.98);
 	});
 
 	it('the window guard counts from the actual send time when a timer fires late', () => {
@@ -161,34 +187,243 @@ describe('TokenBucket', () => {
 	});
 });
 
+describe('TokenBucket arrival feedback', () => {
+	/** Drives sends through the bucket with a server that counts arrivals (delay per send). */
+	function run(bucket: TokenBucket, clock: FakeClock, n: number, delayOf: (i: number) => number, rttMs = 200) {
+		const sent: number[] = [];
+		const arrived: number[] = [];
+		const pending: Array<{ ticket: number; sentAt: number; answerAt: number }> = [];
+		for (let i = 0; i < n; i++) {
+			clock.advance(bucket.reserve(clock.now()));
+			const ticket = bucket.noteSent(clock.now());
+			const sentAt = clock.now();
+			const arrival = sentAt + delayOf(i);
+			sent.push(sentAt);
+			arrived.push(arrival);
+			pending.push({ ticket, sentAt, answerAt: arrival + rttMs });
+			// Answers that came back by now are seen before the next reservation.
+			for (let j = pending.length - 1; j >= 0; j--) {
+				if (pending[j].answerAt <= clock.now()) {
+					bucket.noteResponse(pending[j].ticket, pending[j].sentAt, pending[j].answerAt);
+					pending.splice(j, 1);
+				}
+			}
+		}
+		return { sent, arrived };
+	}
+
+	it('a server stall that bunches arrivals delays the sends a second later: ≤ cap arrivals in any 1 s', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 80, warmupMs: 0 });
+		// Every 300th send: the server stalls 120 ms, so the next ~10 arrivals are counted together.
+		const stallAt = (i: number) => Math.floor(i / 300) * 300 + 150;
+		const { arrived } = run(bucket, clock, 1500, (i) => {
+			const s = stallAt(i);
+			return i >= s && i < s + 10 ? 120 - (i - s) * 12 : 0;
+		});
+		expect(maxInWindow([...arrived].sort((x, y) => x - y), 1000)).toBeLessThanOrEqual(80);
+	});
+
+	it('without the feedback the same stalls overshoot the window (the test can fail)', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 80, warmupMs: 0, arrivalFeedback: false });
+		const stallAt = (i: number) => Math.floor(i / 300) * 300 + 150;
+		const { arrived } = run(bucket, clock, 1500, (i) => {
+			const s = stallAt(i);
+			return i >= s && i < s + 10 ? 120 - (i - s) * 12 : 0;
+		});
+		expect(maxInWindow([...arrived].sort((x, y) => x - y), 1000)).toBeGreaterThan(80);
+	});
+
+	it('a single late arrival only takes another send\'s place: the pace is kept', () => {
+		const clock = new FakeClock(0);
+		const bucket = new TokenBucket({ capMps: 80, warmupMs: 0 });
+		// One send in 40 arrives 80 ms late (no bunching: it lands between later sends).
+		const { sent, arrived } = run(bucket, clock, 4000, (i) => (i % 40 === 7 ? 80 : 0));
+		expect(maxInWindow([...arrived].sort((x, y) => x - y), 1000)).toBeLessThanOrEqual(80);
+		const rate = (sent.length - 1) / ((sent[sent.length - 1] - sent[0]) / 1000);
+		expect(rate).toBeGreaterThan(80 * 0.97);
+	});
+
+	it('learns the fastest round trip: a steady latency is not mistaken for lateness', () => {
+		const bucket = new TokenBucket({ capMps: 10, warmupMs: 0 });
+		bucket.reserve(0);
+		expect(bucket.noteResponse(bucket.noteSent(0), 0, 200)).toBe(0);
+		bucket.reserve(100);
+		expect(bucket.noteResponse(bucket.noteSent(100), 100, 300)).toBe(0);
+		bucket.reserve(200);
+		expect(bucket.noteResponse(bucket.noteSent(200), 200, 450)).toBe(50);
+		// The skew counted never exceeds maxArrivalSkewMs.
+		const capped = new TokenBucket({ capMps: 10, warmupMs: 0, maxArrivalSkewMs: 30 });
+		capped.reserve(0);
+		capped.noteResponse(capped.noteSent(0), 0, 200);
+		capped.reserve(100);
+		expect(capped.noteResponse(capped.noteSent(100), 100, 500)).toBe(30);
+	});
+});
+
+describe('ArrivalWindow', () => {
+	it('keeps the k-th latest arrival while sends are raised and old ones dropped', () => {
+		const w = new ArrivalWindow(16);
+		const tickets = [10, 20, 30, 40].map((t) => w.add(t));
+		expect(w.kthLatest(1)).toBe(40);
+		expect(w.kthLatest(4)).toBe(10);
+		expect(w.kthLatest(5)).toBe(-Infinity);
+		w.raise(tickets[0], 35); // 20 30 35 40
+		expect(w.kthLatest(4)).toBe(20);
+		expect(w.kthLatest(2)).toBe(35);
+		w.raise(tickets[0], 5); // never lowered
+		expect(w.kthLatest(2)).toBe(35);
+		w.prune(25, 0); // drops 20
+		expect(w.size).toBe(3);
+		expect(w.kthLatest(3)).toBe(30);
+		w.raise(tickets[1], 50); // 20 was dropped: raising it brings it back as 50
+		expect(w.kthLatest(1)).toBe(50);
+		expect(w.size).toBe(4);
+	});
+});
+
+/** The store's token bucket (same rule as core/store: refill by elapsed time, never backwards). */
+function memoryBucketStore() {
+	const rows = new Map<string, { tokens: number; at: number }>();
+	const calls: Array<{ now: number; granted: number }> = [];
+	return {
+		calls,
+		takeTokens: async (key: string, rate: number, burst: number, requested: number, now: number) => {
+			const row = rows.get(key) ?? { tokens: burst, at: now };
+			const tokens = Math.min(burst, row.tokens + (Math.max(0, now - row.at) * rate) / 1000);
+			const granted = Math.min(requested, Math.floor(tokens + 1e-9));
+			rows.set(key, { tokens: tokens - granted, at: Math.max(row.at, now) });
+			calls.push({ now, granted });
+			const left = tokens - granted;
+			return { granted, waitMs: granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - left) * 1000) / rate)) };
+		},
+	};
+}
+
 describe('SharedTokenBucket', () => {
-	it('leases tokens in small batches from the store and waits when none are left', async () => {
-		const calls: number[] = [];
-		let available = 3;
-		const store = {
-			takeTokens: async (_k: string, _r: number, _b: number, requested: number) => {
-				calls.push(requested);
-				const granted = Math.min(available, requested);
-				available -= granted;
-				return { granted, waitMs: granted ? 0 : 50 };
-			},
+	it('two workers on one shared bucket: one even schedule, ≤ cap sends in any 1 s, ≥ 97 % of the cap', async () => {
+		const clock = new FakeClock(1_000_000);
+		const store = memoryBucketStore();
+		const mk = () => new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, warmupMs: 0 }), { clock });
+		const workers = [mk(), mk()];
+		const times: number[] = [];
+		for (let i = 0; i < 2000; i++) {
+			// Alternate unevenly between the workers (3:1), as two processes would.
+			const w = workers[i % 4 === 0 ? 1 : 0];
+			expect(await w.reserve(clock.now())).toBe(0);
+			times.push(clock.now());
+		}
+		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(80);
+		const rate = (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
+		expect(rate).toBeGreaterThan(80 * 0.97);
+		// One shared token per send (no leases that could overlap another worker's).
+		expect(store.calls.every((c) => c.granted <= 1)).toBe(true);
+	});
+
+	it('each late arrival seen by one worker costs one shared slot, left unused', async () => {
+		const clock = new FakeClock(0);
+		const store = memoryBucketStore();
+		const shared = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, warmupMs: 0 }), { clock });
+		const tickets: Array<{ ticket: number; at: number }> = [];
+		for (let i = 0; i < 100; i++) {
+			await shared.reserve(clock.now());
+			tickets.push({ ticket: shared.local.noteSent(clock.now()), at: clock.now() });
+		}
+		// On time (steady 200 ms round trip): nothing to pay.
+		for (let i = 0; i <= 90; i++) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 200);
+		for (let i = 94; i < 100; i++) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 201);
+		// Sends 91 and 92 arrived 100 and 88 ms late; 93 only 3 ms (within the slack).
+		expect(shared.noteResponse(tickets[91].ticket, tickets[91].at, tickets[91].at + 300)).toBeCloseTo(100, 6);
+		shared.noteResponse(tickets[92].ticket, tickets[92].at, tickets[92].at + 288);
+		shared.noteResponse(tickets[93].ticket, tickets[93].at, tickets[93].at + 203);
+		// The unused slots are booked late (so that later late sends can share one), before the
+		// partner slots ≈ 1 s after the late sends.
+		await shared.reserve(clock.now());
+		expect(shared.burnt).toBe(0);
+		clock.set(tickets[91].at + 950);
+		const takenBefore = shared.taken;
+		await shared.reserve(clock.now());
+		// 91 and 92 overfill overlapping windows (late by ~100 ms, 12.6 ms apart): two slots.
+		expect(shared.burnt).toBe(2);
+		expect(shared.taken - takenBefore).toBe(3);
+		// A late send learnt of only after its window has passed costs nothing.
+		shared.noteResponse(tickets[10].ticket, tickets[10].at, tickets[10].at + 300);
+		await shared.reserve(clock.now());
+		expect(shared.burnt).toBe(2);
+	});
+
+	it('slightly late sends whose over-full windows do not overlap share one unused slot', async () => {
+		const clock = new FakeClock(0);
+		const store = memoryBucketStore();
+		const shared = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, warmupMs: 0 }), { clock });
+		const tickets: Array<{ ticket: number; at: number }> = [];
+		for (let i = 0; i < 40; i++) {
+			await shared.reserve(clock.now());
+			tickets.push({ ticket: shared.local.noteSent(clock.now()), at: clock.now() });
+		}
+		for (let i = 0; i < 40; i++) if (i < 20 || i > 24) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 200);
+		// Sends 20..24 each arrived 20 ms late: each overfills windows ≈ 6 ms long, 12.6 ms apart.
+		for (let i = 20; i < 25; i++) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 220);
+		clock.set(tickets[20].at + 960);
+		await shared.reserve(clock.now());
+		expect(shared.burnt).toBe(1);
+	});
+
+});
+
+describe('TokenBucket unanswered sends', () => {
+	it('a send still unanswered a second later counts as arriving now: the next sends wait for its answer', () => {
+		const bucket = new TokenBucket({ capMps: 10, warmupMs: 0, safetyFactor: 1, windowGuardMs: 0 });
+		let now = 0;
+		const tickets: number[] = [];
+		for (let i = 0; i < 10; i++) {
+			now += bucket.reserve(now);
+			tickets.push(bucket.noteSent(now));
+			if (i > 0) bucket.noteResponse(tickets[i], now, now + 50); // answered at once, except send 0
+		}
+		// Send 0 (at t=0) is unanswered at t=1000: it may still arrive, so it holds a place in the window.
+		expect(bucket.reserve(1000)).toBeGreaterThan(0);
+		// Its answer comes: arrived long ago.
+		const b2 = new TokenBucket({ capMps: 10, warmupMs: 0, safetyFactor: 1, windowGuardMs: 0 });
+		now = 0;
+		const t2: number[] = [];
+		for (let i = 0; i < 10; i++) {
+			now += b2.reserve(now);
+			t2.push(b2.noteSent(now));
+			b2.noteResponse(t2[i], now, now + 50);
+		}
+		expect(b2.reserve(1000)).toBe(0);
+		// A send that never went out (noteUnsent) does not hold a place.
+		const b3 = new TokenBucket({ capMps: 10, warmupMs: 0, safetyFactor: 1, windowGuardMs: 0 });
+		now = 0;
+		for (let i = 0; i < 10; i++) {
+			now += b3.reserve(now);
+			const t = b3.noteSent(now);
+			if (i === 0) b3.noteUnsent(t);
+			else b3.noteResponse(t, now, now + 50);
+		}
+		expect(b3.reserve(1000)).toBe(0);
+	});
+});
+
+describe('TokenBucket fastest round trip', () => {
+	it('a faster round trip than the first ones re-estimates the sends already answered', () => {
+		const mk = () => new TokenBucket({ capMps: 10, warmupMs: 0, safetyFactor: 1, windowGuardMs: 0 });
+		const drive = (bucket: TokenBucket, fastLast: boolean) => {
+			let now = 0;
+			for (let i = 0; i < 10; i++) {
+				now += bucket.reserve(now);
+				const t = bucket.noteSent(now);
+				// The first nine answers take 300 ms (say, connection set-up delayed the requests).
+				bucket.noteResponse(t, now, now + (fastLast && i === 9 ? 200 : 300));
+			}
+			return bucket.waitMs(1000);
 		};
-		const shared = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, safetyFactor: 1, warmupMs: 0 }), 100);
-		const waits: number[] = [];
-		for (let i = 0; i < 3; i++) waits.push(await shared.reserve(0));
-		expect(calls).toEqual([8]); // one lease of ≈100 ms of tokens (80 mps) served three sends
-		available = 8;
-		const w = await shared.reserve(0);
-		expect(calls).toEqual([8, 8]);
-		expect(w).toBeGreaterThan(0);
-		available = 0;
-		for (let i = 0; i < 7; i++) await shared.reserve(0);
-		const before = calls.length;
-		available = 1;
-		// No token left in the store for the first call: waits 50 ms, then gets one.
-		const pending = shared.reserve(1000);
-		available = 0;
-		expect(await pending).toBeGreaterThanOrEqual(0);
-		expect(calls.length).toBeGreaterThan(before);
+		// All answers equally slow: nothing is known to be late, send 11 may go at 1 s.
+		expect(drive(mk(), false)).toBe(0);
+		// The last answer shows the round trip can be 200 ms: the first nine arrived up to 100 ms
+		// later than sent, so the window is full until ≈ 1.1 s.
+		expect(drive(mk(), true)).toBeGreaterThanOrEqual(99);
 	});
 });
