@@ -185,12 +185,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 		prepared.cleanup();
 	};
 	try {
-		// /healthz answers before the REST API is mounted: wait for /rest/settings.
-		const deadline = Date.now() + 120000;
-		while (!(await fetch(`${n8n.url}/rest/settings`).then((r) => r.ok && /json/.test(r.headers.get('content-type') ?? ''), () => false))) {
-			if (Date.now() > deadline) throw new Error('n8n REST API not ready after 120 s');
-			await sleep(500);
-		}
 		const email = options.email ?? DEMO_EMAIL;
 		const password = options.password ?? generatedPassword();
 		const cookie = await n8n.ownerLogin(email, password);

@@ -58,7 +58,7 @@ export interface BrowserCheckOptions {
 	run?: string[];
 	/** After a run, open this node's panel (its output) and screenshot `<name>-run-<node>.png`, e.g. `Campaign Report`. */
 	runPanelNode?: string;
-	/** Milliseconds one executed workflow may take (default 180 s). */
+	/** Milliseconds one executed workflow may take (default 360 s: example 1 on the 1,000-row sample imports, sends, then polls its report up to 2 min while the status webhooks arrive). */
 	runTimeoutMs?: number;
 	/** Chromium binary (default WA_CHROMIUM, then /usr/bin/chromium). */
 	chromiumPath?: string;
@@ -459,7 +459,7 @@ async function runChecks(options: BrowserCheckOptions): Promise<BrowserCheckResu
 			await button.click();
 			log(`${where}: clicked "Execute workflow"`);
 			let execution: { id: string; status: string } | undefined;
-			const deadline = Date.now() + (options.runTimeoutMs ?? 180000);
+			const deadline = Date.now() + (options.runTimeoutMs ?? 360000);
 			for (;;) {
 				execution = await latest();
 				if (execution && execution.id !== before && !['new', 'running', 'waiting', 'unknown'].includes(execution.status)) break;
@@ -471,7 +471,7 @@ async function runChecks(options: BrowserCheckOptions): Promise<BrowserCheckResu
 			const shot = path.join(options.outDir, `${options.names?.[workflowId] ?? slug(wf?.name ?? workflowId)}-run.png`);
 			await page.screenshot({ path: shot });
 			const ms = Date.now() - t0;
-			if (!execution || execution.id === before) problems.push(`${where}: no execution finished within ${(options.runTimeoutMs ?? 180000) / 1000} s`);
+			if (!execution || execution.id === before) problems.push(`${where}: no execution finished within ${(options.runTimeoutMs ?? 360000) / 1000} s`);
 			else {
 				if (execution.status !== 'success') problems.push(`${where}: execution ${execution.id} ended with status ${execution.status}`);
 				result.runs.push({ workflowId, executionId: execution.id, status: execution.status, ms, screenshot: shot });

@@ -7,7 +7,7 @@
  *   const sim = await startSimulator({ root, token, appSecret }); // dist/simulator/cli.js on a free port
  *   const prepared = await prepare({ n8nDir, load: 'package' });  // temp user folder + the package + env
  *   prepared.importCredentials(file); prepared.importWorkflow(file); prepared.publish(id);   // before start
- *   const n8n = await startN8n({ n8nDir, load: 'package', prepared });                      // `n8n start`, /healthz
+ *   const n8n = await startN8n({ n8nDir, load: 'package', prepared });                      // `n8n start`, /healthz + REST ready
  *   const cookie = await n8n.ownerLogin();                        // REST API calls as the owner
  *   await n8n.stop(); await sim.stop(); prepared.cleanup();
  *
@@ -124,6 +124,8 @@ export interface ExecutionResult {
 	outputs: Record<string, unknown[][]>;
 	/** node name → the error message of its last run, for nodes that failed. */
 	nodeErrors: Record<string, string>;
+	/** node name → how many times it ran (a loop runs a node more than once). */
+	runs: Record<string, number>;
 }
 
 // ---- processes --------------------------------------------------------------------------------------
@@ -386,7 +388,7 @@ export async function prepare(opts: StartOptions): Promise<Prepared> {
 
 // ---- start ------------------------------------------------------------------------------------------
 
-/** `n8n start` (prepare() first unless `prepared` is given), waits for /healthz. */
+/** `n8n start` (prepare() first unless `prepared` is given), waits for /healthz and the REST API (/rest/settings → JSON). */
 export async function startN8n(opts: StartOptions & { prepared?: Prepared; healthTimeoutMs?: number }): Promise<N8n> {
 	const log = opts.log ?? defaultLog;
 	const prepared = opts.prepared ?? (await prepare(opts));
@@ -395,16 +397,25 @@ export async function startN8n(opts: StartOptions & { prepared?: Prepared; healt
 	const child = startProcess(label, process.execPath, [prepared.n8nBin, 'start'], env, logFile, log);
 	const workers: ChildProcess[] = [];
 	try {
-		await waitFor(label, opts.healthTimeoutMs ?? 180000, child, async () => {
+		const deadline = Date.now() + (opts.healthTimeoutMs ?? 180000);
+		await waitFor(label, deadline - Date.now(), child, async () => {
 			const res = await fetch(`${url}/healthz`);
 			return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
+		});
+		// /healthz answers before n8n has mounted its REST API (an early POST /rest/owner/setup gets Express's
+		// "Cannot POST" 404, and GET /rest/settings the editor's HTML): ready = /rest/settings answers JSON.
+		await waitFor(`${label} REST API`, Math.max(1000, deadline - Date.now()), child, async () => {
+			const res = await fetch(`${url}/rest/settings`);
+			const json = res.ok && /json/.test(res.headers.get('content-type') ?? '');
+			await res.arrayBuffer();
+			return json;
 		});
 	} catch (error) {
 		console.log(tailLog(logFile));
 		await stopProcess(child);
 		throw error;
 	}
-	log(`${label} is up (/healthz ok)`);
+	log(`${label} is up (/healthz ok, REST API ready)`);
 
 	let cookie: string | undefined;
 	const ownerLogin = async (email = DEFAULT_OWNER.email, password = DEFAULT_OWNER.password): Promise<string> => {
@@ -504,13 +515,15 @@ export async function startN8n(opts: StartOptions & { prepared?: Prepared; healt
 				const runData = data.resultData?.runData ?? {};
 				const outputs: Record<string, unknown[][]> = {};
 				const nodeErrors: Record<string, string> = {};
+				const runCounts: Record<string, number> = {};
 				for (const [node, runs] of Object.entries(runData)) {
+					runCounts[node] = runs.length;
 					const last = runs[runs.length - 1];
 					outputs[node] = (last?.data?.main ?? []).map((items) => (items ?? []).map((it) => it.json));
 					if (last?.error) nodeErrors[node] = [last.error.message, last.error.description].filter(Boolean).join(': ');
 				}
 				const error = data.resultData?.error?.message ?? Object.entries(nodeErrors).map(([n, m]) => `${n}: ${m}`)[0];
-				return { id: executionId, status, error, lastNodeExecuted: data.resultData?.lastNodeExecuted, outputs, nodeErrors };
+				return { id: executionId, status, error, lastNodeExecuted: data.resultData?.lastNodeExecuted, outputs, nodeErrors, runs: runCounts };
 			}
 			await sleep(500);
 		}
