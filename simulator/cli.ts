@@ -7,7 +7,7 @@
 import { createSimulator } from './server';
 import type { SimulatorOptions } from './options';
 
-const USAGE = 'usage: cli.js [--port N] [--host H] [--token T] [--app-secret S] [--webhook-url URL] [--mps N] [--tier N] [--latency-ms N] [--jitter-ms N] [--seed N] [--frozen]';
+const USAGE = 'usage: cli.js [--port N] [--host H] [--token T] [--app-secret S] [--webhook-url URL] [--mps N] [--tier N] [--latency-ms N] [--jitter-ms N] [--seed N] [--webhook-timeout-ms N] [--webhook-max-in-flight N] [--frozen]';
 
 export function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 	const o: Partial<SimulatorOptions> = {};
@@ -35,6 +35,8 @@ export function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 			case '--latency-ms': o.latencyMs = num(flag, val()); break;
 			case '--jitter-ms': o.jitterMs = num(flag, val()); break;
 			case '--seed': o.seed = num(flag, val()); break;
+			case '--webhook-timeout-ms': o.webhookTimeoutMs = num(flag, val()); break;
+			case '--webhook-max-in-flight': o.webhookMaxInFlight = num(flag, val()); break;
 			case '--frozen': o.clock = { frozen: true }; break;
 			case '--help': case '-h': throw new Error(USAGE);
 			default: throw new Error(`unknown option ${a}\n${USAGE}`);

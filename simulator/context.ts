@@ -94,7 +94,7 @@ export class SimContext {
 			this.rng,
 			opts.appSecret,
 			(waba) => this.subscriptions.get(waba)?.override_callback_uri ?? this.opts.webhookUrl,
-			{ duplicateRate: opts.duplicateRate, retry: opts.webhookRetry, timeoutMs: opts.webhookTimeoutMs },
+			{ duplicateRate: opts.duplicateRate, retry: opts.webhookRetry, timeoutMs: opts.webhookTimeoutMs, maxInFlight: opts.webhookMaxInFlight },
 			opts.maxLog,
 		);
 		this.templates = new TemplateStore(this.clock, this.ids, (w, f, v) => this.webhooks.emit(w, f, v), {

@@ -115,7 +115,7 @@ function pick<T>(body: Record<string, any>, keys: (keyof T & string)[]): Partial
 
 const CONFIG_KEYS: (keyof SimulatorOptions)[] = [
 	'pairRateMs', 'windowMode', 'messagingLimit', 'statusDelays', 'deliveredRate', 'readRate', 'outOfOrderRate', 'duplicateRate',
-	'marketingCapRate', 'optOutOnStop', 'stopKeywords', 'reviewDelayMs', 'webhookUrl', 'webhookRetry', 'errorStatus', 'templateLimit',
+	'marketingCapRate', 'optOutOnStop', 'stopKeywords', 'reviewDelayMs', 'webhookUrl', 'webhookRetry', 'webhookTimeoutMs', 'webhookMaxInFlight', 'errorStatus', 'templateLimit',
 ];
 
 /** POST /_sim/config: change behaviour options at run time (strings for regex options). */
@@ -135,6 +135,8 @@ function configure(ctx: SimContext, body: Record<string, any>): Record<string, u
 	ctx.templates.opts.templateLimit = o.templateLimit;
 	ctx.webhooks.opts.duplicateRate = o.duplicateRate;
 	ctx.webhooks.opts.retry = o.webhookRetry;
+	ctx.webhooks.opts.timeoutMs = o.webhookTimeoutMs;
+	ctx.webhooks.setMaxInFlight(o.webhookMaxInFlight);
 	const out: Record<string, unknown> = {};
 	for (const k of CONFIG_KEYS) out[k] = k === 'webhookUrl' ? (o.webhookUrl ? '(set)' : undefined) : o[k];
 	out.unreachable = o.unreachable.source;

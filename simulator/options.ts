@@ -69,7 +69,10 @@ export interface SimulatorOptions {
 	outOfOrderRate: number;
 	duplicateRate: number;
 	webhookRetry: { maxAttempts: number; baseMs: number; factor: number };
+	/** Real-time timeout of one webhook POST (Meta's is a few seconds; a slow receiver gets redeliveries). */
 	webhookTimeoutMs: number;
+	/** Webhook POSTs in flight at once (keep-alive sockets to the receiver); more wait in line. */
+	webhookMaxInFlight: number;
 	/** Real-time latency added to every Graph answer: fixed + uniform jitter. */
 	latencyMs: number;
 	jitterMs: number;
@@ -124,6 +127,7 @@ export function resolveOptions(o: Partial<SimulatorOptions> = {}): SimulatorOpti
 		duplicateRate: 0,
 		webhookRetry: { maxAttempts: 5, baseMs: 1000, factor: 2 },
 		webhookTimeoutMs: 10_000,
+		webhookMaxInFlight: 32,
 		latencyMs: 0,
 		jitterMs: 0,
 		seed: 1,

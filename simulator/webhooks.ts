@@ -16,6 +16,8 @@ export interface WebhookOptions {
 	retry: { maxAttempts: number; baseMs: number; factor: number };
 	/** Real-time request timeout per attempt. */
 	timeoutMs: number;
+	/** POSTs in flight at once (sockets per receiver); the rest wait in line. */
+	maxInFlight: number;
 }
 
 export interface WebhookRecord {
@@ -54,8 +56,8 @@ export class WebhookDispatcher {
 	readonly log: WebhookRecord[] = [];
 	stats = newWebhookStats();
 	private seq = 0;
-	private readonly agentHttp = new http.Agent({ keepAlive: true, maxSockets: 32 });
-	private readonly agentHttps = new https.Agent({ keepAlive: true, maxSockets: 32 });
+	private agentHttp: http.Agent;
+	private agentHttps: https.Agent;
 	private inflight = new Set<http.ClientRequest>();
 	private closed = false;
 
@@ -66,7 +68,18 @@ export class WebhookDispatcher {
 		private readonly resolveUrl: (wabaId: string) => string | undefined,
 		public opts: WebhookOptions,
 		private readonly maxLog: number,
-	) {}
+	) {
+		this.agentHttp = new http.Agent({ keepAlive: true, maxSockets: opts.maxInFlight });
+		this.agentHttps = new https.Agent({ keepAlive: true, maxSockets: opts.maxInFlight });
+	}
+
+	/** Changes the number of POSTs in flight (run time: new agents; requests already queued finish on the old ones). */
+	setMaxInFlight(n: number): void {
+		if (n === this.opts.maxInFlight) return;
+		this.opts.maxInFlight = n;
+		this.agentHttp = new http.Agent({ keepAlive: true, maxSockets: n });
+		this.agentHttps = new https.Agent({ keepAlive: true, maxSockets: n });
+	}
 
 	reset(): void {
 		this.log.length = 0;

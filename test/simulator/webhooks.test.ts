@@ -1,5 +1,5 @@
 /** Status webhooks, signatures, redelivery, duplicates, ordering and subscription overrides (cloud-api.md §4). */
-import { helloWorld, promo, SECRET, startReceiver, startSim, statusesOf, text, WABA, type Receiver, type TestSim } from './support';
+import { helloWorld, promo, SECRET, startReceiver, startSim, statusesOf, text, waitFor, WABA, type Receiver, type TestSim } from './support';
 
 let t: TestSim;
 let rx: Receiver;
@@ -168,5 +168,75 @@ describe('subscribed_apps with override_callback_uri', () => {
 		expect((await t.api(`/v23.0/${WABA}/subscribed_apps`)).body).toEqual({ data: [] });
 		const noToken = await t.api(`/v23.0/${WABA}/subscribed_apps`, { body: { override_callback_uri: rx.url } });
 		expect(noToken.body.error.code).toBe(100);
+	});
+});
+
+describe('delivery concurrency and timeout (webhookMaxInFlight, webhookTimeoutMs)', () => {
+	/** A receiver answering after `delayMs` that records the most POSTs it had open at once. */
+	async function slowReceiver(delayMs: number) {
+		const http = await import('node:http');
+		let open = 0;
+		let maxOpen = 0;
+		let done = 0;
+		const server = http.createServer((req, res) => {
+			open++;
+			maxOpen = Math.max(maxOpen, open);
+			req.resume();
+			req.on('end', () =>
+				setTimeout(() => {
+					open--;
+					done++;
+					res.end('ok');
+				}, delayMs),
+			);
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		const port = (server.address() as { port: number }).port;
+		return {
+			url: `http://127.0.0.1:${port}/hook`,
+			stats: () => ({ maxOpen, done }),
+			reset: () => (maxOpen = 0),
+			stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+		};
+	}
+
+	it('keeps at most webhookMaxInFlight POSTs open, and /_sim/config changes it at run time', async () => {
+		const slow = await slowReceiver(80);
+		try {
+			t = await startSim({ webhookUrl: slow.url, webhookMaxInFlight: 2 });
+			for (let i = 0; i < 8; i++) await t.ctl('/inbound', { from: `1650555110${i}`, text: 'hi' });
+			await waitFor(() => slow.stats().done >= 8, '8 deliveries', 10_000);
+			expect(slow.stats().maxOpen).toBe(2);
+			slow.reset();
+			const cfg = await t.ctl('/config', { webhookMaxInFlight: 5 });
+			expect(cfg.config.webhookMaxInFlight).toBe(5);
+			for (let i = 0; i < 10; i++) await t.ctl('/inbound', { from: `1650555120${i}`, text: 'hi' });
+			await waitFor(() => slow.stats().done >= 18, '10 more deliveries', 10_000);
+			expect(slow.stats().maxOpen).toBeGreaterThan(2);
+			expect(slow.stats().maxOpen).toBeLessThanOrEqual(5);
+		} finally {
+			await t.stop();
+			await slow.stop();
+		}
+	});
+
+	it('a receiver slower than webhookTimeoutMs gets a failed attempt and a redelivery', async () => {
+		const slow = await slowReceiver(400);
+		try {
+			t = await startSim({ webhookUrl: slow.url, webhookTimeoutMs: 100, webhookRetry: { maxAttempts: 2, baseMs: 10, factor: 1 } });
+			await t.ctl('/inbound', { from: '16505551300', text: 'hi' });
+			await waitFor(() => slow.stats().done >= 1, 'the first attempt reaches the receiver', 10_000);
+			await new Promise((r) => setTimeout(r, 50));
+			await t.advance(100); // the redelivery back-off runs on the fake clock
+			await waitFor(() => slow.stats().done >= 2, 'the redelivery reaches the receiver', 10_000);
+			await new Promise((r) => setTimeout(r, 50));
+			const hooks = await t.ctl('/webhooks?field=messages');
+			const rec = hooks.data.find((w: { body: { entry: { changes: { value: { messages?: { from: string }[] } }[] }[] } }) => w.body.entry[0].changes[0].value.messages?.[0]?.from === '16505551300');
+			expect(rec.responses).toEqual(['timeout', 'timeout']);
+			expect(rec.state).toBe('failed');
+		} finally {
+			await t.stop();
+			await slow.stop();
+		}
 	});
 });
