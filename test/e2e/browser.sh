@@ -22,15 +22,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-if [ ! -d dist/credentials ]; then
-  echo "[browser] dist/ is missing: run 'npm run build' first" >&2
-  exit 1
-fi
-WA_CHROMIUM="$(bash scripts/chromium.sh)"
-export WA_CHROMIUM
-if [ ! -d node_modules/playwright-core ]; then
-  echo "[browser] installing playwright-core (devDependency)" >&2
-  flock /tmp/npm.lock npm install --no-audit --no-fund --no-save playwright-core >&2
-fi
-# browser.ts uses ESM syntax in a package without "type": "module": Node runs it as ESM and would warn.
-exec bash scripts/with-node24.sh node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON test/e2e/browser.ts "$@"
+source test/n8n/lib/common.sh
+wa_require_dist "[browser]" dist/credentials
+wa_browser "[browser]"
+wa_run_ts test/e2e/browser.ts "$@"

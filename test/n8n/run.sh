@@ -8,17 +8,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-if [ ! -d dist/credentials ]; then
-  echo "[test:n8n] dist/ is missing: run 'npm run build' first" >&2
-  exit 1
-fi
-
-# One install at a time on this machine (a CI run and a developer run may overlap).
-lock="${WA_CACHE_DIR:-$HOME/.cache/n8n-nodes-whatsapp-cloud}/n8n-install.lock"
-mkdir -p "$(dirname "$lock")"
-echo "[test:n8n] locating the cached n8n install (scripts/n8n-install.sh)"
-n8n_dir="$(flock "$lock" bash scripts/n8n-install.sh)"
-echo "[test:n8n] n8n: $n8n_dir"
+source test/n8n/lib/common.sh
+wa_require_dist "[test:n8n]" dist/credentials
+n8n_dir="$(wa_n8n_dir "[test:n8n]")"
 
 # Two ways n8n loads the package (WA_N8N_LOAD=custom|package|both, default both):
 #  custom:  N8N_CUSTOM_EXTENSIONS → types CUSTOM.<name> (n8n loads every built *.node.js);
@@ -28,8 +20,6 @@ modes="${WA_N8N_LOAD:-both}"
 [ "$modes" = both ] && modes="custom package"
 for mode in $modes; do
   echo "[test:n8n] ===== load mode: $mode ====="
-  # run.ts uses ESM syntax in a package without "type": "module": Node runs it as ESM and would warn.
-  WA_N8N_LOAD="$mode" bash scripts/with-node24.sh node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON \
-    test/n8n/run.ts --n8n-dir "$n8n_dir" "$@"
+  WA_N8N_LOAD="$mode" wa_run_ts test/n8n/run.ts --n8n-dir "$n8n_dir" "$@"
 done
 echo "[test:n8n] all load modes passed ($modes)"

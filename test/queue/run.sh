@@ -11,22 +11,17 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-if [ ! -f dist/simulator/cli.js ] || [ ! -f dist/core/store/index.js ]; then
-  echo "[test:queue] dist/ is missing: run 'npm run build' first" >&2
-  exit 1
-fi
+source test/n8n/lib/common.sh
+wa_require_dist "[test:queue]" dist/simulator/cli.js dist/core/store/index.js
 
 echo "[test:queue] PostgreSQL and Redis (throwaway, 127.0.0.1)"
 bash scripts/pg.sh start >/dev/null
 bash scripts/redis.sh start >/dev/null
 
-lock="${WA_CACHE_DIR:-$HOME/.cache/n8n-nodes-whatsapp-cloud}/n8n-install.lock"
-mkdir -p "$(dirname "$lock")"
-n8n_dir="$(flock "$lock" bash scripts/n8n-install.sh)"
+n8n_dir="$(wa_n8n_dir "[test:queue]")"
 
 # One queue run at a time on this machine: it uses fixed database names and three n8n processes.
 exec 7>"${TMPDIR:-/tmp}/wa-test-queue.lock"
 flock 7
 WA_PG_PORT="${WA_PG_PORT:-54329}" WA_REDIS_PORT="${WA_REDIS_PORT:-63799}" \
-  bash scripts/with-node24.sh node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON \
-  test/queue/run.ts --n8n-dir "$n8n_dir" "$@"
+  wa_run_ts test/queue/run.ts --n8n-dir "$n8n_dir" "$@"
