@@ -163,7 +163,8 @@ export class SimContext {
 		this.media.clear();
 		this.templates.clear();
 		this.webhooks.reset();
-		this.webhooks.opts = { duplicateRate: opts.duplicateRate, retry: opts.webhookRetry, timeoutMs: opts.webhookTimeoutMs };
+		this.webhooks.opts = { duplicateRate: opts.duplicateRate, retry: opts.webhookRetry, timeoutMs: opts.webhookTimeoutMs, maxInFlight: this.webhooks.opts.maxInFlight };
+		this.webhooks.setMaxInFlight(opts.webhookMaxInFlight);
 		this.templates.opts = {
 			reviewDelayMs: opts.reviewDelayMs,
 			reviewRules: opts.reviewRules,
