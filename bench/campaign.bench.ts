@@ -266,7 +266,7 @@ interface WorkerReport {
 	lastAt: number;
 	cpuMs: number;
 	peakRssMb: number;
-	/** Shared-bucket calls and slots granted (slots granted − sends = slots left unused). */
+	/** Shared-pace calls (Store.bookArrival, one per send plus re-bookings) and slots booked (booked − sends = slots left unused). */
 	bucketCalls: number;
 	bucketGrants: number;
 	sends: number;
@@ -275,15 +275,15 @@ interface WorkerReport {
 /** Worker process: runs the (already loaded) campaign with the shared bucket, reports to the parent. */
 async function worker(job: WorkerJob): Promise<void> {
 	const store = await openStore(job.store);
-	// Count the shared-bucket traffic (how many slots were booked and left unused).
+	// Count the shared-pace traffic (store round trips, and slots booked but left unused).
 	let bucketCalls = 0;
 	let bucketGrants = 0;
 	let sends = 0;
-	const takeTokens = store.takeTokens.bind(store);
-	store.takeTokens = async (...args: Parameters<Store['takeTokens']>) => {
-		const grant = await takeTokens(...args);
+	const bookArrival = store.bookArrival.bind(store);
+	store.bookArrival = async (...args: Parameters<Store['bookArrival']>) => {
+		const grant = await bookArrival(...args);
 		bucketCalls++;
-		bucketGrants += grant.granted;
+		if (grant.seq > 0) bucketGrants++;
 		return grant;
 	};
 	const graph = new GraphClient({ accessToken: 'sim-token', baseUrl: job.simUrl, maxSockets: 1024 });

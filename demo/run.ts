@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 		template: TEMPLATE,
 		recipients: diwali,
 		limits: { mps: 80, messagingLimit: 2000 },
-		onProgress: (p) => say(`   … ${JSON.stringify(p).slice(0, 120)}`),
+		onProgress: (p) => say(`   … ${(p.elapsedMs / 1000).toFixed(1)} s: accepted ${p.accepted}, in flight ${p.inFlight}, ${p.rateMps} mps, 130429 × ${p.throttleErrors}`),
 		progressEveryMs: 3000,
 	});
 	say(`   ${result.state}: accepted ${result.accepted} in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.achievedMps.toFixed(1)} mps), skipped opted-out ${result.added.optedOut}, throttled ${result.throttleErrors}`);

@@ -32,6 +32,16 @@ import { addAudience, type AddAudienceResult } from './audience';
 import type { CampaignRunResult, CampaignTemplate, RecipientResult, RunCampaignOptions } from './types';
 
 const DAY_MS = 24 * 3600_000;
+/** GraphClient's default per-request timeout (core/graph/client.ts: 30 s), when none is given. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A claim outlives its request by this much: the answer's ledger write, a stalled event loop. A
+ * 'sending' row whose lease has run out thus belongs to a run that died (or hung past its own
+ * timeout): its request may have reached Meta → 'unknown' (expireClaims).
+ */
+const CLAIM_MARGIN_MS = 10_000;
+/** Claimed rows wait in the buffer (≈ 0.25 s of sends, plus pacing and back-pressure) about this long at most. */
+const CLAIM_HOLD_MS = 5_000;
 /** cloud-api.md §6: the customer-service window lasts 24 h from the last inbound message. */
 const WINDOW_MS = 24 * 3600_000;
 
@@ -77,7 +87,12 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	const maxThrottleAttempts = retry.maxThrottleAttempts ?? 12;
 	const maxDeferDays = retry.maxDeferDays ?? 3;
 	const maxWaitMs = options.maxWaitMs ?? 120_000;
-	const leaseMs = options.leaseMs ?? 60_000;
+	// The lease covers the wait in the buffer, one request incl. its timeout, and the margin; a row
+	// is only sent while at least `mustRemainMs` of its lease is left (else it is given back).
+	const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const leaseMs = options.leaseMs ?? requestTimeoutMs + CLAIM_MARGIN_MS + CLAIM_HOLD_MS;
+	if (!(leaseMs > 0)) throw new Error(`Claim lease must be a positive number of ms (got ${leaseMs})`);
+	const mustRemainMs = Math.min(requestTimeoutMs + CLAIM_MARGIN_MS, leaseMs / 2);
 	const pollMs = options.pollIntervalMs ?? 300;
 	const rng = options.rng ?? Math.random;
 	const started = clock.now();
@@ -112,8 +127,10 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		if (campaign.state !== 'running') await store.setCampaignState(campaignId, 'running', undefined, started);
 	}
 
-	// ── recover from a crashed run: rows left 'sending' may have reached Meta → 'unknown' ──
-	await expireStaleClaims(store, campaignId, started + leaseMs);
+	// ── recover from a crashed run: rows left 'sending' past their lease may have reached Meta →
+	// 'unknown'. Only expired leases: another live run of this campaign (queue mode) keeps its
+	// claims; leases still running are re-checked during the run and before it ends. ──
+	await expireStaleClaims(store, campaignId, started);
 	if (options.resendUnknown) await requeue(store, campaignId, 'unknown', started);
 
 	let added: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
@@ -159,16 +176,23 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	};
 	let buffer: Recipient[] = [];
 
-	// ── Pause / Stop from another execution: poll the campaign state ──
+	// ── Pause / Stop from another execution: poll the campaign state; and now and then move other
+	// runs' expired claims (a crashed worker's) to 'unknown' ──
 	let polling = false;
+	const sweepMs = Math.max(pollMs, Math.min(5000, leaseMs / 4));
+	let lastSweep = started;
 	const poller = setInterval(() => {
 		if (polling || halt) return;
 		polling = true;
-		store
-			.getCampaign(campaignId)
-			.then((c) => {
+		const now = clock.now();
+		const sweep = now - lastSweep >= sweepMs;
+		if (sweep) lastSweep = now;
+		Promise.all([
+			store.getCampaign(campaignId).then((c) => {
 				if (c && (c.state === 'paused' || c.state === 'stopped') && !halt) halt = { state: c.state, reason: c.reason };
-			})
+			}),
+			sweep ? expireStaleClaims(store, campaignId, now) : undefined,
+		])
 			.catch(() => undefined)
 			.finally(() => (polling = false));
 	}, pollMs);
@@ -334,14 +358,17 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		}
 	};
 
+	/** Gives one claimed-but-unsent row back to the queue. */
+	const giveBack = (row: Recipient) => {
+		const fresh = row.attempts === 0 && row.nextAttemptAt === undefined;
+		return update(row.waId, fresh ? { state: 'queued', expectClaimedBy: workerId } : { state: 'retry', expectClaimedBy: workerId });
+	};
+
 	/** Gives claimed-but-unsent rows back to the queue (pause/stop/fatal). */
 	const releaseBuffer = async () => {
 		const rows = buffer;
 		buffer = [];
-		for (const row of rows) {
-			const fresh = row.attempts === 0 && row.nextAttemptAt === undefined;
-			await update(row.waId, fresh ? { state: 'queued', expectClaimedBy: workerId } : { state: 'retry', expectClaimedBy: workerId });
-		}
+		for (const row of rows) await giveBack(row);
 	};
 
 	/** Pre-send gates for one claimed row; true = send it now. */
@@ -385,13 +412,28 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 						await anySettled();
 						continue;
 					}
+					// Nothing to claim: wait for retries due soon, and for other runs' claims —
+					// a live run's sends settle (or come back as retries), a dead run's leases
+					// expire into 'unknown' — as long as they end within maxWaitMs.
+					const idleAt = clock.now();
+					await expireStaleClaims(store, campaignId, idleAt);
 					const due = await store.nextDueAt(campaignId);
-					if (due === undefined || due - clock.now() > maxWaitMs) break;
-					await clock.sleep(Math.min(Math.max(due - clock.now(), 1), pollMs), options.signal);
+					const leasedUntil = await latestClaimExpiry(store, campaignId);
+					const dueSoon = due !== undefined && due - idleAt <= maxWaitMs;
+					const leasesSoon = leasedUntil !== undefined && leasedUntil - idleAt <= maxWaitMs;
+					if (!dueSoon && !leasesSoon) break;
+					const wake = Math.min(dueSoon ? (due as number) : Infinity, leasesSoon ? (leasedUntil as number) : Infinity);
+					await clock.sleep(Math.min(Math.max(wake - clock.now(), 1), pollMs), options.signal);
 					continue;
 				}
 			}
 			const row = buffer.shift() as Recipient;
+			// Held in the buffer too long: its lease might run out during the request. Give it back
+			// (it is claimed again with a fresh lease), so an expired lease always means a dead run.
+			if ((row.claimExpiresAt ?? Infinity) - clock.now() < mustRemainMs) {
+				await giveBack(row);
+				continue;
+			}
 			if (!(await admit(row))) continue;
 			// In flight ≈ rate × latency (Little's law), then wait for this send's slot.
 			while (inflight.size >= concurrency.limit(local.rate(clock.now()))) await anySettled();
@@ -402,6 +444,13 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 				await releaseSlot(row.waId);
 				buffer.unshift(row);
 				break;
+			}
+			if ((row.claimExpiresAt ?? Infinity) - clock.now() < mustRemainMs) {
+				// The pacer or back-pressure held it long (a cut rate): same as above.
+				pacer.noteUnsent(ticket);
+				await releaseSlot(row.waId);
+				await giveBack(row);
+				continue;
 			}
 			const p: Promise<void> = sendOne(row, ticket)
 				.catch(() => undefined)
@@ -421,8 +470,10 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		await releaseBuffer().catch(() => undefined);
 	}
 
-	// ── final state ──
+	// ── final state: other runs' claims whose lease ran out meanwhile → 'unknown'; claims still
+	// leased (a live run's sends, or a long lease) stay 'sending' and count as in flight ──
 	const end = clock.now();
+	await expireStaleClaims(store, campaignId, end).catch(() => undefined);
 	const report = await store.campaignReport(campaignId);
 	const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
 	const current = await store.getCampaign(campaignId);
@@ -448,24 +499,25 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	};
 }
 
-/** Rows left 'sending' by a crashed run → 'unknown' (the request may have reached Meta). */
-async function expireStaleClaims(store: Store, campaignId: string, before: number): Promise<number> {
-	const s = store as Store & { expireClaims?: (campaignId: string, now: number) => Promise<number> };
-	if (typeof s.expireClaims === 'function') return s.expireClaims(campaignId, before);
-	// Narrow fallback for stores without expireClaims.
-	let n = 0;
+/**
+ * Rows left 'sending' whose lease has run out (claimExpiresAt ≤ now: the run that claimed them died
+ * or hung past its request timeout) → 'unknown' (the request may have reached Meta). A live run's
+ * claims are never touched.
+ */
+async function expireStaleClaims(store: Store, campaignId: string, now: number): Promise<number> {
+	return store.expireClaims(campaignId, now);
+}
+
+/** The latest lease among the campaign's 'sending' rows (any run's), or undefined when none. */
+async function latestClaimExpiry(store: Store, campaignId: string): Promise<number | undefined> {
+	let latest: number | undefined;
 	let cursor: string | undefined;
 	do {
 		const page = await store.listRecipients(campaignId, { states: ['sending'] }, { limit: 1000, cursor });
-		for (const r of page.items) {
-			if ((r.claimExpiresAt ?? 0) <= before) {
-				await store.updateRecipient(campaignId, r.waId, { state: 'unknown', now: before });
-				n++;
-			}
-		}
+		for (const r of page.items) latest = Math.max(latest ?? -Infinity, r.claimExpiresAt ?? -Infinity);
 		cursor = page.next;
 	} while (cursor);
-	return n;
+	return latest === -Infinity ? undefined : latest;
 }
 
 /** Moves every row in `state` back to 'retry' (due now), e.g. resendUnknown. */

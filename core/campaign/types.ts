@@ -86,7 +86,7 @@ export interface RunCampaignOptions {
 	resendUnknown?: boolean;
 	/** Wait in-process for retries due within this many ms (default 2 min); later ones wait for a later run. */
 	maxWaitMs?: number;
-	/** Claim lease (ms, default 60 s). */
+	/** Claim lease (ms). Default: the request timeout + 15 s (45 s with the Graph client's 30 s); an expired lease means the run that claimed the row is gone. */
 	leaseMs?: number;
 	/** How often the campaign state is polled for Pause/Stop (ms, default 300). */
 	pollIntervalMs?: number;

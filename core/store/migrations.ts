@@ -250,6 +250,78 @@ export const MIGRATIONS: readonly Migration[] = [
 		],
 		postgres: [],
 	},
+	{
+		version: 4,
+		name: 'shared arrival bounds per number (sliding-window guard across workers, Store.bookArrival)',
+		// paces: the even schedule's next slot (tat) and the last booking id per key; arrivals: each
+		// recent booking's latest possible arrival at Meta, raised by the worker that sent it.
+		sqlite: [
+			`CREATE TABLE paces (
+				key TEXT PRIMARY KEY,
+				tat REAL NOT NULL,
+				seq INTEGER NOT NULL
+			)`,
+			`CREATE TABLE arrivals (
+				key TEXT NOT NULL,
+				seq INTEGER NOT NULL,
+				at REAL NOT NULL,
+				PRIMARY KEY (key, seq)
+			) WITHOUT ROWID`,
+			`CREATE INDEX arrivals_at ON arrivals (key, at)`,
+		],
+		postgres: [
+			`CREATE TABLE paces (
+				key TEXT PRIMARY KEY,
+				tat DOUBLE PRECISION NOT NULL,
+				seq BIGINT NOT NULL
+			)`,
+			`CREATE TABLE arrivals (
+				key TEXT NOT NULL,
+				seq BIGINT NOT NULL,
+				at DOUBLE PRECISION NOT NULL,
+				PRIMARY KEY (key, seq)
+			)`,
+			`CREATE INDEX arrivals_at ON arrivals (key, at)`,
+			// One round trip per booking: the steps must run as separate statements after the row
+			// lock (a statement's snapshot predates the lock wait, so one big statement would miss
+			// the bookings committed meanwhile), i.e. a function. Tables resolve in the store's
+			// schema (search_path FROM CURRENT: the migration runs with it set).
+			`CREATE FUNCTION book_arrival(p_key TEXT, p_rate DOUBLE PRECISION, p_tol DOUBLE PRECISION, p_count INTEGER,
+				p_window DOUBLE PRECISION, p_at DOUBLE PRECISION, p_max_ahead DOUBLE PRECISION, p_keep DOUBLE PRECISION,
+				p_raise_seq BIGINT[], p_raise_at DOUBLE PRECISION[])
+			RETURNS TABLE (out_seq BIGINT, out_at DOUBLE PRECISION)
+			LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+			DECLARE
+				v_tat DOUBLE PRECISION;
+				v_seq BIGINT;
+				v_kth DOUBLE PRECISION;
+				v_slot DOUBLE PRECISION;
+			BEGIN
+				SELECT p.tat, p.seq INTO v_tat, v_seq FROM paces p WHERE p.key = p_key FOR UPDATE;
+				IF NOT FOUND THEN
+					INSERT INTO paces AS p (key, tat, seq) VALUES (p_key, '-Infinity', 0) ON CONFLICT (key) DO NOTHING;
+					SELECT p.tat, p.seq INTO v_tat, v_seq FROM paces p WHERE p.key = p_key FOR UPDATE;
+				END IF;
+				IF cardinality(p_raise_seq) > 0 THEN
+					UPDATE arrivals a SET at = r.at FROM unnest(p_raise_seq, p_raise_at) AS r(seq, at)
+					WHERE a.key = p_key AND a.seq = r.seq AND r.at > a.at;
+				END IF;
+				SELECT a.at INTO v_kth FROM arrivals a WHERE a.key = p_key ORDER BY a.at DESC OFFSET p_count - 1 LIMIT 1;
+				-- GREATEST skips NULL: fewer than p_count arrivals kept → no window bound.
+				v_slot := GREATEST(p_at, v_tat - p_tol, v_kth + p_window);
+				IF v_slot - p_at > p_max_ahead THEN
+					RETURN QUERY SELECT -1::BIGINT, v_slot;
+					RETURN;
+				END IF;
+				v_seq := v_seq + 1;
+				INSERT INTO arrivals (key, seq, at) VALUES (p_key, v_seq, v_slot);
+				UPDATE paces p SET tat = GREATEST(v_tat, v_slot) + 1000 / p_rate, seq = v_seq WHERE p.key = p_key;
+				DELETE FROM arrivals a WHERE a.key = p_key AND a.at < v_slot - p_keep;
+				RETURN QUERY SELECT v_seq, v_slot;
+			END
+			$fn$`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

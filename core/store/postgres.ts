@@ -12,6 +12,8 @@
  *      claimRecipients   SELECT … FOR UPDATE SKIP LOCKED → two workers never claim the same row;
  *      reserveBudget     pg_advisory_xact_lock per portfolio, then count + insert (cloud-api.md §5);
  *      takeTokens        one statement: lock the bucket row, refill, take, write back;
+ *      bookArrival       one call of book_arrival() (migration 4): lock the key's pace row, apply
+ *                        the raises, plan the slot over every worker's arrival bounds, book it;
  *      markProcessed     INSERT … ON CONFLICT DO NOTHING RETURNING (the unique key decides);
  *      upsertContacts    existing rows locked FOR UPDATE, merged by the shared rules, written back
  *                        in batches (unnest); a concurrent insert of the same number retries.
@@ -27,6 +29,7 @@ import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	canMarkReplied,
+	checkArrivalBooking,
 	checkContactFilter,
 	checkContactInput,
 	checkId,
@@ -38,6 +41,8 @@ import {
 	type ContactFields,
 } from './rules';
 import type {
+	ArrivalBooking,
+	ArrivalGrant,
 	WebhookBatch,
 	BudgetReservation,
 	Campaign,
@@ -262,6 +267,8 @@ export class PostgresStore implements Store {
 		'contacts' | 'contactTags' | 'campaigns' | 'recipients' | 'windows' | 'processed' | 'budget' | 'buckets',
 		string
 	>;
+	/** Qualified function names. */
+	private readonly fn: { bookArrival: string };
 
 	private constructor(
 		private readonly pool: Pool,
@@ -278,6 +285,7 @@ export class PostgresStore implements Store {
 			budget: `${s}.budget`,
 			buckets: `${s}.buckets`,
 		};
+		this.fn = { bookArrival: `${s}.book_arrival` };
 	}
 
 	/** Connects, creates the schema if missing, applies pending migrations, returns the store. */
@@ -977,6 +985,25 @@ export class PostgresStore implements Store {
 		const ahead = Math.max(0, Number(rows[0].at) - now);
 		const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(ahead + ((1 - tokens) * 1000) / ratePerS - 1e-9));
 		return { granted, waitMs };
+	}
+
+	async bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant> {
+		const raises = checkArrivalBooking(key, booking);
+		// One round trip: book_arrival (migration 4) locks the key's pace row, applies the raises,
+		// plans the slot from every worker's arrival bounds, books it.
+		const { rows } = await this.query(`SELECT out_seq, out_at FROM ${this.fn.bookArrival}($1, $2, $3, $4, $5, $6, $7, $8, $9::bigint[], $10::float8[])`, [
+			key,
+			booking.ratePerS,
+			booking.toleranceMs,
+			booking.windowCount,
+			booking.windowMs,
+			booking.at,
+			booking.maxAheadMs,
+			booking.keepMs,
+			raises.map((r) => String(r.seq)),
+			raises.map((r) => r.at),
+		]);
+		return { seq: Number(rows[0].out_seq), at: Number(rows[0].out_at) };
 	}
 
 	// ───────────── webhook de-duplication ─────────────

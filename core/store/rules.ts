@@ -2,7 +2,7 @@
  * Backend-neutral store rules (shared by the SQLite and Postgres backends): input validation,
  * contact merging with change detection, and the monotonic delivery lifecycle of the ledger.
  */
-import type { ContactFilter, ContactInput, RecipientState, StatusKind, UpsertOptions } from './types';
+import type { ArrivalBooking, ContactFilter, ContactInput, RecipientState, StatusKind, UpsertOptions } from './types';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Webhook de-duplication keys are kept this long (Meta redelivers for up to 7 days; cloud-api.md). */
@@ -244,4 +244,33 @@ export function checkContactFilter(filter: ContactFilter): CheckedContactFilter 
 		optedOut: filter.optedOut === undefined ? undefined : Boolean(filter.optedOut),
 		ranges,
 	};
+}
+
+/**
+ * Checks a bookArrival request (Store.bookArrival); returns the raises de-duplicated by seq (the
+ * highest bound per booking), so one statement can apply them.
+ */
+export function checkArrivalBooking(key: string, b: ArrivalBooking): Array<{ seq: number; at: number }> {
+	checkId(key, 'bookArrival: key');
+	if (!b || typeof b !== 'object') throw new Error('bookArrival: booking must be an object');
+	const positive = (v: unknown, name: string) => {
+		if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new Error(`bookArrival: ${name} must be a number > 0`);
+	};
+	const nonNegative = (v: unknown, name: string) => {
+		if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`bookArrival: ${name} must be a number ≥ 0`);
+	};
+	positive(b.ratePerS, 'ratePerS');
+	nonNegative(b.toleranceMs, 'toleranceMs');
+	if (!Number.isInteger(b.windowCount) || b.windowCount < 1) throw new Error('bookArrival: windowCount must be an integer ≥ 1');
+	positive(b.windowMs, 'windowMs');
+	checkTime(b.at, 'bookArrival: at');
+	nonNegative(b.maxAheadMs, 'maxAheadMs');
+	nonNegative(b.keepMs, 'keepMs');
+	const bySeq = new Map<number, number>();
+	(b.raises ?? []).forEach((r, i) => {
+		if (!r || !Number.isSafeInteger(r.seq) || r.seq < 1) throw new Error(`bookArrival: raises[${i}].seq must be a booking id (integer ≥ 1)`);
+		checkTime(r.at, `bookArrival: raises[${i}].at`);
+		bySeq.set(r.seq, Math.max(bySeq.get(r.seq) ?? -Infinity, r.at));
+	});
+	return [...bySeq].map(([seq, at]) => ({ seq, at }));
 }

@@ -17,6 +17,7 @@ import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	canMarkReplied,
+	checkArrivalBooking,
 	checkContactFilter,
 	checkContactInput,
 	checkId,
@@ -28,6 +29,8 @@ import {
 	type ContactFields,
 } from './rules';
 import type {
+	ArrivalBooking,
+	ArrivalGrant,
 	WebhookBatch,
 	BudgetReservation,
 	Campaign,
@@ -838,6 +841,28 @@ export class SqliteStore implements Store {
 			).run(key, tokens, at);
 			const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerS));
 			return { granted, waitMs };
+		});
+	}
+
+	async bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant> {
+		const raises = checkArrivalBooking(key, booking);
+		// BEGIN IMMEDIATE: the write lock serializes bookings of every process on this file.
+		return this.write((): ArrivalGrant => {
+			const pace = this.stmt(`SELECT tat, seq FROM paces WHERE key = ?`).get(key);
+			const tat = pace ? (pace.tat as number) : -Infinity;
+			const seq = pace ? (pace.seq as number) : 0;
+			const raise = this.stmt(`UPDATE arrivals SET at = ? WHERE key = ? AND seq = ? AND at < ?`);
+			for (const r of raises) raise.run(r.at, key, r.seq, r.at);
+			const kth = this.stmt(`SELECT at FROM arrivals WHERE key = ? ORDER BY at DESC LIMIT 1 OFFSET ?`).get(key, booking.windowCount - 1);
+			const slot = Math.max(booking.at, tat - booking.toleranceMs, kth ? (kth.at as number) + booking.windowMs : -Infinity);
+			if (slot - booking.at > booking.maxAheadMs) return { seq: -1, at: slot };
+			const next = seq + 1;
+			this.stmt(`INSERT INTO arrivals (key, seq, at) VALUES (?, ?, ?)`).run(key, next, slot);
+			this.stmt(
+				`INSERT INTO paces (key, tat, seq) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, seq = excluded.seq`,
+			).run(key, Math.max(tat, slot) + 1000 / booking.ratePerS, next);
+			this.stmt(`DELETE FROM arrivals WHERE key = ? AND at < ?`).run(key, slot - booking.keepMs);
+			return { seq: next, at: slot };
 		});
 	}
 

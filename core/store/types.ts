@@ -247,6 +247,39 @@ export interface BudgetReservation {
 	charged: boolean;
 }
 
+/**
+ * One send's booking in a number's shared pace (Store.bookArrival): the sliding-window guard of
+ * core/throttle/tokenBucket.ts, shared by every process that sends for the number.
+ */
+export interface ArrivalBooking {
+	/** Even pace of the shared schedule (sends per second): slots are 1000/ratePerS ms apart. */
+	ratePerS: number;
+	/** A slot may come this much (ms) before the schedule's next one (a send that was just late). */
+	toleranceMs: number;
+	/** At most this many arrivals in any `windowMs` (cloud-api.md §5: the cap per sliding 1 s). */
+	windowCount: number;
+	/** The window (ms): 1 s plus the guard. */
+	windowMs: number;
+	/** The earliest slot wanted (ms). */
+	at: number;
+	/** Book only a slot at most this far (ms) after `at`; a later one is returned as a hint, unbooked. */
+	maxAheadMs: number;
+	/** Arrival bounds this long (ms) before the slot are forgotten (they can no longer bound anything). */
+	keepMs: number;
+	/**
+	 * Raises earlier bookings' arrival bounds (their `seq`) to at least `at` (never lowers): the
+	 * caller learnt that those sends left or arrived later. Applied before this booking is planned.
+	 */
+	raises?: Array<{ seq: number; at: number }>;
+}
+
+export interface ArrivalGrant {
+	/** Id of the booked arrival (for later raises); -1 when nothing was booked (slot beyond maxAheadMs). */
+	seq: number;
+	/** The booked slot; with seq -1 the earliest slot possible now (a wait hint). */
+	at: number;
+}
+
 export interface TokenGrant {
 	/** Tokens granted now (0..requested). */
 	granted: number;
@@ -353,6 +386,14 @@ export interface Store {
 
 	// shared throughput buckets (cross-process token bucket per business number)
 	takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant>;
+	/**
+	 * Books one send's slot in the number's shared pace, atomically for every process (a row lock on
+	 * Postgres, the write lock on SQLite): first applies `raises`, then the slot is the earliest time
+	 * ≥ `at` that is ≥ the even schedule's next slot − toleranceMs and ≥ the windowCount-th latest
+	 * arrival bound of ALL bookings + windowMs (≤ windowCount arrivals in any windowMs). The slot is
+	 * booked (its arrival bound = the slot, until raised) only when it is ≤ at + maxAheadMs.
+	 */
+	bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant>;
 
 	// webhook de-duplication
 	/** True the first time a key is seen (and records it); false for a redelivery. Keys are kept ≥ 7 days. */

@@ -92,9 +92,6 @@ export interface TokenBucketOptions {
 	maxArrivalSkewMs?: number;
 }
 
-/** An owed unused slot is booked within this long (ms) before its deadline (see SharedTokenBucket). */
-const BURN_MARGIN_MS = 100;
-
 /** How long one "recent minimum" round-trip window lasts (ms; two windows are kept). */
 const RTT_WINDOW_MS = 5000;
 
@@ -134,6 +131,8 @@ export class TokenBucket {
 	/** Tickets below this are settled (answered, or too old to matter). */
 	private settled = 0;
 	throttleEvents = 0;
+	/** Called whenever a send's arrival bound is raised (SharedTokenBucket shares it with the other workers). */
+	onRaise?: (ticket: number, at: number) => void;
 
 	constructor(options: TokenBucketOptions) {
 		if (!(options.capMps > 0)) throw new Error(`Throughput cap must be a positive number of messages per second (got ${options.capMps})`);
@@ -240,6 +239,7 @@ export class TokenBucket {
 			this.arrivals.raise(this.lastTicket, at);
 			const i = this.lastTicket % this.sentAt.length;
 			if (at > this.sentAt[i]) this.sentAt[i] = at;
+			this.onRaise?.(this.lastTicket, at);
 		}
 		return this.lastTicket;
 	}
@@ -275,6 +275,22 @@ export class TokenBucket {
 	}
 
 	/**
+	 * Tickets of the sends made before `now − 1 s − guard` that are still unanswered (once answers
+	 * are reported): each may still arrive, i.e. counts as arriving now (see plan()).
+	 */
+	overdueTickets(now: number): number[] {
+		const before = now - 1000 - this.windowGuardMs;
+		if (this.unansweredBefore(before) === 0) return [];
+		const out: number[] = [];
+		for (let t = this.settled, seq = this.lastTicket + 1; t < seq; t++) {
+			const i = t % this.sentAt.length;
+			if (this.sentAt[i] > before) break;
+			if (!this.answered[i]) out.push(t);
+		}
+		return out;
+	}
+
+	/**
 	 * The answer to send `ticket` (sent at `sentAt`) came back at `receivedAt`. The server counted
 	 * the request before answering, so it arrived no later than `receivedAt − fastest round trip`:
 	 * a request that sat in a client queue or behind a server stall is counted from that bound.
@@ -302,6 +318,7 @@ export class TokenBucket {
 		const skew = Math.min(this.maxArrivalSkewMs, rtt - fastest);
 		if (!(skew > 0)) return 0;
 		this.arrivals.raise(ticket, sentAt + skew);
+		this.onRaise?.(ticket, sentAt + skew);
 		return skew;
 	}
 
@@ -312,7 +329,10 @@ export class TokenBucket {
 			const i = t % this.sentAt.length;
 			if (!this.answered[i] || !(this.receivedAt[i] > 0)) continue;
 			const skew = Math.min(this.maxArrivalSkewMs, this.receivedAt[i] - this.sentAt[i] - fastest);
-			if (skew > 0) this.arrivals.raise(t, this.sentAt[i] + skew);
+			if (skew > 0) {
+				this.arrivals.raise(t, this.sentAt[i] + skew);
+				this.onRaise?.(t, this.sentAt[i] + skew);
+			}
 		}
 	}
 
@@ -334,39 +354,41 @@ export interface SharedTokenBucketOptions {
 	clock?: Clock;
 	signal?: AbortSignal;
 	/**
-	 * Burst of the shared bucket, as ms of tokens beyond one (default 1 ms): slots left unused that
-	 * long can still be taken. Any 1 s holds ≤ rate + burst slots, < cap + 1.
+	 * A slot may come this much (ms, default 50) before the shared schedule's next one: a worker
+	 * that was late for its slot (a late timer, a slow store) catches up instead of losing the
+	 * time for good. The shared window guard keeps any catch-up within the cap.
 	 */
 	toleranceMs?: number;
 	/**
 	 * Slots are booked this far ahead of the send (default 3 ms, about the store's round trip): the
-	 * worker books, then sleeps until the slot. Longer leaves slots unused when demand is tight.
+	 * worker books, then sleeps until the slot.
 	 */
 	leadMs?: number;
 	/**
-	 * The shared schedule runs at this fraction of the local rate (default 0.995: 98.5 % of the cap).
-	 * The 0.5 % buys slack for late arrivals (≈ 13 ms instead of 8 at 99 %), which a worker pays for
-	 * with unused slots because it cannot see the other workers' sends; on a busy machine that
-	 * costs more than the 0.5 %.
+	 * The shared schedule runs at this fraction of the local rate (default 1: 99 % of the cap, as
+	 * one process paces). The shared window guard is the hard limit, so no extra slack is needed.
 	 */
 	paceFactor?: number;
 }
 
+/** A shared slot up to this many intervals (plus the lead) ahead is booked at once. */
+const MAX_AHEAD_SLOTS = 4;
+
+/** Arrival bounds this long (ms) before a new slot are dropped from the shared window (1 s + guard + the longest skew, with room). */
+const SHARED_KEEP_MS = 2500;
+
 /**
- * A number's pace shared by several processes/workers through the store's bucket
- * (Store.takeTokens): one shared GCRA schedule, one slot per send, so the workers together stay
- * under the cap with the same precision as one process.
+ * A number's pace shared by several processes/workers through the store (Store.bookArrival): the
+ * same even schedule and the same sliding-window guard as one process's TokenBucket, computed over
+ * the sends of ALL workers, so together they stay under the cap with one process's precision.
  *
- * Each send books one token at a time slightly ahead (`takeTokens(…, now = slot)`: the bucket
- * never refills backwards, so a booked slot is taken for everyone) and is sent at that slot. The
- * bucket's burst is 1 + toleranceMs of tokens: any 1 s holds ≤ rate + burst booked slots, < cap + 1. (A lease of many tokens per call would let one worker's batch overlap
- * another's: burst + rate·1 s, over the cap.)
- *
- * A send that left after its slot, or that its answer shows arrived late (beyond the schedule's
- * slack), sits in 1 s windows that also hold the slots up to ≈ cap slots after its own: one slot
- * too many there. This worker then books one slot in that span and leaves it unused
- * (`noteResponse`), which takes that one back — at most one unused slot per late send (late sends
- * whose over-full windows don't overlap share one), not a shift of the whole schedule.
+ * Each send books one slot slightly ahead (one store round trip): the store plans it from the
+ * shared schedule and from every worker's arrival bounds (≤ cap arrivals in any 1 s + guard,
+ * cloud-api.md §5), and the worker sleeps until it. What this worker learns later about its own
+ * sends — one left after its slot (a late timer), one arrived late (its answer came back late:
+ * `answer time − fastest round trip`), one still unanswered after 1 s (it may arrive any moment) —
+ * raises that send's shared arrival bound; the raises ride along with this worker's next booking,
+ * so every worker's guard counts them.
  */
 export class SharedTokenBucket {
 	private readonly clock: Clock;
@@ -374,34 +396,30 @@ export class SharedTokenBucket {
 	private readonly toleranceMs: number;
 	private readonly leadMs: number;
 	private readonly paceFactor: number;
-	/**
-	 * Unused slots owed for late sends, in groups that one unused slot can serve: book it in
-	 * [lo, hi] (after every late arrival of the group, before the first partner slot); the sends'
-	 * over-full windows must not overlap (rEnd: where the last one's ends).
-	 */
-	private burns: Array<{ lo: number; hi: number; rEnd: number }> = [];
-	/** Booked slot of each recent ticket (ticket mod length). */
-	private readonly booked = new Float64Array(4096).fill(Number.NaN);
-	/** Shared slots taken so far by this process. */
+	/** Per recent ticket (ticket mod length): its shared booking id and its arrival bound reported so far. */
+	private readonly seqOf = new Float64Array(4096).fill(Number.NaN);
+	private readonly boundOf = new Float64Array(4096).fill(Number.NaN);
+	/** Raises not yet sent to the store: booking id → arrival bound. */
+	private raises = new Map<number, number>();
+	/** Slots booked by this process. */
 	taken = 0;
-	/** Shared slots left unused to absorb late arrivals. */
-	burnt = 0;
+	/** Bookings the window guard pushed beyond the lead (the worker slept and booked again). */
+	deferred = 0;
 
 	constructor(
-		private readonly store: Pick<Store, 'takeTokens'>,
+		private readonly store: Pick<Store, 'bookArrival'>,
 		private readonly key: string,
 		readonly local: TokenBucket,
 		options: SharedTokenBucketOptions = {},
 	) {
 		this.clock = options.clock ?? systemClock;
 		this.signal = options.signal;
-		this.toleranceMs = Math.max(0, options.toleranceMs ?? 1);
+		this.toleranceMs = Math.max(0, options.toleranceMs ?? 50);
 		this.leadMs = Math.max(0, options.leadMs ?? 3);
-		this.paceFactor = Math.min(1, Math.max(0.5, options.paceFactor ?? 0.995));
-	}
-
-	private burst(rate: number): number {
-		return 1 + (rate * this.toleranceMs) / 1000;
+		this.paceFactor = Math.min(1, Math.max(0.5, options.paceFactor ?? 1));
+		// Every arrival bound the local guard learns (late timer, late answer, a faster round trip
+		// re-estimating earlier answers) goes to the shared window too.
+		local.onRaise = (ticket, at) => this.raise(ticket, at);
 	}
 
 	/**
@@ -411,6 +429,7 @@ export class SharedTokenBucket {
 	async take(clock: Clock = this.clock, signal: AbortSignal | undefined = this.signal): Promise<number> {
 		for (let wait = this.local.waitMs(clock.now()); wait >= 1 && !signal?.aborted; wait = this.local.waitMs(clock.now())) await clock.sleep(wait, signal);
 		await this.reserve(clock.now());
+		// A late timer: the send leaves after its slot (noteSent raises its bound, see onRaise).
 		return this.local.noteSent(clock.now());
 	}
 
@@ -421,60 +440,76 @@ export class SharedTokenBucket {
 	async reserve(now: number): Promise<number> {
 		const localWait = this.local.reserve(now);
 		const ticket = this.local.ticket;
-		let at = Math.ceil(now + Math.max(localWait, this.leadMs));
-		for (;;) {
-			if (this.signal?.aborted) return 0;
+		let at = now + Math.max(localWait, this.leadMs);
+		let slot = at;
+		let seq = -1;
+		while (!this.signal?.aborted) {
 			const rate = this.rate(at);
-			const grant = await this.store.takeTokens(this.key, rate, this.burst(rate), 1, at);
-			if (grant.granted > 0) {
+			const raises = this.drainRaises(this.clock.now());
+			let grant;
+			try {
+				grant = await this.store.bookArrival(this.key, {
+					ratePerS: rate,
+					toleranceMs: this.toleranceMs,
+					windowCount: Math.max(1, Math.floor(this.local.capMps)),
+					windowMs: 1000 + this.local.guardMs,
+					at,
+					// A slot a few intervals away (other workers booked the next ones) is booked at
+					// once; one the window guard pushed further is booked only shortly before it,
+					// when the raises that came in meanwhile are known.
+					maxAheadMs: this.leadMs + (MAX_AHEAD_SLOTS * 1000) / rate,
+					keepMs: SHARED_KEEP_MS,
+					raises,
+				});
+			} catch (error) {
+				for (const r of raises) this.raises.set(r.seq, Math.max(this.raises.get(r.seq) ?? -Infinity, r.at));
+				throw error;
+			}
+			if (grant.seq > 0) {
+				seq = grant.seq;
+				slot = grant.at;
 				this.taken++;
-				while (this.burns.length && this.burns[0].hi < at) this.burns.shift(); // too late to help
-				// Paid as late as safely possible, so that later late sends can share the slot.
-				if (this.burns.length && this.burns[0].lo <= at && at >= this.burns[0].hi - BURN_MARGIN_MS) {
-					this.burns.shift();
-					this.burnt++;
-					continue; // left unused: takes back the slot a late send occupies
-				}
 				break;
 			}
-			// Booked by someone else: the next free slot is waitMs after `at` (or the clock moved on).
-			at = Math.max(at + Math.max(1, grant.waitMs), Math.ceil(this.clock.now()));
+			this.deferred++;
+			const wait = grant.at - this.leadMs - this.clock.now();
+			if (wait >= 1) await this.clock.sleep(wait, this.signal);
+			at = Math.max(grant.at, this.clock.now() + this.leadMs);
 		}
-		if (ticket >= 0) this.booked[ticket % this.booked.length] = at;
-		const wait = at - this.clock.now();
+		if (ticket >= 0) {
+			const i = ticket % this.seqOf.length;
+			this.seqOf[i] = seq;
+			this.boundOf[i] = slot;
+		}
+		const wait = slot - this.clock.now();
 		if (wait > 0) await this.clock.sleep(wait, this.signal);
 		return 0;
 	}
 
-	/**
-	 * The answer to a send came back: the local guard learns the arrival bound; a send that left
-	 * after its slot or arrived late, beyond the shared schedule's slack, costs one unused slot,
-	 * booked after its arrival and before ≈ cap slots after its own slot.
-	 */
+	/** Raises, for the next booking: those reported, plus this worker's sends still unanswered after 1 s + guard (arriving now at the latest). */
+	private drainRaises(now: number): Array<{ seq: number; at: number }> {
+		for (const ticket of this.local.overdueTickets(now)) this.raise(ticket, now, true);
+		if (this.raises.size === 0) return [];
+		const out = [...this.raises].map(([seq, at]) => ({ seq, at }));
+		this.raises.clear();
+		return out;
+	}
+
+	/** Send `ticket`'s arrival bound is now `at` (queued for the store when it moves the bound). */
+	private raise(ticket: number, at: number, repeat = false): void {
+		if (ticket < 0) return;
+		const i = ticket % this.seqOf.length;
+		const seq = this.seqOf[i];
+		if (!(seq > 0)) return;
+		// ≥ 0.5 ms later than reported: less is clock rounding, already inside the guard.
+		if (!(at > this.boundOf[i] + (repeat ? 0 : 0.5))) return;
+		this.boundOf[i] = at;
+		this.raises.set(seq, Math.max(this.raises.get(seq) ?? -Infinity, at));
+	}
+
+	/** The answer to a send came back: the local guard learns the arrival bound, and so does the shared one (onRaise). */
 	noteResponse(ticket: number, sentAt: number, receivedAt: number): number {
-		const skew = this.local.noteResponse(ticket, sentAt, receivedAt);
-		const slot = ticket >= 0 ? this.booked[ticket % this.booked.length] : Number.NaN;
-		const base = Number.isFinite(slot) && slot <= sentAt ? slot : sentAt;
-		const late = sentAt - base + skew;
-		if (!(late > 0)) return skew;
-		const rate = this.rate(receivedAt);
-		// cap + 1 booked slots span ≥ (cap + 1 − burst) / rate: the part beyond 1 s (less 1 ms of
-		// clock rounding) is free slack for a late arrival.
-		const slack = ((this.local.capMps + 1 - this.burst(rate)) * 1000) / rate - 1000 - 1;
-		if (late > Math.max(0, slack)) {
-			// It arrived at `arrival`; the windows that then hold one slot too many are those ending
-			// in [its partner slot ≈ cap slots later, arrival + 1 s). One unused slot booked between
-			// the arrival and that partner slot takes the extra one out of all of them.
-			const arrival = base + late;
-			const hi = base + ((this.local.capMps + 1 - this.burst(rate)) * 1000) / rate - 1;
-			const last = this.burns[this.burns.length - 1];
-			if (last && arrival <= last.hi && hi >= last.lo && hi >= last.rEnd) {
-				last.lo = Math.max(last.lo, arrival);
-				last.hi = Math.min(last.hi, hi);
-				last.rEnd = Math.max(last.rEnd, arrival + 1000);
-			} else if (hi > receivedAt) this.burns.push({ lo: arrival, hi, rEnd: arrival + 1000 });
-		}
-		return skew;
+		return this.local.noteResponse(ticket, sentAt, receivedAt);
 	}
 
 	noteUnsent(ticket: number): void {

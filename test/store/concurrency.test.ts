@@ -1,7 +1,8 @@
 /**
  * Two processes writing one SQLite store file at the same time never lose a write: merged
  * upserts keep both sides, no ledger row is claimed twice, the 24 h budget is never exceeded,
- * and a webhook key is "first seen" exactly once. Children run the TypeScript store through
+ * a webhook key is "first seen" exactly once, and shared arrival slots (bookArrival) keep one
+ * window across both. Children run the TypeScript store through
  * helpers/register-ts.js (@swc/core) under the same Node as jest (Node 24, node:sqlite).
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ interface WorkerResult {
 	charged: string[];
 	claimed: string[];
 	firstKeys: string[];
+	slots: Array<{ seq: number; at: number }>;
 	lostGuard: number;
 	startedAt: number;
 	endedAt: number;
@@ -112,6 +114,12 @@ describe('two processes on one SQLite file', () => {
 			const first = [...ra.firstKeys, ...rb.firstKeys];
 			expect(first).toHaveLength(ROUNDS + 1);
 			expect(new Set(first).size).toBe(ROUNDS + 1);
+
+			// Shared arrival slots: distinct ids, and ≤ 5 slots in any 200 ms across both processes.
+			const slots = [...ra.slots, ...rb.slots];
+			expect(slots.map((g) => g.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 2 * ROUNDS }, (_, i) => i + 1));
+			const at = slots.map((g) => g.at).sort((x, y) => x - y);
+			for (let i = 0; i + 5 < at.length; i++) expect(at[i + 5] - at[i]).toBeGreaterThanOrEqual(200);
 		} finally {
 			await store.close();
 		}

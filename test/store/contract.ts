@@ -3,7 +3,7 @@
  * (`describeStoreContract('sqlite', () => openStore(...))`; Postgres will reuse it).
  * Each test gets a fresh, empty store and passes explicit times (no clock in assertions).
  */
-import type { Contact, Recipient, Store } from '../../core/store/types';
+import type { ArrivalBooking, Contact, Recipient, Store } from '../../core/store/types';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -593,6 +593,84 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 				expect(await store.takeTokens('other', 10, 5, 1, T0 + 60_000)).toEqual({ granted: 1, waitMs: 0 });
 				expect(await store.takeTokens('pn', 10, 5, 0, T0 + 60_000)).toEqual({ granted: 0, waitMs: 0 });
 				await expect(store.takeTokens('pn', 0, 5, 1, T0)).rejects.toThrow(/ratePerS/);
+			});
+		});
+
+		// ───────────── shared arrival bounds (one pace per number across workers) ─────────────
+
+		describe('shared arrival bounds (bookArrival)', () => {
+			const pace = (over: Partial<ArrivalBooking> = {}): ArrivalBooking => ({
+				ratePerS: 10,
+				toleranceMs: 0,
+				windowCount: 100,
+				windowMs: 1000,
+				at: T0,
+				maxAheadMs: 10_000,
+				keepMs: 5000,
+				...over,
+			});
+
+			it('books an even schedule: one slot per interval, idle time is not made up beyond the tolerance', async () => {
+				expect(await store.bookArrival('pn', pace())).toEqual({ seq: 1, at: T0 });
+				expect(await store.bookArrival('pn', pace())).toEqual({ seq: 2, at: T0 + 100 });
+				expect(await store.bookArrival('pn', pace({ at: T0 + 50 }))).toEqual({ seq: 3, at: T0 + 200 });
+				// Behind the schedule (next slot T0 + 300): the slot is the time asked for.
+				expect(await store.bookArrival('pn', pace({ at: T0 + 1000 }))).toEqual({ seq: 4, at: T0 + 1000 });
+				// Next slot T0 + 1100; with 30 ms of tolerance a slot may come that much earlier.
+				expect(await store.bookArrival('pn', pace({ at: T0 + 1000, toleranceMs: 30 }))).toEqual({ seq: 5, at: T0 + 1070 });
+				// Another key has its own schedule and ids.
+				expect(await store.bookArrival('other', pace({ at: T0 + 1000 }))).toEqual({ seq: 1, at: T0 + 1000 });
+			});
+
+			it('≤ windowCount arrivals in any windowMs: the next slot waits for the windowCount-th latest + windowMs', async () => {
+				const fast = (over: Partial<ArrivalBooking> = {}) => pace({ ratePerS: 1000, windowCount: 3, ...over });
+				expect((await store.bookArrival('pn', fast())).at).toBe(T0);
+				expect((await store.bookArrival('pn', fast())).at).toBe(T0 + 1);
+				expect((await store.bookArrival('pn', fast())).at).toBe(T0 + 2);
+				// Beyond maxAheadMs: the slot is only a hint, nothing is booked.
+				expect(await store.bookArrival('pn', fast({ at: T0 + 3, maxAheadMs: 10 }))).toEqual({ seq: -1, at: T0 + 1000 });
+				expect(await store.bookArrival('pn', fast({ at: T0 + 990, maxAheadMs: 10 }))).toEqual({ seq: 4, at: T0 + 1000 });
+				expect(await store.bookArrival('pn', fast({ at: T0 + 990 }))).toEqual({ seq: 5, at: T0 + 1001 });
+			});
+
+			it('raises move earlier arrival bounds up (never down) before the slot is planned', async () => {
+				const two = (over: Partial<ArrivalBooking> = {}) => pace({ ratePerS: 1000, windowCount: 2, ...over });
+				expect(await store.bookArrival('pn', two())).toEqual({ seq: 1, at: T0 });
+				expect(await store.bookArrival('pn', two())).toEqual({ seq: 2, at: T0 + 1 });
+				// Send 1 arrived at T0 + 500 at the latest: the 2nd latest is now send 2 (T0 + 1).
+				expect(await store.bookArrival('pn', two({ raises: [{ seq: 1, at: T0 + 500 }] }))).toEqual({ seq: 3, at: T0 + 1001 });
+				// A lower bound for send 1 changes nothing (2nd latest of 500, 1, 1001 is 500); unknown ids are ignored.
+				expect(
+					await store.bookArrival(
+						'pn',
+						two({
+							raises: [
+								{ seq: 1, at: T0 + 100 },
+								{ seq: 99, at: T0 + 5000 },
+							],
+						}),
+					),
+				).toEqual({ seq: 4, at: T0 + 1500 });
+				// A raise of another key's booking does not touch this key.
+				await store.bookArrival('other', two({ raises: [{ seq: 2, at: T0 + 4000 }] }));
+				expect((await store.bookArrival('pn', two({ at: T0 + 1500 }))).at).toBe(T0 + 2001);
+			});
+
+			it('concurrent bookings get distinct ids and never more than windowCount slots in any windowMs', async () => {
+				const grants = await Promise.all(
+					Array.from({ length: 40 }, () => store.bookArrival('pn', pace({ ratePerS: 1000, windowCount: 5, maxAheadMs: 1e9 }))),
+				);
+				expect(new Set(grants.map((g) => g.seq)).size).toBe(40);
+				expect(grants.map((g) => g.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+				const slots = grants.map((g) => g.at).sort((a, b) => a - b);
+				for (let i = 0; i + 5 < slots.length; i++) expect(slots[i + 5] - slots[i]).toBeGreaterThanOrEqual(1000);
+			});
+
+			it('rejects bad bookings with the field named', async () => {
+				await expect(store.bookArrival('pn', pace({ windowCount: 0 }))).rejects.toThrow(/windowCount/);
+				await expect(store.bookArrival('pn', pace({ ratePerS: 0 }))).rejects.toThrow(/ratePerS/);
+				await expect(store.bookArrival('pn', pace({ raises: [{ seq: 0, at: T0 }] }))).rejects.toThrow(/raises\[0\]\.seq/);
+				await expect(store.bookArrival('', pace())).rejects.toThrow(/key/);
 			});
 		});
 

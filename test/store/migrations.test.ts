@@ -137,6 +137,10 @@ describe('SQLite migrations', () => {
 			// tables added by later versions work
 			expect(await store.reserveBudget('waba', '1', 10, T0)).toEqual({ ok: true, used: 1, charged: true });
 			expect((await store.takeTokens('pn', 10, 10, 1, T0)).granted).toBe(1);
+			expect(await store.bookArrival('pn', { ratePerS: 10, toleranceMs: 0, windowCount: 10, windowMs: 1000, at: T0, maxAheadMs: 0, keepMs: 2000 })).toEqual({
+				seq: 1,
+				at: T0,
+			});
 			expect((await store.claimRecipients({ campaignId: 'c1', workerId: 'w', limit: 10, now: T0 + 10, leaseMs: 1000 })).map((r) => r.waId)).toEqual([
 				'2',
 				'3',

@@ -85,6 +85,8 @@ describePg('Postgres store', () => {
 					expect((await store.listContacts({ tagsAny: ['vip'] })).items).toHaveLength(1);
 					const claimed = await store.claimRecipients({ campaignId: 'c', workerId: 'w', limit: 5, now: 2, leaseMs: 1000 });
 					expect(claimed.map((r) => r.waId)).toEqual(['4915100000001']);
+					// The shared arrival window (version 4: tables + book_arrival) works after the upgrade.
+					expect((await store.bookArrival('pn', { ratePerS: 10, toleranceMs: 0, windowCount: 5, windowMs: 1000, at: 5, maxAheadMs: 0, keepMs: 2000 })).seq).toBe(1);
 				} finally {
 					await store.close();
 				}
@@ -98,6 +100,11 @@ describePg('Postgres store', () => {
 				await a.upsertContacts([{ waId: '4915100000001', name: 'Ann' }], { now: 1 });
 				expect((await a.getContact('4915100000001'))?.name).toBe('Ann');
 				expect(await b.getContact('4915100000001')).toBeUndefined();
+				// book_arrival works on its own schema's tables: each store counts its own bookings.
+				const booking = { ratePerS: 10, toleranceMs: 0, windowCount: 5, windowMs: 1000, at: 1, maxAheadMs: 1000, keepMs: 2000 };
+				expect(await a.bookArrival('pn', booking)).toEqual({ seq: 1, at: 1 });
+				expect(await a.bookArrival('pn', booking)).toEqual({ seq: 2, at: 101 });
+				expect(await b.bookArrival('pn', booking)).toEqual({ seq: 1, at: 1 });
 			} finally {
 				await a.close();
 				await b.close();

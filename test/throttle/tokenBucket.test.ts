@@ -1,6 +1,8 @@
 import { TokenBucket, throughputFromLevel, SharedTokenBucket } from '../../core/throttle/tokenBucket';
 import { ArrivalWindow } from '../../core/throttle/arrivals';
 import { FakeClock } from '../../core/throttle/clock';
+import { openStore } from '../../core/store';
+import type { ArrivalBooking } from '../../core/store/types';
 
 /** Drives the bucket with a fake clock: each send waits for its slot, returns the send times. */
 function drive(bucket: TokenBucket, clock: FakeClock, n: number): number[] {
@@ -283,28 +285,25 @@ describe('ArrivalWindow', () => {
 	});
 });
 
-/** The store's token bucket (same rule as core/store: refill by elapsed time, never backwards). */
-function memoryBucketStore() {
-	const rows = new Map<string, { tokens: number; at: number }>();
-	const calls: Array<{ now: number; granted: number }> = [];
+/** The store's shared pace (the real SQLite store in memory), recording each booking's raises. */
+async function sharedPaceStore() {
+	const store = await openStore({ backend: 'sqlite', path: ':memory:' });
+	const calls: Array<{ at: number; seq: number; raises: Array<{ seq: number; at: number }> }> = [];
 	return {
 		calls,
-		takeTokens: async (key: string, rate: number, burst: number, requested: number, now: number) => {
-			const row = rows.get(key) ?? { tokens: burst, at: now };
-			const tokens = Math.min(burst, row.tokens + (Math.max(0, now - row.at) * rate) / 1000);
-			const granted = Math.min(requested, Math.floor(tokens + 1e-9));
-			rows.set(key, { tokens: tokens - granted, at: Math.max(row.at, now) });
-			calls.push({ now, granted });
-			const left = tokens - granted;
-			return { granted, waitMs: granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - left) * 1000) / rate)) };
+		close: () => store.close(),
+		bookArrival: async (key: string, booking: ArrivalBooking) => {
+			const grant = await store.bookArrival(key, booking);
+			calls.push({ at: grant.at, seq: grant.seq, raises: booking.raises ?? [] });
+			return grant;
 		},
 	};
 }
 
 describe('SharedTokenBucket', () => {
-	it('two workers on one shared bucket: one even schedule, ≤ cap sends in any 1 s, ≥ 97 % of the cap', async () => {
+	it('two workers on one shared pace: one even schedule, ≤ cap sends in any 1 s, ≥ 97 % of the cap', async () => {
 		const clock = new FakeClock(1_000_000);
-		const store = memoryBucketStore();
+		const store = await sharedPaceStore();
 		const mk = () => new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, warmupMs: 0 }), { clock });
 		const workers = [mk(), mk()];
 		const times: number[] = [];
@@ -317,59 +316,50 @@ describe('SharedTokenBucket', () => {
 		expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(80);
 		const rate = (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
 		expect(rate).toBeGreaterThan(80 * 0.97);
-		// One shared token per send (no leases that could overlap another worker's).
-		expect(store.calls.every((c) => c.granted <= 1)).toBe(true);
+		// One booking per send: nothing left unused.
+		expect(store.calls.filter((c) => c.seq > 0)).toHaveLength(2000);
+		await store.close();
 	});
 
-	it('each late arrival seen by one worker costs one shared slot, left unused', async () => {
+	it("a late arrival one worker learns of reaches the shared window with its next booking, and holds back the other worker", async () => {
 		const clock = new FakeClock(0);
-		const store = memoryBucketStore();
-		const shared = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, warmupMs: 0 }), { clock });
-		const tickets: Array<{ ticket: number; at: number }> = [];
-		for (let i = 0; i < 100; i++) {
-			await shared.reserve(clock.now());
-			tickets.push({ ticket: shared.local.noteSent(clock.now()), at: clock.now() });
-		}
-		// On time (steady 200 ms round trip): nothing to pay.
-		for (let i = 0; i <= 90; i++) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 200);
-		for (let i = 94; i < 100; i++) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 201);
-		// Sends 91 and 92 arrived 100 and 88 ms late; 93 only 3 ms (within the slack).
-		expect(shared.noteResponse(tickets[91].ticket, tickets[91].at, tickets[91].at + 300)).toBeCloseTo(100, 6);
-		shared.noteResponse(tickets[92].ticket, tickets[92].at, tickets[92].at + 288);
-		shared.noteResponse(tickets[93].ticket, tickets[93].at, tickets[93].at + 203);
-		// The unused slots are booked late (so that later late sends can share one), before the
-		// partner slots ≈ 1 s after the late sends.
-		await shared.reserve(clock.now());
-		expect(shared.burnt).toBe(0);
-		clock.set(tickets[91].at + 950);
-		const takenBefore = shared.taken;
-		await shared.reserve(clock.now());
-		// 91 and 92 overfill overlapping windows (late by ~100 ms, 12.6 ms apart): two slots.
-		expect(shared.burnt).toBe(2);
-		expect(shared.taken - takenBefore).toBe(3);
-		// A late send learnt of only after its window has passed costs nothing.
-		shared.noteResponse(tickets[10].ticket, tickets[10].at, tickets[10].at + 300);
-		await shared.reserve(clock.now());
-		expect(shared.burnt).toBe(2);
+		const store = await sharedPaceStore();
+		const mk = () => new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 10, warmupMs: 0, safetyFactor: 1, windowGuardMs: 0 }), { clock, toleranceMs: 0, leadMs: 0 });
+		const a = mk();
+		const b = mk();
+		const sent: Array<{ ticket: number; at: number }> = [];
+		for (let i = 0; i < 10; i++) sent.push({ ticket: await a.take(clock), at: clock.now() });
+		expect(sent.map((s) => s.at)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+		// Answers: 200 ms round trips, except sends 0..2, whose answers show they arrived at ≈ 950.
+		for (let i = 0; i < 10; i++) a.noteResponse(sent[i].ticket, sent[i].at, sent[i].at + 200 + (i < 3 ? 950 - sent[i].at : 0));
+		clock.set(950);
+		// A's next booking carries the three raises (booking ids 1..3).
+		await a.take(clock);
+		const carried = store.calls[store.calls.length - 1].raises;
+		expect(carried.map((r) => r.seq).sort()).toEqual([1, 2, 3]);
+		expect(carried.every((r) => r.at === 950)).toBe(true);
+		// Arrivals now: 300..900 (7), 950 (3), A's 11th: B's own guard knows none of them, but the
+		// shared window does: its slot is ≥ the 10th latest (400) + 1 s, not the schedule's.
+		const aSlot = clock.now();
+		expect(aSlot).toBe(1300);
+		await b.take(clock);
+		expect(clock.now()).toBe(1400);
+		await store.close();
 	});
 
-	it('slightly late sends whose over-full windows do not overlap share one unused slot', async () => {
+	it('a send still unanswered 1 s later counts as arriving now in the shared window', async () => {
 		const clock = new FakeClock(0);
-		const store = memoryBucketStore();
-		const shared = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 80, warmupMs: 0 }), { clock });
-		const tickets: Array<{ ticket: number; at: number }> = [];
-		for (let i = 0; i < 40; i++) {
-			await shared.reserve(clock.now());
-			tickets.push({ ticket: shared.local.noteSent(clock.now()), at: clock.now() });
-		}
-		for (let i = 0; i < 40; i++) if (i < 20 || i > 24) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 200);
-		// Sends 20..24 each arrived 20 ms late: each overfills windows ≈ 6 ms long, 12.6 ms apart.
-		for (let i = 20; i < 25; i++) shared.noteResponse(tickets[i].ticket, tickets[i].at, tickets[i].at + 220);
-		clock.set(tickets[20].at + 960);
-		await shared.reserve(clock.now());
-		expect(shared.burnt).toBe(1);
+		const store = await sharedPaceStore();
+		const a = new SharedTokenBucket(store, 'mps:1', new TokenBucket({ capMps: 10, warmupMs: 0, safetyFactor: 1, windowGuardMs: 0 }), { clock, toleranceMs: 0, leadMs: 0 });
+		const sent: Array<{ ticket: number; at: number }> = [];
+		for (let i = 0; i < 5; i++) sent.push({ ticket: await a.take(clock), at: clock.now() });
+		// All answered but send 1 (booking id 2).
+		for (const i of [0, 2, 3, 4]) a.noteResponse(sent[i].ticket, sent[i].at, sent[i].at + 50);
+		clock.set(1200);
+		await a.take(clock);
+		expect(store.calls[store.calls.length - 1].raises).toEqual([{ seq: 2, at: 1200 }]);
+		await store.close();
 	});
-
 });
 
 describe('TokenBucket unanswered sends', () => {

@@ -1,6 +1,6 @@
 /**
  * Child process for the crash test: runs one campaign against a shared SQLite file until the parent
- * kills it with SIGKILL. argv: <dbPath> <apiUrl> <count> <mps>
+ * kills it with SIGKILL. argv: <dbPath> <apiUrl> <count> <mps> [leaseMs] [requestTimeoutMs]
  */
 import { GraphClient } from '../../../core/graph/client';
 import { openStore } from '../../../core/store';
@@ -8,12 +8,15 @@ import { runCampaign } from '../../../core/campaign/engine';
 import { TEMPLATE, values, phones } from './fixtures';
 
 async function main() {
-	const [dbPath, url, count, mps] = process.argv.slice(2);
+	const [dbPath, url, count, mps, lease, timeout] = process.argv.slice(2);
 	const store = await openStore({ backend: 'sqlite', path: dbPath });
 	const client = new GraphClient({ accessToken: 'T', baseUrl: url });
 	const recipients = phones(Number(count)).map((p, i) => ({ phone: p, itemIndex: i, values: values(`n${i}`) }));
 	process.send?.({ ready: true });
-	const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: '1001', template: TEMPLATE, recipients, limits: { mps: Number(mps) } });
+	const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: '1001', template: TEMPLATE, recipients, limits: { mps: Number(mps) },
+		leaseMs: lease ? Number(lease) : undefined,
+		requestTimeoutMs: timeout ? Number(timeout) : undefined,
+	});
 	process.send?.({ done: result.accepted });
 }
 

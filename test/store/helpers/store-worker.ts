@@ -1,6 +1,7 @@
 /**
  * Child process for test/store/concurrency.test.ts: opens the shared SQLite file and hammers it
- * (contact upserts, budget reservations, recipient claims, dedup keys), then prints one JSON line.
+ * (contact upserts, budget reservations, recipient claims, dedup keys, shared arrival slots), then
+ * prints one JSON line.
  * Run with `node -r test/store/helpers/register-ts.js test/store/helpers/store-worker.ts <file> <role> <n>`.
  * It waits for "go" on stdin so both processes start writing at the same moment.
  */
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
 	const charged: string[] = [];
 	const claimed: string[] = [];
 	const firstKeys: string[] = [];
+	const slots: Array<{ seq: number; at: number }> = [];
 	let lostGuard = 0;
 	for (let round = 0; round < n; round++) {
 		// Shared contacts: both processes merge their own tag and attribute into the same rows.
@@ -34,6 +36,10 @@ async function main(): Promise<void> {
 			const ok = await store.updateRecipient('c', rec.waId, { state: 'accepted', messageId: `m-${rec.waId}`, expectClaimedBy: role });
 			if (!ok) lostGuard++;
 		}
+		// One shared pace: ≤ 5 slots in any 200 ms, whoever books.
+		slots.push(
+			await store.bookArrival('mps', { ratePerS: 1000, toleranceMs: 0, windowCount: 5, windowMs: 200, at: 1_000_000, maxAheadMs: 1e12, keepMs: 1e9 }),
+		);
 		const fresh = await store.markProcessedMany([`k${round}`, `k${round + 1}`], 1_000_000);
 		if (fresh[0]) firstKeys.push(`k${round}`);
 		if (fresh[1]) firstKeys.push(`k${round + 1}`);
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
 	}
 	const endedAt = Date.now();
 	await store.close();
-	process.stdout.write(JSON.stringify({ role, charged, claimed, firstKeys, lostGuard, startedAt, endedAt }) + '\n');
+	process.stdout.write(JSON.stringify({ role, charged, claimed, firstKeys, slots, lostGuard, startedAt, endedAt }) + '\n');
 }
 
 main().catch((error: unknown) => {
