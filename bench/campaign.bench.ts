@@ -1,7 +1,7 @@
 /**
  * Campaign benchmark (issue #7): the engine against the project's simulator in a separate process.
  *
- *   npm run bench:campaign -- --case a|c|d|pg|all [--scale 0.1] [--heap-cap-mb 192]
+ *   npm run bench:campaign -- --case a|c|d|pg|all [--scale 0.1] [--heap-cap-mb 192] [--young-mb 16|0]
  *
  * Cases: (a) 10,000 recipients, 80 mps cap, 200 ms latency; (c) 20,000 recipients, 1,000 mps cap,
  * 50 ms latency; (d) 100,000 recipients streamed from the store (memory ≤ 300 MB), 1,000 mps, 50 ms;
@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GraphClient, type GraphRequest } from '../core/graph/client';
 import { createSimulator, DEFAULT_PHONE_NUMBERS } from '../simulator';
-import { openStore } from '../core/store';
+import { openStore, postgresOptionsFromUrl } from '../core/store';
 import { runCampaign } from '../core/campaign/engine';
 import { addAudience } from '../core/campaign/audience';
 import type { CampaignRunResult } from '../core/campaign/types';
@@ -76,6 +76,26 @@ const CASES: Record<string, Case> = {
 };
 
 /** Achieved-rate figures (see the header): the sending span and the whole wall time. */
+/**
+ * The Graph client timed for the "sending span": first request out → last answer in (achieved mps
+ * excludes audience loading), with a count of requests.
+ */
+function timedClient(graph: GraphClient) {
+	const span = { firstAt: 0, lastAt: 0, sends: 0 };
+	const client = {
+		async request<T>(req: GraphRequest): Promise<T> {
+			span.sends++;
+			if (!span.firstAt) span.firstAt = Date.now();
+			try {
+				return await graph.request<T>(req);
+			} finally {
+				span.lastAt = Date.now();
+			}
+		},
+	};
+	return { client, span };
+}
+
 function rates(accepted: number, firstAt: number, lastAt: number, wallS: number) {
 	const sendSpanS = Math.max(0.001, (lastAt - firstAt) / 1000);
 	return {
@@ -84,6 +104,20 @@ function rates(accepted: number, firstAt: number, lastAt: number, wallS: number)
 		wallMps: Math.round((accepted / Math.max(0.001, wallS)) * 10) / 10,
 	};
 }
+
+/**
+ * V8 young-generation cap for case d (MB per semi-space): `--young-mb 16` (the default for case d),
+ * `--young-mb 0` = V8's own sizing. On a large machine V8 grows the young generation to 2 × 64 MB in any
+ * long busy run, and that garbage, not live data (≈ 14 MB after a full GC), is most of the peak RSS.
+ * 16 MB is the setting the README recommends for memory-bounded n8n workers
+ * (`NODE_OPTIONS=--max-semi-space-size=16`); it cost no measurable throughput or CPU here.
+ */
+const YOUNG_MB = ((): number => {
+	const i = process.argv.indexOf('--young-mb');
+	if (i >= 0) return Number(process.argv[i + 1]) || 0;
+	const flag = process.execArgv.find((a) => a.startsWith('--max-semi-space-size='));
+	return flag ? Number(flag.split('=')[1]) || 0 : 16;
+})();
 
 /** Optional V8 old-space cap for case d (MB): `--heap-cap-mb 192`. */
 const HEAP_CAP_MB = ((): number => {
@@ -144,19 +178,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			})();
 		} else audience = itemAudience(n);
 		const graph = new GraphClient({ accessToken: 'sim-token', baseUrl: server.url, maxSockets: 1024 });
-		// Sending span: first request out → last answer in (achieved mps excludes audience loading).
-		let firstAt = 0;
-		let lastAt = 0;
-		const client = {
-			async request<T>(req: GraphRequest): Promise<T> {
-				if (!firstAt) firstAt = Date.now();
-				try {
-					return await graph.request<T>(req);
-				} finally {
-					lastAt = Date.now();
-				}
-			},
-		};
+		const { client, span } = timedClient(graph);
 		const cpu0 = process.cpuUsage();
 		const t0 = Date.now();
 		let lastLog = t0;
@@ -184,7 +206,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 		const throttled = stats.errors['130429'] ?? 0;
 		const maxPerSecond = stats.maxAcceptedPerSecond[PHONE] ?? 0;
 		const duplicates = stats.duplicateSends.total;
-		const { achievedMps, sendSpanS, wallMps } = rates(accepted, firstAt, lastAt, wallS);
+		const { achievedMps, sendSpanS, wallMps } = rates(accepted, span.firstAt, span.lastAt, wallS);
 		const out = {
 			bench: 'campaign',
 			case: c.name,
@@ -204,6 +226,7 @@ async function runCase(c: Case, scale: number): Promise<void> {
 			ledger: result.report.byState,
 			...(loadRssMb !== undefined ? { rssAfterStoreLoadMb: loadRssMb } : {}),
 			...(c.fromStore && HEAP_CAP_MB ? { heapCapMb: HEAP_CAP_MB } : {}),
+			...(c.fromStore ? { v8Flags: process.execArgv.filter((a) => /^--max-(old|semi)-space-size=/.test(a)).join(' ') || 'default' } : {}),
 			wallS: Math.round(wallS * 10) / 10,
 			cpuMsPerMsg: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, accepted)) * 100) / 100,
 			peakRssMb: Math.round(peakRss / 1048576),
@@ -240,16 +263,7 @@ function pgStoreOptions(schema: string): PostgresStoreOptions {
 			.pop() ??
 		'';
 	if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`scripts/pg.sh ensure printed no URL (got ${JSON.stringify(url)})`);
-	const u = new URL(url);
-	return {
-		backend: 'postgres',
-		host: u.hostname,
-		port: u.port ? Number(u.port) : 5432,
-		database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-		user: decodeURIComponent(u.username) || 'postgres',
-		password: u.password ? decodeURIComponent(u.password) : undefined,
-		schema,
-	};
+	return postgresOptionsFromUrl(url, schema);
 }
 
 interface WorkerJob {
@@ -278,7 +292,6 @@ async function worker(job: WorkerJob): Promise<void> {
 	// Count the shared-pace traffic (store round trips, and slots booked but left unused).
 	let bucketCalls = 0;
 	let bucketGrants = 0;
-	let sends = 0;
 	const bookArrival = store.bookArrival.bind(store);
 	store.bookArrival = async (...args: Parameters<Store['bookArrival']>) => {
 		const grant = await bookArrival(...args);
@@ -287,19 +300,7 @@ async function worker(job: WorkerJob): Promise<void> {
 		return grant;
 	};
 	const graph = new GraphClient({ accessToken: 'sim-token', baseUrl: job.simUrl, maxSockets: 1024 });
-	let firstAt = 0;
-	let lastAt = 0;
-	const client = {
-		async request<T>(req: GraphRequest): Promise<T> {
-			sends++;
-			if (!firstAt) firstAt = Date.now();
-			try {
-				return await graph.request<T>(req);
-			} finally {
-				lastAt = Date.now();
-			}
-		},
-	};
+	const { client, span } = timedClient(graph);
 	const cpu0 = process.cpuUsage();
 	try {
 		const r = await runCampaign({
@@ -314,13 +315,13 @@ async function worker(job: WorkerJob): Promise<void> {
 		const cpu = process.cpuUsage(cpu0);
 		const report: WorkerReport = {
 			result: { state: r.state, reason: r.reason, accepted: r.accepted, throttleErrors: r.throttleErrors, unknown: r.unknown, failed: r.failed },
-			firstAt,
-			lastAt,
+			firstAt: span.firstAt,
+			lastAt: span.lastAt,
 			cpuMs: (cpu.user + cpu.system) / 1000,
 			peakRssMb: Math.round((process.resourceUsage().maxRSS * 1024) / 1048576),
 			bucketCalls,
 			bucketGrants,
-			sends,
+			sends: span.sends,
 		};
 		await new Promise<void>((resolve) => process.send?.(report, () => resolve()));
 	} finally {
@@ -427,11 +428,15 @@ async function main(): Promise<void> {
 	for (const name of names) {
 		const c = CASES[name];
 		if (!c) throw new Error(`Unknown case "${name}": use a, c, d, pg or all`);
-		if (c.fromStore && HEAP_CAP_MB && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
-			// --heap-cap-mb N: run case d under a V8 old-space cap, as a memory-bounded n8n worker would
-			// (V8 otherwise lets garbage pile up before a major GC; the heap stays flat under a cap).
+		const v8Flags = [
+			...(HEAP_CAP_MB && !process.execArgv.some((a) => a.startsWith('--max-old-space-size')) ? [`--max-old-space-size=${HEAP_CAP_MB}`] : []),
+			...(YOUNG_MB && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) ? [`--max-semi-space-size=${YOUNG_MB}`] : []),
+		];
+		if (c.fromStore && v8Flags.length > 0) {
+			// Case d under V8 memory flags, as a memory-bounded n8n worker runs (NODE_OPTIONS): the
+			// flags must be set at start-up, so the case runs in a child process that has them.
 			await new Promise<void>((resolve, reject) => {
-				const child = fork(__filename, ['--case', 'd', '--scale', String(scale)], { execArgv: [...process.execArgv, `--max-old-space-size=${HEAP_CAP_MB}`], stdio: 'inherit' });
+				const child = fork(__filename, ['--case', 'd', '--scale', String(scale), '--young-mb', String(YOUNG_MB)], { execArgv: [...process.execArgv, ...v8Flags], stdio: 'inherit' });
 				child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`case d exited with ${code}`))));
 			});
 			continue;

@@ -4,7 +4,7 @@
  */
 import { SqliteStore } from './sqlite';
 import { openPostgresStore } from './postgres';
-import type { Store, StoreOptions } from './types';
+import type { PostgresStoreOptions, Store, StoreOptions } from './types';
 
 export * from './types';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations';
@@ -20,4 +20,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		default:
 			throw new Error(`Unknown store backend ${JSON.stringify((options as { backend?: unknown } | undefined)?.backend)}: use "sqlite" or "postgres"`);
 	}
+}
+
+/** Postgres store options from a connection URL (`postgres://user:pass@host:port/db`) and an optional schema. */
+export function postgresOptionsFromUrl(url: string, schema?: string): PostgresStoreOptions {
+	const u = new URL(url);
+	if (!/^postgres(ql)?:$/.test(u.protocol)) throw new Error(`Not a Postgres URL (postgres://…): got protocol ${u.protocol}`);
+	return {
+		backend: 'postgres',
+		host: u.hostname,
+		port: u.port ? Number(u.port) : 5432,
+		database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+		user: decodeURIComponent(u.username) || 'postgres',
+		password: u.password ? decodeURIComponent(u.password) : undefined,
+		schema,
+	};
 }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 import { openPostgresStore } from '../../core/store/postgres';
-import type { PostgresStoreOptions } from '../../core/store/types';
+import { postgresOptionsFromUrl } from '../../core/store';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -36,18 +36,7 @@ export function startPostgres(): string {
 }
 
 /** Store options for a URL and schema. */
-export function pgOptions(url: string, schema?: string): PostgresStoreOptions {
-	const u = new URL(url);
-	return {
-		backend: 'postgres',
-		host: u.hostname,
-		port: u.port ? Number(u.port) : 5432,
-		database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-		user: decodeURIComponent(u.username) || 'postgres',
-		password: u.password ? decodeURIComponent(u.password) : undefined,
-		schema,
-	};
-}
+export const pgOptions = postgresOptionsFromUrl;
 
 /** A schema-name prefix unique to this test run: wa_t_<pid>_<random>. */
 export function runPrefix(): string {
