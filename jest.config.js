@@ -7,4 +7,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
 	testTimeout: 60000,
 	maxWorkers: 2,
+	globalSetup: '<rootDir>/test/setup/globalSetup.js',
+	globalTeardown: '<rootDir>/test/setup/globalTeardown.js',
 };

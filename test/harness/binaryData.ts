@@ -35,7 +35,7 @@ export interface FilesystemBinaryData {
 
 export async function useFilesystemBinaryData(storagePath?: string): Promise<FilesystemBinaryData> {
 	ensureHarnessEnv();
-	const dir = storagePath ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harness-binary-'));
+	const dir = storagePath ?? fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), 'wa-harness-binary-'));
 	const config = Container.get(BinaryDataConfig);
 	const service = Container.get(BinaryDataService);
 	const saved = { mode: config.mode, localStoragePath: config.localStoragePath };

@@ -23,7 +23,7 @@ export function ensureHarnessEnv(): string {
 	if (userFolder) return userFolder;
 	// One folder per jest worker process (env survives jest's per-file module registry).
 	if (!process.env.WA_HARNESS_USER_FOLDER) {
-		const created = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harness-'));
+		const created = fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), 'wa-harness-'));
 		process.env.WA_HARNESS_USER_FOLDER = created;
 		process.once('exit', () => fs.rmSync(created, { recursive: true, force: true }));
 	}

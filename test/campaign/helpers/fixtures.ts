@@ -21,8 +21,19 @@ export function phones(n: number, start = 16505100000): string[] {
 	return Array.from({ length: n }, (_, i) => String(start + i));
 }
 
+const tmpDirs: string[] = [];
+// Each test file removes its store folders when it ends (on Linux an open SQLite file may be unlinked).
+if (typeof afterAll === 'function') {
+	afterAll(() => {
+		for (const dir of tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+	});
+}
+
+/** A store file in a fresh temp folder, removed when the test process exits. */
 export function tmpDb(): string {
-	return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wa-campaign-')), 'store.sqlite');
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-campaign-'));
+	tmpDirs.push(dir);
+	return path.join(dir, 'store.sqlite');
 }
 
 /**
