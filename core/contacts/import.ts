@@ -7,6 +7,8 @@
  *  - Upserts go to the store in batches (default 1,000 per call = one transaction). The store
  *    merges attributes, merges or replaces tags, keeps created/updated times and never clears an
  *    opt-out.
+ *  - An opt-out column (mapping.ts) opts contacts out and never back in. A later duplicate row that
+ *    carries an opt-out is never dropped: with keep-first only its opt-out is written.
  *  - Per-row failures carry the line, the raw value and the reason; the import goes on.
  */
 import type { ContactInput, Store, UpsertOptions, UpsertOutcome } from '../store/types';
@@ -53,6 +55,8 @@ export interface ImportSummary {
 	unchanged: number;
 	failed: number;
 	duplicates: number;
+	/** Rows whose opt-out column said yes (duplicates included): those contacts are opted out. */
+	optedOut: number;
 	format: string;
 	delimiter?: string;
 	headers: string[];
@@ -80,6 +84,7 @@ export async function importContacts(reader: CsvReader, sink: ContactSink, optio
 		unchanged: 0,
 		failed: 0,
 		duplicates: 0,
+		optedOut: 0,
 		format: reader.format,
 		delimiter: reader.delimiter,
 		headers: reader.headers,
@@ -155,15 +160,21 @@ export async function importContacts(reader: CsvReader, sink: ContactSink, optio
 			fail({ line: entry.line, raw: mapped.raw, reason: mapped.reason, field: mapped.field });
 			continue;
 		}
-		const waId = mapped.contact.waId;
+		let contact = mapped.contact;
+		if (contact.optOut) summary.optedOut++;
+		const waId = contact.waId;
 		const known = seen.has(waId);
 		if (known) {
 			summary.duplicates++;
-			if (!keepLast) continue;
+			if (!keepLast) {
+				if (!contact.optOut) continue;
+				// Keep-first skips the row's fields but never its opt-out.
+				contact = { waId, optOut: contact.optOut };
+			}
 		} else {
 			seen.set(waId, 0);
 		}
-		batch.push(mapped.contact);
+		batch.push(contact);
 		lines.push(entry.line);
 		repeats.push(known);
 		if (batch.length >= batchSize) await flush();

@@ -7,11 +7,15 @@
  *  - phone, name, firstName, lastName, tags, source and country match as in any file (core/csv/headers.ts);
  *    name / firstName / lastName are taken as they are (no split, no joined name), tags split on '|';
  *  - the `attributes` column (the contact's attributes as JSON) becomes the attributes again;
- *  - waId (or phone, whichever is not the phone column), optedOut, optOutAt, optOutSource, optInAt,
- *    optInSource, createdAt, updatedAt and lastActiveAt are ignored: the store keeps its own times,
- *    and opt-outs are not imported. An import only upserts (ContactInput has no opt-out) and the store
- *    never clears an opt-out, so a round trip can never clear one either; an export's optedOut=true
- *    does not opt the contact out in another store (use the Opt Out operation for that).
+ *  - optedOut is the opt-out column (below), so an export's optedOut=true opts the contact out in
+ *    the store it is imported into;
+ *  - waId (or phone, whichever is not the phone column), optOutAt, optOutSource, optInAt, optInSource,
+ *    createdAt, updatedAt and lastActiveAt are ignored: the store keeps its own times.
+ *
+ * The opt-out column (any file: optedOut, opt_out, unsubscribed, do_not_contact, dnc… or the node's
+ * "Opt-Out Column"): a yes-value (OPT_OUT_YES) opts the contact out (source 'import', at the import's
+ * time); a no-value or an empty cell (OPT_OUT_NO) changes nothing. An import never clears an opt-out
+ * (opting back in is the explicit Opt In operation); any other value fails the row.
  */
 import { normalizePhone, type PhoneOptions } from '../phone';
 import type { ContactInput } from '../store/types';
@@ -26,6 +30,21 @@ export interface RowMappingOptions extends PhoneOptions {
 	defaultSource?: string;
 	/** Tags added to every contact. */
 	extraTags?: string[];
+}
+
+/** Opt-out cells that opt the contact out (compared lower-case, spaces/underscores/hyphens as one space). */
+export const OPT_OUT_YES: readonly string[] = ['true', 'yes', 'y', '1', 'x', 'opted out', 'unsubscribed', 'stop'];
+/** Opt-out cells that change nothing (an import never opts a contact back in). */
+export const OPT_OUT_NO: readonly string[] = ['', 'false', 'no', 'n', '0'];
+/** optOutSource of a contact opted out by an imported opt-out column. */
+export const IMPORT_OPT_OUT_SOURCE = 'import';
+
+/** An opt-out cell → true (opted out) / false (no change) / undefined (neither: the row fails). */
+export function parseOptOut(cell: string | undefined): boolean | undefined {
+	const v = (cell ?? '').trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+	if (OPT_OUT_YES.includes(v)) return true;
+	if (OPT_OUT_NO.includes(v)) return false;
+	return undefined;
 }
 
 export type MappedRow =
@@ -121,6 +140,20 @@ export class RowMapper {
 		if (this.options.extraTags) tags.push(...this.options.extraTags);
 		// An empty tags cell leaves the contact's tags alone (even in replace mode).
 		if (tags.length > 0) contact.tags = tags;
+		if (f.optOut) {
+			const cell = record[f.optOut] ?? '';
+			const optedOut = parseOptOut(cell);
+			if (optedOut === undefined) {
+				return {
+					ok: false,
+					field: f.optOut,
+					raw: cell,
+					reason: `opt-out column "${f.optOut}": ${JSON.stringify(cell)} is neither a yes (${OPT_OUT_YES.join(', ')}) nor a no (${OPT_OUT_NO.filter(Boolean).join(', ')} or empty)`,
+				};
+			}
+			// The store stamps the import's time (the upsert's now); a no never clears an opt-out.
+			if (optedOut) contact.optOut = { source: IMPORT_OPT_OUT_SOURCE };
+		}
 		const source = (f.source ? record[f.source]?.trim() : '') || this.options.defaultSource;
 		if (source) contact.source = source;
 		if (this.attributeColumns.length > 0) {

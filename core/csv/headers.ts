@@ -4,9 +4,9 @@
  * User overrides win; anything not mapped stays a custom attribute ("map some or keep all").
  */
 
-export type ContactField = 'phone' | 'name' | 'firstName' | 'lastName' | 'tags' | 'source' | 'country';
+export type ContactField = 'phone' | 'name' | 'firstName' | 'lastName' | 'tags' | 'source' | 'country' | 'optOut';
 
-export const CONTACT_FIELDS: readonly ContactField[] = ['phone', 'name', 'firstName', 'lastName', 'tags', 'source', 'country'];
+export const CONTACT_FIELDS: readonly ContactField[] = ['phone', 'name', 'firstName', 'lastName', 'tags', 'source', 'country', 'optOut'];
 
 /** Known header names per field, best first. */
 const SYNONYMS: Record<ContactField, string[]> = {
@@ -20,6 +20,8 @@ const SYNONYMS: Record<ContactField, string[]> = {
 	tags: ['tags', 'tag', 'labels', 'label', 'groups', 'segments', 'lists'],
 	source: ['source', 'leadsource', 'origin', 'channel'],
 	country: ['country', 'countrycode', 'iso', 'region'],
+	// A Contacts Export's optedOut, a CRM's unsubscribed / opted_out / do_not_contact (mapping.ts reads the values).
+	optOut: ['optedout', 'optout', 'unsubscribed', 'donotcontact', 'dnc'],
 };
 
 /** "Mobile Number" → "mobilenumber". */

@@ -70,7 +70,7 @@ import type {
 	WindowRecord,
 } from './types';
 
-type Param = null | number | string | boolean | string[] | Array<number | null> | Array<string | null>;
+type Param = null | number | string | boolean | string[] | boolean[] | Array<number | null> | Array<string | null>;
 type Queryable = Pick<PoolClient, 'query'>;
 
 /** Optional pool tuning on top of the credential's fields. */
@@ -349,7 +349,8 @@ export class PostgresStore implements Store {
 			const known = new Map<string, ContactFields>();
 			for (let i = 0; i < ids.length; i += CHUNK) {
 				const { rows } = await db.query(
-					`SELECT wa_id, name, first_name, last_name, country, tags, attributes, source FROM ${this.t.contacts}
+					`SELECT wa_id, name, first_name, last_name, country, tags, attributes, source, opted_out, opt_out_at, opt_out_source
+					FROM ${this.t.contacts}
 					WHERE wa_id = ANY($1::text[]) ORDER BY wa_id FOR UPDATE`,
 					[ids.slice(i, i + CHUNK)],
 				);
@@ -360,7 +361,7 @@ export class PostgresStore implements Store {
 			// Same merge rules as SQLite (rules.ts), applied in input order (a number given twice merges twice).
 			const outcomes = inputs.map((input): UpsertOutcome => {
 				const prev = known.get(input.waId);
-				const { fields, changed } = mergeContact(prev, input, tagsMode);
+				const { fields, changed } = mergeContact(prev, input, tagsMode, now);
 				if (!changed) return 'unchanged';
 				known.set(input.waId, fields);
 				return prev ? 'updated' : 'added';
@@ -389,14 +390,20 @@ export class PostgresStore implements Store {
 				rows.map(([, f]) => JSON.stringify(f.tags)),
 				rows.map(([, f]) => f.attributes),
 				rows.map(([, f]) => f.source),
+				rows.map(([, f]) => f.optedOut),
+				rows.map(([, f]) => f.optOutAt),
+				rows.map(([, f]) => f.optOutSource),
 			];
-			const UNNEST = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-				AS u(wa_id, name, first_name, last_name, country, tags, attributes, source)`;
+			const UNNEST = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+				$9::boolean[], $10::bigint[], $11::text[])
+				AS u(wa_id, name, first_name, last_name, country, tags, attributes, source, opted_out, opt_out_at, opt_out_source)`;
 			for (let i = 0; i < inserts.length; i += CHUNK) {
 				const chunk = inserts.slice(i, i + CHUNK);
 				const res = await db.query(
-					`INSERT INTO ${this.t.contacts} (wa_id, name, first_name, last_name, country, tags, attributes, source, created_at, updated_at)
-					SELECT u.wa_id, u.name, u.first_name, u.last_name, u.country, u.tags::jsonb, u.attributes::jsonb, u.source, $9, $9
+					`INSERT INTO ${this.t.contacts} (wa_id, name, first_name, last_name, country, tags, attributes, source, opted_out,
+						opt_out_at, opt_out_source, created_at, updated_at)
+					SELECT u.wa_id, u.name, u.first_name, u.last_name, u.country, u.tags::jsonb, u.attributes::jsonb, u.source, u.opted_out,
+						u.opt_out_at, u.opt_out_source, $12, $12
 					FROM ${UNNEST} ON CONFLICT (wa_id) DO NOTHING`,
 					[...columns(chunk), now],
 				);
@@ -406,7 +413,12 @@ export class PostgresStore implements Store {
 			for (let i = 0; i < updates.length; i += CHUNK) {
 				await db.query(
 					`UPDATE ${this.t.contacts} c SET name = u.name, first_name = u.first_name, last_name = u.last_name,
-						country = u.country, tags = u.tags::jsonb, attributes = u.attributes::jsonb, source = u.source, updated_at = $9
+						country = u.country, tags = u.tags::jsonb, attributes = u.attributes::jsonb, source = u.source,
+						-- An upsert only ever opts out: a contact already opted out keeps its time and source.
+						opted_out = c.opted_out OR u.opted_out,
+						opt_out_at = CASE WHEN u.opted_out AND NOT c.opted_out THEN u.opt_out_at ELSE c.opt_out_at END,
+						opt_out_source = CASE WHEN u.opted_out AND NOT c.opted_out THEN u.opt_out_source ELSE c.opt_out_source END,
+						updated_at = $12
 					FROM ${UNNEST} WHERE c.wa_id = u.wa_id`,
 					[...columns(updates.slice(i, i + CHUNK)), now],
 				);

@@ -77,6 +77,9 @@ export function rowMappers(codec: RowCodec) {
 				tags: codec.json<string[]>(row.tags, []),
 				attributes: codec.jsonText(row.attributes),
 				source: (row.source as string | null) ?? null,
+				optedOut: codec.bool(row.opted_out),
+				optOutAt: row.opt_out_at === null || row.opt_out_at === undefined ? null : Number(row.opt_out_at),
+				optOutSource: (row.opt_out_source as string | null) ?? null,
 			};
 		},
 		toCampaign(row: Row): Campaign {

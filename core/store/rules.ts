@@ -53,6 +53,10 @@ export interface ContactFields {
 	country: string | null;
 	/** Sorted, unique. */
 	tags: string[];
+	/** Opt-out state: an upsert only ever sets it (never clears it). */
+	optedOut: boolean;
+	optOutAt: number | null;
+	optOutSource: string | null;
 	/** JSON text of the attributes object. */
 	attributes: string;
 	source: string | null;
@@ -73,6 +77,12 @@ export function checkContactInput(input: ContactInput, index: number): void {
 	if (input.attributes !== undefined && !isPlainObject(input.attributes)) {
 		throw new Error(`${where}: attributes must be an object`);
 	}
+	if (input.optOut !== undefined) {
+		const o: unknown = input.optOut;
+		if (!isPlainObject(o)) throw new Error(`${where}: optOut must be an object { source, at? }`);
+		if (typeof o.source !== 'string' || o.source.trim() === '') throw new Error(`${where}: optOut.source must be a non-empty string`);
+		if (o.at !== undefined) checkTime(o.at, `${where}: optOut.at`);
+	}
 }
 
 function given(v: string | null | undefined): v is string {
@@ -82,14 +92,17 @@ function given(v: string | null | undefined): v is string {
 /**
  * Applies an upsert input to the current fields (undefined = new contact). Given scalars replace
  * (empty strings count as absent: an empty CSV cell never erases a value); tags merge or replace;
- * attributes merge key by key. Returns the new fields and whether anything differs.
+ * attributes merge key by key; an input's optOut opts a contact out at `optOut.at` or `now` (never
+ * in). Returns the new fields and whether anything differs.
  */
 export function mergeContact(
 	prev: ContactFields | undefined,
 	input: ContactInput,
 	tagsMode: UpsertOptions['tagsMode'],
+	now: number,
 ): { fields: ContactFields; changed: boolean } {
 	const inputTags = input.tags === undefined ? undefined : normalizeTags(input.tags, `Contact ${input.waId}`);
+	const optOutAt = input.optOut ? (input.optOut.at ?? now) : null;
 	if (!prev) {
 		return {
 			fields: {
@@ -100,6 +113,9 @@ export function mergeContact(
 				tags: inputTags ?? [],
 				attributes: JSON.stringify(input.attributes ?? {}),
 				source: given(input.source) ? input.source : null,
+				optedOut: input.optOut !== undefined,
+				optOutAt,
+				optOutSource: input.optOut ? input.optOut.source : null,
 			},
 			changed: true,
 		};
@@ -126,6 +142,13 @@ export function mergeContact(
 			fields.attributes = merged;
 			changed = true;
 		}
+	}
+	// Only ever opts out: a contact already opted out keeps its time and source.
+	if (input.optOut && !prev.optedOut) {
+		fields.optedOut = true;
+		fields.optOutAt = optOutAt;
+		fields.optOutSource = input.optOut.source;
+		changed = true;
 	}
 	return { fields, changed };
 }

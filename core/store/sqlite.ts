@@ -274,7 +274,7 @@ export class SqliteStore implements Store {
 			const known = new Map<string, ContactFields>();
 			const ids = [...new Set(inputs.map((c) => c.waId))];
 			const select = this.stmt(
-				`SELECT id, wa_id, name, first_name, last_name, country, tags, attributes, source FROM contacts
+				`SELECT id, wa_id, name, first_name, last_name, country, tags, attributes, source, opted_out, opt_out_at, opt_out_source FROM contacts
 				WHERE wa_id IN (SELECT value FROM json_each(?))`,
 			);
 			const rowIds = new Map<string, number>();
@@ -285,11 +285,15 @@ export class SqliteStore implements Store {
 				}
 			}
 			const insert = this.stmt(
-				`INSERT INTO contacts (wa_id, name, first_name, last_name, country, tags, attributes, source, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO contacts (wa_id, name, first_name, last_name, country, tags, attributes, source, opted_out, opt_out_at,
+				opt_out_source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			);
+			// An upsert only ever opts out: a contact already opted out keeps its time and source.
 			const update = this.stmt(
 				`UPDATE contacts SET name = ?, first_name = ?, last_name = ?, country = ?, tags = ?, attributes = ?, source = ?,
+				opt_out_at = CASE WHEN opted_out = 0 AND ? = 1 THEN ? ELSE opt_out_at END,
+				opt_out_source = CASE WHEN opted_out = 0 AND ? = 1 THEN ? ELSE opt_out_source END,
+				opted_out = CASE WHEN ? = 1 THEN 1 ELSE opted_out END,
 				updated_at = ? WHERE wa_id = ?`,
 			);
 			// Tags are keyed by the contact's rowid (migration v3): new contacts append.
@@ -297,18 +301,19 @@ export class SqliteStore implements Store {
 			const dropTag = this.stmt(`DELETE FROM contact_tags WHERE contact_id = ? AND tag = ?`);
 			return inputs.map((input): UpsertOutcome => {
 				const prev = known.get(input.waId);
-				const { fields: f, changed } = mergeContact(prev, input, tagsMode);
+				const { fields: f, changed } = mergeContact(prev, input, tagsMode, now);
 				if (!changed) return 'unchanged';
 				known.set(input.waId, f);
 				const tags = JSON.stringify(f.tags);
 				if (!prev) {
-					const id = Number(insert.run(input.waId, f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, now).lastInsertRowid);
+					const id = Number(insert.run(input.waId, f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, f.optedOut ? 1 : 0, f.optOutAt, f.optOutSource, now, now).lastInsertRowid);
 					rowIds.set(input.waId, id);
 					for (const tag of f.tags) addTag.run(id, tag);
 					return 'added';
 				}
 				const id = rowIds.get(input.waId) as number;
-				update.run(f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, now, input.waId);
+				const out = f.optedOut ? 1 : 0;
+				update.run(f.name, f.firstName, f.lastName, f.country, tags, f.attributes, f.source, out, f.optOutAt, out, f.optOutSource, out, now, input.waId);
 				const before = new Set(prev.tags);
 				const after = new Set(f.tags);
 				for (const tag of f.tags) if (!before.has(tag)) addTag.run(id, tag);

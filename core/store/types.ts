@@ -47,10 +47,17 @@ export interface ContactInput {
 	tags?: string[];
 	attributes?: Record<string, unknown>;
 	source?: string;
+	/**
+	 * Opts the contact out (e.g. an imported opt-out column): a contact not yet opted out gets
+	 * optOutAt = `at` (default: the upsert's time) and optOutSource = `source`; one already opted out
+	 * keeps its own time and source. There is no opt-in here: an upsert never clears an opt-out
+	 * (opting back in is setOptOut(waId, false, …) only).
+	 */
+	optOut?: { source: string; at?: number };
 }
 // Upsert rules: given fields replace stored ones; undefined and empty strings count as absent (an
 // empty CSV cell never erases a value); attributes merge key by key; tags are trimmed, de-duplicated
-// and stored sorted. waId must be digits only.
+// and stored sorted; an opt-out is only ever added. waId must be digits only.
 
 export interface UpsertOptions {
 	/** merge (default): union of old and new tags; replace: new tags only (when given). */

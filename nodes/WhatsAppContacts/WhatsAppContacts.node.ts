@@ -156,6 +156,7 @@ async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionD
 				lastName: (o.lastNameColumn as string) || undefined,
 				tags: (o.tagsColumn as string) || undefined,
 				source: (o.sourceColumn as string) || undefined,
+				optOut: (o.optOutColumn as string) || undefined,
 			},
 			onContact: emit ? (c: ContactInput, outcome, line) => contacts.push(item({ ...c, phone: '+' + c.waId, outcome, line } as IDataObject, i)) : undefined,
 		});

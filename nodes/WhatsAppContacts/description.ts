@@ -186,6 +186,14 @@ export const contactProperties: INodeProperties[] = [
 				description: 'Header of the full-name column (auto-detected when empty: Name, Full Name…)',
 			},
 			{
+				displayName: 'Opt-Out Column',
+				name: 'optOutColumn',
+				type: 'string',
+				default: '',
+				description:
+					'Header of the opt-out column (auto-detected when empty: Opted Out, Opt Out, Unsubscribed, Do Not Contact, DNC). True/yes/y/1/x/opted out/unsubscribed/stop opts the contact out; false/no/empty changes nothing (an import never opts a contact back in); other values fail the row.',
+			},
+			{
 				displayName: 'Phone Column',
 				name: 'phoneColumn',
 				type: 'string',

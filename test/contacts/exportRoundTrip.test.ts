@@ -1,8 +1,8 @@
 /**
  * Contacts Export → Import (core/contacts/export.ts → core/contacts/mapping.ts): re-importing an
  * export gives back the same contacts. The export's bookkeeping columns (waId, opt-in/out, times)
- * never become attributes, its `attributes` JSON becomes the attributes again, and a round trip
- * never clears an opt-out.
+ * never become attributes, its `attributes` JSON becomes the attributes again, its optedOut=true
+ * opts the contact out in the target store (source 'import'), and a round trip never clears an opt-out.
  */
 import { openCsv } from '../../core/csv';
 import { contactsToCsv, EXPORT_COLUMNS, importContacts, type ImportOptions } from '../../core/contacts';
@@ -85,9 +85,12 @@ test('Export → Import into a new store yields the same contacts: attributes (w
 	const csv = await exportCsv(source);
 	expect(csv.split('\n')[0]).toBe(EXPORT_COLUMNS.join(','));
 
-	const summary = await importCsv(target, csv);
-	expect(summary).toMatchObject({ rowsRead: CONTACTS.length, added: CONTACTS.length, failed: 0, duplicates: 0 });
-	expect(summary.mapping).toMatchObject({ phone: 'phone', name: 'name', firstName: 'firstName', lastName: 'lastName', tags: 'tags', source: 'source' });
+	const summary = await importCsv(target, csv, { now: () => 1_800_000_000_000 });
+	expect(summary).toMatchObject({ rowsRead: CONTACTS.length, added: CONTACTS.length, failed: 0, duplicates: 0, optedOut: 1 });
+	expect(summary.mapping).toMatchObject({ phone: 'phone', name: 'name', firstName: 'firstName', lastName: 'lastName', tags: 'tags', source: 'source', optOut: 'optedOut' });
+	// The opt-out is carried (stamped by the import: source 'import', the import's time); nobody else is opted out.
+	expect(await target.getContact('15417543010')).toMatchObject({ optedOut: true, optOutSource: 'import', optOutAt: 1_800_000_000_000 });
+	expect((await target.listContacts({ optedOut: true })).items.map((c) => c.waId)).toEqual(['15417543010']);
 
 	const before = await all(source);
 	expect(before).toHaveLength(CONTACTS.length);
@@ -99,7 +102,7 @@ test('Export → Import into a new store yields the same contacts: attributes (w
 	expect(await exportedRows(target)).toEqual(await exportedRows(source));
 });
 
-test('a round trip never clears an opt-out; optedOut=true is not imported as an attribute', async () => {
+test('a round trip carries opt-outs and never clears one; optedOut is not imported as an attribute', async () => {
 	await source.upsertContacts(CONTACTS);
 	await source.setOptOut('919876543210', true, 'STOP keyword', 1000);
 	await target.upsertContacts(CONTACTS);
@@ -108,18 +111,25 @@ test('a round trip never clears an opt-out; optedOut=true is not imported as an 
 	const csv = await exportCsv(source);
 	expect(csv).toMatch(/^15417543010,.*,false,/m);
 
-	await importCsv(target, csv);
+	const summary = await importCsv(target, csv, { now: () => 3000 });
+	expect(summary).toMatchObject({ optedOut: 1, failed: 0 });
+	// optedOut=false in the export leaves the target's own opt-out as it was.
 	expect(await target.getContact('15417543010')).toMatchObject({ optedOut: true, optOutSource: 'user_preferences', optOutAt: 2000 });
+	// optedOut=true in the export opts the contact out in the target.
 	const ada = await target.getContact('919876543210');
+	expect(ada).toMatchObject({ optedOut: true, optOutSource: 'import', optOutAt: 3000 });
 	expect(ada?.attributes).toEqual(CONTACTS[0].attributes);
+	expect(ada?.attributes).not.toHaveProperty('optedOut');
 });
 
-test('bookkeeping columns are recognised only in an Export; other files keep such columns as attributes', async () => {
+test("bookkeeping columns are recognised only in an Export; other files keep such columns as attributes (optedOut is any file's opt-out column)", async () => {
 	expect(isContactsExport([...EXPORT_COLUMNS])).toBe(true);
 	expect(isContactsExport(['phone', 'createdAt', 'attributes', 'optedOut'])).toBe(false);
 
 	await importCsv(target, 'phone,createdAt,attributes,optedOut\n+15417543010,2024-05-01,{"a":1},yes\n');
-	expect((await target.getContact('15417543010'))?.attributes).toEqual({ createdAt: '2024-05-01', attributes: '{"a":1}', optedOut: 'yes' });
+	const c = await target.getContact('15417543010');
+	expect(c?.attributes).toEqual({ createdAt: '2024-05-01', attributes: '{"a":1}' });
+	expect(c).toMatchObject({ optedOut: true, optOutSource: 'import' });
 });
 
 test('an Export with the phone column chosen as waId ignores phone; columns added to the export become attributes and win over the JSON', async () => {
@@ -136,8 +146,9 @@ test('an Export with the phone column chosen as waId ignores phone; columns adde
 	expect(attributeColumnsOf(mapping, false)).toEqual([]);
 
 	const s = await importCsv(target, text, { mapping: { phone: 'waId' } });
-	expect(s).toMatchObject({ added: 2, failed: 0 });
-	expect(await target.getContact('15417543010')).toMatchObject({ name: 'Bob', firstName: 'Bob', tags: ['x', 'y'], attributes: { plan: 'gold', n: 2 }, optedOut: false });
+	expect(s).toMatchObject({ added: 2, failed: 0, optedOut: 1 });
+	expect(await target.getContact('15417543010')).toMatchObject({ name: 'Bob', firstName: 'Bob', tags: ['x', 'y'], attributes: { plan: 'gold', n: 2 }, optedOut: true });
+	expect((await target.getContact('919876543210'))?.optedOut).toBe(false);
 	expect((await target.getContact('919876543210'))?.attributes).toEqual({});
 });
 
@@ -163,5 +174,5 @@ test("RowMapper on an Export row: tags split on '|' whatever the separator optio
 	expect(mapper.attributeColumns).toEqual(['attributes']);
 	const record = Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, ''])) as Record<string, string>;
 	Object.assign(record, { waId: '15417543010', phone: '+15417543010', name: 'Bob Stone', tags: 'a;b|c', optedOut: 'true', createdAt: '2024-01-01T00:00:00.000Z' });
-	expect(mapper.map(record)).toEqual({ ok: true, phoneType: expect.any(String), contact: { waId: '15417543010', country: 'US', name: 'Bob Stone', tags: ['a;b', 'c'] } });
+	expect(mapper.map(record)).toEqual({ ok: true, phoneType: expect.any(String), contact: { waId: '15417543010', country: 'US', name: 'Bob Stone', tags: ['a;b', 'c'], optOut: { source: 'import' } } });
 });

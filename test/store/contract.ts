@@ -97,6 +97,38 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 				expect(await store.getContact('100')).toMatchObject({ name: 'Ann B', optedOut: true, optOutAt: T0 + 1, optOutSource: 'STOP keyword' });
 			});
 
+			it('opts out through an upsert (optOut), never back in; an earlier opt-out keeps its time and source', async () => {
+				expect(
+					await store.upsertContacts([{ waId: '100', name: 'Ann', optOut: { source: 'import' } }, { waId: '200' }], { now: T0 }),
+				).toEqual(['added', 'added']);
+				expect(await store.getContact('100')).toMatchObject({ name: 'Ann', optedOut: true, optOutAt: T0, optOutSource: 'import' });
+				expect((await store.getContact('200'))?.optedOut).toBe(false);
+				// an existing contact: optOut.at wins over the upsert's time
+				expect(await store.upsertContacts([{ waId: '200', optOut: { source: 'crm', at: T0 + 1 } }], { now: T0 + 2 })).toEqual(['updated']);
+				expect(await store.getContact('200')).toMatchObject({ optedOut: true, optOutAt: T0 + 1, optOutSource: 'crm', updatedAt: T0 + 2 });
+				// already opted out: nothing changes (first opt-out kept); an upsert without optOut never clears it
+				expect(await store.upsertContacts([{ waId: '100', optOut: { source: 'other' } }], { now: T0 + 3 })).toEqual(['unchanged']);
+				expect(await store.upsertContacts([{ waId: '100', name: 'Ann' }], { now: T0 + 3 })).toEqual(['unchanged']);
+				expect(await store.getContact('100')).toMatchObject({ optedOut: true, optOutAt: T0, optOutSource: 'import', updatedAt: T0 });
+				// opted back in explicitly, then out again by an upsert: the opt-in record stays
+				await store.setOptOut('100', false, 'form', T0 + 4);
+				expect(await store.upsertContacts([{ waId: '100', optOut: { source: 'import' } }], { now: T0 + 5 })).toEqual(['updated']);
+				expect(await store.getContact('100')).toMatchObject({ optedOut: true, optOutAt: T0 + 5, optOutSource: 'import', optInAt: T0 + 4, optInSource: 'form' });
+				// a number given twice in one batch: new, then opted out by its second input
+				expect(await store.upsertContacts([{ waId: '300', tags: ['a'] }, { waId: '300', optOut: { source: 'import' } }], { now: T0 + 6 })).toEqual([
+					'added',
+					'updated',
+				]);
+				expect(await store.getContact('300')).toMatchObject({ tags: ['a'], optedOut: true, optOutAt: T0 + 6, optOutSource: 'import' });
+				expect((await store.listContacts({ optedOut: true })).items.map((c) => c.waId)).toEqual(['100', '200', '300']);
+				expect((await store.listContacts({ optedOut: false })).items).toEqual([]);
+				// malformed optOut: named, nothing written
+				await expect(store.upsertContacts([{ waId: '400' }, { waId: '400', optOut: { source: '' } }])).rejects.toThrow(/Contact #1.*optOut\.source/);
+				await expect(store.upsertContacts([{ waId: '400', optOut: true as unknown as { source: string } }])).rejects.toThrow(/Contact #0.*optOut/);
+				await expect(store.upsertContacts([{ waId: '400', optOut: { source: 'x', at: 'now' as unknown as number } }])).rejects.toThrow(/Contact #0.*optOut\.at/);
+				expect(await store.getContact('400')).toBeUndefined();
+			});
+
 			it('rejects bad input with an error naming the item and field, writing nothing', async () => {
 				await expect(store.upsertContacts([{ waId: '100' }, { waId: '+49 151' }])).rejects.toThrow(/Contact #1.*waId/);
 				await expect(store.upsertContacts([{ waId: '100', tags: 'vip' as unknown as string[] }])).rejects.toThrow(/Contact #0.*tags/);
