@@ -96,6 +96,35 @@ function timedClient(graph: GraphClient) {
 	return { client, span };
 }
 
+/** The simulator's verdict: accepted sends, 130429s, most accepted in any 1 s, duplicate sends. */
+function verdict(stats: SimStats) {
+	return {
+		accepted: stats.accepted.total,
+		throttled: stats.errors['130429'] ?? 0,
+		maxPerSecond: stats.maxAcceptedPerSecond[PHONE] ?? 0,
+		duplicates: stats.duplicateSends.total,
+	};
+}
+
+/** The fields every case's JSON line starts with: the case, then how fast against the cap. */
+function headFields(c: Case, n: number, extra: Record<string, unknown>, achievedMps: number, sendSpanS: number, wallMps: number, loadStart: number, v: ReturnType<typeof verdict>) {
+	return {
+		bench: 'campaign',
+		case: c.name,
+		recipients: n,
+		capMps: c.capMps,
+		latencyMs: c.latencyMs,
+		...extra,
+		achievedMps,
+		ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
+		sendSpanS,
+		wallMps,
+		load1: [Math.round(loadStart * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
+		maxAcceptedPer1s: v.maxPerSecond,
+		accepted: v.accepted,
+	};
+}
+
 function rates(accepted: number, firstAt: number, lastAt: number, wallS: number) {
 	const sendSpanS = Math.max(0.001, (lastAt - firstAt) / 1000);
 	return {
@@ -202,24 +231,11 @@ async function runCase(c: Case, scale: number): Promise<void> {
 		const cpu = process.cpuUsage(cpu0);
 		const stats = await getStats(server.url);
 		peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-		const accepted = stats.accepted.total;
-		const throttled = stats.errors['130429'] ?? 0;
-		const maxPerSecond = stats.maxAcceptedPerSecond[PHONE] ?? 0;
-		const duplicates = stats.duplicateSends.total;
+		const v = verdict(stats);
+		const { accepted, throttled, maxPerSecond, duplicates } = v;
 		const { achievedMps, sendSpanS, wallMps } = rates(accepted, span.firstAt, span.lastAt, wallS);
 		const out = {
-			bench: 'campaign',
-			case: c.name,
-			recipients: n,
-			capMps: c.capMps,
-			latencyMs: c.latencyMs,
-			achievedMps,
-			ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
-			sendSpanS,
-			wallMps,
-			load1: [Math.round(loadStart * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
-			maxAcceptedPer1s: maxPerSecond,
-			accepted,
+			...headFields(c, n, {}, achievedMps, sendSpanS, wallMps, loadStart, v),
 			throttleErrors: throttled,
 			duplicates,
 			state: result.state,
@@ -360,29 +376,14 @@ async function runPgCase(c: Case, scale: number): Promise<void> {
 		const stats = await getStats(server.url);
 		const report = await store.campaignReport(campaignId);
 		const finalState = (await store.getCampaign(campaignId))?.state;
-		const accepted = stats.accepted.total;
-		const throttled = stats.errors['130429'] ?? 0;
-		const maxPerSecond = stats.maxAcceptedPerSecond[PHONE] ?? 0;
-		const duplicates = stats.duplicateSends.total;
+		const v = verdict(stats);
+		const { accepted, throttled, maxPerSecond, duplicates } = v;
 		const firstAt = Math.min(...reports.map((r) => r.firstAt).filter((t) => t > 0));
 		const lastAt = Math.max(...reports.map((r) => r.lastAt));
 		const { achievedMps, sendSpanS, wallMps } = rates(accepted, firstAt, lastAt, wallS);
 		const cpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0);
 		const out = {
-			bench: 'campaign',
-			case: c.name,
-			recipients: n,
-			capMps: c.capMps,
-			latencyMs: c.latencyMs,
-			store: 'postgres',
-			workers,
-			achievedMps,
-			ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
-			sendSpanS,
-			wallMps,
-			load1: [Math.round(loadStart * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
-			maxAcceptedPer1s: maxPerSecond,
-			accepted,
+			...headFields(c, n, { store: 'postgres', workers }, achievedMps, sendSpanS, wallMps, loadStart, v),
 			acceptedByWorker: reports.map((r) => r.result.accepted),
 			sharedBucket: { calls: reports.reduce((n, r) => n + r.bucketCalls, 0), unusedSlots: reports.reduce((n, r) => n + r.bucketGrants - r.sends, 0) },
 			throttleErrors: throttled,

@@ -20,6 +20,7 @@ import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 import { jsonOf, runNode, runWorkflow, useFilesystemBinaryData } from '../harness';
 import { tmpDb } from './helpers/fixtures';
+import { webp } from '../helpers/media';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const TO = '4915100000777';
@@ -90,15 +91,6 @@ async function uploadForm(r: Recorded): Promise<{ product: unknown; type: unknow
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body for the parcel photo')]);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-function webp(size: number, animated: boolean): Buffer {
-	const b = Buffer.alloc(size, 7);
-	b.write('RIFF', 0, 'latin1');
-	b.writeUInt32LE(size - 8, 4);
-	b.write('WEBP', 8, 'latin1');
-	b.write('VP8X', 12, 'latin1');
-	b[20] = animated ? 0x02 : 0x00;
-	return b;
-}
 
 function withBinary(json: IDataObject, binary: Record<string, { bytes: Buffer; mimeType: string; fileName?: string }>): INodeExecutionData {
 	return {

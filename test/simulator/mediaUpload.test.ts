@@ -4,20 +4,12 @@
  */
 import { MEDIA_RULES, mediaKindOfMime } from '../../core/messages';
 import { PHONE, startSim, TOKEN, type TestSim } from './support';
+import { webp } from '../helpers/media';
 
 let t: TestSim;
 beforeAll(async () => (t = await startSim()));
 afterAll(async () => t.stop());
 
-function webp(size: number, animated: boolean): Buffer {
-	const b = Buffer.alloc(size, 7);
-	b.write('RIFF', 0, 'latin1');
-	b.writeUInt32LE(size - 8, 4);
-	b.write('WEBP', 8, 'latin1');
-	b.write('VP8X', 12, 'latin1');
-	b[20] = animated ? 0x02 : 0x00;
-	return b;
-}
 
 async function upload(bytes: Buffer, type: string): Promise<any> {
 	const form = new FormData();
