@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GraphClient, type GraphRequest } from '../core/graph/client';
-import { createSimulator, DEFAULT_PHONE_NUMBERS } from '../simulator';
+import { createSimulator, DEFAULT_PHONE_NUMBERS, preloadedTemplate } from '../simulator';
 import { openStore, postgresOptionsFromUrl } from '../core/store';
 import { runCampaign } from '../core/campaign/engine';
 import { addAudience } from '../core/campaign/audience';
@@ -48,15 +48,7 @@ function serve(cap: number, latencyMs: number): void {
 // ───────────── bench mode ─────────────
 
 /** The simulator's preloaded UTILITY template (body {{1}} {{2}}, URL button with a suffix). */
-const TEMPLATE: CampaignTemplate = {
-	name: 'order_update',
-	language: 'en_US',
-	category: 'UTILITY',
-	components: [
-		{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.', example: { body_text: [['Mark', '860198']] } },
-		{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track order', url: 'https://example.com/track/{{1}}', example: ['https://example.com/track/860198'] }] },
-	],
-};
+const TEMPLATE: CampaignTemplate = preloadedTemplate('order_update');
 
 interface Case {
 	name: 'a' | 'c' | 'd' | 'pg';

@@ -14,7 +14,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createSimulator, DEFAULT_PHONE_NUMBERS } from '../simulator';
+import { createSimulator, DEFAULT_PHONE_NUMBERS, preloadedTemplate } from '../simulator';
 import { GraphClient } from '../core/graph/client';
 import { openStore } from '../core/store';
 import type { Store } from '../core/store/types';
@@ -34,22 +34,7 @@ const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const CSV = path.join(__dirname, '..', '..', 'examples', 'data', 'contacts-sample.csv');
 
 /** The simulator's preloaded MARKETING template: image header, named body variables, quick replies. */
-const TEMPLATE: CampaignTemplate = {
-	name: 'promo_named',
-	language: 'en_US',
-	category: 'MARKETING',
-	parameter_format: 'NAMED',
-	components: [
-		{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARZsimulatorPreload'] } },
-		{
-			type: 'BODY',
-			text: 'Hi {{first_name}}, use code {{promo_code}} for 20% off this week.',
-			example: { body_text_named_params: [{ param_name: 'first_name', example: 'Jessica' }, { param_name: 'promo_code', example: 'FALL25' }] },
-		},
-		{ type: 'FOOTER', text: 'Reply STOP to opt out' },
-		{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Shop now' }, { type: 'QUICK_REPLY', text: 'Stop promotions' }] },
-	],
-};
+const TEMPLATE: CampaignTemplate = preloadedTemplate('promo_named');
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

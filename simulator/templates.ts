@@ -2,6 +2,7 @@
  * Message templates: store, async review (PENDING → APPROVED/REJECTED by rules, fake-clock aware),
  * edit/delete rules and the send-time checks of a template message (cloud-api.md §1, §2, §3).
  */
+import type { TemplateComponent } from '../core/templates/types';
 import type { FakeClock } from './clock';
 import { GraphError, invalidParam } from './errors';
 import type { Ids } from './rng';
@@ -128,6 +129,14 @@ export function preloadDefinitions(): Omit<Template, 'id' | 'wabaId' | 'status' 
 			],
 		},
 	];
+}
+
+/** One preloaded template by name (hello_world, order_update, promo_named, auth_code): what demos, benchmarks and tests send. */
+export function preloadedTemplate(name: string): { name: string; language: string; category: string; parameter_format: string; components: TemplateComponent[] } {
+	const found = preloadDefinitions().find((t) => t.name === name);
+	if (!found) throw new Error(`The simulator preloads no template named "${name}"`);
+	// The definitions above are literal Meta template components (the simulator's own type is looser).
+	return { ...found, components: found.components as unknown as TemplateComponent[] };
 }
 
 export class TemplateStore {

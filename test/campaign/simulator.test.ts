@@ -4,7 +4,7 @@
  * rolling-24 h messaging limit across the simulator's fake clock. Zero duplicates by the
  * simulator's own stats throughout.
  */
-import { createSimulator, DEFAULT_PHONE_NUMBERS } from '../../simulator';
+import { createSimulator, DEFAULT_PHONE_NUMBERS, preloadedTemplate } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import { GraphClient } from '../../core/graph/client';
 import { openStore } from '../../core/store';
@@ -17,15 +17,7 @@ import { tmpDb } from './helpers/fixtures';
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const DAY = 24 * 3600_000;
 /** The simulator's preloaded UTILITY template: body {{1}} {{2}} + a URL button with a suffix. */
-const ORDER_UPDATE: CampaignTemplate = {
-	name: 'order_update',
-	language: 'en_US',
-	category: 'UTILITY',
-	components: [
-		{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.', example: { body_text: [['Mark', '860198']] } },
-		{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track order', url: 'https://example.com/track/{{1}}', example: ['https://example.com/track/860198'] }] },
-	],
-};
+const ORDER_UPDATE: CampaignTemplate = preloadedTemplate('order_update');
 
 let sim: Simulator;
 let running: RunningSimulator;
