@@ -7,74 +7,102 @@
  * recognises those, in several languages.
  *
  * Matching is on the WHOLE message, ignoring case, accents and punctuation: "Stop!" and "stop"
- * opt out; "please don't stop the updates" does not. Template quick-reply taps (`button` type)
- * are matched on their payload and text against a stricter list (a "Cancel" button on an
- * appointment template must not unsubscribe the user from marketing).
+ * opt out; "please don't stop the updates" does not. The default list is the STOP family only
+ * (DEFAULT_OPT_OUT_KEYWORDS); ambiguous words (CANCEL, SAIR…) only when the user adds them.
+ * Template quick-reply taps (`button` type) are matched on their payload and text against the
+ * default list only (a "Cancel" button on an appointment template must not unsubscribe the user
+ * from marketing, even when the user added CANCEL for typed messages).
  */
 import type { MessageEvent } from './types';
 
 export type OptIntent = 'opt_out' | 'opt_in';
 
+/**
+ * Default opt-out words: the STOP family only, i.e. words whose only everyday meaning in a chat
+ * with a business is "stop messaging me". Per language, the word its SMS / messaging opt-out
+ * practice documents, plus "unsubscribe" in that language:
+ *  - English: CTIA's standard opt-out keywords (US carriers' Messaging Principles: STOP, STOPALL,
+ *    UNSUBSCRIBE, …) without CANCEL / END / QUIT, plus OPT OUT and WhatsApp's own
+ *    "Stop promotions" button text.
+ *  - Spanish: BAJA / DAR DE BAJA (Spain), PARAR, PARE, ALTO (Latin America), DESUSCRIBIR.
+ *  - Portuguese: PARAR, PARE, DESCADASTRAR, DESINSCREVER.
+ *  - French: STOP (the French SMS rule: "STOP au …"), ARRÊT, ARRÊTER, DÉSABONNER, DÉSINSCRIRE.
+ *  - German: STOPP, ABMELDEN, ABBESTELLEN. Italian and Dutch: STOP, DISISCRIVI, AFMELDEN.
+ *  - Indonesian / Malay: BERHENTI. Russian: СТОП, ОТПИСАТЬСЯ. Arabic: إيقاف, إلغاء الاشتراك.
+ *  - Chinese: 退订 / 退訂 (China's SMS rule: "回复退订" / TD), 取消订阅. Japanese: 配信停止.
+ *  - Hindi: रोकें, अनसब्सक्राइब.
+ * AMBIGUOUS_OPT_OUT_WORDS (CANCEL, SAIR, END, QUIT…) are NOT in the default: in a support chat
+ * "cancel" usually means "cancel my order". Add them with the trigger's Extra Opt-Out Keywords.
+ */
 export const DEFAULT_OPT_OUT_KEYWORDS: readonly string[] = [
 	// English
 	'STOP',
 	'STOP ALL',
 	'STOPALL',
 	'UNSUBSCRIBE',
-	'CANCEL',
-	'END',
-	'QUIT',
 	'OPT OUT',
 	'OPTOUT',
 	'STOP PROMOTIONS',
-	// Spanish / Portuguese
+	// Spanish
 	'PARAR',
+	'PARE',
+	'ALTO',
 	'BAJA',
 	'DAR DE BAJA',
-	'CANCELAR',
+	'DESUSCRIBIR',
+	// Portuguese
 	'DESCADASTRAR',
-	'SAIR',
+	'DESINSCREVER',
 	// French
-	'ARRÊTER',
-	'ARRETER',
 	'ARRÊT',
+	'ARRÊTER',
 	'DÉSABONNER',
+	'DÉSINSCRIRE',
 	// German
 	'STOPP',
 	'ABMELDEN',
-	// Italian
+	'ABBESTELLEN',
+	// Italian, Dutch
 	'DISISCRIVI',
-	'ANNULLA',
+	'AFMELDEN',
+	// Indonesian / Malay
+	'BERHENTI',
+	// Russian
+	'СТОП',
+	'ОТПИСАТЬСЯ',
+	// Arabic
+	'إيقاف',
+	'إلغاء الاشتراك',
+	// Chinese (simplified, traditional), Japanese
+	'退订',
+	'退訂',
+	'取消订阅',
+	'取消訂閱',
+	'配信停止',
 	// Hindi
 	'रोकें',
-	'बंद करें',
+	'अनसब्सक्राइब',
 ];
+
+/**
+ * Words some opt-out lists use but that often mean something else in a business chat ("cancel
+ * my order", "sair" = leave / go out, "end" of a conversation…). Not matched unless added.
+ */
+export const AMBIGUOUS_OPT_OUT_WORDS: readonly string[] = ['CANCEL', 'END', 'QUIT', 'REVOKE', 'CANCELAR', 'SAIR', 'ANNULER', 'ANNULLA', 'BASTA', 'FIN', 'बंद करें'];
 
 export const DEFAULT_OPT_IN_KEYWORDS: readonly string[] = ['START', 'SUBSCRIBE', 'UNSTOP', 'RESUME', 'INICIAR', 'ALTA', 'RESUME PROMOTIONS', 'START PROMOTIONS'];
 
-/** Quick-reply buttons: only unambiguous opt-out words (no CANCEL / END / QUIT / ANNULLA). */
-export const DEFAULT_BUTTON_OPT_OUT_KEYWORDS: readonly string[] = [
-	'STOP',
-	'STOP ALL',
-	'STOP PROMOTIONS',
-	'UNSUBSCRIBE',
-	'OPT OUT',
-	'OPTOUT',
-	'PARAR',
-	'BAJA',
-	'DAR DE BAJA',
-	'DESCADASTRAR',
-	'ARRETER',
-	'DESABONNER',
-	'STOPP',
-	'ABMELDEN',
-	'DISISCRIVI',
-	'रोकें',
-];
+/**
+ * Quick-reply buttons: the default STOP-family list, never the user's extra words (a "Cancel"
+ * button on an appointment template must not unsubscribe the user from marketing).
+ */
+export const DEFAULT_BUTTON_OPT_OUT_KEYWORDS: readonly string[] = DEFAULT_OPT_OUT_KEYWORDS;
 
 export interface OptKeywordOptions {
 	/** Replaces the default opt-out list. */
 	optOutKeywords?: readonly string[];
+	/** Added to the opt-out list (default or replaced), e.g. the ambiguous CANCEL / SAIR. */
+	extraOptOutKeywords?: readonly string[];
 	/** Replaces the default opt-in list. */
 	optInKeywords?: readonly string[];
 	/** Replaces the default quick-reply button opt-out list. */
@@ -123,7 +151,10 @@ function lists(options?: OptKeywordOptions): CompiledLists {
 	let c = cache.get(options);
 	if (!c) {
 		c = {
-			optOut: options.optOutKeywords ? compile(options.optOutKeywords) : DEFAULTS.optOut,
+			optOut:
+				options.optOutKeywords || options.extraOptOutKeywords
+					? compile([...(options.optOutKeywords ?? DEFAULT_OPT_OUT_KEYWORDS), ...(options.extraOptOutKeywords ?? [])])
+					: DEFAULTS.optOut,
 			optIn: options.optInKeywords ? compile(options.optInKeywords) : DEFAULTS.optIn,
 			button: options.buttonOptOutKeywords ? compile(options.buttonOptOutKeywords) : DEFAULTS.button,
 			matchButtons: options.matchButtons ?? true,

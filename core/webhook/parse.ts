@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type {
 	AccountUpdateEvent,
+	SkippedEvent,
 	BusinessCapabilityEvent,
 	ErrorEvent,
 	EventBase,
@@ -26,15 +27,35 @@ import type {
 	UnknownEvent,
 	UserPreferenceEvent,
 	WebhookEvent,
+	WebhookEventKind,
 } from './types';
 
-/** The body is not a WhatsApp webhook (not JSON, or no `entry` array). The trigger answers 400. */
+/**
+ * The body is not a WhatsApp webhook (not JSON, no `entry` array, nested too deep, too large).
+ * The trigger answers `status` (400, or 413 for an oversized body): a 4xx, never a 5xx, so a
+ * malformed delivery is not mistaken for an outage.
+ */
 export class WebhookParseError extends Error {
-	constructor(message: string) {
+	constructor(
+		message: string,
+		readonly status: 400 | 413 = 400,
+	) {
 		super(message);
 		this.name = 'WebhookParseError';
 	}
 }
+
+/**
+ * Bounds applied before anything is hashed, stored or emitted (a validly signed sender can still
+ * send anything: a leaked app secret, a proxy bug, a fuzzer).
+ *  - maxBytes: Meta batches at most a few hundred events per request (well under 1 MiB); n8n's own
+ *    body limit (N8N_PAYLOAD_SIZE_MAX) is 16 MiB.
+ *  - maxDepth: Meta's deepest payloads (an order's product_items, a status's pricing) are about 8
+ *    levels; recursion in JSON.stringify / n8n's item copies overflows the stack at a few thousand.
+ *  - maxIdLength: ids become store keys (dedup keys, ledger / window primary keys; a Postgres
+ *    B-tree key must stay under ~2,700 bytes). Meta's wamids are under 100 characters.
+ */
+export const WEBHOOK_LIMITS = { maxBytes: 8 * 1024 * 1024, maxDepth: 64, maxIdLength: 256 } as const;
 
 type Obj = Record<string, unknown>;
 
@@ -47,8 +68,9 @@ function obj(v: unknown): Obj {
 function arr(v: unknown): unknown[] {
 	return Array.isArray(v) ? v : [];
 }
+/** Text fields, with U+0000 removed (Postgres text columns refuse it; it never carries meaning). */
 function str(v: unknown): string | undefined {
-	if (typeof v === 'string') return v;
+	if (typeof v === 'string') return v.includes('\u0000') ? v.replace(/\u0000/g, '') : v;
 	if (typeof v === 'number' && Number.isFinite(v)) return String(v);
 	return undefined;
 }
@@ -75,19 +97,106 @@ function time(v: unknown): { timestamp?: string; timestampEpoch?: number } {
 	return Number.isNaN(d.getTime()) ? {} : { timestamp: d.toISOString(), timestampEpoch: s };
 }
 
+/** Only called on values already bounded by WEBHOOK_LIMITS.maxDepth (checked before parsing). */
 function hashOf(value: unknown): string {
 	return createHash('sha1').update(JSON.stringify(value) ?? 'undefined').digest('hex').slice(0, 20);
 }
 
-/** Parses the raw request bytes; throws WebhookParseError on invalid JSON or a non-webhook shape. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why `v` cannot be used as an id / store key (undefined when it can): a non-empty string (or a
+ * finite number) of at most WEBHOOK_LIMITS.maxIdLength characters, without control characters
+ * or broken UTF-16.
+ */
+export function idProblem(v: unknown, name: string): string | undefined {
+	if (v === undefined || v === null) return `has no "${name}"`;
+	if (typeof v === 'number') return Number.isFinite(v) ? undefined : `"${name}" is not a finite number`;
+	if (typeof v !== 'string') return `"${name}" is ${Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`}, not a string`;
+	if (v.trim() === '') return `"${name}" is empty`;
+	if (v.length > WEBHOOK_LIMITS.maxIdLength) return `"${name}" is ${v.length} characters long (limit ${WEBHOOK_LIMITS.maxIdLength})`;
+	if (CONTROL.test(v)) return `"${name}" contains control characters`;
+	if (LONE_SURROGATE.test(v)) return `"${name}" is not well-formed Unicode`;
+	return undefined;
+}
+/** An optional id: absent is fine, present must be valid. */
+function optionalIdProblem(v: unknown, name: string): string | undefined {
+	return v === undefined || v === null ? undefined : idProblem(v, name);
+}
+
+/**
+ * Nesting depth of JSON text, scanned byte by byte without recursion (UTF-8 multi-byte sequences
+ * never contain ASCII bytes, so quotes and brackets are found exactly). Stops at `limit + 1`.
+ */
+export function jsonDepth(raw: Buffer, limit: number = WEBHOOK_LIMITS.maxDepth): number {
+	let depth = 0;
+	let max = 0;
+	let inString = false;
+	for (let i = 0; i < raw.length; i++) {
+		const c = raw[i];
+		if (inString) {
+			if (c === 0x5c) i++; // backslash: skip the escaped byte
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x7b || c === 0x5b) {
+			if (++depth > max) {
+				max = depth;
+				if (max > limit) return max;
+			}
+		} else if (c === 0x7d || c === 0x5d) depth--;
+	}
+	return max;
+}
+
+/** Nesting depth of a parsed value (iterative; stops at `limit + 1`). */
+function valueDepth(value: unknown, limit: number): number {
+	let max = 0;
+	const stack: Array<[unknown, number]> = [[value, 1]];
+	while (stack.length) {
+		const [v, d] = stack.pop() as [unknown, number];
+		if (typeof v !== 'object' || v === null) continue;
+		if (d > max) {
+			max = d;
+			if (max > limit) return max;
+		}
+		for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+	}
+	return max;
+}
+
+/** Parses the raw request bytes; throws WebhookParseError on invalid JSON or a non-webhook shape. Skipped events are dropped. */
 export function parseWebhookBody(raw: Buffer | string): WebhookEvent[] {
+	return parseWebhookRequest(raw).events;
+}
+
+export interface ParsedWebhook {
+	/** Events with valid ids, in request order. */
+	events: WebhookEvent[];
+	/** Events that could not be applied (missing / empty / malformed id…), with the reason. */
+	skipped: SkippedEvent[];
+}
+
+/**
+ * The trigger's entry point: bounds the size and nesting depth of the raw bytes BEFORE parsing
+ * (WebhookParseError 413 / 400), then parses. Events whose ids are missing or unusable are
+ * returned in `skipped`, so the request's other events can still be applied and answered 200.
+ */
+export function parseWebhookRequest(raw: Buffer | string): ParsedWebhook {
+	const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+	if (bytes.length > WEBHOOK_LIMITS.maxBytes) {
+		throw new WebhookParseError(`The webhook body is ${bytes.length} bytes, over the ${WEBHOOK_LIMITS.maxBytes}-byte limit`, 413);
+	}
+	if (jsonDepth(bytes) > WEBHOOK_LIMITS.maxDepth) {
+		throw new WebhookParseError(`The webhook body is nested more than ${WEBHOOK_LIMITS.maxDepth} levels deep (Meta's payloads are under 10)`);
+	}
 	let body: unknown;
 	try {
-		body = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+		body = JSON.parse(bytes.toString('utf8'));
 	} catch {
 		throw new WebhookParseError('The webhook body is not valid JSON');
 	}
-	return parseWebhook(body);
+	return parseInto(body, false);
 }
 
 function metaErrors(v: unknown): MetaError[] | undefined {
@@ -104,35 +213,81 @@ function metaErrors(v: unknown): MetaError[] | undefined {
 	);
 }
 
-/** Flattens a Meta webhook body into events (entry order, then change order, then array order). */
+/** Flattens a Meta webhook body into events (entry order, then change order, then array order); skipped events are dropped. */
 export function parseWebhook(body: unknown): WebhookEvent[] {
+	return parseInto(body, true).events;
+}
+
+/** The kind an event of this webhook field would have had (for skipped events). */
+function kindOfField(field: string): WebhookEventKind {
+	return (
+		(
+			{
+				messages: 'message',
+				user_preferences: 'user_preference',
+				message_template_status_update: 'template_status',
+				message_template_quality_update: 'template_quality',
+				template_category_update: 'template_category',
+				phone_number_quality_update: 'phone_quality',
+				phone_number_name_update: 'phone_name',
+				account_update: 'account_update',
+				business_capability_update: 'business_capability',
+			} as Record<string, WebhookEventKind>
+		)[field] ?? 'unknown'
+	);
+}
+
+function parseInto(body: unknown, checkDepth: boolean): ParsedWebhook {
 	if (!isObj(body)) throw new WebhookParseError('The webhook body must be a JSON object');
 	if (!Array.isArray(body.entry)) throw new WebhookParseError('The webhook body has no "entry" array (not a WhatsApp Business Account webhook)');
+	if (checkDepth && valueDepth(body, WEBHOOK_LIMITS.maxDepth) > WEBHOOK_LIMITS.maxDepth) {
+		throw new WebhookParseError(`The webhook body is nested more than ${WEBHOOK_LIMITS.maxDepth} levels deep (Meta's payloads are under 10)`);
+	}
 	const events: WebhookEvent[] = [];
-	for (const entryRaw of body.entry) {
+	const skipped: SkippedEvent[] = [];
+	body.entry.forEach((entryRaw, ei) => {
 		const entry = obj(entryRaw);
-		const wabaId = str(entry.id);
-		for (const changeRaw of arr(entry.changes)) {
+		const wabaProblem = optionalIdProblem(entry.id, 'id');
+		const wabaId = wabaProblem ? undefined : str(entry.id);
+		arr(entry.changes).forEach((changeRaw, ci) => {
 			const change = obj(changeRaw);
-			const field = str(change.field) ?? 'unknown';
+			const where = `entry[${ei}].changes[${ci}]`;
+			const fieldProblem = optionalIdProblem(change.field, 'field');
+			const field = fieldProblem ? 'unknown' : (str(change.field) ?? 'unknown');
 			const value = change.value;
 			const v = obj(value);
 			const metadata = obj(v.metadata);
+			const phoneProblem = optionalIdProblem(metadata.phone_number_id, 'metadata.phone_number_id');
 			const base: Omit<EventBase, 'kind' | 'eventId'> = compact({
 				field,
 				wabaId,
-				phoneNumberId: str(metadata.phone_number_id),
+				phoneNumberId: phoneProblem ? undefined : str(metadata.phone_number_id),
 				displayPhoneNumber: str(metadata.display_phone_number) ?? str(v.display_phone_number),
 				raw: value,
 			});
+			// The whole change is unusable when its account, field or business number cannot be a key.
+			const changeProblem = wabaProblem ? `entry ${wabaProblem}` : fieldProblem ? `change ${fieldProblem}` : phoneProblem ? `value ${phoneProblem}` : undefined;
+			if (changeProblem) {
+				skipped.push(compact<SkippedEvent>({ ...base, kind: 'skipped', skippedKind: kindOfField(str(change.field) ?? ''), path: where, reason: `The change ${changeProblem}` }));
+				return;
+			}
+			const skip = (skippedKind: WebhookEventKind, path: string, reason: string, item: unknown, extra: Partial<SkippedEvent> = {}) =>
+				skipped.push(compact<SkippedEvent>({ ...base, raw: item, kind: 'skipped', skippedKind, path: `${where}.value.${path}`, reason, ...extra }));
 			const entryTime = time(entry.time);
 			const changeKey = () => `${field}:${wabaId ?? ''}:${hashOf({ t: entry.time, value })}`;
+			/**
+			 * Template events are keyed by their content, not by entry.time: Meta redelivers the same
+			 * change with a new envelope time, and it must be emitted once. Template id (name +
+			 * language when absent), event and reason (or scores / categories) identify the change.
+			 */
+			const templateKey = (parts: unknown[]) =>
+				`${field}:${wabaId ?? ''}:${hashOf([str(v.message_template_id) ?? [str(v.message_template_name), str(v.message_template_language)], ...parts])}`;
 			switch (field) {
 				case 'messages':
-					parseMessagesValue(v, base, changeKey, events);
+					parseMessagesValue(v, base, changeKey, events, skip);
 					break;
 				case 'user_preferences':
-					parseUserPreferences(v, base, events);
+					parseUserPreferences(v, base, events, skip);
 					break;
 				case 'message_template_status_update':
 					events.push(
@@ -140,7 +295,13 @@ export function parseWebhook(body: unknown): WebhookEvent[] {
 							...base,
 							...entryTime,
 							kind: 'template_status',
-							eventId: changeKey(),
+							eventId: templateKey([
+								str(v.event),
+								str(v.reason),
+								str(obj(v.rejection_info).reason),
+								str(obj(v.disable_info).disable_date),
+								str(obj(v.other_info).title),
+							]),
 							event: str(v.event),
 							templateId: str(v.message_template_id),
 							templateName: str(v.message_template_name),
@@ -161,7 +322,7 @@ export function parseWebhook(body: unknown): WebhookEvent[] {
 							...base,
 							...entryTime,
 							kind: 'template_quality',
-							eventId: changeKey(),
+							eventId: templateKey([str(v.previous_quality_score), str(v.new_quality_score)]),
 							templateId: str(v.message_template_id),
 							templateName: str(v.message_template_name),
 							templateLanguage: str(v.message_template_language),
@@ -179,7 +340,7 @@ export function parseWebhook(body: unknown): WebhookEvent[] {
 							...base,
 							...entryTime,
 							kind: 'template_category',
-							eventId: changeKey(),
+							eventId: templateKey([str(v.previous_category), str(v.new_category), str(v.correct_category), str(v.category_update_timestamp)]),
 							templateId: str(v.message_template_id),
 							templateName: str(v.message_template_name),
 							templateLanguage: str(v.message_template_language),
@@ -258,12 +419,14 @@ export function parseWebhook(body: unknown): WebhookEvent[] {
 				default:
 					events.push(compact<UnknownEvent>({ ...base, ...entryTime, kind: 'unknown', eventId: changeKey() }));
 			}
-		}
-	}
-	return events;
+		});
+	});
+	return { events, skipped };
 }
 
-function parseMessagesValue(v: Obj, base: Omit<EventBase, 'kind' | 'eventId'>, changeKey: () => string, events: WebhookEvent[]): void {
+type Skip = (skippedKind: WebhookEventKind, path: string, reason: string, item: unknown, extra?: Partial<SkippedEvent>) => void;
+
+function parseMessagesValue(v: Obj, base: Omit<EventBase, 'kind' | 'eventId'>, changeKey: () => string, events: WebhookEvent[], skip: Skip): void {
 	// contacts[] gives profile name / wa_id / BSUID for the senders of messages[] (absent for system).
 	const contacts = arr(v.contacts).filter(isObj);
 	const byWaId = new Map<string, Obj>();
@@ -274,13 +437,33 @@ function parseMessagesValue(v: Obj, base: Omit<EventBase, 'kind' | 'eventId'>, c
 		const u = str(c.user_id);
 		if (u) byUserId.set(u, c);
 	}
-	for (const m of arr(v.messages).filter(isObj)) {
+	arr(v.messages).forEach((m, i) => {
+		if (!isObj(m)) return;
+		// The message id is the de-duplication key; from / user ids become contact and window keys.
+		const problem =
+			idProblem(m.id, 'id') ?? optionalIdProblem(m.from, 'from') ?? optionalIdProblem(m.from_user_id, 'from_user_id') ?? optionalIdProblem(m.user_id, 'user_id');
+		if (problem) {
+			skip('message', `messages[${i}]`, `The message ${problem}`, m, { messageId: idProblem(m.id, 'id') ? undefined : str(m.id), from: str(m.from)?.slice(0, 64) });
+			return;
+		}
 		const from = str(m.from);
 		const userIdOnMessage = str(m.from_user_id) ?? str(m.user_id);
 		const contact = (from && byWaId.get(from)) || (userIdOnMessage && byUserId.get(userIdOnMessage)) || (contacts.length === 1 ? contacts[0] : undefined);
 		events.push(parseMessage(m, contact, base));
-	}
-	for (const s of arr(v.statuses).filter(isObj)) events.push(parseStatus(s, base));
+	});
+	arr(v.statuses).forEach((s, i) => {
+		if (!isObj(s)) return;
+		// id (+ status) is the de-duplication key and the campaign ledger's message key.
+		const problem = idProblem(s.id, 'id') ?? optionalIdProblem(s.status, 'status');
+		if (problem) {
+			skip('status', `statuses[${i}]`, `The status ${problem}`, s, {
+				messageId: idProblem(s.id, 'id') ? undefined : str(s.id),
+				status: optionalIdProblem(s.status, 'status') ? undefined : str(s.status),
+			});
+			return;
+		}
+		events.push(parseStatus(s, base));
+	});
 	const errors = metaErrors(v.errors);
 	if (errors) {
 		errors.forEach((e, i) =>
@@ -303,7 +486,7 @@ const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 function parseMessage(m: Obj, contact: Obj | undefined, base: Omit<EventBase, 'kind' | 'eventId'>): MessageEvent {
 	const type = str(m.type) ?? 'unknown';
-	const messageId = str(m.id) ?? `nomid:${hashOf(m)}`;
+	const messageId = str(m.id) as string; // checked by idProblem
 	const from = str(m.from);
 	const ev: MessageEvent = {
 		...base,
@@ -368,7 +551,8 @@ function parseMessage(m: Obj, contact: Obj | undefined, base: Omit<EventBase, 'k
 		const rp = obj(c.referred_product);
 		ev.context = compact<MessageContext>({
 			from: str(c.from),
-			id: str(c.id),
+			// The replied-to wamid is looked up in the campaign ledger: an unusable one is left out.
+			id: idProblem(c.id, 'id') ? undefined : str(c.id),
 			forwarded: bool(c.forwarded),
 			frequentlyForwarded: bool(c.frequently_forwarded),
 			referredProduct: isObj(c.referred_product) ? compact({ catalogId: str(rp.catalog_id), productRetailerId: str(rp.product_retailer_id) }) : undefined,
@@ -409,7 +593,9 @@ function parseInteractive(body: Obj): MessageInteractive {
 		out.name = str(inner.name);
 		out.body = str(inner.body);
 		const rj = inner.response_json;
-		if (typeof rj === 'string') {
+		if (typeof rj === 'string' && jsonDepth(Buffer.from(rj, 'utf8')) > WEBHOOK_LIMITS.maxDepth) {
+			out.flowResponseRaw = rj; // kept as text: too deep to hand to a workflow as an object
+		} else if (typeof rj === 'string') {
 			try {
 				const parsed: unknown = JSON.parse(rj);
 				if (isObj(parsed)) {
@@ -433,7 +619,7 @@ function parseInteractive(body: Obj): MessageInteractive {
 const PHONE_ID = /^[0-9]{1,32}$/;
 
 function parseStatus(s: Obj, base: Omit<EventBase, 'kind' | 'eventId'>): StatusEvent {
-	const messageId = str(s.id) ?? `nomid:${hashOf(s)}`;
+	const messageId = str(s.id) as string; // checked by idProblem
 	const status = str(s.status) ?? 'unknown';
 	const recipientId = str(s.recipient_id);
 	const errors = metaErrors(s.errors);
@@ -451,7 +637,8 @@ function parseStatus(s: Obj, base: Omit<EventBase, 'kind' | 'eventId'>): StatusE
 		waId: recipientId && PHONE_ID.test(recipientId) && s.recipient_type !== 'group' ? recipientId : undefined,
 		recipientUserId: str(s.recipient_user_id),
 		recipientType: str(s.recipient_type),
-		bizOpaqueCallbackData: str(s.biz_opaque_callback_data),
+		// Matched against the campaign ledger: an unusable value (too long, control characters) is left out.
+		bizOpaqueCallbackData: typeof s.biz_opaque_callback_data === 'string' && s.biz_opaque_callback_data.length <= 512 && !idProblem(s.biz_opaque_callback_data, 'x') ? s.biz_opaque_callback_data : undefined,
 		pricing: isObj(s.pricing)
 			? compact({ billable: bool(pricing.billable), pricingModel: str(pricing.pricing_model), type: str(pricing.type), category: str(pricing.category) })
 			: undefined,
@@ -466,10 +653,22 @@ function parseStatus(s: Obj, base: Omit<EventBase, 'kind' | 'eventId'>): StatusE
 	});
 }
 
-function parseUserPreferences(v: Obj, base: Omit<EventBase, 'kind' | 'eventId'>, events: WebhookEvent[]): void {
+function parseUserPreferences(v: Obj, base: Omit<EventBase, 'kind' | 'eventId'>, events: WebhookEvent[], skip: Skip): void {
 	// user_preferences reference: value.user_preferences[] = {wa_id, detail, category, value: stop|resume, timestamp}.
 	const contacts = arr(v.contacts).filter(isObj);
-	for (const p of arr(v.user_preferences).filter(isObj)) {
+	for (const [i, p] of arr(v.user_preferences).entries()) {
+		if (!isObj(p)) continue;
+		// wa_id (or user_id), category and value make up the de-duplication key.
+		const problem =
+			(p.wa_id === undefined && p.user_id === undefined ? 'has no "wa_id" or "user_id"' : undefined) ??
+			optionalIdProblem(p.wa_id, 'wa_id') ??
+			optionalIdProblem(p.user_id, 'user_id') ??
+			optionalIdProblem(p.category, 'category') ??
+			optionalIdProblem(p.value, 'value');
+		if (problem) {
+			skip('user_preference', `user_preferences[${i}]`, `The user preference ${problem}`, p);
+			continue;
+		}
 		const waId = str(p.wa_id);
 		const contact = contacts.find((c) => str(c.wa_id) === waId);
 		const t = time(p.timestamp);

@@ -280,3 +280,29 @@ export type WebhookEvent =
 	| UserPreferenceEvent
 	| ErrorEvent
 	| UnknownEvent;
+
+/**
+ * An event the trigger could not apply (core/webhook/parse.ts parseWebhookRequest): its id is
+ * missing, empty or unusable as a store key. Reported as its own output item and in n8n's log;
+ * the request's other events are applied and Meta gets 200 (a 5xx would make Meta redeliver the
+ * whole request for days, and it would fail the same way every time).
+ */
+export interface SkippedEvent {
+	kind: 'skipped';
+	/** What the event would have been (message, status, user_preference…). */
+	skippedKind: WebhookEventKind;
+	/** Why it was skipped, naming the field (e.g. `The status "id" is empty`). */
+	reason: string;
+	/** Where in the body: `entry[0].changes[0].value.statuses[1]`. */
+	path: string;
+	field: string;
+	wabaId?: string;
+	phoneNumberId?: string;
+	displayPhoneNumber?: string;
+	/** For a skipped message / status: its id when that part was usable. */
+	messageId?: string;
+	status?: string;
+	from?: string;
+	/** The skipped object as Meta sent it. */
+	raw: unknown;
+}

@@ -4,13 +4,19 @@
  *  - GET  (subscription handshake): `hub.mode=subscribe` + the credential's verify token → the raw
  *    `hub.challenge` as text/plain 200; anything else 403.
  *  - POST: `X-Hub-Signature-256` checked over the raw request bytes with the app secret
- *    (constant time). Missing / invalid → 401 and no execution; not JSON → 400. Store writes
- *    (windows, ledger, replies, opt-outs) and de-duplication happen before answering; the answer is
- *    200 as soon as the workflow is started (responseMode onReceived); a store failure → 500 so
- *    Meta redelivers.
+ *    (constant time). Missing / invalid → 401 and no execution. A signed request never gets a 5xx
+ *    for its content (Meta would redeliver it for days, failing the same way each time): over
+ *    8 MiB → 413, nested deeper than 64 levels / not JSON / not a webhook → 400 (size and depth
+ *    are checked on the raw bytes, before parsing or hashing); an event whose id is missing, empty
+ *    or unusable as a store key is skipped, reported (one `kind: "skipped"` item + a log warning),
+ *    and the request's other events are applied and answered 200. Store writes (windows, ledger,
+ *    replies, opt-outs) and de-duplication happen before answering; only a store failure (an
+ *    outage) → 500 so Meta redelivers.
  *  - One output item per event (core/webhook/parse.ts), the change's value kept in `raw`.
  *  - Registration: manual (paste the URL and verify token in the Meta app dashboard) or automatic
- *    (`POST /{WABA}/subscribed_apps` with `override_callback_uri`, undone on deactivation).
+ *    (`POST /{WABA}/subscribed_apps` with `override_callback_uri`, undone on deactivation). An
+ *    override held by another URL is never replaced silently: activation fails naming that URL
+ *    unless *Take Over* is on; the activation log names the URL that now receives the events.
  * A thin adapter: all logic lives in core/webhook.
  */
 import type {
@@ -24,10 +30,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { handleWebhookEvents, type HandleOptions } from '../../core/webhook/handle';
+import { passesFilter } from '../../core/webhook/handle';
 import { parseKeywordList } from '../../core/webhook/optOut';
-import { parseWebhookBody, WebhookParseError } from '../../core/webhook/parse';
+import { parseWebhookRequest, WebhookParseError, type ParsedWebhook } from '../../core/webhook/parse';
 import { findOverride, registerOverride, unregisterOverride, type DeactivateMode } from '../../core/webhook/subscription';
-import type { WebhookEvent, WebhookEventKind } from '../../core/webhook/types';
+import type { SkippedEvent, WebhookEvent, WebhookEventKind } from '../../core/webhook/types';
 import { verifyChallenge, verifySignature } from '../../core/webhook/verify';
 import { CLOUD_API_CREDENTIAL, getGraphClient, getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL } from '../shared/credentials';
 import { toNodeError } from '../shared/errors';
@@ -120,6 +127,15 @@ export class WhatsAppCloudTrigger implements INodeType {
 				displayOptions: { show: { registration: ['automatic'] } },
 			},
 			{
+				displayName: 'Take Over',
+				name: 'takeOver',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to point the account\'s webhooks at this workflow even when another URL (another workflow, another n8n, another system) holds the override. Off: activation fails and names the URL that holds it.',
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
@@ -154,7 +170,16 @@ export class WhatsAppCloudTrigger implements INodeType {
 						name: 'optOutKeywords',
 						type: 'boolean',
 						default: true,
-						description: 'Whether a message that is only an opt-out word (STOP, UNSUBSCRIBE, BAJA, STOPP…) opts the contact out of marketing, and START opts back in',
+						description: 'Whether a message that is only an opt-out word (STOP, UNSUBSCRIBE, BAJA, PARE, STOPP, 退订…) opts the contact out of marketing, and START opts back in',
+					},
+					{
+						displayName: 'Extra Opt-Out Keywords',
+						name: 'extraOptOutList',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. CANCEL, SAIR, END, QUIT',
+						description:
+							'Comma-separated words added to the opt-out list (default or your own). Ambiguous words such as CANCEL, SAIR, END or QUIT are not in the default list: in a support chat they usually mean "cancel my order".',
 					},
 					{
 						displayName: 'Opt-In Keywords',
@@ -170,7 +195,7 @@ export class WhatsAppCloudTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. STOP, UNSUBSCRIBE, BAJA',
-						description: 'Comma-separated; replaces the default multilingual list. Matched against the whole message, ignoring case, accents and punctuation.',
+						description: 'Comma-separated; replaces the default multilingual STOP-family list (see the README). Matched against the whole message, ignoring case, accents and punctuation.',
 					},
 					{
 						displayName: 'Record Contact Activity',
@@ -211,22 +236,31 @@ export class WhatsAppCloudTrigger implements INodeType {
 				if (this.getNodeParameter('registration', 'manual') !== 'automatic') return true;
 				const { client, wabaId, url } = await registrationContext(this);
 				const { appId } = await getWebhookCredentials(this);
+				let found;
 				try {
-					return (await findOverride(client, wabaId, url, appId)) !== undefined;
+					found = (await findOverride(client, wabaId, url, appId)) !== undefined;
 				} catch (error) {
 					throw toNodeError(this.getNode(), error);
 				}
+				if (found) this.logger?.info(`WhatsApp Cloud Trigger: WhatsApp Business Account ${wabaId}'s webhooks go to ${url} (registration already in place)`);
+				return found;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				if (this.getNodeParameter('registration', 'manual') !== 'automatic') return true;
 				const { client, wabaId, url } = await registrationContext(this);
-				const { verifyToken } = await getWebhookCredentials(this);
+				const { verifyToken, appId } = await getWebhookCredentials(this);
 				if (!verifyToken) throw new NodeOperationError(this.getNode(), 'The WhatsApp Cloud Webhook credential has no verify token');
+				const takeOver = this.getNodeParameter('takeOver', false) === true;
+				let registered;
 				try {
-					await registerOverride(client, wabaId, url, verifyToken);
+					registered = await registerOverride(client, wabaId, url, verifyToken, { takeOver, appId });
 				} catch (error) {
 					throw toNodeError(this.getNode(), error);
 				}
+				this.logger?.info(
+					`WhatsApp Cloud Trigger: WhatsApp Business Account ${wabaId}'s webhooks now go to ${url}` +
+						(registered.previousUrl ? ` (taken over from ${registered.previousUrl}, which no longer receives them)` : ''),
+				);
 				const data = this.getWorkflowStaticData('node');
 				data.registeredWabaId = wabaId;
 				data.registeredUrl = url;
@@ -238,11 +272,21 @@ export class WhatsAppCloudTrigger implements INodeType {
 				const { client, wabaId, url } = await registrationContext(this, data.registeredWabaId as string | undefined);
 				const mode = this.getNodeParameter('onDeactivate', 'restore') as DeactivateMode;
 				const { appId } = await getWebhookCredentials(this);
+				let done;
 				try {
-					await unregisterOverride(client, wabaId, url, mode, appId);
+					done = await unregisterOverride(client, wabaId, url, mode, appId);
 				} catch (error) {
 					throw toNodeError(this.getNode(), error);
 				}
+				this.logger?.info(
+					`WhatsApp Cloud Trigger: ${
+						done === 'restored'
+							? `WhatsApp Business Account ${wabaId}'s webhooks go back to the app's callback URL`
+							: done === 'unsubscribed'
+								? `the app is unsubscribed from WhatsApp Business Account ${wabaId}`
+								: `WhatsApp Business Account ${wabaId}'s registration left as is (${mode === 'keep' ? 'On Deactivation: keep' : `it no longer points at ${url}`})`
+					}`,
+				);
 				delete data.registeredWabaId;
 				delete data.registeredUrl;
 				return true;
@@ -278,12 +322,22 @@ export class WhatsAppCloudTrigger implements INodeType {
 			return reply(401, 'Invalid signature');
 		}
 
-		let events: WebhookEvent[];
+		let parsed: ParsedWebhook;
 		try {
-			events = parseWebhookBody(raw);
+			parsed = parseWebhookRequest(raw);
 		} catch (error) {
-			if (error instanceof WebhookParseError) return reply(400, error.message);
-			throw error;
+			if (error instanceof WebhookParseError) return reply(error.status, error.message);
+			// Not an outage: the same bytes would fail the same way on every redelivery.
+			this.logger?.error(`WhatsApp Cloud Trigger: could not read a signed webhook request: ${(error as Error).message}`);
+			return reply(400, 'The webhook body could not be read');
+		}
+		const events: WebhookEvent[] = parsed.events;
+		if (parsed.skipped.length) {
+			const reasons = parsed.skipped.slice(0, 5).map((s) => `${s.path}: ${s.reason}`);
+			if (parsed.skipped.length > 5) reasons.push(`… and ${parsed.skipped.length - 5} more`);
+			this.logger?.warn(
+				`WhatsApp Cloud Trigger: skipped ${parsed.skipped.length} event(s) of a signed request; its other ${events.length} event(s) are applied. ${reasons.join('; ')}`,
+			);
 		}
 
 		const options = this.getNodeParameter('options', {}) as IDataObject;
@@ -301,6 +355,7 @@ export class WhatsAppCloudTrigger implements INodeType {
 			optOutKeywords: options.optOutKeywords !== false,
 			keywordOptions: {
 				optOutKeywords: parseKeywordList(options.optOutList as string | undefined),
+				extraOptOutKeywords: parseKeywordList(options.extraOptOutList as string | undefined),
 				optInKeywords: parseKeywordList(options.optInList as string | undefined),
 			},
 		};
@@ -315,7 +370,9 @@ export class WhatsAppCloudTrigger implements INodeType {
 			this.logger?.error(`WhatsApp Cloud Trigger: store update failed: ${(error as Error).message}`);
 			return reply(500, 'Store update failed');
 		}
-		if (result.events.length === 0) return reply(200, 'EVENT_RECEIVED');
+		// Skipped events are reported under the same filters as the kind they would have had.
+		const reported = parsed.skipped.filter((s) => passesFilter(skippedAsFilterable(s), handleOptions));
+		if (result.events.length === 0 && reported.length === 0) return reply(200, 'EVENT_RECEIVED');
 
 		const items: INodeExecutionData[] = result.events.map((event) => {
 			const json = { ...event } as unknown as IDataObject;
@@ -323,8 +380,13 @@ export class WhatsAppCloudTrigger implements INodeType {
 			if (note) Object.assign(json, note);
 			return { json };
 		});
+		for (const s of reported) items.push({ json: { ...s } as unknown as IDataObject });
 		return { workflowData: [items] };
 	}
+}
+
+function skippedAsFilterable(s: SkippedEvent): WebhookEvent {
+	return { kind: s.skippedKind, status: s.status ?? '', phoneNumberId: s.phoneNumberId } as unknown as WebhookEvent;
 }
 
 async function registrationContext(ctx: IHookFunctions, storedWabaId?: string) {

@@ -63,6 +63,8 @@ export interface WebhookRunOptions extends Pick<RunWorkflowOptions, 'nodeTypes' 
 	webhookName?: WebhookType;
 	/** `webhook` (production URL, default) or `manual` (test URL). */
 	mode?: 'webhook' | 'manual';
+	/** n8n's production webhook base URL (default http://127.0.0.1:5678/webhook), e.g. a local server that forwards to runWebhook. */
+	webhookBaseUrl?: string;
 }
 
 export interface WebhookRunResult {
@@ -199,6 +201,7 @@ function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, c
 	const description = descriptionOf(nodeType);
 	const extra = Array.isArray(options.nodeTypes) ? [...options.nodeTypes, nodeType] : { ...(options.nodeTypes ?? {}), [description.name]: nodeType };
 	const context = createHarnessContext({ credentials, nodeTypes: extra, credentialTypes: options.credentialTypes });
+	if (options.webhookBaseUrl) context.additionalData.webhookBaseUrl = options.webhookBaseUrl;
 	const name = options.name ?? (description.defaults.name as string | undefined) ?? description.displayName;
 	const workflow = buildWorkflow(context, {
 		nodes: [{ name, type: description.name, typeVersion: options.typeVersion, parameters, webhookId: options.webhookId ?? 'harness-webhook-id' }],

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseWebhook, parseWebhookBody, WebhookParseError } from '../../core/webhook/parse';
+import { jsonDepth, parseWebhook, parseWebhookBody, parseWebhookRequest, WEBHOOK_LIMITS, WebhookParseError } from '../../core/webhook/parse';
 import type { MessageEvent, StatusEvent, WebhookEvent } from '../../core/webhook/types';
 
 const dir = path.join(__dirname, '..', 'fixtures', 'webhooks');
@@ -358,12 +358,154 @@ describe('parseWebhook: envelope handling', () => {
 		expect(parseWebhookBody(Buffer.from('{"object":"whatsapp_business_account","entry":[]}'))).toEqual([]);
 	});
 
-	it('tolerates odd shapes inside a valid envelope', () => {
-		const body = { entry: [{ id: 'w', changes: [null, { field: 'messages', value: { messages: [{ type: 'text' }], statuses: 'x' } }] }] };
+	it('tolerates odd shapes inside a valid envelope; a message without an id is skipped and reported', () => {
+		const body = { entry: [{ id: 'w', changes: [null, { field: 'messages', value: { messages: [{ type: 'text' }, { id: 'wamid.ok', type: 'text' }], statuses: 'x' } }] }] };
 		const events = parseWebhook(body);
 		expect(events).toHaveLength(2);
 		expect(events[0].kind).toBe('unknown');
-		expect(events[1]).toMatchObject({ kind: 'message', type: 'text' });
-		expect(events[1].eventId).toMatch(/^nomid:/);
+		expect(events[1]).toMatchObject({ kind: 'message', type: 'text', eventId: 'wamid.ok' });
+		const { skipped } = parseWebhookRequest(JSON.stringify(body));
+		expect(skipped).toEqual([
+			expect.objectContaining({ kind: 'skipped', skippedKind: 'message', path: 'entry[0].changes[1].value.messages[0]', reason: 'The message has no "id"' }),
+		]);
+	});
+});
+
+/** Issue 15: a signed sender can still send anything; nothing it sends may throw past the parser. */
+describe('parseWebhookRequest: bounds and unusable ids', () => {
+	const nested = (levels: number) => `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"x","value":${'['.repeat(levels)}${']'.repeat(levels)}}]}]}`;
+
+	it('a ~4,500-level nested 9 KB body is a 400 parse error, not a RangeError', () => {
+		const body = nested(4500);
+		expect(body.length).toBeGreaterThan(9000);
+		expect(body.length).toBeLessThan(9200);
+		let error: unknown;
+		try {
+			parseWebhookRequest(body);
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(WebhookParseError);
+		expect((error as WebhookParseError).status).toBe(400);
+		expect((error as Error).message).toMatch(/nested more than 64 levels/);
+		// the same object handed over already parsed
+		expect(() => parseWebhook(JSON.parse(body))).toThrow(/nested more than 64 levels/);
+		// depth 60 is fine (and hashed without trouble)
+		expect(parseWebhookRequest(nested(55)).events).toHaveLength(1);
+	});
+
+	it('jsonDepth ignores brackets inside strings, including escaped quotes', () => {
+		expect(jsonDepth(Buffer.from('{"a":"[[[{{{\\"[[["}'))).toBe(1);
+		expect(jsonDepth(Buffer.from('[[1],[[2]]]'))).toBe(3);
+		expect(jsonDepth(Buffer.from('"\\\\"'))).toBe(0);
+		expect(jsonDepth(Buffer.from('{"é":"✓[","b":[{}]}'))).toBe(3);
+		expect(jsonDepth(Buffer.from('['.repeat(1000)), 10)).toBe(11);
+	});
+
+	it('a body over the size limit is a 413', () => {
+		const big = Buffer.alloc(WEBHOOK_LIMITS.maxBytes + 1, 0x20);
+		expect(() => parseWebhookRequest(big)).toThrow(expect.objectContaining({ status: 413 }));
+	});
+
+	it('a status with "id": "" is skipped and reported; the valid status beside it is kept', () => {
+		const body = load('meta-docs/status-read-played.json') as any;
+		body.entry[0].changes[0].value.statuses[0].id = '';
+		const { events, skipped } = parseWebhookRequest(JSON.stringify(body));
+		expect(events.map((e) => (e as StatusEvent).status)).toEqual(['played']);
+		expect(skipped).toEqual([
+			expect.objectContaining({
+				kind: 'skipped',
+				skippedKind: 'status',
+				status: 'read',
+				reason: 'The status "id" is empty',
+				path: 'entry[0].changes[0].value.statuses[0]',
+				phoneNumberId: '106540352242922',
+				raw: body.entry[0].changes[0].value.statuses[0],
+			}),
+		]);
+	});
+
+	it.each([
+		['missing', undefined, 'has no "id"'],
+		['blank', '   ', '"id" is empty'],
+		['an object', { a: 1 }, '"id" is an object, not a string'],
+		['an array', ['x'], '"id" is an array, not a string'],
+		['too long', 'w'.repeat(300), '"id" is 300 characters long (limit 256)'],
+		['with a NUL', 'wamid.a\u0000b', '"id" contains control characters'],
+		['a lone surrogate', 'wamid.\ud800', '"id" is not well-formed Unicode'],
+	])('a status id that is %s is skipped with a reason naming the field', (_what, id, reason) => {
+		const body = load('meta-docs/status-read-played.json') as any;
+		body.entry[0].changes[0].value.statuses[1].id = id;
+		const { events, skipped } = parseWebhookRequest(JSON.stringify(body));
+		expect(events).toHaveLength(1);
+		expect(skipped[0].reason).toBe(`The status ${reason}`);
+	});
+
+	it('a message whose sender or business number cannot be a store key is skipped; an unusable reply reference is dropped', () => {
+		const body = load('meta-openapi/text-message.json') as any;
+		body.entry[0].changes[0].value.messages[0].from = '1'.repeat(5000);
+		expect(parseWebhookRequest(JSON.stringify(body)).skipped[0]).toMatchObject({ skippedKind: 'message', reason: 'The message "from" is 5000 characters long (limit 256)' });
+		const other = load('meta-openapi/text-message.json') as any;
+		other.entry[0].changes[0].value.metadata.phone_number_id = '';
+		const r = parseWebhookRequest(JSON.stringify(other));
+		expect(r.events).toEqual([]);
+		expect(r.skipped[0]).toMatchObject({ skippedKind: 'message', path: 'entry[0].changes[0]', reason: 'The change value "metadata.phone_number_id" is empty' });
+		const reply = load('meta-openapi/text-message.json') as any;
+		reply.entry[0].changes[0].value.messages[0].context = { from: '1', id: 'x\u0000' };
+		const [m] = parseWebhookRequest(JSON.stringify(reply)).events as MessageEvent[];
+		expect(m.replyToMessageId).toBeUndefined();
+	});
+
+	it('NUL characters are removed from text fields (Postgres refuses them)', () => {
+		const body = load('meta-openapi/text-message.json') as any;
+		body.entry[0].changes[0].value.messages[0].text.body = 'ST\u0000OP';
+		body.entry[0].changes[0].value.contacts[0].profile.name = 'A\u0000B';
+		const [m] = parseWebhookRequest(JSON.stringify(body)).events as MessageEvent[];
+		expect(m).toMatchObject({ text: 'STOP', profileName: 'AB' });
+	});
+
+	it('a user preference without wa_id or user_id is skipped', () => {
+		const body = load('meta-docs/user-preferences-stop.json') as any;
+		delete body.entry[0].changes[0].value.user_preferences[0].wa_id;
+		delete body.entry[0].changes[0].value.contacts;
+		const r = parseWebhookRequest(JSON.stringify(body));
+		expect(r.events).toEqual([]);
+		expect(r.skipped[0]).toMatchObject({ skippedKind: 'user_preference', reason: 'The user preference has no "wa_id" or "user_id"' });
+	});
+
+	it('a Flow response_json nested too deep is kept as text', () => {
+		const body = load('meta-docs/flow-nfm-reply.json') as any;
+		const m = body.entry[0].changes[0].value.messages[0];
+		m.interactive.nfm_reply.response_json = '['.repeat(5000) + ']'.repeat(5000);
+		const [e] = parseWebhookRequest(JSON.stringify(body)).events as MessageEvent[];
+		expect(e.interactive?.flowResponse).toBeUndefined();
+		expect(e.interactive?.flowResponseRaw).toHaveLength(10000);
+	});
+});
+
+describe('template events are de-duplicated by content, not entry.time (issue 15)', () => {
+	const withTime = (rel: string, time: number, edit?: (v: any) => void) => {
+		const body = load(rel) as any;
+		body.entry[0].time = time;
+		edit?.(body.entry[0].changes[0].value);
+		return parseWebhook(body)[0].eventId;
+	};
+	it.each(['meta-docs/message-template-status-update.json', 'meta-docs/message-template-quality-update.json', 'meta-docs/template-category-update-impending.json', 'meta-docs/template-category-update-completed.json'])(
+		'%s: another entry.time → same key; another change → another key',
+		(rel) => {
+			expect(withTime(rel, 1739321024)).toBe(withTime(rel, 1739329999));
+			expect(withTime(rel, 1739321024)).not.toBe(withTime(rel, 1739321024, (v) => (v.message_template_id = 42)));
+		},
+	);
+	it('event, reason and quality scores are part of the key', () => {
+		const rel = 'meta-docs/message-template-status-update.json';
+		const base = withTime(rel, 1);
+		expect(withTime(rel, 2, (v) => (v.event = 'APPROVED'))).not.toBe(base);
+		expect(withTime(rel, 2, (v) => (v.reason = 'ABUSIVE_CONTENT'))).not.toBe(base);
+		const q = 'meta-docs/message-template-quality-update.json';
+		expect(withTime(q, 2, (v) => (v.new_quality_score = 'RED'))).not.toBe(withTime(q, 1));
+		// other account-level changes still include the envelope time
+		const acct = 'meta-docs/account-update-restriction.json';
+		expect(withTime(acct, 1)).not.toBe(withTime(acct, 2));
 	});
 });
