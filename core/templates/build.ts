@@ -8,6 +8,11 @@
  *     buttons: { 1: 'order/42' },                           // by 0-based button index: URL suffix,
  *                                                           // quick-reply payload, coupon code, flow token
  *     code: '123456',                                       // AUTHENTICATION templates: the one-time code
+ *     cards: [{ header: { link }, body: ['Ana'], buttons: { 0: 'sku-1' } }, …], // CAROUSEL: one per card
+ *     catalogId: '1234',                                    // product cards: the catalog of the products
+ *     offer: { expiration: 1767225600000 },                 // LIMITED_TIME_OFFER with has_expiration
+ *     buttons: { 0: { thumbnail: 'sku-1', sections: [{ title: 'Top', products: ['sku-1'] }] } }, // MPM
+ *     buttons: { 0: { flowToken: 'tok', flowActionData: { plan: 'gold' } } },                    // FLOW
  *   })
  *
  * `describeTemplateVariables(template)` lists what a user must map (keys like `body.first_name`,
@@ -15,7 +20,12 @@
  * turns such a flat mapping back into the values above (the campaign node's mapping UI).
  * Missing values throw one `TemplateValueError` naming every missing variable.
  */
-import { MEDIA_HEADER_FORMATS, isOneOf } from './rules';
+import {
+	CAROUSEL_HEADER_FORMATS,
+	MEDIA_HEADER_FORMATS,
+	PRODUCT_MESSAGE_LIMITS as PM,
+	isOneOf,
+} from './rules';
 import { TemplateButton, TemplateComponent, TemplateDefinition } from './types';
 import { detectParameterFormat, variableNames } from './variables';
 
@@ -35,15 +45,52 @@ export interface HeaderValues {
 	address?: string;
 }
 
+/** One MPM section: a title (≤24 chars) and product retailer ids. */
+export interface ProductSection {
+	title: string;
+	products: string[];
+}
+
+/**
+ * A button's per-send value when a string is not enough: MPM (`thumbnail` + `sections`), CATALOG
+ * (`thumbnail`), FLOW (`flowToken`, `flowActionData`). `text` is what a plain string means.
+ */
+export interface ButtonValues {
+	text?: string;
+	thumbnail?: string;
+	/** Objects, or text: JSON, or `Title: id1, id2; Other title: id3`. */
+	sections?: ProductSection[] | string;
+	flowToken?: string;
+	/** An object, or a JSON object as text. */
+	flowActionData?: Record<string, unknown> | string;
+}
+
+export type ButtonValue = string | number | undefined | ButtonValues;
+
+/** One carousel card's values (card headers: media link / id, or the product retailer id). */
+export interface CardValues {
+	header?: HeaderValues | string;
+	/** Product cards: the card's product retailer id. */
+	product?: string;
+	body?: Record<string, string | number | undefined> | (string | number)[];
+	buttons?: Record<string | number, ButtonValue>;
+}
+
 export interface SendValues {
 	/** NAMED: `{ first_name: 'Ana' }`. POSITIONAL: `{ '1': 'Ana' }` or `['Ana']` (index 0 = `{{1}}`). */
 	body?: Record<string, string | number | undefined> | (string | number)[];
 	/** A string is the header text. */
 	header?: HeaderValues | string;
 	/** By 0-based button index. */
-	buttons?: Record<string | number, string | number | undefined>;
+	buttons?: Record<string | number, ButtonValue>;
 	/** AUTHENTICATION: the one-time code (sent as the body `{{1}}` and the OTP button's parameter). */
 	code?: string | number;
+	/** CAROUSEL: by 0-based card index. */
+	cards?: CardValues[] | Record<string | number, CardValues>;
+	/** Product cards: the catalog the products belong to. */
+	catalogId?: string;
+	/** LIMITED_TIME_OFFER with has_expiration: when the offer ends (Unix ms, or an ISO date). */
+	offer?: { expiration?: number | string };
 }
 
 export type SendParameter =
@@ -52,7 +99,16 @@ export type SendParameter =
 	| { type: 'location'; location: { latitude: number; longitude: number; name?: string; address?: string } }
 	| { type: 'payload'; payload: string }
 	| { type: 'coupon_code'; coupon_code: string }
-	| { type: 'action'; action: { flow_token: string } };
+	| { type: 'product'; product: { product_retailer_id: string; catalog_id: string } }
+	| { type: 'limited_time_offer'; limited_time_offer: { expiration_time_ms: number } }
+	| { type: 'action'; action: SendAction };
+
+export interface SendAction {
+	flow_token?: string;
+	flow_action_data?: Record<string, unknown>;
+	thumbnail_product_retailer_id?: string;
+	sections?: { title: string; product_items: { product_retailer_id: string }[] }[];
+}
 
 export interface MediaRef {
 	id?: string;
@@ -60,10 +116,12 @@ export interface MediaRef {
 }
 
 export interface SendComponent {
-	type: 'header' | 'body' | 'button';
-	sub_type?: 'url' | 'quick_reply' | 'copy_code' | 'flow';
+	type: 'header' | 'body' | 'button' | 'limited_time_offer' | 'carousel';
+	sub_type?: 'url' | 'quick_reply' | 'copy_code' | 'flow' | 'mpm' | 'catalog';
 	index?: string;
-	parameters: SendParameter[];
+	parameters?: SendParameter[];
+	/** CAROUSEL: one entry per card of the template, in order. */
+	cards?: { card_index: number; components: SendComponent[] }[];
 }
 
 export type TemplateInputKind =
@@ -79,13 +137,24 @@ export type TemplateInputKind =
 	| 'quick_reply_payload'
 	| 'coupon_code'
 	| 'flow_token'
-	| 'otp_code';
+	| 'flow_action_data'
+	| 'otp_code'
+	| 'product_retailer_id'
+	| 'product_sections'
+	| 'catalog_id'
+	| 'offer_expiration';
 
 /** One value a user maps for a send. */
 export interface TemplateInput {
-	/** Flat key for mappings: `body.1`, `body.first_name`, `header.text`, `header.media`, `header.filename`, `header.latitude`, `button.2`, `code`. */
+	/**
+	 * Flat key for mappings: `body.1`, `body.first_name`, `header.text`, `header.media`,
+	 * `header.filename`, `header.latitude`, `button.2`, `code`; carousels `card.0.header.media`,
+	 * `card.0.product`, `card.0.body.1`, `card.0.button.1`, `catalog_id`; limited-time offers
+	 * `offer.expiration`; MPM / catalog `button.0.thumbnail`, `button.0.sections`; Flow
+	 * `button.0` (token) and `button.0.flow_action_data`.
+	 */
 	key: string;
-	component: 'header' | 'body' | 'button' | 'code';
+	component: 'header' | 'body' | 'button' | 'code' | 'card' | 'offer' | 'catalog';
 	kind: TemplateInputKind;
 	/** Human label, e.g. `Body {{first_name}}` or `Button 2 "Track" URL suffix`. */
 	label: string;
@@ -93,6 +162,7 @@ export interface TemplateInput {
 	/** The variable name (`1`, `first_name`) for header/body inputs. */
 	variable?: string;
 	buttonIndex?: number;
+	cardIndex?: number;
 	/** Example from the template definition, when Meta stored one. */
 	example?: string;
 }
@@ -109,8 +179,14 @@ export class TemplateValueError extends Error {
 
 type TemplateLike = Pick<TemplateDefinition, 'components'> & Partial<Pick<TemplateDefinition, 'name' | 'language' | 'category' | 'parameter_format'>>;
 
+const typeOf = (c: { type?: unknown }): string => (typeof c.type === 'string' ? c.type.toUpperCase() : '');
+
+function findIn(components: TemplateComponent[] | undefined, type: string): TemplateComponent | undefined {
+	return (components ?? []).find((c) => typeOf(c) === type);
+}
+
 function find(template: TemplateLike, type: string): TemplateComponent | undefined {
-	return (template.components ?? []).find((c) => typeof c.type === 'string' && c.type.toUpperCase() === type);
+	return findIn(template.components, type);
 }
 
 /** The parameter format: the template's own, else what the body uses, else POSITIONAL. */
@@ -125,7 +201,19 @@ export function isAuthenticationTemplate(template: TemplateLike): boolean {
 	return (find(template, 'BUTTONS')?.buttons ?? []).some((b) => String(b.type).toUpperCase() === 'OTP');
 }
 
+/** The carousel's cards (each card's components), or [] when the template has no CAROUSEL. */
+export function carouselCards(template: TemplateLike): TemplateComponent[][] {
+	const cards = find(template, 'CAROUSEL')?.cards;
+	return Array.isArray(cards) ? cards.map((card) => (Array.isArray(card?.components) ? card.components : [])) : [];
+}
+
+/** Does the LIMITED_TIME_OFFER show an expiry (then every send carries expiration_time_ms)? */
+export function offerHasExpiration(template: TemplateLike): boolean {
+	return find(template, 'LIMITED_TIME_OFFER')?.limited_time_offer?.has_expiration === true;
+}
+
 const str = (v: unknown): string | undefined => (v === undefined || v === null || String(v) === '' ? undefined : String(v));
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function exampleFor(component: TemplateComponent | undefined, variable: string, named: boolean, kind: 'header' | 'body'): string | undefined {
 	const ex = component?.example;
@@ -163,51 +251,232 @@ export function describeTemplateVariables(template: TemplateLike): TemplateInput
 			{ key: 'header.address', component: 'header', kind: 'location_address', label: 'Header location address', required: false },
 		);
 	}
+	if (offerHasExpiration(template)) {
+		inputs.push({ key: 'offer.expiration', component: 'offer', kind: 'offer_expiration', label: 'Offer expires at (ISO date or Unix ms)', required: true });
+	}
 	const body = find(template, 'BODY');
 	for (const v of variableNames(body?.text)) {
 		inputs.push({ key: `body.${v}`, component: 'body', kind: 'text', label: `Body {{${v}}}`, required: true, variable: v, example: exampleFor(body, v, named, 'body') });
 	}
-	(find(template, 'BUTTONS')?.buttons ?? []).forEach((b, i) => {
-		const input = buttonInput(b, i);
-		if (input) inputs.push(input);
+	(find(template, 'BUTTONS')?.buttons ?? []).forEach((b, i) => inputs.push(...buttonInputs(b, i, 'button', 'Button')));
+	const cards = carouselCards(template);
+	if (cards.some((card) => String(findIn(card, 'HEADER')?.format ?? '').toUpperCase() === 'PRODUCT')) {
+		inputs.push({ key: 'catalog_id', component: 'catalog', kind: 'catalog_id', label: 'Catalog ID (product cards)', required: true });
+	}
+	cards.forEach((card, k) => {
+		const base = { component: 'card' as const, cardIndex: k };
+		const cardFormat = String(findIn(card, 'HEADER')?.format ?? '').toUpperCase();
+		if (cardFormat === 'PRODUCT') inputs.push({ ...base, key: `card.${k}.product`, kind: 'product_retailer_id', label: `Card ${k} product retailer ID`, required: true });
+		else if (cardFormat === 'IMAGE' || cardFormat === 'VIDEO') {
+			inputs.push({ ...base, key: `card.${k}.header.media`, kind: cardFormat.toLowerCase() as 'image' | 'video', label: `Card ${k} header ${cardFormat.toLowerCase()} (URL or media ID)`, required: true });
+		}
+		const cardBody = findIn(card, 'BODY');
+		for (const v of variableNames(cardBody?.text)) {
+			inputs.push({ ...base, key: `card.${k}.body.${v}`, kind: 'text', label: `Card ${k} body {{${v}}}`, required: true, variable: v, example: exampleFor(cardBody, v, named, 'body') });
+		}
+		(findIn(card, 'BUTTONS')?.buttons ?? []).forEach((b, i) => inputs.push(...buttonInputs(b, i, `card.${k}.button`, `Card ${k} button`).map((input) => ({ ...input, ...base }))));
 	});
 	return inputs;
 }
 
-function buttonInput(b: TemplateButton, i: number): TemplateInput | undefined {
+function buttonInputs(b: TemplateButton, i: number, prefix: string, labelPrefix: string): TemplateInput[] {
 	const type = String(b.type).toUpperCase();
-	const base = { key: `button.${i}`, component: 'button' as const, buttonIndex: i };
+	const base = { key: `${prefix}.${i}`, component: 'button' as const, buttonIndex: i };
 	const name = b.text ? ` "${b.text}"` : '';
 	if (type === 'URL' && typeof b.url === 'string' && b.url.includes('{{1}}')) {
 		const ex = Array.isArray(b.example) ? b.example[0] : b.example;
-		const prefix = b.url.slice(0, b.url.indexOf('{{1}}'));
-		const example = typeof ex === 'string' && ex.startsWith(prefix) ? ex.slice(prefix.length) : undefined;
-		return { ...base, kind: 'url_suffix', label: `Button ${i}${name} URL suffix (after ${prefix})`, required: true, example };
+		const prefixUrl = b.url.slice(0, b.url.indexOf('{{1}}'));
+		const example = typeof ex === 'string' && ex.startsWith(prefixUrl) ? ex.slice(prefixUrl.length) : undefined;
+		return [{ ...base, kind: 'url_suffix', label: `${labelPrefix} ${i}${name} URL suffix (after ${prefixUrl})`, required: true, example }];
 	}
-	if (type === 'QUICK_REPLY') return { ...base, kind: 'quick_reply_payload', label: `Button ${i}${name} quick-reply payload`, required: false };
+	if (type === 'QUICK_REPLY') return [{ ...base, kind: 'quick_reply_payload', label: `${labelPrefix} ${i}${name} quick-reply payload`, required: false }];
 	if (type === 'COPY_CODE') {
 		const ex = Array.isArray(b.example) ? b.example[0] : b.example;
-		return { ...base, kind: 'coupon_code', label: `Button ${i} coupon code`, required: true, example: typeof ex === 'string' ? ex : undefined };
+		return [{ ...base, kind: 'coupon_code', label: `${labelPrefix} ${i} coupon code`, required: true, example: typeof ex === 'string' ? ex : undefined }];
 	}
-	if (type === 'FLOW') return { ...base, kind: 'flow_token', label: `Button ${i}${name} flow token`, required: false };
-	return undefined;
+	if (type === 'FLOW') {
+		return [
+			{ ...base, kind: 'flow_token', label: `${labelPrefix} ${i}${name} flow token`, required: false },
+			{ ...base, key: `${base.key}.flow_action_data`, kind: 'flow_action_data', label: `${labelPrefix} ${i}${name} flow action data (JSON object)`, required: false },
+		];
+	}
+	if (type === 'MPM') {
+		return [
+			{ ...base, key: `${base.key}.thumbnail`, kind: 'product_retailer_id', label: `${labelPrefix} ${i}${name} thumbnail product retailer ID`, required: true },
+			{ ...base, key: `${base.key}.sections`, kind: 'product_sections', label: `${labelPrefix} ${i}${name} product sections ("Title: id1, id2; Title 2: id3" or JSON)`, required: true },
+		];
+	}
+	if (type === 'CATALOG') return [{ ...base, key: `${base.key}.thumbnail`, kind: 'product_retailer_id', label: `${labelPrefix} ${i} catalog thumbnail product retailer ID`, required: false }];
+	return [];
 }
 
-function bodyValue(values: SendValues, variable: string, order: string[]): string | undefined {
-	const body = values.body;
-	if (Array.isArray(body)) return str(body[order.indexOf(variable)]);
-	return str(body?.[variable]);
+function listValue(source: SendValues['body'], variable: string, order: string[]): string | undefined {
+	if (Array.isArray(source)) return str(source[order.indexOf(variable)]);
+	return str(source?.[variable]);
+}
+
+function buttonValue(values: Record<string | number, ButtonValue> | undefined, i: number): ButtonValues {
+	const raw = values?.[i] ?? values?.[String(i)];
+	if (isRecord(raw)) return raw as ButtonValues;
+	return { text: str(raw) };
+}
+
+/** MPM sections from objects, JSON text, or `Title: id1, id2; Title 2: id3`. */
+export function parseProductSections(raw: ProductSection[] | string | undefined): ProductSection[] | string {
+	if (raw === undefined) return [];
+	let list: unknown = raw;
+	if (typeof raw === 'string') {
+		const text = raw.trim();
+		if (text.startsWith('[')) {
+			try {
+				list = JSON.parse(text);
+			} catch (error) {
+				return `sections are not valid JSON (${(error as Error).message})`;
+			}
+		} else {
+			list = text
+				.split(/[;\n]/)
+				.map((part) => part.trim())
+				.filter(Boolean)
+				.map((part) => {
+					const colon = part.indexOf(':');
+					return { title: colon >= 0 ? part.slice(0, colon).trim() : '', products: (colon >= 0 ? part.slice(colon + 1) : part).split(',').map((p) => p.trim()).filter(Boolean) };
+				});
+		}
+	}
+	if (!Array.isArray(list)) return 'sections must be a list';
+	return list.map((s) => {
+		const o = isRecord(s) ? s : {};
+		const products = Array.isArray(o.products) ? o.products : Array.isArray(o.product_items) ? o.product_items : [];
+		return {
+			title: String(o.title ?? ''),
+			products: products.map((p) => String(isRecord(p) ? (p.product_retailer_id ?? '') : p)).filter(Boolean),
+		};
+	});
+}
+
+/** Unix ms from a number, digits, or a date string; undefined when unreadable. */
+export function parseExpiration(raw: number | string | undefined): number | undefined {
+	if (raw === undefined || raw === '') return undefined;
+	if (typeof raw === 'number' || /^\d+$/.test(String(raw).trim())) {
+		const n = Number(raw);
+		return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+	}
+	const t = Date.parse(String(raw));
+	return Number.isFinite(t) ? t : undefined;
+}
+
+interface Acc {
+	missing: string[];
+	problems: string[];
+}
+
+function mediaParameter(fmt: string, hv: HeaderValues, where: string, acc: Acc): SendParameter | undefined {
+	const kind = fmt === 'GIF' ? 'video' : (fmt.toLowerCase() as 'image' | 'video' | 'document');
+	const ref: MediaRef & { filename?: string } = {};
+	if (str(hv.id)) ref.id = str(hv.id);
+	else if (str(hv.link)) ref.link = str(hv.link);
+	if (kind === 'document' && str(hv.filename)) ref.filename = str(hv.filename);
+	if (!ref.id && !ref.link) {
+		acc.missing.push(`${where} ${kind} (link or media id)`);
+		return undefined;
+	}
+	return { type: kind, [kind]: ref } as SendParameter;
+}
+
+function bodyComponent(text: string | undefined, source: SendValues['body'], named: boolean, where: string, acc: Acc): SendComponent | undefined {
+	const order = variableNames(text);
+	if (!order.length) return undefined;
+	const params: SendParameter[] = [];
+	for (const v of order) {
+		const value = listValue(source, v, order);
+		if (!value) acc.missing.push(`${where} {{${v}}}`);
+		else params.push(named ? { type: 'text', parameter_name: v, text: value } : { type: 'text', text: value });
+	}
+	return params.length === order.length ? { type: 'body', parameters: params } : undefined;
+}
+
+function buttonComponents(buttons: TemplateButton[], values: Record<string | number, ButtonValue> | undefined, where: string, acc: Acc): SendComponent[] {
+	const out: SendComponent[] = [];
+	buttons.forEach((b, i) => {
+		const type = String(b.type).toUpperCase();
+		const v = buttonValue(values, i);
+		const value = str(v.text);
+		const index = String(i);
+		const label = `${where} ${i}`;
+		if (type === 'URL' && typeof b.url === 'string' && b.url.includes('{{1}}')) {
+			if (!value) acc.missing.push(`${label} URL suffix {{1}}${b.text ? ` ("${b.text}")` : ''}`);
+			else out.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
+		} else if (type === 'QUICK_REPLY') {
+			if (value) out.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
+		} else if (type === 'COPY_CODE') {
+			if (!value) acc.missing.push(`${label} coupon code`);
+			else out.push({ type: 'button', sub_type: 'copy_code', index, parameters: [{ type: 'coupon_code', coupon_code: value }] });
+		} else if (type === 'FLOW') {
+			// OAS "Send Flow Template Message": {type:"action", action:{flow_token, flow_action_data}}.
+			const action: SendAction = {};
+			const token = str(v.flowToken) ?? value;
+			if (token) action.flow_token = token;
+			if (v.flowActionData !== undefined && v.flowActionData !== '') {
+				let data: unknown = v.flowActionData;
+				if (typeof data === 'string') {
+					try {
+						data = JSON.parse(data);
+					} catch {
+						data = undefined;
+					}
+				}
+				if (isRecord(data)) action.flow_action_data = data;
+				else acc.problems.push(`${label} flow action data must be a JSON object`);
+			}
+			if (Object.keys(action).length) out.push({ type: 'button', sub_type: 'flow', index, parameters: [{ type: 'action', action }] });
+		} else if (type === 'CATALOG') {
+			// OAS "Send Catalog Template Message": the thumbnail is optional (Meta then uses the first product).
+			const thumbnail = str(v.thumbnail) ?? value;
+			if (thumbnail) out.push({ type: 'button', sub_type: 'catalog', index, parameters: [{ type: 'action', action: { thumbnail_product_retailer_id: thumbnail } }] });
+		} else if (type === 'MPM') {
+			const thumbnail = str(v.thumbnail);
+			const sections = parseProductSections(v.sections);
+			if (!thumbnail) acc.missing.push(`${label} thumbnail product retailer id`);
+			if (typeof sections === 'string') acc.problems.push(`${label}: ${sections}`);
+			else if (!sections.length) acc.missing.push(`${label} product sections`);
+			else {
+				const total = sections.reduce((n, s) => n + s.products.length, 0);
+				if (sections.length > PM.MPM_SECTIONS_MAX) acc.problems.push(`${label}: ${sections.length} sections; at most ${PM.MPM_SECTIONS_MAX}`);
+				if (total > PM.MPM_PRODUCTS_MAX) acc.problems.push(`${label}: ${total} products; at most ${PM.MPM_PRODUCTS_MAX} in all sections`);
+				sections.forEach((s, n) => {
+					if (!s.title || s.title.length > PM.MPM_SECTION_TITLE_MAX_LENGTH) acc.problems.push(`${label}: section ${n + 1} needs a title of 1–${PM.MPM_SECTION_TITLE_MAX_LENGTH} characters ("${s.title}")`);
+					if (!s.products.length) acc.problems.push(`${label}: section ${n + 1} ("${s.title}") lists no product retailer ids`);
+				});
+				if (thumbnail) {
+					out.push({
+						type: 'button',
+						sub_type: 'mpm',
+						index,
+						parameters: [{ type: 'action', action: { thumbnail_product_retailer_id: thumbnail, sections: sections.map((s) => ({ title: s.title, product_items: s.products.map((id) => ({ product_retailer_id: id })) })) } }],
+					});
+				}
+			}
+		}
+	});
+	return out;
+}
+
+function cardValuesAt(values: SendValues, k: number): CardValues {
+	const cards = values.cards;
+	const raw = Array.isArray(cards) ? cards[k] : (cards?.[k] ?? cards?.[String(k)]);
+	return isRecord(raw) ? raw : {};
 }
 
 /** The `components` array of a template send for one recipient. Throws TemplateValueError. */
 export function buildSendComponents(template: TemplateLike, values: SendValues = {}): SendComponent[] {
 	const out: SendComponent[] = [];
-	const missing: string[] = [];
-	const problems: string[] = [];
+	const acc: Acc = { missing: [], problems: [] };
+	const { missing, problems } = acc;
 	const named = parameterFormatOf(template) === 'NAMED';
 
 	if (isAuthenticationTemplate(template)) {
-		const code = str(values.code) ?? bodyValue(values, '1', ['1']);
+		const code = str(values.code) ?? listValue(values.body, '1', ['1']);
 		if (!code) throw new TemplateValueError(`Template "${template.name ?? ''}" is an AUTHENTICATION template: the one-time code is missing`, ['code']);
 		out.push({ type: 'body', parameters: [{ type: 'text', text: code }] });
 		// Meta's authentication-templates guide: the OTP button is created as type OTP but stored (and
@@ -228,13 +497,8 @@ export function buildSendComponents(template: TemplateLike, values: SendValues =
 			else out.push({ type: 'header', parameters: [named ? { type: 'text', parameter_name: vars[0], text } : { type: 'text', text }] });
 		}
 	} else if (header && isOneOf(MEDIA_HEADER_FORMATS, fmt)) {
-		const kind = fmt === 'GIF' ? 'video' : (fmt.toLowerCase() as 'image' | 'video' | 'document');
-		const ref: MediaRef & { filename?: string } = {};
-		if (str(hv.id)) ref.id = str(hv.id);
-		else if (str(hv.link)) ref.link = str(hv.link);
-		if (kind === 'document' && str(hv.filename)) ref.filename = str(hv.filename);
-		if (!ref.id && !ref.link) missing.push(`header ${kind} (link or media id)`);
-		else out.push({ type: 'header', parameters: [{ type: kind, [kind]: ref } as SendParameter] });
+		const p = mediaParameter(fmt, hv, 'header', acc);
+		if (p) out.push({ type: 'header', parameters: [p] });
 	} else if (header && fmt === 'LOCATION') {
 		const lat = Number(hv.latitude);
 		const lng = Number(hv.longitude);
@@ -249,34 +513,48 @@ export function buildSendComponents(template: TemplateLike, values: SendValues =
 		}
 	}
 
-	const body = find(template, 'BODY');
-	const order = variableNames(body?.text);
-	if (order.length) {
-		const params: SendParameter[] = [];
-		for (const v of order) {
-			const text = bodyValue(values, v, order);
-			if (!text) missing.push(`body {{${v}}}`);
-			else params.push(named ? { type: 'text', parameter_name: v, text } : { type: 'text', text });
-		}
-		if (params.length === order.length) out.push({ type: 'body', parameters: params });
+	// Meta's limited-time offer guide: with has_expiration every send says when the offer ends.
+	if (offerHasExpiration(template)) {
+		const raw = values.offer?.expiration;
+		const ms = parseExpiration(raw);
+		if (raw === undefined || raw === '') missing.push('offer expiration');
+		else if (ms === undefined) problems.push(`offer expiration "${String(raw)}" is not a date or Unix time in milliseconds`);
+		else out.push({ type: 'limited_time_offer', parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: ms } }] });
 	}
 
-	(find(template, 'BUTTONS')?.buttons ?? []).forEach((b, i) => {
-		const type = String(b.type).toUpperCase();
-		const value = str(values.buttons?.[i] ?? values.buttons?.[String(i)]);
-		const index = String(i);
-		if (type === 'URL' && typeof b.url === 'string' && b.url.includes('{{1}}')) {
-			if (!value) missing.push(`button ${i} URL suffix {{1}}${b.text ? ` ("${b.text}")` : ''}`);
-			else out.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
-		} else if (type === 'QUICK_REPLY') {
-			if (value) out.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
-		} else if (type === 'COPY_CODE') {
-			if (!value) missing.push(`button ${i} coupon code`);
-			else out.push({ type: 'button', sub_type: 'copy_code', index, parameters: [{ type: 'coupon_code', coupon_code: value }] });
-		} else if (type === 'FLOW') {
-			if (value) out.push({ type: 'button', sub_type: 'flow', index, parameters: [{ type: 'action', action: { flow_token: value } }] });
-		}
-	});
+	const body = bodyComponent(find(template, 'BODY')?.text, values.body, named, 'body', acc);
+	if (body) out.push(body);
+
+	out.push(...buttonComponents(find(template, 'BUTTONS')?.buttons ?? [], values.buttons, 'button', acc));
+
+	// Carousel sends carry every card the template defines, by card_index (media / product card guides [S]).
+	const cards = carouselCards(template);
+	if (cards.length) {
+		const catalogId = str(values.catalogId);
+		let catalogMissing = false;
+		const sent = cards.map((card, k) => {
+			const cv = cardValuesAt(values, k);
+			const components: SendComponent[] = [];
+			const cardFormat = String(findIn(card, 'HEADER')?.format ?? '').toUpperCase();
+			const where = `card ${k}`;
+			if (cardFormat === 'PRODUCT') {
+				const product = str(cv.product);
+				if (!product) missing.push(`${where} product retailer id`);
+				if (!catalogId) catalogMissing = true;
+				if (product && catalogId) components.push({ type: 'header', parameters: [{ type: 'product', product: { product_retailer_id: product, catalog_id: catalogId } }] });
+			} else if (isOneOf(CAROUSEL_HEADER_FORMATS, cardFormat)) {
+				const chv: HeaderValues = typeof cv.header === 'string' ? (/^https?:\/\//i.test(cv.header) ? { link: cv.header } : { id: cv.header }) : (cv.header ?? {});
+				const p = mediaParameter(cardFormat, chv, `${where} header`, acc);
+				if (p) components.push({ type: 'header', parameters: [p] });
+			}
+			const cardBody = bodyComponent(findIn(card, 'BODY')?.text, cv.body, named, `${where} body`, acc);
+			if (cardBody) components.push(cardBody);
+			components.push(...buttonComponents(findIn(card, 'BUTTONS')?.buttons ?? [], cv.buttons, `${where} button`, acc));
+			return { card_index: k, components };
+		});
+		if (catalogMissing) missing.push('catalog id (product cards)');
+		out.push({ type: 'carousel', cards: sent });
+	}
 
 	if (missing.length || problems.length) {
 		const name = template.name ? `Template "${template.name}"${template.language ? ` (${template.language})` : ''}` : 'Template';
@@ -303,32 +581,148 @@ export function templateMessage(template: { name: string; language: string }, co
 
 /**
  * A flat mapping keyed like `describeTemplateVariables` (`body.first_name`, `header.media`,
- * `button.1`, `code`…) → the values `buildSendComponents` takes. A `header.media` value starting
- * with http(s):// is a link, anything else a media id.
+ * `button.1`, `code`, `card.0.header.media`, `card.0.body.1`, `card.0.button.0`, `card.0.product`,
+ * `catalog_id`, `offer.expiration`, `button.0.thumbnail`, `button.0.sections`,
+ * `button.0.flow_action_data`…) → the values `buildSendComponents` takes. A `header.media` value
+ * starting with http(s):// is a link, anything else a media id.
  */
 export function valuesFromInputs(flat: Record<string, unknown>): SendValues {
 	const values: SendValues = {};
-	const body: Record<string, string> = {};
-	const buttons: Record<string, string> = {};
-	const header: HeaderValues = {};
+	const cardFlat = new Map<number, Record<string, unknown>>();
+	const own = (key: string, raw: unknown, target: { body?: Record<string, string>; buttons?: Record<string, ButtonValue>; header?: HeaderValues }): boolean => {
+		const v = str(raw);
+		if (v === undefined) return true;
+		const button = /^button\.(\d+)(?:\.(thumbnail|sections|flow_action_data|flow_token))?$/.exec(key);
+		if (key.startsWith('body.')) (target.body ??= {})[key.slice(5)] = v;
+		else if (button) {
+			const buttons = (target.buttons ??= {});
+			const current = buttons[button[1]];
+			const entry: ButtonValues = isRecord(current) ? (current as ButtonValues) : current !== undefined ? { text: String(current) } : {};
+			if (!button[2]) entry.text = v;
+			else if (button[2] === 'thumbnail') entry.thumbnail = v;
+			else if (button[2] === 'sections') entry.sections = v;
+			else if (button[2] === 'flow_token') entry.flowToken = v;
+			else entry.flowActionData = v;
+			buttons[button[1]] = Object.keys(entry).length === 1 && entry.text !== undefined ? entry.text : entry;
+		} else if (key === 'header.text') (target.header ??= {}).text = v;
+		else if (key === 'header.media') {
+			if (/^https?:\/\//i.test(v)) (target.header ??= {}).link = v;
+			else (target.header ??= {}).id = v;
+		} else if (key === 'header.filename') (target.header ??= {}).filename = v;
+		else if (key === 'header.latitude') (target.header ??= {}).latitude = v;
+		else if (key === 'header.longitude') (target.header ??= {}).longitude = v;
+		else if (key === 'header.name') (target.header ??= {}).name = v;
+		else if (key === 'header.address') (target.header ??= {}).address = v;
+		else return false;
+		return true;
+	};
+	const top: { body?: Record<string, string>; buttons?: Record<string, ButtonValue>; header?: HeaderValues } = {};
 	for (const [key, raw] of Object.entries(flat)) {
+		const card = /^card\.(\d+)\.(.+)$/.exec(key);
+		if (card) {
+			const k = Number(card[1]);
+			cardFlat.set(k, { ...(cardFlat.get(k) ?? {}), [card[2]]: raw });
+			continue;
+		}
 		const v = str(raw);
 		if (v === undefined) continue;
 		if (key === 'code') values.code = v;
-		else if (key.startsWith('body.')) body[key.slice(5)] = v;
-		else if (key.startsWith('button.')) buttons[key.slice(7)] = v;
-		else if (key === 'header.text') header.text = v;
-		else if (key === 'header.media') {
-			if (/^https?:\/\//i.test(v)) header.link = v;
-			else header.id = v;
-		} else if (key === 'header.filename') header.filename = v;
-		else if (key === 'header.latitude') header.latitude = v;
-		else if (key === 'header.longitude') header.longitude = v;
-		else if (key === 'header.name') header.name = v;
-		else if (key === 'header.address') header.address = v;
+		else if (key === 'catalog_id') values.catalogId = v;
+		else if (key === 'offer.expiration') values.offer = { expiration: v };
+		else own(key, raw, top);
 	}
-	if (Object.keys(body).length) values.body = body;
-	if (Object.keys(buttons).length) values.buttons = buttons;
-	if (Object.keys(header).length) values.header = header;
+	if (top.body) values.body = top.body;
+	if (top.buttons) values.buttons = top.buttons;
+	if (top.header) values.header = top.header;
+	if (cardFlat.size) {
+		const cards: CardValues[] = [];
+		for (const [k, entries] of [...cardFlat.entries()].sort((a, b) => a[0] - b[0])) {
+			const target: { body?: Record<string, string>; buttons?: Record<string, ButtonValue>; header?: HeaderValues } = {};
+			const cv: CardValues = {};
+			for (const [key, raw] of Object.entries(entries)) {
+				if (key === 'product') {
+					if (str(raw)) cv.product = str(raw);
+				} else own(key, raw, target);
+			}
+			if (target.header) cv.header = target.header;
+			if (target.body) cv.body = target.body;
+			if (target.buttons) cv.buttons = target.buttons;
+			cards[k] = cv;
+		}
+		for (let k = 0; k < cards.length; k++) cards[k] ??= {};
+		values.cards = cards;
+	}
+	return values;
+}
+
+/**
+ * The reverse of `buildSendComponents`: a send's `template.components` → the values that built
+ * them (the simulator renders what a customer sees from this; tests check the round trip).
+ */
+export function valuesFromSendComponents(template: TemplateLike, components: unknown): SendValues {
+	const values: SendValues = {};
+	const list = Array.isArray(components) ? components.filter(isRecord) : [];
+	const named = parameterFormatOf(template) === 'NAMED';
+	const textOf = (p: unknown): string | undefined => {
+		if (!isRecord(p)) return undefined;
+		if (p.type === 'text') return str(p.text);
+		const nested = p[String(p.type)];
+		return isRecord(nested) ? str(nested.fallback_value) : undefined;
+	};
+	const readInto = (comps: Record<string, unknown>[], target: CardValues & SendValues, bodyText: string | undefined) => {
+		for (const c of comps) {
+			const type = String(c.type ?? '').toLowerCase();
+			const params = Array.isArray(c.parameters) ? c.parameters.filter(isRecord) : [];
+			if (type === 'header' && params[0]) {
+				const p = params[0];
+				const kind = String(p.type);
+				const media = isRecord(p[kind]) ? (p[kind] as Record<string, unknown>) : {};
+				if (kind === 'text') target.header = { text: str(p.text) };
+				else if (kind === 'location') target.header = { latitude: media.latitude as number, longitude: media.longitude as number, name: str(media.name), address: str(media.address) };
+				else if (kind === 'product') target.product = str(media.product_retailer_id);
+				else target.header = { link: str(media.link), id: str(media.id), filename: str(media.filename) };
+			} else if (type === 'body') {
+				if (named) target.body = Object.fromEntries(params.map((p) => [String(p.parameter_name), textOf(p)]));
+				else {
+					const order = variableNames(bodyText);
+					target.body = Object.fromEntries(params.map((p, n) => [order[n] ?? String(n + 1), textOf(p)]));
+				}
+			} else if (type === 'button') {
+				const p = params[0] ?? {};
+				const action = isRecord(p.action) ? p.action : {};
+				let value: ButtonValue;
+				if (p.type === 'payload') value = str(p.payload);
+				else if (p.type === 'coupon_code') value = str(p.coupon_code);
+				else if (p.type === 'text') value = str(p.text);
+				else if (p.type === 'action') {
+					const sections = Array.isArray(action.sections)
+						? action.sections.filter(isRecord).map((s) => ({ title: String(s.title ?? ''), products: (Array.isArray(s.product_items) ? s.product_items : []).filter(isRecord).map((i) => String(i.product_retailer_id)) }))
+						: undefined;
+					value = {
+						...(str(action.flow_token) ? { flowToken: str(action.flow_token) } : {}),
+						...(isRecord(action.flow_action_data) ? { flowActionData: action.flow_action_data } : {}),
+						...(str(action.thumbnail_product_retailer_id) ? { thumbnail: str(action.thumbnail_product_retailer_id) } : {}),
+						...(sections ? { sections } : {}),
+					};
+				}
+				(target.buttons ??= {})[String(c.index ?? '0')] = value;
+			} else if (type === 'limited_time_offer' && isRecord(params[0]?.limited_time_offer)) {
+				target.offer = { expiration: Number((params[0].limited_time_offer as Record<string, unknown>).expiration_time_ms) };
+			}
+		}
+	};
+	readInto(list, values, find(template, 'BODY')?.text);
+	const carousel = list.find((c) => String(c.type).toLowerCase() === 'carousel');
+	const cards = carouselCards(template);
+	if (carousel && Array.isArray(carousel.cards)) {
+		values.cards = [];
+		for (const card of carousel.cards.filter(isRecord)) {
+			const k = Number(card.card_index);
+			const cv: CardValues & SendValues = {};
+			readInto(Array.isArray(card.components) ? card.components.filter(isRecord) : [], cv, findIn(cards[k], 'BODY')?.text);
+			const { offer: _offer, ...cardValues } = cv;
+			values.cards[k] = cardValues;
+		}
+	}
 	return values;
 }

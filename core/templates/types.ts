@@ -16,7 +16,8 @@ export type ButtonType =
 	| 'FLOW'
 	| 'MPM'
 	| 'CATALOG'
-	| 'VOICE_CALL';
+	| 'VOICE_CALL'
+	| 'SPM';
 export type OtpType = 'COPY_CODE' | 'ONE_TAP' | 'ZERO_TAP';
 
 export interface NamedExample {
@@ -37,8 +38,13 @@ export interface TemplateButton {
 	signature_hash?: string;
 	supported_apps?: { package_name?: string; signature_hash?: string }[];
 	zero_tap_terms_accepted?: boolean;
+	/** FLOW buttons: exactly one of flow_id / flow_name / flow_json (rules.ts FLOW_TARGET_FIELDS). */
 	flow_id?: string;
+	flow_name?: string;
+	flow_json?: string;
+	/** `navigate` (default) or `data_exchange`. */
 	flow_action?: string;
+	/** The Flow's first screen. */
 	navigate_screen?: string;
 	[key: string]: unknown;
 }
@@ -60,6 +66,16 @@ export interface TemplateComponent {
 	add_security_recommendation?: boolean;
 	/** AUTHENTICATION footer: "This code expires in N minutes." */
 	code_expiration_minutes?: number;
+	/** CAROUSEL: 2–10 cards, each with its own HEADER / BODY / BUTTONS (rules.ts CAROUSEL_LIMITS). */
+	cards?: CarouselCard[];
+	/** LIMITED_TIME_OFFER: the offer line (≤16 chars) and whether the expiry is shown. */
+	limited_time_offer?: { text?: string; has_expiration?: boolean; [key: string]: unknown };
+	[key: string]: unknown;
+}
+
+/** One carousel card of a create body: `{ components: [HEADER, BODY?, BUTTONS] }`. */
+export interface CarouselCard {
+	components: TemplateComponent[];
 	[key: string]: unknown;
 }
 

@@ -5,9 +5,23 @@
  * `components[3].buttons[2].text`), a stable rule id (`body.max_length`) and a readable message.
  */
 import { isTemplateLanguage } from './languages';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import { METADATA } from '../phone/plan';
 import {
 	BUTTON_TYPES,
+	BUTTON_TYPES_TEXT_REQUIRED,
+	CAROUSEL_CARD_COMPONENT_TYPES,
+	CAROUSEL_HEADER_FORMATS,
+	CAROUSEL_LIMITS as CL,
+	CAROUSEL_MEDIA_HEADER_FORMATS,
+	COMPONENT_TYPES,
 	CTA_BUTTON_TYPES,
+	FLOW_ACTIONS,
+	FLOW_TARGET_FIELDS,
+	MEDIA_CARD_BUTTON_TYPES,
+	OFFER_HEADER_FORMATS,
+	OFFER_LIMITS,
+	PRODUCT_CARD_BUTTON_TYPES,
 	HEADER_FORMATS,
 	MEDIA_HEADER_FORMATS,
 	OTP_TYPES,
@@ -20,7 +34,7 @@ import {
 	isOneOf,
 } from './rules';
 import { TemplateButton, TemplateComponent, TemplateValidationError, TemplateValidationResult } from './types';
-import { checkVariables, extractVariables } from './variables';
+import { checkVariables, extractVariables, variableNames } from './variables';
 
 export interface ValidateOptions {
 	/** Accept language codes missing from languages.ts (Meta adds regional variants). Default false. */
@@ -99,8 +113,8 @@ export function validateTemplateComponents(components: unknown, context: Compone
 		}
 		const component = raw as TemplateComponent;
 		const type = typeof component.type === 'string' ? component.type.toUpperCase() : '';
-		if (!['HEADER', 'BODY', 'FOOTER', 'BUTTONS'].includes(type)) {
-			c.add(`${path}.type`, 'components.type_invalid', `Component type "${String(component.type ?? '')}" must be HEADER, BODY, FOOTER or BUTTONS`);
+		if (!isOneOf(COMPONENT_TYPES, type)) {
+			c.add(`${path}.type`, 'components.type_invalid', `Component type "${String(component.type ?? '')}" must be one of ${COMPONENT_TYPES.join(', ')}`);
 			return;
 		}
 		if (seen.has(type)) {
@@ -111,10 +125,38 @@ export function validateTemplateComponents(components: unknown, context: Compone
 		if (type === 'HEADER') checkHeader(c, component, path, format, isAuth);
 		else if (type === 'BODY') checkBody(c, component, path, format, isAuth);
 		else if (type === 'FOOTER') checkFooter(c, component, path, isAuth);
-		else checkButtons(c, component, path, isAuth);
+		else if (type === 'BUTTONS') checkButtons(c, component, path, isAuth);
+		else if (type === 'CAROUSEL') checkCarousel(c, component, path, format);
+		else checkOffer(c, component, path);
 	});
 
 	if (!seen.has('BODY')) c.add(basePath, 'body.required');
+	const at = (type: string) => components[seen.get(type) as number] as TemplateComponent;
+	const marketing = context.category === undefined || context.category === 'MARKETING';
+	if (seen.has('CAROUSEL')) {
+		if (!marketing) c.add('category', 'carousel.marketing_only', `Carousel templates are MARKETING templates, not ${context.category}`);
+		for (const other of ['HEADER', 'FOOTER', 'BUTTONS']) {
+			if (seen.has(other)) c.add(`${basePath}[${seen.get(other)}].type`, 'carousel.components', `A carousel template has no ${other} of its own (put headers and buttons on the cards)`);
+		}
+	}
+	if (seen.has('LIMITED_TIME_OFFER')) {
+		if (!marketing) c.add('category', 'offer.marketing_only', `Limited-time offer templates are MARKETING templates, not ${context.category}`);
+		if (seen.has('FOOTER')) c.add(`${basePath}[${seen.get('FOOTER')}].type`, 'offer.footer_not_allowed');
+		const header = seen.has('HEADER') ? at('HEADER') : undefined;
+		const fmt = String(header?.format ?? '').toUpperCase();
+		if (header && !isOneOf(OFFER_HEADER_FORMATS, fmt)) c.add(`${basePath}[${seen.get('HEADER')}].format`, 'offer.header_format', `A limited-time offer header is IMAGE or VIDEO, not ${fmt || 'missing'}`);
+		const text = seen.has('BODY') ? at('BODY').text : undefined;
+		if (typeof text === 'string' && text.length > OFFER_LIMITS.BODY_MAX_LENGTH) {
+			c.add(`${basePath}[${seen.get('BODY')}].text`, 'offer.body_max_length', `Body text is ${text.length} characters; a limited-time offer body is at most ${OFFER_LIMITS.BODY_MAX_LENGTH}`);
+		}
+	}
+	if (seen.has('BUTTONS')) {
+		const types = (at('BUTTONS').buttons ?? []).map((b) => (isObject(b) && typeof b.type === 'string' ? b.type.toUpperCase() : ''));
+		const header = seen.has('HEADER') ? at('HEADER') : undefined;
+		if (types.includes('MPM') && String(header?.format ?? '').toUpperCase() !== 'TEXT') {
+			c.add(header ? `${basePath}[${seen.get('HEADER')}].format` : basePath, 'mpm.header_text', 'Multi-product (MPM) templates need a TEXT header');
+		}
+	}
 	if (isAuth && !seen.has('BUTTONS')) c.add(basePath, 'authentication.otp_button', 'AUTHENTICATION templates need a BUTTONS component with one OTP button');
 	return c.errors;
 }
@@ -163,6 +205,7 @@ function checkHeader(c: Collector, h: TemplateComponent, path: string, format: s
 		}
 		const examples = format === 'NAMED' ? namedExamples(h.example?.header_text_named_params) : positionalExamples(h.example?.header_text);
 		addVariableIssues(c, `${path}.text`, `${path}.example`, checkVariables(h.text, { format, examples, label: 'Header text' }));
+		checkExampleCount(c, h.text, format === 'NAMED' ? h.example?.header_text_named_params : h.example?.header_text, format, `${path}.example`, 'Header text');
 	} else if (isOneOf(MEDIA_HEADER_FORMATS, fmt)) {
 		const handles = h.example?.header_handle;
 		if (!Array.isArray(handles) || !handles.some(isNonEmptyString)) {
@@ -191,6 +234,24 @@ function checkBody(c: Collector, b: TemplateComponent, path: string, format: str
 			? namedExamples(b.example?.body_text_named_params)
 			: positionalExamples(Array.isArray(b.example?.body_text) ? b.example?.body_text[0] : undefined);
 	addVariableIssues(c, `${path}.text`, `${path}.example`, checkVariables(b.text, { format, examples, isBody: true, label: 'Body' }));
+	checkExampleCount(c, b.text, format === 'NAMED' ? b.example?.body_text_named_params : b.example?.body_text?.[0], format, `${path}.example`, 'Body');
+}
+
+/**
+ * One example per variable, no more (rule variables.example_count): `body_text: [["a","b","c"]]`
+ * for a one-variable body, or a named example whose param_name the text does not use, is rejected.
+ */
+function checkExampleCount(c: Collector, text: string, given: unknown, format: string, path: string, label: string): void {
+	if (!Array.isArray(given) || given.length === 0) return;
+	const names = variableNames(text);
+	if (format === 'NAMED') {
+		const extra = given.filter((e) => isObject(e) && typeof e.param_name === 'string' && !names.includes(e.param_name)).map((e) => (e as { param_name: string }).param_name);
+		if (extra.length) c.add(path, 'variables.example_count', `${label}: example for {{${extra[0]}}}, which the text does not use`);
+		return;
+	}
+	if (given.length !== names.length) {
+		c.add(path, 'variables.example_count', `${label}: ${given.length} example value${given.length === 1 ? '' : 's'} for ${names.length} variable${names.length === 1 ? '' : 's'}; give exactly one per variable`);
+	}
 }
 
 function checkFooter(c: Collector, f: TemplateComponent, path: string, isAuth: boolean): void {
@@ -213,8 +274,6 @@ function checkFooter(c: Collector, f: TemplateComponent, path: string, isAuth: b
 	if (vars.length) c.add(`${path}.text`, 'footer.variables', `The footer takes no variables (found ${vars[0].raw})`);
 }
 
-/** Button types whose `text` Meta requires (COPY_CODE / OTP / CATALOG have a fixed or default label). */
-const TEXT_REQUIRED = ['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'FLOW', 'MPM', 'VOICE_CALL'];
 
 function checkButtons(c: Collector, comp: TemplateComponent, path: string, isAuth: boolean): void {
 	const buttons = comp.buttons;
@@ -237,6 +296,10 @@ function checkButtons(c: Collector, comp: TemplateComponent, path: string, isAut
 		}
 		if (count('COPY_CODE') > L.BUTTONS_MAX_COPY_CODE) {
 			c.add(`${path}.buttons`, 'buttons.max_copy_code', `${count('COPY_CODE')} COPY_CODE buttons; at most ${L.BUTTONS_MAX_COPY_CODE} is allowed`);
+		}
+		const product = types.find((t) => t === 'CATALOG' || t === 'MPM');
+		if (product && buttons.length > 1) {
+			c.add(`${path}.buttons`, 'buttons.product_only', `A ${product} button is the template's only button; found ${types.join(', ')}`);
 		}
 		const qr = types.map((t, i) => (t === 'QUICK_REPLY' ? i : -1)).filter((i) => i >= 0);
 		if (qr.length > 1 && qr[qr.length - 1] - qr[0] !== qr.length - 1) {
@@ -262,18 +325,22 @@ function checkButton(c: Collector, raw: unknown, path: string, isAuth: boolean):
 		c.add(`${path}.type`, 'button.type_invalid', `Button type "${String(b.type ?? '')}" is not one of ${BUTTON_TYPES.join(', ')}`);
 		return;
 	}
-	if (TEXT_REQUIRED.includes(type) && !isNonEmptyString(b.text)) c.add(`${path}.text`, 'button.text_required', `${type} buttons need text`);
+	if (isOneOf(BUTTON_TYPES_TEXT_REQUIRED, type) && !isNonEmptyString(b.text)) c.add(`${path}.text`, 'button.text_required', `${type} buttons need text`);
 	if (typeof b.text === 'string' && b.text.length > L.BUTTON_TEXT_MAX_LENGTH) {
 		c.add(`${path}.text`, 'button.text_max_length', `Button text "${b.text}" is ${b.text.length} characters; the maximum is ${L.BUTTON_TEXT_MAX_LENGTH}`);
 	}
 
 	if (type === 'URL') checkUrlButton(c, b, path);
 	else if (type === 'PHONE_NUMBER') {
-		const phone = typeof b.phone_number === 'string' ? b.phone_number.replace(/[\s-]/g, '') : '';
-		if (!/^\+?[0-9]{4,}$/.test(phone) || String(b.phone_number).length > L.BUTTON_PHONE_MAX_LENGTH) {
-			c.add(`${path}.phone_number`, 'button.phone_invalid', `Phone number "${String(b.phone_number ?? '')}" must be digits with an optional leading + (at most ${L.BUTTON_PHONE_MAX_LENGTH} characters)`);
+		if (!isButtonPhoneNumber(b.phone_number)) {
+			c.add(
+				`${path}.phone_number`,
+				'button.phone_invalid',
+				`Phone number "${String(b.phone_number ?? '')}" must be an international number with its country code, e.g. +16467043595 (${L.BUTTON_PHONE_E164_MIN_DIGITS}–${L.BUTTON_PHONE_E164_MAX_DIGITS} digits, at most ${L.BUTTON_PHONE_MAX_LENGTH} characters)`,
+			);
 		}
-	} else if (type === 'COPY_CODE') {
+	} else if (type === 'FLOW') checkFlowButton(c, b, path);
+	else if (type === 'COPY_CODE') {
 		const example = Array.isArray(b.example) ? b.example[0] : b.example;
 		if (!isNonEmptyString(example) || example.length > L.COPY_CODE_EXAMPLE_MAX_LENGTH) {
 			c.add(`${path}.example`, 'button.copy_code_example');
@@ -291,6 +358,9 @@ function checkButton(c: Collector, raw: unknown, path: string, isAuth: boolean):
 			const direct = isNonEmptyString(b.package_name) && isNonEmptyString(b.signature_hash);
 			const listed = apps.length > 0 && apps.every((a) => isObject(a) && isNonEmptyString(a.package_name) && isNonEmptyString(a.signature_hash));
 			if (!direct && !listed) c.add(path, 'authentication.one_tap_app', `${otp} buttons need the Android app's package_name and signature_hash`);
+			if (otp === 'ZERO_TAP' && b.zero_tap_terms_accepted !== true) {
+				c.add(`${path}.zero_tap_terms_accepted`, 'authentication.zero_tap_terms', 'ZERO_TAP buttons need zero_tap_terms_accepted: true (accept the zero-tap terms of service)');
+			}
 		}
 	}
 }
@@ -309,4 +379,134 @@ function checkUrlButton(c: Collector, b: TemplateButton, path: string): void {
 	}
 	const example = Array.isArray(b.example) ? b.example[0] : b.example;
 	if (!isNonEmptyString(example)) c.add(`${path}.example`, 'button.url_example_missing', `URL "${url}" has {{1}}: give an example full URL, e.g. ${url.replace('{{1}}', '42')}`);
+}
+
+/**
+ * A PHONE_NUMBER button's number (rule button.phone_invalid): E.164 — country code + national
+ * number, 7–15 digits, separators and a leading + allowed, ≤20 characters as written — and a
+ * possible number for its country code according to libphonenumber. "1234" fails.
+ */
+export function isButtonPhoneNumber(value: unknown): boolean {
+	if (typeof value !== 'string' || value.length > L.BUTTON_PHONE_MAX_LENGTH) return false;
+	if (!/^\+?[0-9\s().-]+$/.test(value.trim())) return false;
+	const digits = value.replace(/\D/g, '');
+	if (digits.length < L.BUTTON_PHONE_E164_MIN_DIGITS || digits.length > L.BUTTON_PHONE_E164_MAX_DIGITS || digits.startsWith('0')) return false;
+	return parsePhoneNumberFromString(`+${digits}`, METADATA)?.isPossible() ?? false;
+}
+
+function checkFlowButton(c: Collector, b: TemplateButton, path: string): void {
+	const targets = FLOW_TARGET_FIELDS.filter((f) => isNonEmptyString(b[f]));
+	if (targets.length !== 1) {
+		c.add(
+			path,
+			'button.flow_target',
+			targets.length === 0 ? 'FLOW buttons need flow_id, flow_name or flow_json' : `FLOW buttons name one Flow; found ${targets.join(' and ')}`,
+		);
+	}
+	if (b.flow_action !== undefined && !isOneOf(FLOW_ACTIONS, b.flow_action)) {
+		c.add(`${path}.flow_action`, 'button.flow_action', `flow_action "${String(b.flow_action)}" must be navigate or data_exchange`);
+	}
+	if (b.flow_json !== undefined) {
+		let ok = false;
+		if (typeof b.flow_json === 'string') {
+			try {
+				ok = isObject(JSON.parse(b.flow_json));
+			} catch {
+				ok = false;
+			}
+		}
+		if (!ok) c.add(`${path}.flow_json`, 'button.flow_json', 'flow_json must be a string holding the Flow JSON object (JSON.stringify it)');
+	}
+}
+
+function checkOffer(c: Collector, comp: TemplateComponent, path: string): void {
+	const offer = comp.limited_time_offer;
+	const text = isObject(offer) ? offer.text : undefined;
+	if (!isNonEmptyString(text) || text.length > OFFER_LIMITS.TEXT_MAX_LENGTH) {
+		c.add(
+			`${path}.limited_time_offer.text`,
+			'offer.text',
+			isNonEmptyString(text)
+				? `Offer text "${text}" is ${text.length} characters; the maximum is ${OFFER_LIMITS.TEXT_MAX_LENGTH}`
+				: 'The LIMITED_TIME_OFFER component needs limited_time_offer.text (e.g. "Expiring offer!")',
+		);
+	}
+	if (isObject(offer) && offer.has_expiration !== undefined && typeof offer.has_expiration !== 'boolean') {
+		c.add(`${path}.limited_time_offer.has_expiration`, 'offer.has_expiration');
+	}
+}
+
+const upper = (v: unknown): string => (isObject(v) && typeof v.type === 'string' ? v.type.toUpperCase() : '');
+
+function checkCarousel(c: Collector, comp: TemplateComponent, path: string, format: string): void {
+	const cards = comp.cards as unknown;
+	if (!Array.isArray(cards) || cards.length < CL.CARDS_MIN || cards.length > CL.CARDS_MAX) {
+		c.add(`${path}.cards`, 'carousel.card_count', `The carousel has ${Array.isArray(cards) ? cards.length : 0} cards; use ${CL.CARDS_MIN} to ${CL.CARDS_MAX}`);
+		if (!Array.isArray(cards)) return;
+	}
+	let headerFormat: string | undefined;
+	let bodies = 0;
+	const shapes: (string | undefined)[] = [];
+	cards.forEach((card: unknown, k: number) => {
+		const cp = `${path}.cards[${k}]`;
+		const list = isObject(card) && Array.isArray(card.components) ? (card.components as unknown[]) : undefined;
+		if (!list) {
+			c.add(`${cp}.components`, 'carousel.card_component_invalid', `Card ${k} needs a components array`);
+			shapes.push(undefined);
+			return;
+		}
+		const found = new Map<string, { component: TemplateComponent; path: string }>();
+		list.forEach((raw, j) => {
+			const t = upper(raw);
+			const p = `${cp}.components[${j}]`;
+			if (!isOneOf(CAROUSEL_CARD_COMPONENT_TYPES, t)) c.add(`${p}.type`, 'carousel.card_component_invalid', `Card ${k}: component type "${t}" must be HEADER, BODY or BUTTONS`);
+			else if (found.has(t)) c.add(`${p}.type`, 'carousel.card_component_invalid', `Card ${k} has a second ${t}`);
+			else found.set(t, { component: raw as TemplateComponent, path: p });
+		});
+		const header = found.get('HEADER');
+		const fmt = String(header?.component.format ?? '').toUpperCase();
+		if (!header || !isOneOf(CAROUSEL_HEADER_FORMATS, fmt)) {
+			c.add(header ? `${header.path}.format` : `${cp}.components`, 'carousel.card_header', `Card ${k} needs an IMAGE, VIDEO or PRODUCT header${header ? ` (found ${fmt || 'no format'})` : ''}`);
+		} else {
+			if (headerFormat === undefined) headerFormat = fmt;
+			else if (fmt !== headerFormat) c.add(`${header.path}.format`, 'carousel.card_header', `Card ${k} has a ${fmt} header but card 0 has ${headerFormat}; every card uses the same format`);
+			const handles = header.component.example?.header_handle;
+			if (isOneOf(CAROUSEL_MEDIA_HEADER_FORMATS, fmt) && (!Array.isArray(handles) || !handles.some(isNonEmptyString))) {
+				c.add(`${header.path}.example.header_handle`, 'carousel.card_header', `Card ${k}: ${fmt} headers need example.header_handle (a Resumable Upload handle)`);
+			}
+		}
+		const body = found.get('BODY');
+		if (body) {
+			bodies++;
+			const text = body.component.text;
+			if (!isNonEmptyString(text)) c.add(`${body.path}.text`, 'body.text_required', `Card ${k}: the card body needs text`);
+			else {
+				if (text.length > CL.CARD_BODY_MAX_LENGTH) c.add(`${body.path}.text`, 'carousel.card_body', `Card ${k} body is ${text.length} characters; the maximum is ${CL.CARD_BODY_MAX_LENGTH}`);
+				const ex = body.component.example;
+				const examples = format === 'NAMED' ? namedExamples(ex?.body_text_named_params) : positionalExamples(Array.isArray(ex?.body_text) ? ex?.body_text[0] : undefined);
+				addVariableIssues(c, `${body.path}.text`, `${body.path}.example`, checkVariables(text, { format, examples, label: `Card ${k} body` }));
+				checkExampleCount(c, text, format === 'NAMED' ? ex?.body_text_named_params : ex?.body_text?.[0], format, `${body.path}.example`, `Card ${k} body`);
+			}
+		}
+		const buttonsComp = found.get('BUTTONS');
+		const buttons = Array.isArray(buttonsComp?.component.buttons) ? (buttonsComp?.component.buttons as unknown[]) : [];
+		const types = buttons.map(upper);
+		const bp = buttonsComp ? `${buttonsComp.path}.buttons` : `${cp}.components`;
+		if (fmt === 'PRODUCT') {
+			if (types.length !== CL.PRODUCT_CARD_BUTTONS || !isOneOf(PRODUCT_CARD_BUTTON_TYPES, types[0])) {
+				c.add(bp, 'carousel.card_buttons', `Card ${k} is a product card: it has one SPM or URL button (found ${types.join(', ') || 'none'})`);
+			}
+		} else if (types.length < CL.MEDIA_CARD_BUTTONS_MIN || types.length > CL.MEDIA_CARD_BUTTONS_MAX || !types.every((t) => isOneOf(MEDIA_CARD_BUTTON_TYPES, t))) {
+			c.add(bp, 'carousel.card_buttons', `Card ${k} has ${types.join(', ') || 'no buttons'}; media cards have 1–2 QUICK_REPLY, URL or PHONE_NUMBER buttons`);
+		}
+		buttons.forEach((b, j) => checkButton(c, b, `${buttonsComp?.path}.buttons[${j}]`, false));
+		shapes.push(`${found.has('HEADER') ? 'HEADER' : ''}|${found.has('BUTTONS') ? 'BUTTONS' : ''}|${types.join(',')}`);
+	});
+	if (bodies > 0 && bodies < cards.length) c.add(`${path}.cards`, 'carousel.card_body', `${bodies} of ${cards.length} cards have a body; give every card a body, or none`);
+	const first = shapes[0];
+	shapes.forEach((shape, k) => {
+		if (k > 0 && shape !== undefined && first !== undefined && shape !== first) {
+			c.add(`${path}.cards[${k}]`, 'carousel.cards_consistent', `Card ${k} differs from card 0 (${shape.split('|')[2] || 'no buttons'} vs ${first.split('|')[2] || 'no buttons'}); every card has the same components and button types`);
+		}
+	});
 }

@@ -72,6 +72,113 @@ export function imageTemplate(): TemplateDefinition {
 	};
 }
 
+const HANDLE = '4::aW1hZ2UvanBlZw==:ARb';
+
+/** Media-card carousel (Meta's media card carousel guide): body + 3 image cards, QR + URL per card. */
+export function carouselTemplate(cards = 3): TemplateDefinition {
+	return {
+		name: 'summer_carousel',
+		language: 'en_US',
+		category: 'MARKETING',
+		components: [
+			{ type: 'BODY', text: 'Hi {{1}}, our summer picks are here.', example: { body_text: [['Ana']] } },
+			{
+				type: 'CAROUSEL',
+				cards: Array.from({ length: cards }, (_, k) => ({
+					components: [
+						{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [HANDLE] } },
+						{ type: 'BODY', text: `Item ${k + 1} now {{1}} off.`, example: { body_text: [['15%']] } },
+						{
+							type: 'BUTTONS',
+							buttons: [
+								{ type: 'QUICK_REPLY', text: 'Tell me more' },
+								{ type: 'URL', text: 'Buy', url: 'https://shop.example/p/{{1}}', example: ['https://shop.example/p/sku-1'] },
+							],
+						},
+					],
+				})),
+			},
+		],
+	};
+}
+
+/** Product-card carousel (Meta's product card carousel guide): PRODUCT headers, one SPM button each. */
+export function productCarouselTemplate(): TemplateDefinition {
+	return {
+		name: 'product_carousel',
+		language: 'en_US',
+		category: 'MARKETING',
+		components: [
+			{ type: 'BODY', text: 'Picked for you, {{1}}.', example: { body_text: [['Ana']] } },
+			{
+				type: 'CAROUSEL',
+				cards: [0, 1].map(() => ({ components: [{ type: 'HEADER', format: 'PRODUCT' }, { type: 'BUTTONS', buttons: [{ type: 'SPM', text: 'View' }] }] })),
+			},
+		],
+	};
+}
+
+/** Limited-time offer (Meta's limited-time offer guide): image header, offer, body, copy code + URL. */
+export function offerTemplate(): TemplateDefinition {
+	return {
+		name: 'flash_sale',
+		language: 'en_US',
+		category: 'MARKETING',
+		components: [
+			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [HANDLE] } },
+			{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+			{ type: 'BODY', text: 'Good news, {{1}}! Use code {{2}} for 25% off.', example: { body_text: [['Pablo', 'CARIBE25']] } },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{ type: 'COPY_CODE', example: 'CARIBE25' },
+					{ type: 'URL', text: 'Book now', url: 'https://travel.example/offer?code={{1}}', example: ['https://travel.example/offer?code=n3mtql'] },
+				],
+			},
+		],
+	};
+}
+
+/** Catalog template: body + the CATALOG button (its only button). */
+export function catalogTemplate(): TemplateDefinition {
+	return {
+		name: 'intro_catalog_offer',
+		language: 'en_US',
+		category: 'MARKETING',
+		components: [
+			{ type: 'BODY', text: 'Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders.', example: { body_text: [['100']] } },
+			{ type: 'BUTTONS', buttons: [{ type: 'CATALOG', text: 'View catalog' }] },
+		],
+	};
+}
+
+/** Multi-product template: the OAS "Create multi-product message template" example. */
+export function mpmTemplate(): TemplateDefinition {
+	return {
+		name: 'abandoned_cart',
+		language: 'en_US',
+		category: 'MARKETING',
+		components: [
+			{ type: 'HEADER', format: 'TEXT', text: 'Forget something {{1}}?', example: { header_text: ['Pablo'] } },
+			{ type: 'BODY', text: 'Looks like you left some items in your cart! Use code {{1}} and you can get 10% off of all of them!', example: { body_text: [['10OFF']] } },
+			{ type: 'BUTTONS', buttons: [{ type: 'MPM', text: 'View items' }] },
+		],
+	};
+}
+
+/** Flow button (OAS "Create Flow Template Message by ID"). */
+export function flowTemplate(): TemplateDefinition {
+	return {
+		name: 'survey_flow',
+		language: 'en_US',
+		category: 'MARKETING',
+		components: [
+			{ type: 'BODY', text: 'Check out this new offer' },
+			{ type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Check out this offer!', flow_id: '1234567890', flow_action: 'navigate', navigate_screen: 'WELCOME_SCREEN' }] },
+		],
+	};
+}
+
 /** A definition as GET returns it (with id and status). */
 export function stored(def: TemplateDefinition, id = '1001', status = 'APPROVED'): StoredTemplate {
 	return { ...def, id, status };
