@@ -172,7 +172,10 @@ function slots(root: Json, limit = 400): Array<[Record<string, unknown> | unknow
 	const queue: Json[] = [root];
 	while (queue.length && out.length < limit) {
 		const v = queue.shift();
-		const children: Array<[string | number, Json]> = Array.isArray(v) ? v.map((c, i) => [i, c]) : v && typeof v === 'object' ? Object.entries(v) : [];
+		// Plain loops: a mutation may have set `constructor` on an array, which breaks Array#map.
+		const children: Array<[string | number, Json]> = [];
+		if (Array.isArray(v)) for (let i = 0; i < v.length; i++) children.push([i, v[i]]);
+		else if (v && typeof v === 'object') children.push(...Object.entries(v));
 		for (const [k, c] of children) {
 			out.push([v as Record<string, unknown> | unknown[], k]);
 			queue.push(c);
