@@ -351,7 +351,7 @@ async function runPgCase(c: Case, scale: number): Promise<void> {
 		store = await openStore(storeOptions);
 		const campaignId = `bench-pg-${Date.now()}`;
 		await store.createCampaign({ id: campaignId, phoneNumberId: PHONE, templateName: TEMPLATE.name, templateLanguage: TEMPLATE.language, category: TEMPLATE.category, config: { template: TEMPLATE } }, t0);
-		await addAudience(store, campaignId, itemAudience(n), { marketing: false, now: t0 });
+		await addAudience(store, campaignId, itemAudience(n), { scope: undefined, now: t0 });
 		const reports = await Promise.all(
 			Array.from({ length: workers }, (_, i) => {
 				const job: WorkerJob = { store: storeOptions, simUrl: server.url, campaignId, capMps: c.capMps, workerId: `bench-worker-${i + 1}` };

@@ -6,12 +6,11 @@
 import { buildTemplateMessage } from '../templates/build';
 import type { Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
-import { isMarketing } from './engine';
+import { isMarketing } from './gates';
+import { WINDOW_MS } from '../window/window';
 import { recipientWaId } from './phone';
 import { approxPrice, PRICE_TABLE_NOTE } from './pricing';
 import type { CampaignTemplate, RecipientSpec } from './types';
-
-const WINDOW_MS = 24 * 3600_000;
 
 export interface DryRunRow {
 	itemIndex?: number;

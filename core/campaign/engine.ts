@@ -1,351 +1,616 @@
 /**
  * The campaign engine: one approved template to many recipients, as fast as Meta allows and never
- * faster, exactly once, every recipient accounted for (issue #7).
+ * faster, exactly once, every recipient accounted for, and never to someone who may not get it.
+ *
+ * A run, top-down (each rule has a home of its own):
+ *  1. open      — create or resume the campaign row; a paused / stopped / account-stopped campaign
+ *                 stays so (sticky): nothing is sent until Resume Campaign (campaignGate below).
+ *  2. checks    — Graph's number quality and template quality when the run starts (startHalt).
+ *  3. recover   — a crashed run's expired claims: never dispatched → re-queued, dispatched →
+ *                 'unknown' (Store.expireClaims); optional resolution of old 'unknown' rows.
+ *  4. audience  — new recipients into the ledger, insert-or-ignore (audience.ts).
+ *  5. loop      — claim a batch → consent gate (gates.ts) → admission (pair rate, window, budget)
+ *                 → pace (core/throttle) → dispatch mark (dispatch.ts) → POST (core/messages/api.ts)
+ *                 → ledger; errors through the pure policy (policy.ts).
+ *  6. finish    — completed when nothing is left; the run's own counts and the next due time.
  *
  * Exactly once — the ledger (Store recipients) is written before and after every request:
- *   claim (state 'sending', leased to this worker) → POST → 'accepted' + message id.
- *   A timeout after the request was written (unknown_outcome) or a crash leaves 'unknown', which
- *   is never resent unless the caller asks (resendUnknown); status webhooks reconcile it through
- *   biz_opaque_callback_data = "<campaignId>|<waId>".
+ *   claim ('sending', leased) → dispatch mark → POST → 'accepted' + message id. A timeout after the
+ *   request was written leaves 'unknown', never resent unless the user asks; status webhooks
+ *   reconcile it through biz_opaque_callback_data = "<campaignId>|<waId>".
  *
- * Limits (cloud-api.md §5): token bucket per number with AIMD on 130429; ≥ 6 s per recipient
- * (131056 → 4^X s); rolling-24 h unique-recipient budget per portfolio (open-window recipients
- * don't count; over budget → 'deferred' until a slot frees); in-flight ≈ rate × latency.
- *
- * Retries by error class (core/graph/errors.ts, peers.md §2): throttle → requeue with back-off and
- * a rate cut; transient → bounded exponential back-off with jitter; defer_day (131049) → next day,
- * up to N days; recipient_permanent → failed (131050 also opts the contact out); window (131047) →
- * failed; campaign_fatal → the campaign pauses with the reason; account_stop → everything stops.
+ * Limits (cloud-api.md §5): arrival-bounded pacing per number (core/throttle); ≥ 6 s per recipient
+ * (131056 → 4^X s); rolling-24 h unique-recipient budget per portfolio, re-read when the tier
+ * changes (webhook or Graph); in-flight ≈ rate × latency.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { GraphApiError, type ErrorClass } from '../graph/errors';
+import { GraphApiError } from '../graph/errors';
+import { postMessage } from '../messages/api';
+import { qualityProblem, type NumberInfo } from '../numbers/info';
 import { buildTemplateMessage, type SendValues } from '../templates/build';
-import type { Recipient, RecipientUpdate, Store } from '../store/types';
-import { systemClock } from '../throttle/clock';
+import type { Campaign, ConsentScope, Recipient, RecipientUpdate, Store } from '../store/types';
+import { systemClock, type Clock } from '../throttle/clock';
 import { TokenBucket, SharedTokenBucket } from '../throttle/tokenBucket';
 import { PairRateGuard } from '../throttle/pairRate';
 import { BudgetGate } from '../throttle/budget';
 import { ConcurrencyLimiter } from '../throttle/concurrency';
-import { backoffDelay } from '../throttle/backoff';
+import { WINDOW_MS } from '../window/window';
 import { addAudience, type AddAudienceResult } from './audience';
+import { DispatchMarks } from './dispatch';
+import { SendGates, consentScope, isHalted, isMarketing, type Halt } from './gates';
+
+export { consentScope, isMarketing } from './gates';
+import { decideOnError, DEFAULT_POLICY_LIMITS, type PolicyLimits } from './policy';
 import type { CampaignRunResult, CampaignTemplate, RecipientResult, RunCampaignOptions } from './types';
 
-const DAY_MS = 24 * 3600_000;
 /** GraphClient's default per-request timeout (core/graph/client.ts: 30 s), when none is given. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * A claim outlives its request by this much: the answer's ledger write, a stalled event loop. A
  * 'sending' row whose lease has run out thus belongs to a run that died (or hung past its own
- * timeout): its request may have reached Meta → 'unknown' (expireClaims).
+ * timeout): Store.expireClaims re-queues it, or marks it 'unknown' when it was dispatched.
  */
 const CLAIM_MARGIN_MS = 10_000;
 /** Claimed rows wait in the buffer (≈ 0.25 s of sends, plus pacing and back-pressure) about this long at most. */
 const CLAIM_HOLD_MS = 5_000;
-/** cloud-api.md §6: the customer-service window lasts 24 h from the last inbound message. */
-const WINDOW_MS = 24 * 3600_000;
+/** Graph's number limits and quality are re-read this often while a run goes on. */
+const DEFAULT_REFRESH_MS = 60_000;
 
 export function callbackData(campaignId: string, waId: string): string {
 	return `${campaignId}|${waId}`;
 }
 
-export function isMarketing(template: { category?: string }): boolean {
-	return String(template.category ?? '').toUpperCase() === 'MARKETING';
-}
-
-/** The send body of one campaign message. Throws TemplateValueError when a value is missing. */
-export function campaignMessageBody(template: CampaignTemplate, campaignId: string, waId: string, values: SendValues | undefined) {
+/** The send body of one template message (no campaign). Throws TemplateValueError when a value is missing. */
+export function templateMessageBody(template: CampaignTemplate, waId: string, values: SendValues | undefined) {
 	return {
 		messaging_product: 'whatsapp',
 		recipient_type: 'individual',
 		to: waId,
 		type: 'template',
-		biz_opaque_callback_data: callbackData(campaignId, waId),
 		template: buildTemplateMessage(template, values ?? {}),
 	};
 }
 
-interface SendResponse {
-	messages?: { id?: string; message_status?: string }[];
+/** The send body of one campaign message: the template body plus the callback data statuses echo. */
+export function campaignMessageBody(template: CampaignTemplate, campaignId: string, waId: string, values: SendValues | undefined) {
+	return { ...templateMessageBody(template, waId, values), biz_opaque_callback_data: callbackData(campaignId, waId) };
 }
 
-function deferDayOf(message: string | undefined): number {
-	const m = /day (\d+) of/.exec(message ?? '');
-	return m ? Number(m[1]) : 0;
+/** Why a campaign may not send now (sticky states), or undefined when it may. */
+export function campaignGate(campaign: Pick<Campaign, 'state' | 'reason' | 'stateBy' | 'stateAt'>): Halt | undefined {
+	return isHalted(campaign.state) ? { state: campaign.state, reason: campaign.reason, by: campaign.stateBy, at: campaign.stateAt } : undefined;
 }
 
-function errorFields(error: GraphApiError): Pick<RecipientUpdate, 'errorCode' | 'errorClass' | 'errorMessage'> {
-	return { errorCode: error.code ?? null, errorClass: error.errorClass, errorMessage: error.message.slice(0, 500) };
+/**
+ * Start-of-run checks on what Graph reported (issue 13): a template whose quality is RED pauses the
+ * campaign; a number whose quality is RED / FLAGGED pauses marketing campaigns (qualityBreaker).
+ */
+export function startHalt(options: {
+	template: CampaignTemplate;
+	templateQuality?: string;
+	numberInfo?: NumberInfo;
+	qualityBreaker?: boolean;
+}): Halt | undefined {
+	if (String(options.templateQuality ?? '').toUpperCase() === 'RED') {
+		return { state: 'paused', reason: `Template ${options.template.name} (${options.template.language}) quality is RED`, by: 'graph:template_quality' };
+	}
+	const problem = options.numberInfo && qualityProblem(options.numberInfo);
+	if (problem && isMarketing(options.template) && options.qualityBreaker !== false) return { state: 'paused', reason: problem, by: 'graph:quality' };
+	return undefined;
+}
+
+/** Opens (creates or resumes) the campaign row; throws when the ID belongs to another number or template. */
+async function openCampaign(options: RunCampaignOptions, now: number): Promise<Campaign> {
+	const { store, campaignId, phoneNumberId, template } = options;
+	const settings = {
+		templateId: options.templateId,
+		wabaId: options.wabaId,
+		qualityBreaker: options.qualityBreaker,
+		maxDeferDays: options.retry?.maxDeferDays,
+	};
+	const { campaign, created } = await store.createCampaign(
+		{ id: campaignId, phoneNumberId, templateName: template.name, templateLanguage: template.language, category: template.category, config: { template }, ...settings },
+		now,
+	);
+	if (created) return campaign;
+	if (campaign.phoneNumberId !== phoneNumberId) {
+		throw new Error(`Campaign "${campaignId}" belongs to business number ${campaign.phoneNumberId}, not ${phoneNumberId}: use another campaign ID`);
+	}
+	if (campaign.templateName && (campaign.templateName !== template.name || campaign.templateLanguage !== template.language)) {
+		throw new Error(
+			`Campaign "${campaignId}" sends template ${campaign.templateName} (${campaign.templateLanguage}), not ${template.name} (${template.language}): use another campaign ID`,
+		);
+	}
+	await store.updateCampaignSettings(campaignId, settings, now);
+	return campaign;
 }
 
 export async function runCampaign(options: RunCampaignOptions): Promise<CampaignRunResult> {
-	const { client, store, campaignId, phoneNumberId, template } = options;
+	const { store, campaignId, phoneNumberId, template } = options;
 	const clock = options.clock ?? systemClock;
-	const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-	const retry = options.retry ?? {};
-	const maxAttempts = retry.maxAttempts ?? 5;
-	const maxThrottleAttempts = retry.maxThrottleAttempts ?? 12;
-	const maxDeferDays = retry.maxDeferDays ?? 3;
-	const maxWaitMs = options.maxWaitMs ?? 120_000;
-	// The lease covers the wait in the buffer, one request incl. its timeout, and the margin; a row
-	// is only sent while at least `mustRemainMs` of its lease is left (else it is given back).
-	const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-	const leaseMs = options.leaseMs ?? requestTimeoutMs + CLAIM_MARGIN_MS + CLAIM_HOLD_MS;
-	if (!(leaseMs > 0)) throw new Error(`Claim lease must be a positive number of ms (got ${leaseMs})`);
-	const mustRemainMs = Math.min(requestTimeoutMs + CLAIM_MARGIN_MS, leaseMs / 2);
-	const pollMs = options.pollIntervalMs ?? 300;
-	const rng = options.rng ?? Math.random;
 	const started = clock.now();
 	if (!campaignId) throw new Error('Campaign ID is required');
 	if (!phoneNumberId) throw new Error('Business number (phone number ID) is required');
 	if (!template?.name || !template.language) throw new Error('Template name and language are required');
+	const scope = consentScope(template, options.respectOptOutsFor);
 
-	// ── campaign row: create, or resume the existing one ──
-	const { campaign, created } = await store.createCampaign(
-		{
-			id: campaignId,
+	// 1. open: a halted campaign stays halted (sticky) — its audience is still recorded.
+	const campaign = await openCampaign(options, started);
+	if (options.numberInfo) {
+		const n = options.numberInfo;
+		await store.setNumberHealth({
 			phoneNumberId,
-			templateName: template.name,
-			templateLanguage: template.language,
-			category: template.category,
-			config: { template },
-		},
-		started,
-	);
-	if (!created) {
-		if (campaign.phoneNumberId !== phoneNumberId) {
-			throw new Error(`Campaign "${campaignId}" belongs to business number ${campaign.phoneNumberId}, not ${phoneNumberId}: use another campaign ID`);
-		}
-		if (campaign.templateName && (campaign.templateName !== template.name || campaign.templateLanguage !== template.language)) {
-			throw new Error(
-				`Campaign "${campaignId}" sends template ${campaign.templateName} (${campaign.templateLanguage}), not ${template.name} (${template.language}): use another campaign ID`,
-			);
-		}
-		if (campaign.state === 'stopped') {
-			throw new Error(`Campaign "${campaignId}" was stopped${campaign.reason ? ` (${campaign.reason})` : ''}: resume it first (operation Resume Campaign)`);
-		}
-		if (campaign.state !== 'running') await store.setCampaignState(campaignId, 'running', undefined, started);
-	}
-
-	// ── recover from a crashed run: rows left 'sending' past their lease may have reached Meta →
-	// 'unknown'. Only expired leases: another live run of this campaign (queue mode) keeps its
-	// claims; leases still running are re-checked during the run and before it ends. ──
-	await expireStaleClaims(store, campaignId, started);
-	if (options.resendUnknown) await requeue(store, campaignId, 'unknown', started);
-
-	let added: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
-	if (options.recipients) {
-		added = await addAudience(store, campaignId, options.recipients, {
-			marketing: isMarketing(template),
-			defaultCountry: options.defaultCountry,
-			now: started,
+			displayDigits: n.displayDigits,
+			wabaId: options.wabaId,
+			quality: n.qualityRating,
+			messagingLimit: n.messagingLimit === undefined ? undefined : n.messagingLimit === Infinity ? null : n.messagingLimit,
+			tier: n.tier,
+			updatedAt: started,
 		});
 	}
+	let haltedAtStart = campaignGate(campaign);
+	// 2. checks: Graph's view of the template and the number when the run starts.
+	if (!haltedAtStart && campaign.state !== 'completed') {
+		const h = startHalt({ template, templateQuality: options.templateQuality, numberInfo: options.numberInfo, qualityBreaker: options.qualityBreaker });
+		if (h) {
+			await store.setCampaignState(campaignId, h.state, h.reason, started, h.by);
+			haltedAtStart = { ...h, at: started };
+		}
+	} else if (campaign.state === 'completed' && !haltedAtStart) {
+		// New recipients for a completed campaign: it runs again.
+	}
 
-	// ── limits ──
-	const local = new TokenBucket({ capMps: options.limits.mps, safetyFactor: options.limits.safetyFactor });
-	const bucket = options.limits.sharedThroughput ? new SharedTokenBucket(store, `mps:${phoneNumberId}`, local, { clock, signal: options.signal }) : undefined;
-	/** Each answer bounds when its request reached Meta (the window guard counts arrivals). */
-	const pacer = bucket ?? local;
-	const pair = new PairRateGuard();
-	const limit = options.limits.messagingLimit ?? Infinity;
-	const budget = new BudgetGate({ store, portfolioId: options.portfolioId || phoneNumberId, limit });
-	const concurrency = new ConcurrencyLimiter({ max: options.limits.maxConcurrency ?? 512 });
+	// 3. recover from a crashed run (expired leases only: another live run keeps its claims).
+	const recovered = await store.expireClaims(campaignId, started);
+	if (options.resendUnknown) await requeue(store, campaignId, 'unknown', started);
+	const unknownResent =
+		options.resolveUnknownAfterMs !== undefined && !haltedAtStart ? await store.requeueUnresolvedUnknown(campaignId, started - options.resolveUnknownAfterMs, started) : 0;
 
-	/** Recipients whose budget slot this run took (only those may be given back). */
-	const charged = new Set<string>();
-	const releaseSlot = async (waId: string) => {
-		if (!charged.delete(waId)) return;
-		await budget.release(waId, clock.now()).catch(() => undefined);
+	// 4. audience
+	let added: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
+	if (options.recipients) added = await addAudience(store, campaignId, options.recipients, { scope, defaultCountry: options.defaultCountry, now: started });
+
+	if (haltedAtStart) {
+		const report = await store.campaignReport(campaignId);
+		return {
+			campaignId,
+			state: haltedAtStart.state,
+			reason: haltedAtStart.reason,
+			stateBy: haltedAtStart.by,
+			stateAt: haltedAtStart.at,
+			haltedAtStart,
+			added,
+			accepted: 0,
+			failed: 0,
+			retried: 0,
+			deferred: 0,
+			unknown: 0,
+			skipped: 0,
+			throttleErrors: 0,
+			requeuedAfterCrash: recovered.requeued,
+			unknownResent,
+			sentThisRun: options.collectSent ? new Set() : undefined,
+			nextDueAt: await store.nextDueAt(campaignId),
+			report,
+			elapsedMs: Math.max(1, clock.now() - started),
+			achievedMps: 0,
+		};
+	}
+	if (campaign.state !== 'running') await store.setCampaignState(campaignId, 'running', undefined, started, 'run');
+
+	// 5. the send loop
+	const run = new CampaignRun(options, clock, started, scope);
+	await run.loop();
+
+	// 6. finish: other runs' claims whose lease ran out meanwhile; claims still leased stay in flight.
+	const end = clock.now();
+	await store.expireClaims(campaignId, end).catch(() => undefined);
+	const report = await store.campaignReport(campaignId);
+	const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
+	const current = await store.getCampaign(campaignId);
+	let state = current?.state ?? 'running';
+	if (!run.halt && pending === 0 && state === 'running') {
+		await store.setCampaignState(campaignId, 'completed', undefined, end, 'run');
+		state = 'completed';
+	}
+	const nextDueAt = pending > 0 ? await store.nextDueAt(campaignId) : undefined;
+	run.progress(true);
+	const elapsedMs = Math.max(1, end - started);
+	const after = await store.getCampaign(campaignId);
+	return {
+		campaignId,
+		state,
+		reason: run.halt?.reason ?? current?.reason,
+		stateBy: after?.stateBy,
+		stateAt: after?.stateAt,
+		stopError: run.stopError,
+		added,
+		...run.counters,
+		requeuedAfterCrash: recovered.requeued,
+		unknownResent,
+		sentThisRun: run.sentThisRun,
+		nextDueAt,
+		report,
+		elapsedMs,
+		achievedMps: Math.round((run.counters.accepted / (elapsedMs / 1000)) * 100) / 100,
 	};
-	const counters = { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, throttleErrors: 0 };
-	let halt: { state: 'paused' | 'stopped'; reason?: string } | undefined;
-	let stopError: CampaignRunResult['stopError'];
-	const inflight = new Set<Promise<void>>();
-	// "Some send settled" is one shared promise, resolved by whichever send ends first. (Promise.race
-	// over the in-flight set attached a reaction to every in-flight send on each wait: O(in-flight)
-	// garbage per message, kept alive until those sends settled — 40 % of case d's allocations.)
-	let settled: { promise: Promise<void>; resolve: () => void } | undefined;
-	const anySettled = (): Promise<void> => {
-		if (!settled) {
+}
+
+/** One run of the send loop: claims, gates, pacing, sends and their outcomes. */
+class CampaignRun {
+	readonly counters = { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, skipped: 0, throttleErrors: 0 };
+	readonly sentThisRun: Set<string> | undefined;
+	halt: Halt | undefined;
+	stopError: CampaignRunResult['stopError'];
+
+	private readonly store: Store;
+	private readonly workerId: string;
+	private readonly limits: PolicyLimits;
+	private readonly maxWaitMs: number;
+	private readonly leaseMs: number;
+	private readonly mustRemainMs: number;
+	private readonly pollMs: number;
+	private readonly local: TokenBucket;
+	private readonly pacer: TokenBucket | SharedTokenBucket;
+	private readonly pair = new PairRateGuard();
+	private readonly budget: BudgetGate;
+	private readonly concurrency: ConcurrencyLimiter;
+	private readonly gates: SendGates;
+	private readonly marks: DispatchMarks;
+	/** Recipients whose budget slot this run took (only those may be given back). */
+	private readonly charged = new Set<string>();
+	private readonly inflight = new Set<Promise<void>>();
+	/**
+	 * "Some send settled" is one shared promise, resolved by whichever send ends first (a race over
+	 * the in-flight set would attach a reaction to every send on each wait: O(in-flight) garbage).
+	 */
+	private settled: { promise: Promise<void>; resolve: () => void } | undefined;
+	private buffer: Recipient[] = [];
+	private lastProgress: number;
+
+	constructor(
+		private readonly options: RunCampaignOptions,
+		private readonly clock: Clock,
+		private readonly started: number,
+		scope: ConsentScope | undefined,
+	) {
+		const { store, campaignId, phoneNumberId } = options;
+		this.store = store;
+		this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+		const retry = options.retry ?? {};
+		this.limits = {
+			maxAttempts: retry.maxAttempts ?? DEFAULT_POLICY_LIMITS.maxAttempts,
+			maxThrottleAttempts: retry.maxThrottleAttempts ?? DEFAULT_POLICY_LIMITS.maxThrottleAttempts,
+			maxDeferDays: retry.maxDeferDays ?? DEFAULT_POLICY_LIMITS.maxDeferDays,
+			backoff: retry.backoff,
+		};
+		this.maxWaitMs = options.maxWaitMs ?? 120_000;
+		// The lease covers the wait in the buffer, one request incl. its timeout, and the margin; a
+		// row is only sent while at least `mustRemainMs` of its lease is left (else it is given back).
+		const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+		this.leaseMs = options.leaseMs ?? requestTimeoutMs + CLAIM_MARGIN_MS + CLAIM_HOLD_MS;
+		if (!(this.leaseMs > 0)) throw new Error(`Claim lease must be a positive number of ms (got ${this.leaseMs})`);
+		this.mustRemainMs = Math.min(requestTimeoutMs + CLAIM_MARGIN_MS, this.leaseMs / 2);
+		this.pollMs = options.pollIntervalMs ?? 200;
+		this.local = new TokenBucket({ capMps: options.limits.mps, safetyFactor: options.limits.safetyFactor });
+		this.pacer = options.limits.sharedThroughput
+			? new SharedTokenBucket(store, `mps:${phoneNumberId}`, this.local, { clock: this.clock, signal: options.signal })
+			: this.local;
+		this.budget = new BudgetGate({ store, portfolioId: options.portfolioId || phoneNumberId, limit: options.limits.messagingLimit ?? Infinity });
+		this.concurrency = new ConcurrencyLimiter({ max: options.limits.maxConcurrency ?? 512 });
+		this.gates = new SendGates({ store, campaignId, phoneNumberId, scope, since: started });
+		this.marks = new DispatchMarks(store, campaignId, this.workerId, this.clock);
+		this.sentThisRun = options.collectSent ? new Set() : undefined;
+		this.lastProgress = started;
+	}
+
+	// ───────────── the loop ─────────────
+
+	async loop(): Promise<void> {
+		const { options, clock } = this;
+		const stopWatch = this.watch();
+		const onAbort = () => this.setHalt({ state: 'paused', reason: 'execution cancelled', by: 'execution' });
+		options.signal?.addEventListener('abort', onAbort, { once: true });
+		try {
+			await this.gates.poll(() => []); // the state as the run starts (version baseline)
+			if (this.gates.halt) this.setHalt(this.gates.halt);
+			for (;;) {
+				if (this.halt) break;
+				this.progress();
+				if (this.buffer.length === 0) {
+					if (!(await this.refill())) break;
+					continue;
+				}
+				const row = this.buffer.shift() as Recipient;
+				// Held in the buffer too long: its lease might run out during the request. Give it back
+				// (it is claimed again with a fresh lease), so an expired lease always means a dead run.
+				if (!this.leaseLeft(row)) {
+					await this.giveBack(row);
+					continue;
+				}
+				if (await this.skipIfBlocked(row)) continue;
+				if (!(await this.admit(row))) continue;
+				// In flight ≈ rate × latency (Little's law), then wait for this send's slot.
+				while (this.inflight.size >= this.concurrency.limit(this.local.rate(clock.now()))) await this.anySettled();
+				const ticket = await this.pacer.take(clock, options.signal);
+				if (this.halt || !this.leaseLeft(row) || this.gates.lateBlock(row.waId)) {
+					// Halted, held too long (a cut rate), or blocked while it waited: not sent.
+					this.pacer.noteUnsent(ticket);
+					await this.releaseSlot(row.waId);
+					if (this.halt) {
+						this.buffer.unshift(row);
+						break;
+					}
+					if (!(await this.skipIfBlocked(row))) await this.giveBack(row);
+					continue;
+				}
+				const p: Promise<void> = this.sendOne(row, ticket)
+					.catch(() => undefined)
+					.finally(() => {
+						this.inflight.delete(p);
+						const s = this.settled;
+						this.settled = undefined;
+						s?.resolve();
+					});
+				this.inflight.add(p);
+			}
+			await this.releaseBuffer();
+			await Promise.all([...this.inflight]);
+		} finally {
+			stopWatch();
+			options.signal?.removeEventListener('abort', onAbort);
+			await this.releaseBuffer().catch(() => undefined);
+		}
+	}
+
+	/** Claims the next batch; false when nothing is left to do in this run. */
+	private async refill(): Promise<boolean> {
+		const { store, options, clock } = this;
+		const now = clock.now();
+		const want = Math.max(4, Math.min(500, Math.ceil(this.local.rate(now) * 0.25)));
+		const claimed = await store.claimRecipients({ campaignId: options.campaignId, workerId: this.workerId, limit: want, now, leaseMs: this.leaseMs });
+		if (claimed.length > 0) {
+			// Consent at claim time, one query for the batch; later changes come through the gate version.
+			const blocked = await this.gates.checkClaimed(claimed.map((r) => r.waId));
+			for (const row of claimed) {
+				const reason = blocked.get(row.waId);
+				if (reason) await this.skip(row, reason);
+				else this.buffer.push(row);
+			}
+			return true;
+		}
+		if (this.inflight.size > 0) {
+			await this.anySettled();
+			return true;
+		}
+		// Nothing to claim: wait for retries due soon, and for other runs' claims — a live run's sends
+		// settle (or come back as retries), a dead run's leases expire — as long as within maxWaitMs.
+		const idleAt = clock.now();
+		await store.expireClaims(options.campaignId, idleAt);
+		const due = await store.nextDueAt(options.campaignId);
+		const leasedUntil = await latestClaimExpiry(store, options.campaignId);
+		const dueSoon = due !== undefined && due - idleAt <= this.maxWaitMs;
+		const leasesSoon = leasedUntil !== undefined && leasedUntil - idleAt <= this.maxWaitMs;
+		if (!dueSoon && !leasesSoon) return false;
+		const wake = Math.min(dueSoon ? (due as number) : Infinity, leasesSoon ? (leasedUntil as number) : Infinity);
+		await clock.sleep(Math.min(Math.max(wake - clock.now(), 1), this.pollMs), options.signal);
+		return true;
+	}
+
+	/**
+	 * Background watch while the loop runs: the send-time gates (every pollMs), other runs' expired
+	 * claims (now and then), and Graph's number limits and quality (every refreshMs).
+	 */
+	private watch(): () => void {
+		const { options, clock, store } = this;
+		let busy = false;
+		const sweepMs = Math.max(this.pollMs, Math.min(5000, this.leaseMs / 4));
+		const refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;
+		let lastSweep = this.started;
+		let lastRefresh = this.started;
+		const timer = setInterval(() => {
+			if (busy || this.halt) return;
+			busy = true;
+			const now = clock.now();
+			const sweep = now - lastSweep >= sweepMs;
+			if (sweep) lastSweep = now;
+			const refresh = options.refreshNumber && now - lastRefresh >= refreshMs;
+			if (refresh) lastRefresh = now;
+			Promise.all([
+				this.gates.poll(() => this.buffer.map((r) => r.waId)).then(() => this.applyGates()),
+				sweep ? store.expireClaims(options.campaignId, now) : undefined,
+				refresh ? this.refreshNumber() : undefined,
+			])
+				.catch(() => undefined)
+				.finally(() => (busy = false));
+		}, this.pollMs);
+		timer.unref?.();
+		return () => clearInterval(timer);
+	}
+
+	private applyGates(): void {
+		if (this.gates.halt) this.setHalt(this.gates.halt);
+		if (this.gates.limitChange !== undefined) {
+			this.budget.setLimit(this.gates.limitChange ?? Infinity);
+			this.gates.limitChange = undefined;
+		}
+	}
+
+	/** Graph's limits and quality, re-read while the run goes on (a missed webhook still reaches us). */
+	private async refreshNumber(): Promise<void> {
+		const { options, store, clock } = this;
+		const info = await (options.refreshNumber as () => Promise<NumberInfo>)();
+		const now = clock.now();
+		await store.setNumberHealth({
+			phoneNumberId: options.phoneNumberId,
+			displayDigits: info.displayDigits,
+			quality: info.qualityRating,
+			messagingLimit: info.messagingLimit === undefined ? undefined : info.messagingLimit === Infinity ? null : info.messagingLimit,
+			tier: info.tier,
+			updatedAt: now,
+		});
+		const h = startHalt({ template: options.template, numberInfo: info, qualityBreaker: options.qualityBreaker });
+		if (h && !this.halt) {
+			this.setHalt(h);
+			await store.setCampaignState(options.campaignId, h.state, h.reason, now, h.by);
+		}
+	}
+
+	private setHalt(h: Halt): void {
+		// An account stop outranks a pause (the account, not the campaign, is the problem).
+		if (!this.halt || (h.state === 'account_stopped' && this.halt.state !== 'account_stopped')) this.halt = h;
+	}
+
+	private anySettled(): Promise<void> {
+		if (!this.settled) {
 			let resolve = (): void => undefined;
 			const promise = new Promise<void>((r) => (resolve = r));
-			settled = { promise, resolve };
+			this.settled = { promise, resolve };
 		}
-		return settled.promise;
-	};
-	let buffer: Recipient[] = [];
+		return this.settled.promise;
+	}
 
-	// ── Pause / Stop from another execution: poll the campaign state; and now and then move other
-	// runs' expired claims (a crashed worker's) to 'unknown' ──
-	let polling = false;
-	const sweepMs = Math.max(pollMs, Math.min(5000, leaseMs / 4));
-	let lastSweep = started;
-	const poller = setInterval(() => {
-		if (polling || halt) return;
-		polling = true;
-		const now = clock.now();
-		const sweep = now - lastSweep >= sweepMs;
-		if (sweep) lastSweep = now;
-		Promise.all([
-			store.getCampaign(campaignId).then((c) => {
-				if (c && (c.state === 'paused' || c.state === 'stopped') && !halt) halt = { state: c.state, reason: c.reason };
-			}),
-			sweep ? expireStaleClaims(store, campaignId, now) : undefined,
-		])
-			.catch(() => undefined)
-			.finally(() => (polling = false));
-	}, pollMs);
-	poller.unref?.();
-	const onAbort = () => {
-		if (!halt) halt = { state: 'paused', reason: 'execution cancelled' };
-	};
-	options.signal?.addEventListener('abort', onAbort, { once: true });
+	private leaseLeft(row: Recipient): boolean {
+		return (row.claimExpiresAt ?? Infinity) - this.clock.now() >= this.mustRemainMs;
+	}
 
-	let lastProgress = started;
-	const progress = (force = false) => {
+	progress(force = false): void {
+		const { options, clock } = this;
 		if (!options.onProgress) return;
 		const now = clock.now();
-		if (!force && now - lastProgress < (options.progressEveryMs ?? 5000)) return;
-		lastProgress = now;
+		if (!force && now - this.lastProgress < (options.progressEveryMs ?? 5000)) return;
+		this.lastProgress = now;
 		options.onProgress({
-			campaignId,
-			...counters,
-			inFlight: inflight.size,
-			rateMps: Math.round(local.rate(now) * 10) / 10,
-			elapsedMs: now - started,
+			campaignId: options.campaignId,
+			...this.counters,
+			inFlight: this.inflight.size,
+			rateMps: Math.round(this.local.rate(now) * 10) / 10,
+			elapsedMs: now - this.started,
 		});
-	};
+	}
 
-	const update = (waId: string, u: RecipientUpdate) => store.updateRecipient(campaignId, waId, { ...u, now: u.now ?? clock.now() });
-	const requeueLater = (row: Recipient, state: 'retry' | 'deferred', at: number, extra: Partial<RecipientUpdate> = {}) =>
-		update(row.waId, { state, nextAttemptAt: at, expectClaimedBy: workerId, ...extra });
+	// ───────────── ledger writes ─────────────
 
-	const handleError = async (row: Recipient, error: GraphApiError, attempt: number) => {
-		const now = clock.now();
-		const cls: ErrorClass = error.errorClass;
-		if (cls !== 'unknown_outcome') await releaseSlot(row.waId);
-		switch (cls) {
-			case 'throttle': {
-				counters.throttleErrors++;
-				if (attempt >= maxThrottleAttempts) {
-					counters.failed++;
-					return void (await update(row.waId, { state: 'failed', attemptsIncrement: 1, expectClaimedBy: workerId, ...errorFields(error) }));
-				}
-				let delay: number;
-				if (error.code === 131056) delay = pair.onPairRateError(row.waId, now); // that recipient only
-				else {
-					local.onThrottle(now);
-					delay = backoffDelay(attempt, { baseMs: 500, factor: 2, maxMs: 30_000, ...retry.backoff }, rng);
-				}
-				counters.retried++;
-				return void (await requeueLater(row, 'retry', now + delay, { attemptsIncrement: 1, ...errorFields(error) }));
-			}
-			case 'transient': {
-				if (attempt >= maxAttempts) {
-					counters.failed++;
-					return void (await update(row.waId, { state: 'failed', attemptsIncrement: 1, expectClaimedBy: workerId, ...errorFields(error) }));
-				}
-				counters.retried++;
-				const delay = backoffDelay(attempt, retry.backoff, rng);
-				return void (await requeueLater(row, 'retry', now + delay, { attemptsIncrement: 1, ...errorFields(error) }));
-			}
-			case 'defer_day': {
-				// 131049 per-user marketing cap: not before tomorrow, up to N days (peers.md §2 DEFER_DAY).
-				const day = deferDayOf(row.errorMessage) + 1;
-				if (day > maxDeferDays) {
-					counters.failed++;
-					return void (await update(row.waId, {
-						state: 'failed',
-						attemptsIncrement: 1,
-						expectClaimedBy: workerId,
-						...errorFields(error),
-						errorMessage: `${error.code}: still capped after ${maxDeferDays} day(s) of deferral — ${error.message}`.slice(0, 500),
-					}));
-				}
-				counters.deferred++;
-				return void (await requeueLater(row, 'deferred', now + DAY_MS, {
-					attemptsIncrement: 1,
-					...errorFields(error),
-					errorMessage: `${error.code}: deferred to the next day (day ${day} of ${maxDeferDays})`,
-				}));
-			}
-			case 'recipient_permanent':
-			case 'window': {
-				counters.failed++;
-				await update(row.waId, { state: 'failed', attemptsIncrement: 1, expectClaimedBy: workerId, ...errorFields(error) });
-				if (error.code === 131050) await store.setOptOut(row.waId, true, 'whatsapp:131050', now).catch(() => undefined);
-				return;
-			}
-			case 'campaign_fatal':
-			case 'account_stop': {
-				// The request itself (template, params) or the account is the problem, not the
-				// recipient: put the row back and pause the campaign with the reason.
-				await requeueLater(row, 'retry', now, { attemptsIncrement: 0, ...errorFields(error) });
-				const reason = `${cls}: ${error.code ? `#${error.code} ` : ''}${error.message}`.slice(0, 500);
-				if (!halt || halt.state !== 'paused' || !halt.reason?.startsWith('account_stop')) halt = { state: 'paused', reason };
-				if (cls === 'account_stop' && !stopError) stopError = { message: error.message, code: error.code, errorClass: cls };
-				await store.setCampaignState(campaignId, 'paused', reason, now);
-				return;
-			}
-			case 'unknown_outcome':
-			default: {
-				counters.unknown++;
-				charged.delete(row.waId); // the message may have gone out: the slot stays taken
-				pair.record(row.waId, now);
-				await update(row.waId, { state: 'unknown', attemptsIncrement: 1, expectClaimedBy: workerId, ...errorFields(error) });
-				return;
-			}
+	private update(waId: string, u: RecipientUpdate): Promise<boolean> {
+		return this.store.updateRecipient(this.options.campaignId, waId, { ...u, now: u.now ?? this.clock.now() });
+	}
+
+	/** A claimed row that a gate stops: closed as 'skipped' with the reason. */
+	private async skip(row: Recipient, reason: string): Promise<void> {
+		this.counters.skipped++;
+		this.gates.forget(row.waId);
+		await this.update(row.waId, { state: 'skipped', expectClaimedBy: this.workerId, errorCode: null, errorClass: 'gate', errorMessage: `Not sent: ${reason}`.slice(0, 500) });
+	}
+
+	private async skipIfBlocked(row: Recipient): Promise<boolean> {
+		const reason = this.gates.lateBlock(row.waId);
+		if (!reason) return false;
+		await this.skip(row, reason);
+		return true;
+	}
+
+	/** Gives one claimed-but-unsent row back to the queue. */
+	private giveBack(row: Recipient): Promise<boolean> {
+		const fresh = row.attempts === 0 && row.nextAttemptAt === undefined;
+		return this.update(row.waId, fresh ? { state: 'queued', expectClaimedBy: this.workerId } : { state: 'retry', expectClaimedBy: this.workerId });
+	}
+
+	/** Gives claimed-but-unsent rows back to the queue (halt, end of run). */
+	private async releaseBuffer(): Promise<void> {
+		const rows = this.buffer;
+		this.buffer = [];
+		for (const row of rows) await this.giveBack(row);
+	}
+
+	private async releaseSlot(waId: string): Promise<void> {
+		if (!this.charged.delete(waId)) return;
+		await this.budget.release(waId, this.clock.now()).catch(() => undefined);
+	}
+
+	// ───────────── admission: pair rate, window, budget ─────────────
+
+	/** Pre-send admission for one claimed row; true = send it now. */
+	private async admit(row: Recipient): Promise<boolean> {
+		const now = this.clock.now();
+		const pairWait = this.pair.waitMs(row.waId, now);
+		if (pairWait > 0) {
+			// cloud-api.md §5: ≥ 6 s between messages to one recipient.
+			await this.update(row.waId, { state: 'retry', nextAttemptAt: now + pairWait, expectClaimedBy: this.workerId });
+			return false;
 		}
-	};
+		if (this.budget.limit !== Infinity) {
+			// Open-window recipients don't count against the messaging limit (cloud-api.md §5).
+			const w = await this.store.getWindow(this.options.phoneNumberId, row.waId);
+			const open = w !== undefined && now - w.lastInboundAt < WINDOW_MS;
+			const decision = await this.budget.reserve(row.waId, now, open);
+			if (!decision.ok) {
+				this.counters.deferred++;
+				await this.update(row.waId, {
+					state: 'deferred',
+					nextAttemptAt: decision.availableAt,
+					expectClaimedBy: this.workerId,
+					errorCode: null,
+					errorClass: 'budget',
+					errorMessage: `Messaging limit reached (${this.budget.limit} unique recipients per rolling 24 h): sendable from ${new Date(decision.availableAt).toISOString()}`,
+				});
+				return false;
+			}
+			if (decision.counted) this.charged.add(row.waId);
+		}
+		return true;
+	}
 
-	const sendOne = async (row: Recipient, ticket: number) => {
-		const attempt = row.attempts + 1;
-		const sentAt = clock.now();
+	// ───────────── one send ─────────────
+
+	private async sendOne(row: Recipient, ticket: number): Promise<void> {
+		const { options, clock, pacer } = this;
 		let body;
 		try {
-			body = campaignMessageBody(template, campaignId, row.waId, (row.payload as { values?: SendValues }).values);
+			body = campaignMessageBody(options.template, options.campaignId, row.waId, (row.payload as { values?: SendValues }).values);
 		} catch (error) {
 			pacer.noteUnsent(ticket); // no request: its slot will never be answered
-			counters.failed++;
-			await releaseSlot(row.waId);
-			await update(row.waId, {
+			this.counters.failed++;
+			await this.releaseSlot(row.waId);
+			await this.update(row.waId, {
 				state: 'failed',
-				expectClaimedBy: workerId,
+				expectClaimedBy: this.workerId,
 				errorClass: 'campaign_fatal',
 				errorCode: null,
 				errorMessage: `Invalid values: ${(error as Error).message}`.slice(0, 500),
 			});
 			return;
 		}
+		// The request is about to be written: a crash from here on leaves 'unknown', not a re-queue.
+		if (!(await this.marks.mark(row.waId))) {
+			pacer.noteUnsent(ticket); // our claim was taken over: not ours to send
+			await this.releaseSlot(row.waId);
+			return;
+		}
+		const sentAt = clock.now();
 		try {
-			const res = await client.request<SendResponse>({
-				method: 'POST',
-				path: `/${phoneNumberId}/messages`,
-				body,
-				timeoutMs: options.requestTimeoutMs,
-			});
+			const res = await postMessage(options.client, options.phoneNumberId, body, options.requestTimeoutMs);
 			const now = clock.now();
 			pacer.noteResponse(ticket, sentAt, now);
-			concurrency.observe(now - sentAt);
-			pair.record(row.waId, now);
-			const messageId = res?.messages?.[0]?.id;
-			counters.accepted++;
-			charged.delete(row.waId);
+			this.concurrency.observe(now - sentAt);
+			this.pair.record(row.waId, now);
+			this.counters.accepted++;
+			this.sentThisRun?.add(row.waId);
+			this.charged.delete(row.waId);
 			const done: RecipientUpdate = {
 				state: 'accepted',
-				messageId,
+				messageId: res.messageId,
 				attemptsIncrement: 1,
 				nextAttemptAt: null,
 				errorCode: null,
 				errorClass: null,
 				errorMessage: null,
 			};
-			const ok = await update(row.waId, { ...done, expectClaimedBy: workerId });
+			const ok = await this.update(row.waId, { ...done, expectClaimedBy: this.workerId });
 			if (!ok) {
 				// Our claim was taken over (e.g. expired into 'unknown'): still record the message id.
-				const current = await store.getRecipient(campaignId, row.waId);
-				if (current && (current.state === 'unknown' || current.state === 'sending')) await update(row.waId, done);
+				const current = await this.store.getRecipient(options.campaignId, row.waId);
+				if (current && (current.state === 'unknown' || current.state === 'sending')) await this.update(row.waId, done);
 			}
 		} catch (error) {
 			const e =
@@ -353,159 +618,32 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 					? error
 					: new GraphApiError(`Unexpected error while sending: ${(error as Error)?.message ?? error}`, { errorClass: 'unknown_outcome', requestSent: true });
 			if (e.httpStatus !== undefined) pacer.noteResponse(ticket, sentAt, clock.now());
-			concurrency.observe(clock.now() - sentAt);
-			await handleError(row, e, attempt);
+			this.concurrency.observe(clock.now() - sentAt);
+			await this.onError(row, e);
 		}
-	};
-
-	/** Gives one claimed-but-unsent row back to the queue. */
-	const giveBack = (row: Recipient) => {
-		const fresh = row.attempts === 0 && row.nextAttemptAt === undefined;
-		return update(row.waId, fresh ? { state: 'queued', expectClaimedBy: workerId } : { state: 'retry', expectClaimedBy: workerId });
-	};
-
-	/** Gives claimed-but-unsent rows back to the queue (pause/stop/fatal). */
-	const releaseBuffer = async () => {
-		const rows = buffer;
-		buffer = [];
-		for (const row of rows) await giveBack(row);
-	};
-
-	/** Pre-send gates for one claimed row; true = send it now. */
-	const admit = async (row: Recipient): Promise<boolean> => {
-		const now = clock.now();
-		const pairWait = pair.waitMs(row.waId, now);
-		if (pairWait > 0) {
-			// cloud-api.md §5: ≥ 6 s between messages to one recipient.
-			await requeueLater(row, 'retry', now + pairWait);
-			return false;
-		}
-		if (budget.limit !== Infinity) {
-			const w = await store.getWindow(phoneNumberId, row.waId);
-			const open = w !== undefined && now - w.lastInboundAt < WINDOW_MS;
-			const decision = await budget.reserve(row.waId, now, open);
-			if (!decision.ok) {
-				counters.deferred++;
-				await requeueLater(row, 'deferred', decision.availableAt, {
-					errorCode: null,
-					errorClass: 'budget',
-					errorMessage: `Messaging limit reached (${budget.limit} unique recipients per rolling 24 h): sendable from ${new Date(decision.availableAt).toISOString()}`,
-				});
-				return false;
-			}
-			if (decision.counted) charged.add(row.waId);
-		}
-		return true;
-	};
-
-	try {
-		for (;;) {
-			if (halt) break;
-			progress();
-			if (buffer.length === 0) {
-				const now = clock.now();
-				const rate = local.rate(now);
-				const want = Math.max(4, Math.min(500, Math.ceil(rate * 0.25)));
-				buffer = await store.claimRecipients({ campaignId, workerId, limit: want, now, leaseMs });
-				if (buffer.length === 0) {
-					if (inflight.size > 0) {
-						await anySettled();
-						continue;
-					}
-					// Nothing to claim: wait for retries due soon, and for other runs' claims —
-					// a live run's sends settle (or come back as retries), a dead run's leases
-					// expire into 'unknown' — as long as they end within maxWaitMs.
-					const idleAt = clock.now();
-					await expireStaleClaims(store, campaignId, idleAt);
-					const due = await store.nextDueAt(campaignId);
-					const leasedUntil = await latestClaimExpiry(store, campaignId);
-					const dueSoon = due !== undefined && due - idleAt <= maxWaitMs;
-					const leasesSoon = leasedUntil !== undefined && leasedUntil - idleAt <= maxWaitMs;
-					if (!dueSoon && !leasesSoon) break;
-					const wake = Math.min(dueSoon ? (due as number) : Infinity, leasesSoon ? (leasedUntil as number) : Infinity);
-					await clock.sleep(Math.min(Math.max(wake - clock.now(), 1), pollMs), options.signal);
-					continue;
-				}
-			}
-			const row = buffer.shift() as Recipient;
-			// Held in the buffer too long: its lease might run out during the request. Give it back
-			// (it is claimed again with a fresh lease), so an expired lease always means a dead run.
-			if ((row.claimExpiresAt ?? Infinity) - clock.now() < mustRemainMs) {
-				await giveBack(row);
-				continue;
-			}
-			if (!(await admit(row))) continue;
-			// In flight ≈ rate × latency (Little's law), then wait for this send's slot.
-			while (inflight.size >= concurrency.limit(local.rate(clock.now()))) await anySettled();
-			// Waits for the slot (re-checked as answers come in), then the send goes at once.
-			const ticket = await pacer.take(clock, options.signal);
-			if (halt) {
-				pacer.noteUnsent(ticket);
-				await releaseSlot(row.waId);
-				buffer.unshift(row);
-				break;
-			}
-			if ((row.claimExpiresAt ?? Infinity) - clock.now() < mustRemainMs) {
-				// The pacer or back-pressure held it long (a cut rate): same as above.
-				pacer.noteUnsent(ticket);
-				await releaseSlot(row.waId);
-				await giveBack(row);
-				continue;
-			}
-			const p: Promise<void> = sendOne(row, ticket)
-				.catch(() => undefined)
-				.finally(() => {
-					inflight.delete(p);
-					const s = settled;
-					settled = undefined;
-					s?.resolve();
-				});
-			inflight.add(p);
-		}
-		await releaseBuffer();
-		await Promise.all([...inflight]);
-	} finally {
-		clearInterval(poller);
-		options.signal?.removeEventListener('abort', onAbort);
-		await releaseBuffer().catch(() => undefined);
 	}
 
-	// ── final state: other runs' claims whose lease ran out meanwhile → 'unknown'; claims still
-	// leased (a live run's sends, or a long lease) stay 'sending' and count as in flight ──
-	const end = clock.now();
-	await expireStaleClaims(store, campaignId, end).catch(() => undefined);
-	const report = await store.campaignReport(campaignId);
-	const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
-	const current = await store.getCampaign(campaignId);
-	let state = current?.state ?? 'running';
-	if (!halt && pending === 0 && state === 'running') {
-		await store.setCampaignState(campaignId, 'completed', undefined, end);
-		state = 'completed';
+	/** Applies the pure policy's decision (policy.ts) to the ledger, the pacer and the campaign. */
+	private async onError(row: Recipient, error: GraphApiError): Promise<void> {
+		const { store, options } = this;
+		const now = this.clock.now();
+		const d = decideOnError(error, { attempt: row.attempts + 1, deferDays: row.deferDays ?? 0, now, pairDelayMs: () => this.pair.onPairRateError(row.waId, now) }, this.limits);
+		if (d.throttle) this.counters.throttleErrors++;
+		if (d.cutRate) this.local.onThrottle(now);
+		if (d.mayHaveReachedMeta) {
+			this.charged.delete(row.waId); // the message may have gone out: the slot stays taken
+			this.pair.record(row.waId, now);
+		} else await this.releaseSlot(row.waId);
+		if (d.outcome !== 'halted') this.counters[d.outcome]++;
+		await this.update(row.waId, { ...d.update, expectClaimedBy: this.workerId });
+		if (d.optOutSource) await store.setOptOut(row.waId, true, d.optOutSource, now).catch(() => undefined);
+		if (d.halt) {
+			this.setHalt({ ...d.halt, at: now });
+			if (d.halt.state === 'account_stopped' && !this.stopError) this.stopError = { message: error.message, code: error.code, errorClass: error.errorClass };
+			const current = await store.getCampaign(options.campaignId);
+			if (current?.state !== 'account_stopped') await store.setCampaignState(options.campaignId, d.halt.state, d.halt.reason, now, d.halt.by);
+		}
 	}
-	const nextDueAt = pending > 0 ? await store.nextDueAt(campaignId) : undefined;
-	progress(true);
-	const elapsedMs = Math.max(1, end - started);
-	return {
-		campaignId,
-		state,
-		reason: halt?.reason ?? current?.reason,
-		stopError,
-		added,
-		...counters,
-		nextDueAt,
-		report,
-		elapsedMs,
-		achievedMps: Math.round((counters.accepted / (elapsedMs / 1000)) * 100) / 100,
-	};
-}
-
-/**
- * Rows left 'sending' whose lease has run out (claimExpiresAt ≤ now: the run that claimed them died
- * or hung past its request timeout) → 'unknown' (the request may have reached Meta). A live run's
- * claims are never touched.
- */
-async function expireStaleClaims(store: Store, campaignId: string, now: number): Promise<number> {
-	return store.expireClaims(campaignId, now);
 }
 
 /** The latest lease among the campaign's 'sending' rows (any run's), or undefined when none. */

@@ -1,16 +1,16 @@
 /** Shapes shared by the campaign engine, dry run and the node. */
-import type { GraphRequest } from '../graph/client';
 import type { ErrorClass } from '../graph/errors';
 import type { SendValues } from '../templates/build';
 import type { TemplateComponent } from '../templates/types';
 import type { Store, CampaignReport, CampaignState, RecipientState } from '../store/types';
+import type { NumberInfo } from '../numbers/info';
+import type { Halt } from './gates';
 import type { Clock } from '../throttle/clock';
 import type { BackoffOptions, Rng } from '../throttle/backoff';
 
 /** The part of GraphClient the engine uses (tests may pass a stub). */
-export interface GraphLike {
-	request<T = unknown>(req: GraphRequest): Promise<T>;
-}
+export type { GraphLike } from '../graph/like';
+import type { GraphLike } from '../graph/like';
 
 /** An approved template as the Graph API returns it (name + language + components). */
 export interface CampaignTemplate {
@@ -38,7 +38,7 @@ export interface CampaignLimits {
 	messagingLimit?: number;
 	/** Fraction of the mps cap used (default 0.99). */
 	safetyFactor?: number;
-	/** Share the number's bucket with other processes through Store.takeTokens. */
+	/** Share the number's pace with other processes through Store.bookArrival. */
 	sharedThroughput?: boolean;
 	/** Upper bound of requests in flight (default 512). */
 	maxConcurrency?: number;
@@ -57,6 +57,7 @@ export interface RetryOptions {
 export interface CampaignProgress {
 	campaignId: string;
 	accepted: number;
+	skipped: number;
 	failed: number;
 	retried: number;
 	deferred: number;
@@ -84,11 +85,38 @@ export interface RunCampaignOptions {
 	retry?: RetryOptions;
 	/** Move 'unknown' rows back to the queue and send them again (only when the user asks). */
 	resendUnknown?: boolean;
+	/**
+	 * Documented resolution of 'unknown' rows (README "Honest outcomes"): resend those whose quiet
+	 * time (ms since their request) has passed while a later recipient's delivery was confirmed by a
+	 * status webhook — Meta's 'sent' status would have resolved them if Meta had accepted them.
+	 * Undefined = never (only resendUnknown).
+	 */
+	resolveUnknownAfterMs?: number;
+	/**
+	 * Whose opt-outs stop a send: 'marketing' (default: Meta's scope — only MARKETING templates
+	 * honour opt-outs) or 'all' (every category). The block list always applies.
+	 */
+	respectOptOutsFor?: 'marketing' | 'all';
+	/** Pause this campaign when its number is flagged / RED (marketing campaigns; default true). */
+	qualityBreaker?: boolean;
+	/** Meta's template id (template webhooks name it) and the WABA (account webhooks name it). */
+	templateId?: string;
+	wabaId?: string;
+	/** Health read from Graph when the run started (quality, tier, display number). */
+	numberInfo?: NumberInfo;
+	/** The template's quality score (GREEN / YELLOW / RED) as Graph reported it when the run started. */
+	templateQuality?: string;
+	/** Re-reads the number's limits and quality from Graph while the run goes on (every refreshMs). */
+	refreshNumber?: () => Promise<NumberInfo>;
+	/** How often refreshNumber is called (ms, default 60 s). */
+	refreshMs?: number;
+	/** Collect the waIds accepted in this run (result.sentThisRun; for per-recipient output). */
+	collectSent?: boolean;
 	/** Wait in-process for retries due within this many ms (default 2 min); later ones wait for a later run. */
 	maxWaitMs?: number;
 	/** Claim lease (ms). Default: the request timeout + 15 s (45 s with the Graph client's 30 s); an expired lease means the run that claimed the row is gone. */
 	leaseMs?: number;
-	/** How often the campaign state is polled for Pause/Stop (ms, default 300). */
+	/** How often the send-time gates are polled (ms, default 200): opt-outs, blocks, Pause/Stop, breakers. */
 	pollIntervalMs?: number;
 	/** Per-request timeout (ms). Default: the client's. */
 	requestTimeoutMs?: number;
@@ -110,6 +138,19 @@ export interface CampaignRunResult {
 	campaignId: string;
 	state: CampaignState;
 	reason?: string;
+	/** Who or what set the state ('user', 'webhook:template_status', 'meta:131048'…) and when. */
+	stateBy?: string;
+	stateAt?: number;
+	/** The campaign was paused / stopped before this run: nothing was sent (sticky pause). */
+	haltedAtStart?: Halt;
+	/** Rows skipped at send time by a gate (opted out or blocked since they were queued). */
+	skipped: number;
+	/** waIds accepted in this run (collectSent). */
+	sentThisRun?: Set<string>;
+	/** Rows a crashed run had claimed but never dispatched, re-queued at the start of this run. */
+	requeuedAfterCrash: number;
+	/** 'unknown' rows resolved for resending (resolveUnknownAfterMs). */
+	unknownResent: number;
 	/** account_stop: everything stopped; the node fails with this. */
 	stopError?: { message: string; code?: number; errorClass: ErrorClass };
 	added: { inserted: number; duplicates: number; invalid: number; optedOut: number };

@@ -1,3 +1,4 @@
 export * from './limits';
 export * from './media';
 export * from './build';
+export * from './api';

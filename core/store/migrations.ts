@@ -322,6 +322,67 @@ export const MIGRATIONS: readonly Migration[] = [
 			$fn$`,
 		],
 	},
+	{
+		version: 5,
+		name: 'send-time gates: gate version, contact blocks, campaign state provenance, number health, dispatch marks, deferral days',
+		// issue 13. gate_version: one counter bumped by every write a send-time gate depends on (opt-out,
+		// block, campaign state, number health); a running campaign polls it (cheap) and re-checks its
+		// claimed rows only when it moved. recipients.dispatched_at: set right before the request is
+		// written, so a crashed run's claims without it are re-queued instead of 'unknown'.
+		sqlite: [
+			`CREATE TABLE gate_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`,
+			`INSERT INTO gate_version (id, version) VALUES (1, 0)`,
+			`ALTER TABLE contacts ADD COLUMN blocked_at INTEGER`,
+			`ALTER TABLE contacts ADD COLUMN block_reason TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN state_by TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN state_at INTEGER`,
+			`ALTER TABLE campaigns ADD COLUMN template_id TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN waba_id TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN quality_breaker INTEGER NOT NULL DEFAULT 1`,
+			`ALTER TABLE campaigns ADD COLUMN max_defer_days INTEGER NOT NULL DEFAULT 3`,
+			`UPDATE campaigns SET state_at = updated_at`,
+			`ALTER TABLE recipients ADD COLUMN dispatched_at INTEGER`,
+			`ALTER TABLE recipients ADD COLUMN defer_days INTEGER NOT NULL DEFAULT 0`,
+			// Reply attribution: a customer's latest campaign message per business number.
+			`CREATE INDEX recipients_wa_id ON recipients (wa_id, dispatched_at)`,
+			`CREATE TABLE number_health (
+				phone_number_id TEXT PRIMARY KEY,
+				display_digits TEXT,
+				waba_id TEXT,
+				quality TEXT,
+				messaging_limit INTEGER,
+				tier TEXT,
+				updated_at INTEGER NOT NULL
+			)`,
+			`CREATE INDEX number_health_display ON number_health (display_digits)`,
+		],
+		postgres: [
+			`CREATE TABLE gate_version (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)`,
+			`INSERT INTO gate_version (id, version) VALUES (1, 0)`,
+			`ALTER TABLE contacts ADD COLUMN blocked_at BIGINT`,
+			`ALTER TABLE contacts ADD COLUMN block_reason TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN state_by TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN state_at BIGINT`,
+			`ALTER TABLE campaigns ADD COLUMN template_id TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN waba_id TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN quality_breaker BOOLEAN NOT NULL DEFAULT TRUE`,
+			`ALTER TABLE campaigns ADD COLUMN max_defer_days INTEGER NOT NULL DEFAULT 3`,
+			`UPDATE campaigns SET state_at = updated_at`,
+			`ALTER TABLE recipients ADD COLUMN dispatched_at BIGINT`,
+			`ALTER TABLE recipients ADD COLUMN defer_days INTEGER NOT NULL DEFAULT 0`,
+			`CREATE INDEX recipients_wa_id ON recipients (wa_id, dispatched_at)`,
+			`CREATE TABLE number_health (
+				phone_number_id TEXT PRIMARY KEY,
+				display_digits TEXT,
+				waba_id TEXT,
+				quality TEXT,
+				messaging_limit BIGINT,
+				tier TEXT,
+				updated_at BIGINT NOT NULL
+			)`,
+			`CREATE INDEX number_health_display ON number_health (display_digits)`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -23,13 +23,19 @@
  */
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, type Row } from './rows';
+import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
+	REPLY_ATTRIBUTABLE,
 	canMarkReplied,
 	checkArrivalBooking,
+	deferralForStatus,
+	checkMaxDeferDays,
+	checkNumberHealth,
+	freshBreakers,
+	gateReason,
 	checkContactFilter,
 	checkContactInput,
 	checkId,
@@ -43,6 +49,11 @@ import {
 import type {
 	ArrivalBooking,
 	ArrivalGrant,
+	BreakerAction,
+	BreakerEffect,
+	CampaignSettings,
+	ConsentScope,
+	NumberHealth,
 	WebhookBatch,
 	BudgetReservation,
 	Campaign,
@@ -264,7 +275,7 @@ export class PostgresStore implements Store {
 	private closed = false;
 	/** Qualified table names. */
 	private readonly t: Record<
-		'contacts' | 'contactTags' | 'campaigns' | 'recipients' | 'windows' | 'processed' | 'budget' | 'buckets',
+		'contacts' | 'contactTags' | 'campaigns' | 'recipients' | 'windows' | 'processed' | 'budget' | 'buckets' | 'gateVersion' | 'numberHealth',
 		string
 	>;
 	/** Qualified function names. */
@@ -284,6 +295,8 @@ export class PostgresStore implements Store {
 			processed: `${s}.processed`,
 			budget: `${s}.budget`,
 			buckets: `${s}.buckets`,
+			gateVersion: `${s}.gate_version`,
+			numberHealth: `${s}.number_health`,
 		};
 		this.fn = { bookArrival: `${s}.book_arrival` };
 	}
@@ -345,6 +358,8 @@ export class PostgresStore implements Store {
 		if (inputs.length === 0) return [];
 		const ids = [...new Set(inputs.map((c) => c.waId))].sort();
 		return this.tx(async (db) => {
+			// An imported opt-out is a send-time gate change (running campaigns re-check their rows).
+			if (inputs.some((c) => c.optOut !== undefined)) await this.bumpGateIn(db);
 			// Lock the existing rows (in waId order, so two overlapping imports cannot deadlock for long).
 			const known = new Map<string, ContactFields>();
 			for (let i = 0; i < ids.length; i += CHUNK) {
@@ -494,7 +509,7 @@ export class PostgresStore implements Store {
 		return this.tx(async (db) => {
 			if (optedOut) {
 				// An opt-out for an unknown number is kept (bare contact), so a later import cannot message it.
-				await db.query(
+				const res = await db.query(
 					`INSERT INTO ${this.t.contacts} AS c (wa_id, opted_out, opt_out_at, opt_out_source, created_at, updated_at)
 					VALUES ($1, TRUE, $2, $3, $2, $2)
 					ON CONFLICT (wa_id) DO UPDATE SET opted_out = TRUE, opt_out_at = EXCLUDED.opt_out_at,
@@ -502,12 +517,14 @@ export class PostgresStore implements Store {
 					WHERE NOT c.opted_out`,
 					[waId, at, src],
 				);
+				if ((res.rowCount ?? 0) > 0) await this.bumpGateIn(db);
 			} else {
-				await db.query(
+				const res = await db.query(
 					`UPDATE ${this.t.contacts} SET opted_out = FALSE, opt_in_at = $2, opt_in_source = $3, updated_at = $2
 					WHERE wa_id = $1 AND opted_out`,
 					[waId, at, src],
 				);
+				if ((res.rowCount ?? 0) > 0) await this.bumpGateIn(db);
 			}
 			const { rows } = await db.query(`SELECT ${CONTACT_COLUMNS} FROM ${this.t.contacts} c WHERE c.wa_id = $1`, [waId]);
 			return rows[0] ? toContact(rows[0]) : undefined;
@@ -551,8 +568,9 @@ export class PostgresStore implements Store {
 			throw new Error(`Campaign "${input.id}": config must be an object`);
 		}
 		const inserted = await this.query(
-			`INSERT INTO ${this.t.campaigns} (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 'running', $6::jsonb, $7, $7) ON CONFLICT (id) DO NOTHING RETURNING *`,
+			`INSERT INTO ${this.t.campaigns} (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at,
+				state_by, state_at, template_id, waba_id, quality_breaker, max_defer_days)
+			VALUES ($1, $2, $3, $4, $5, 'running', $6::jsonb, $7, $7, 'created', $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING *`,
 			[
 				input.id,
 				input.phoneNumberId,
@@ -561,6 +579,10 @@ export class PostgresStore implements Store {
 				input.category ?? null,
 				JSON.stringify(input.config ?? {}),
 				now,
+				input.templateId ?? null,
+				input.wabaId ?? null,
+				input.qualityBreaker !== false,
+				checkMaxDeferDays(input.maxDeferDays, input.id),
 			],
 		);
 		if (inserted.rows[0]) return { campaign: toCampaign(inserted.rows[0]), created: true };
@@ -574,15 +596,26 @@ export class PostgresStore implements Store {
 		return rows[0] ? toCampaign(rows[0]) : undefined;
 	}
 
-	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now()): Promise<void> {
+	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now(), by = 'user'): Promise<void> {
 		if (!CAMPAIGN_STATES.includes(state)) throw new Error(`Campaign "${id}": unknown state ${JSON.stringify(state)}`);
-		const res = await this.query(`UPDATE ${this.t.campaigns} SET state = $1, reason = $2, updated_at = $3 WHERE id = $4`, [
-			state,
-			reason ?? null,
-			now,
-			String(id),
-		]);
-		if ((res.rowCount ?? 0) === 0) throw new Error(`Campaign "${id}" not found`);
+		const n = await this.tx(async (db) => {
+			const res = await db.query(
+				`UPDATE ${this.t.campaigns} SET state = $1, reason = $2, state_by = $3, state_at = $4, updated_at = $4 WHERE id = $5`,
+				[state, reason ?? null, by, now, String(id)],
+			);
+			if ((res.rowCount ?? 0) > 0) await this.bumpGateIn(db);
+			return res.rowCount ?? 0;
+		});
+		if (n === 0) throw new Error(`Campaign "${id}" not found`);
+	}
+
+	async updateCampaignSettings(id: string, settings: CampaignSettings, now: number = Date.now()): Promise<void> {
+		const maxDeferDays = settings.maxDeferDays === undefined ? null : checkMaxDeferDays(settings.maxDeferDays, id);
+		await this.query(
+			`UPDATE ${this.t.campaigns} SET template_id = COALESCE($1, template_id), waba_id = COALESCE($2, waba_id),
+			quality_breaker = COALESCE($3, quality_breaker), max_defer_days = COALESCE($4::int, max_defer_days), updated_at = $5 WHERE id = $6`,
+			[settings.templateId ?? null, settings.wabaId ?? null, settings.qualityBreaker ?? null, maxDeferDays, now, String(id)],
+		);
 	}
 
 	async addRecipients(
@@ -663,7 +696,7 @@ export class PostgresStore implements Store {
 			}
 			if (ids.length === 0) return [];
 			const { rows } = await db.query(
-				`UPDATE ${this.t.recipients} SET state = 'sending', claimed_by = $1, claim_expires_at = $2, updated_at = $3
+				`UPDATE ${this.t.recipients} SET state = 'sending', claimed_by = $1, claim_expires_at = $2, dispatched_at = NULL, updated_at = $3
 				WHERE id = ANY($4::bigint[]) RETURNING *`,
 				[workerId, now + leaseMs, now, ids.map(String)],
 			);
@@ -673,13 +706,46 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async expireClaims(campaignId: string, now: number): Promise<number> {
+	async markDispatched(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]> {
+		checkId(campaignId, 'markDispatched: campaignId');
+		checkTime(at, 'markDispatched: at');
+		if (waIds.length === 0) return [];
+		const { rows } = await this.query(
+			`UPDATE ${this.t.recipients} SET dispatched_at = $1 WHERE campaign_id = $2 AND wa_id = ANY($3::text[])
+			AND claimed_by = $4 AND state = 'sending' RETURNING wa_id`,
+			[at, campaignId, waIds, workerId],
+		);
+		return rows.map((r) => r.wa_id as string);
+	}
+
+	async expireClaims(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }> {
 		checkId(campaignId, 'expireClaims: campaignId');
 		checkTime(now, 'expireClaims: now');
+		return this.tx(async (db) => {
+			// Never dispatched: the request never left the crashed run → re-queued, due now.
+			const requeued = await db.query(
+				`UPDATE ${this.t.recipients} SET state = 'retry', next_attempt_at = $1, claimed_by = NULL, claim_expires_at = NULL, updated_at = $1
+				WHERE campaign_id = $2 AND state = 'sending' AND claim_expires_at <= $1 AND dispatched_at IS NULL`,
+				[now, campaignId],
+			);
+			const unknown = await db.query(
+				`UPDATE ${this.t.recipients} SET state = 'unknown', updated_at = $1
+				WHERE campaign_id = $2 AND state = 'sending' AND claim_expires_at <= $1`,
+				[now, campaignId],
+			);
+			return { unknown: unknown.rowCount ?? 0, requeued: requeued.rowCount ?? 0 };
+		});
+	}
+
+	async requeueUnresolvedUnknown(campaignId: string, quietBefore: number, now: number): Promise<number> {
+		checkId(campaignId, 'requeueUnresolvedUnknown: campaignId');
+		checkTime(quietBefore, 'requeueUnresolvedUnknown: quietBefore');
 		const res = await this.query(
-			`UPDATE ${this.t.recipients} SET state = 'unknown', updated_at = $1
-			WHERE campaign_id = $2 AND state = 'sending' AND claim_expires_at <= $1`,
-			[now, campaignId],
+			`UPDATE ${this.t.recipients} SET state = 'retry', next_attempt_at = $1, claimed_by = NULL, claim_expires_at = NULL, updated_at = $1
+			WHERE campaign_id = $2 AND state = 'unknown' AND COALESCE(dispatched_at, updated_at) < $3
+			AND COALESCE(dispatched_at, updated_at) < (SELECT MAX(dispatched_at) FROM ${this.t.recipients}
+				WHERE campaign_id = $2 AND state IN ('delivered', 'read', 'replied'))`,
+			[now, campaignId, quietBefore],
 		);
 		return res.rowCount ?? 0;
 	}
@@ -703,6 +769,7 @@ export class PostgresStore implements Store {
 			sets.push(`attempts = attempts + ${p(update.attemptsIncrement)}::int`);
 		}
 		const nullable: Array<[keyof RecipientUpdate, string, string]> = [
+			['deferDays', 'defer_days', 'int'],
 			['nextAttemptAt', 'next_attempt_at', 'bigint'],
 			['errorCode', 'error_code', 'int'],
 			['errorClass', 'error_class', 'text'],
@@ -777,7 +844,13 @@ export class PostgresStore implements Store {
 			[String(campaignId)],
 		);
 		for (const row of codes.rows) byErrorCode[String(row.error_code)] = row.n as number;
-		return { campaignId, total, byState, byErrorCode };
+		const deferredByDay: Record<string, number> = {};
+		const days = await this.query(
+			`SELECT defer_days, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 AND defer_days > 0 GROUP BY defer_days`,
+			[String(campaignId)],
+		);
+		for (const row of days.rows) deferredByDay[String(row.defer_days)] = Number(row.n);
+		return { campaignId, total, byState, byErrorCode, deferredByDay };
 	}
 
 	/** One status, inside the caller's transaction (the row is locked, so concurrent webhooks stay monotonic). */
@@ -798,6 +871,16 @@ export class PostgresStore implements Store {
 			).rows[0];
 			if (!row || (row.state !== 'unknown' && row.state !== 'sending') || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
 			setMessageId = true;
+		}
+		const campaign = (await db.query(`SELECT max_defer_days FROM ${this.t.campaigns} WHERE id = $1`, [row.campaign_id as string])).rows[0];
+		const deferral = deferralForStatus(row.state as RecipientState, Number(row.defer_days ?? 0), Number(campaign?.max_defer_days ?? 3), update);
+		if (deferral) {
+			const deferred = await db.query(
+				`UPDATE ${this.t.recipients} SET state = $1, next_attempt_at = $2, defer_days = $3, message_id = NULL, error_code = $4,
+				error_class = 'defer_day', error_message = $5, claimed_by = NULL, claim_expires_at = NULL, updated_at = $6 WHERE id = $7 RETURNING *`,
+				[deferral.state, deferral.nextAttemptAt, deferral.deferDays, update.errorCode ?? null, deferral.errorMessage, update.at, row.id as number],
+			);
+			return toRecipient(deferred.rows[0]);
 		}
 		const next = nextStateForStatus(row.state as RecipientState, update.status);
 		if (!next && !setMessageId) return toRecipient(row);
@@ -1056,15 +1139,173 @@ export class PostgresStore implements Store {
 	 * statuses, replies, contact activity, then the de-duplication keys. All or nothing, so a
 	 * failure leaves nothing marked processed and Meta's redelivery redoes it.
 	 */
-	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }> {
+	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }> {
 		checkTime(batch.at, 'applyWebhookBatch: at');
 		return this.tx(async (db) => {
 			if (batch.inbound.length) await this.recordInboundIn(db, batch.inbound);
 			for (const u of batch.statuses) await this.applyStatusNow(db, u);
-			for (const r of batch.replies) await this.markRepliedIn(db, r.messageId, r.at);
+			let replies = 0;
+			for (const r of batch.replies) if ((await this.markRepliedIn(db, r.messageId, r.at))?.state === 'replied') replies++;
+			if (batch.replyAttributionMs && batch.replyAttributionMs > 0) {
+				for (const i of batch.inbound) if (await this.attributeReplyIn(db, i.phoneNumberId, i.waId, i.at, batch.replyAttributionMs)) replies++;
+			}
 			for (const t of batch.touches) await this.touchContactIn(db, t.waId, t.at, t.name);
-			return { fresh: batch.processedKeys.length ? await this.markProcessedIn(db, batch.processedKeys, batch.at) : [] };
+			const fresh = batch.processedKeys.length ? await this.markProcessedIn(db, batch.processedKeys, batch.at) : [];
+			const breakers = batch.breakers?.length ? await this.applyBreakersIn(db, freshBreakers(batch, fresh), batch.at) : [];
+			return { fresh, breakers, replies };
 		});
+	}
+
+	/** A typed reply → the customer's latest campaign message from this number within windowMs (see the SQLite store). */
+	private async attributeReplyIn(db: Queryable, phoneNumberId: string, waId: string, at: number, windowMs: number): Promise<boolean> {
+		const row = (
+			await db.query(
+				`SELECT r.id, r.state FROM ${this.t.recipients} r JOIN ${this.t.campaigns} c ON c.id = r.campaign_id
+				WHERE r.wa_id = $1 AND c.phone_number_id = $2 AND r.dispatched_at IS NOT NULL AND r.dispatched_at <= $3 AND r.dispatched_at >= $4
+				ORDER BY r.dispatched_at DESC LIMIT 1 FOR UPDATE OF r`,
+				[waId, phoneNumberId, at, at - windowMs],
+			)
+		).rows[0];
+		if (!row || !REPLY_ATTRIBUTABLE.includes(row.state as RecipientState)) return false;
+		await db.query(`UPDATE ${this.t.recipients} SET state = 'replied', updated_at = $1 WHERE id = $2`, [at, row.id as number]);
+		return true;
+	}
+
+	// ───────────── send-time gates and circuit breakers (issue 13) ─────────────
+
+	private async bumpGateIn(db: Queryable): Promise<void> {
+		await db.query(`UPDATE ${this.t.gateVersion} SET version = version + 1 WHERE id = 1`);
+	}
+
+	async gateVersion(): Promise<number> {
+		const { rows } = await this.query(`SELECT version FROM ${this.t.gateVersion} WHERE id = 1`);
+		return Number(rows[0]?.version ?? 0);
+	}
+
+	async gateBlocks(waIds: string[], scope: ConsentScope | undefined): Promise<Map<string, string>> {
+		const out = new Map<string, string>();
+		if (waIds.length === 0) return out;
+		const { rows } = await this.query(
+			`SELECT wa_id, opted_out, opt_out_source, opt_out_at, blocked_at, block_reason FROM ${this.t.contacts}
+			WHERE wa_id = ANY($1::text[]) AND (blocked_at IS NOT NULL OR opted_out)`,
+			[waIds],
+		);
+		for (const r of rows) {
+			const reason = gateReason(r, scope);
+			if (reason) out.set(r.wa_id as string, reason);
+		}
+		return out;
+	}
+
+	async setBlocked(waId: string, blocked: boolean, reason: string, at: number = Date.now()): Promise<Contact | undefined> {
+		checkWaId(waId, 'setBlocked');
+		checkTime(at, 'setBlocked: at');
+		return this.tx(async (db) => {
+			let changed: number;
+			if (blocked) {
+				changed =
+					(
+						await db.query(
+							`INSERT INTO ${this.t.contacts} AS c (wa_id, blocked_at, block_reason, created_at, updated_at) VALUES ($1, $2, $3, $2, $2)
+							ON CONFLICT (wa_id) DO UPDATE SET blocked_at = EXCLUDED.blocked_at, block_reason = EXCLUDED.block_reason, updated_at = EXCLUDED.updated_at
+							WHERE c.blocked_at IS NULL`,
+							[waId, at, reason],
+						)
+					).rowCount ?? 0;
+			} else {
+				changed =
+					(
+						await db.query(`UPDATE ${this.t.contacts} SET blocked_at = NULL, block_reason = NULL, updated_at = $2 WHERE wa_id = $1 AND blocked_at IS NOT NULL`, [
+							waId,
+							at,
+						])
+					).rowCount ?? 0;
+			}
+			if (changed > 0) await this.bumpGateIn(db);
+			const { rows } = await db.query(`SELECT ${CONTACT_COLUMNS} FROM ${this.t.contacts} c WHERE c.wa_id = $1`, [waId]);
+			return rows[0] ? toContact(rows[0]) : undefined;
+		});
+	}
+
+	async setNumberHealth(health: NumberHealth): Promise<void> {
+		const h = checkNumberHealth(health);
+		await this.tx((db) => this.setNumberHealthIn(db, h));
+	}
+
+	private async setNumberHealthIn(db: Queryable, h: NumberHealth): Promise<void> {
+		const prev = (await db.query(`SELECT quality, messaging_limit FROM ${this.t.numberHealth} WHERE phone_number_id = $1 FOR UPDATE`, [h.phoneNumberId])).rows[0];
+		await db.query(
+			`INSERT INTO ${this.t.numberHealth} AS n (phone_number_id, display_digits, waba_id, quality, messaging_limit, tier, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (phone_number_id) DO UPDATE SET
+				display_digits = COALESCE(EXCLUDED.display_digits, n.display_digits),
+				waba_id = COALESCE(EXCLUDED.waba_id, n.waba_id),
+				quality = COALESCE(EXCLUDED.quality, n.quality),
+				messaging_limit = CASE WHEN $8::boolean THEN EXCLUDED.messaging_limit ELSE n.messaging_limit END,
+				tier = COALESCE(EXCLUDED.tier, n.tier),
+				updated_at = EXCLUDED.updated_at`,
+			[h.phoneNumberId, h.displayDigits ?? null, h.wabaId ?? null, h.quality ?? null, h.messagingLimit ?? null, h.tier ?? null, h.updatedAt, h.messagingLimit !== undefined],
+		);
+		const prevLimit = prev?.messaging_limit === null || prev?.messaging_limit === undefined ? null : Number(prev.messaging_limit);
+		const limitChanged = h.messagingLimit !== undefined && prevLimit !== (h.messagingLimit ?? null);
+		if (!prev || limitChanged || (h.quality !== undefined && prev.quality !== h.quality)) await this.bumpGateIn(db);
+	}
+
+	async getNumberHealth(phoneNumberId: string): Promise<NumberHealth | undefined> {
+		const { rows } = await this.query(`SELECT * FROM ${this.t.numberHealth} WHERE phone_number_id = $1`, [String(phoneNumberId)]);
+		return rows[0] ? toNumberHealth(rows[0]) : undefined;
+	}
+
+	async applyBreakers(actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
+		checkTime(at, 'applyBreakers: at');
+		if (!Array.isArray(actions) || actions.length === 0) return [];
+		return this.tx((db) => this.applyBreakersIn(db, actions, at));
+	}
+
+	private async applyBreakersIn(db: Queryable, actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
+		const effects: BreakerEffect[] = [];
+		const move = async (where: string, params: Param[], state: 'paused' | 'account_stopped', reason: string, by: string) => {
+			const { rows } = await db.query(
+				`UPDATE ${this.t.campaigns} SET state = $1, reason = $2, state_by = $3, state_at = $4, updated_at = $4 WHERE ${where} RETURNING id`,
+				[state, reason, by, at, ...params],
+			);
+			for (const r of rows) effects.push({ campaignId: r.id as string, state, reason, by });
+		};
+		for (const a of actions) {
+			if (a.kind === 'template') {
+				await move(
+					`state = 'running' AND ((template_id IS NOT NULL AND template_id = $5::text) OR ((template_id IS NULL OR $5::text IS NULL) AND template_name = $6::text AND ($7::text IS NULL OR template_language = $7::text)))`,
+					[a.templateId ?? null, a.templateName ?? null, a.language ?? null],
+					'paused',
+					a.reason,
+					a.by,
+				);
+			} else if (a.kind === 'number_quality') {
+				await move(
+					`state = 'running' AND UPPER(COALESCE(category, '')) = 'MARKETING' AND quality_breaker AND (phone_number_id = $5::text
+					OR phone_number_id IN (SELECT phone_number_id FROM ${this.t.numberHealth} WHERE display_digits = $6::text))`,
+					[a.phoneNumberId ?? null, a.displayDigits ?? null],
+					'paused',
+					a.reason,
+					a.by,
+				);
+			} else if (a.kind === 'account') {
+				await move(`state IN ('running', 'paused') AND waba_id = $5::text`, [a.wabaId], 'account_stopped', a.reason, a.by);
+			} else if (a.kind === 'number_limit') {
+				const ids = a.phoneNumberId
+					? [a.phoneNumberId]
+					: (
+							await db.query(`SELECT phone_number_id FROM ${this.t.numberHealth} WHERE display_digits = $1::text OR ($1::text IS NULL AND waba_id = $2::text)`, [
+								a.displayDigits ?? null,
+								a.wabaId ?? null,
+							])
+						).rows.map(
+							(r) => r.phone_number_id as string,
+						);
+				for (const id of ids) await this.setNumberHealthIn(db, { phoneNumberId: id, wabaId: a.wabaId, messagingLimit: a.messagingLimit, tier: a.tier, updatedAt: at });
+			}
+		}
+		if (effects.length) await this.bumpGateIn(db);
+		return effects;
 	}
 
 	async close(): Promise<void> {

@@ -3,7 +3,7 @@
  * back (JSON as text in SQLite, parsed JSONB in Postgres; booleans as 0/1 or true/false), which
  * each backend describes with a RowCodec.
  */
-import type { Campaign, CampaignState, Contact, Recipient, RecipientState } from './types';
+import type { Campaign, CampaignState, Contact, NumberHealth, Recipient, RecipientState } from './types';
 import { RECIPIENT_STATES, type ContactFields } from './rules';
 
 export type Row = Record<string, unknown>;
@@ -18,9 +18,9 @@ export interface RowCodec {
 
 export const CONTACT_COLUMNS =
 	'c.wa_id, c.name, c.first_name, c.last_name, c.country, c.tags, c.attributes, c.opted_out, c.opt_out_at, ' +
-	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at';
+	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at, c.blocked_at, c.block_reason';
 
-export const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'completed'];
+export const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'account_stopped', 'completed'];
 
 export function opt<T>(value: unknown): T | undefined {
 	return value === null || value === undefined ? undefined : (value as T);
@@ -66,6 +66,9 @@ export function rowMappers(codec: RowCodec) {
 				createdAt: row.created_at as number,
 				updatedAt: row.updated_at as number,
 				lastActiveAt: opt(row.last_active_at),
+				blocked: row.blocked_at === null || row.blocked_at === undefined ? undefined : true,
+				blockedAt: opt(row.blocked_at),
+				blockReason: opt(row.block_reason),
 			});
 		},
 		toFields(row: Row): ContactFields {
@@ -91,6 +94,12 @@ export function rowMappers(codec: RowCodec) {
 				category: opt(row.category),
 				state: row.state as CampaignState,
 				reason: opt(row.reason),
+				stateBy: opt(row.state_by),
+				stateAt: opt(row.state_at),
+				templateId: opt(row.template_id),
+				wabaId: opt(row.waba_id),
+				qualityBreaker: row.quality_breaker === undefined || row.quality_breaker === null ? true : codec.bool(row.quality_breaker),
+				maxDeferDays: row.max_defer_days === undefined || row.max_defer_days === null ? 3 : Number(row.max_defer_days),
 				config: object(row.config),
 				createdAt: row.created_at as number,
 				updatedAt: row.updated_at as number,
@@ -111,6 +120,8 @@ export function rowMappers(codec: RowCodec) {
 				errorMessage: opt(row.error_message),
 				claimedBy: opt(row.claimed_by),
 				claimExpiresAt: opt(row.claim_expires_at),
+				dispatchedAt: opt(row.dispatched_at),
+				deferDays: Number(row.defer_days ?? 0),
 				updatedAt: row.updated_at as number,
 			});
 		},
@@ -125,4 +136,17 @@ export async function* iteratePages<T>(list: (page: { limit: number; cursor?: st
 		for (const item of page.items) yield item;
 		cursor = page.next;
 	} while (cursor !== undefined);
+}
+
+/** A number_health row (same columns on both backends). */
+export function toNumberHealth(row: Row): NumberHealth {
+	return compact<NumberHealth>({
+		phoneNumberId: row.phone_number_id as string,
+		displayDigits: opt(row.display_digits),
+		wabaId: opt(row.waba_id),
+		quality: opt(row.quality),
+		messagingLimit: row.messaging_limit === null || row.messaging_limit === undefined ? null : Number(row.messaging_limit),
+		tier: opt(row.tier),
+		updatedAt: Number(row.updated_at),
+	});
 }

@@ -2,7 +2,7 @@
  * Backend-neutral store rules (shared by the SQLite and Postgres backends): input validation,
  * contact merging with change detection, and the monotonic delivery lifecycle of the ledger.
  */
-import type { ArrivalBooking, ContactFilter, ContactInput, RecipientState, StatusKind, UpsertOptions } from './types';
+import type { ArrivalBooking, BreakerAction, ConsentScope, ContactFilter, ContactInput, NumberHealth, RecipientState, StatusKind, UpsertOptions, WebhookBatch } from './types';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Webhook de-duplication keys are kept this long (Meta redelivers for up to 7 days; cloud-api.md). */
@@ -203,6 +203,38 @@ export function nextStateForStatus(current: RecipientState, status: StatusKind):
 	return from !== undefined && to > from ? target : undefined;
 }
 
+/** Meta error: per-user marketing cap ("healthy ecosystem engagement"): try again tomorrow (cloud-api.md §3). */
+export const MARKETING_CAP_ERROR_CODE = 131049;
+
+/**
+ * A 131049 'failed' status webhook (how Meta usually reports the per-user marketing cap: the send
+ * is accepted, the failure comes later) defers the recipient to the next day exactly as a
+ * synchronous 131049 does (core/campaign/policy.ts), up to the campaign's maxDeferDays; then it
+ * fails. Undefined when the status is not such a failure or the row is not in flight/accepted.
+ */
+export function deferralForStatus(
+	current: RecipientState,
+	deferDays: number,
+	maxDeferDays: number,
+	update: { status: StatusKind; errorCode?: number; at: number; errorMessage?: string },
+): { state: 'deferred' | 'failed'; nextAttemptAt: number | null; deferDays: number; errorMessage: string } | undefined {
+	if (update.status !== 'failed' || update.errorCode !== MARKETING_CAP_ERROR_CODE) return undefined;
+	if (current !== 'sending' && current !== 'accepted' && current !== 'unknown') return undefined;
+	const day = deferDays + 1;
+	if (day > maxDeferDays) {
+		return {
+			state: 'failed',
+			nextAttemptAt: null,
+			deferDays,
+			errorMessage: `131049: still capped after ${maxDeferDays} day(s) of deferral${update.errorMessage ? ` — ${update.errorMessage}` : ''}`.slice(0, 500),
+		};
+	}
+	return { state: 'deferred', nextAttemptAt: update.at + DAY_MS, deferDays: day, errorMessage: `131049: deferred to the next day (day ${day} of ${maxDeferDays})` };
+}
+
+/** States an inbound message may attribute as a reply (after the campaign message was sent). */
+export const REPLY_ATTRIBUTABLE: readonly RecipientState[] = ['accepted', 'delivered', 'read'];
+
 /** States a reply (context.id of our message) may lift to 'replied'. */
 export function canMarkReplied(current: RecipientState): boolean {
 	const from = RANK[current];
@@ -296,4 +328,49 @@ export function checkArrivalBooking(key: string, b: ArrivalBooking): Array<{ seq
 		bySeq.set(r.seq, Math.max(bySeq.get(r.seq) ?? -Infinity, r.at));
 	});
 	return [...bySeq].map(([seq, at]) => ({ seq, at }));
+}
+
+// ───────────────────────────── send-time gates (issue 13) ─────────────────────────────
+
+/** maxDeferDays of a campaign: an integer 0–30 (default 3). */
+export function checkMaxDeferDays(value: unknown, campaignId: string): number {
+	if (value === undefined || value === null) return 3;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 30) {
+		throw new Error(`Campaign "${campaignId}": maxDeferDays must be an integer from 0 to 30, got ${JSON.stringify(value)}`);
+	}
+	return value;
+}
+
+/**
+ * Why a contact row must not get a message now, or undefined: the block list applies to every
+ * message; an opt-out applies when the scope asks (marketing templates, or every category when the
+ * campaign's "Respect Opt-Outs For" is "all"). Row columns: opted_out, opt_out_source, opt_out_at,
+ * blocked_at, block_reason.
+ */
+export function gateReason(row: Record<string, unknown>, scope: ConsentScope | undefined): string | undefined {
+	if (row.blocked_at !== null && row.blocked_at !== undefined) {
+		return `blocked${row.block_reason ? ` (${String(row.block_reason)})` : ''}`;
+	}
+	const optedOut = row.opted_out === 1 || row.opted_out === true;
+	if (optedOut && scope) {
+		const at = row.opt_out_at === null || row.opt_out_at === undefined ? '' : ` at ${new Date(Number(row.opt_out_at)).toISOString()}`;
+		return `opted out${row.opt_out_source ? ` (${String(row.opt_out_source)}${at})` : at}`;
+	}
+	return undefined;
+}
+
+export function checkNumberHealth(h: NumberHealth): NumberHealth {
+	if (!h || typeof h !== 'object') throw new Error('setNumberHealth: health must be an object');
+	checkId(h.phoneNumberId, 'setNumberHealth: phoneNumberId');
+	checkTime(h.updatedAt, 'setNumberHealth: updatedAt');
+	if (h.messagingLimit !== undefined && h.messagingLimit !== null && !(typeof h.messagingLimit === 'number' && h.messagingLimit >= 0)) {
+		throw new Error(`setNumberHealth: messagingLimit must be a number ≥ 0 or null (unlimited), got ${JSON.stringify(h.messagingLimit)}`);
+	}
+	return h;
+}
+
+/** A webhook batch's breaker actions whose event is fresh (no key, or a key marked processed just now). */
+export function freshBreakers(batch: Pick<WebhookBatch, 'breakers' | 'processedKeys'>, fresh: boolean[]): BreakerAction[] {
+	const freshKeys = new Set(batch.processedKeys.filter((_, i) => fresh[i]));
+	return (batch.breakers ?? []).filter((b) => b.key === undefined || freshKeys.has(b.key));
 }

@@ -11,18 +11,24 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, type Row } from './rows';
+import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
+	REPLY_ATTRIBUTABLE,
 	canMarkReplied,
 	checkArrivalBooking,
+	deferralForStatus,
 	checkContactFilter,
 	checkContactInput,
 	checkId,
+	checkMaxDeferDays,
+	checkNumberHealth,
 	checkTime,
 	checkWaId,
+	freshBreakers,
+	gateReason,
 	mergeContact,
 	nextStateForStatus,
 	parseCallbackData,
@@ -31,6 +37,11 @@ import {
 import type {
 	ArrivalBooking,
 	ArrivalGrant,
+	BreakerAction,
+	BreakerEffect,
+	CampaignSettings,
+	ConsentScope,
+	NumberHealth,
 	WebhookBatch,
 	BudgetReservation,
 	Campaign,
@@ -186,6 +197,7 @@ const RECIPIENT_UPDATE_FIELDS: ReadonlyArray<readonly [keyof RecipientUpdate, st
 	['errorCode', 'error_code = ?'],
 	['errorClass', 'error_class = ?'],
 	['errorMessage', 'error_message = ?'],
+	['deferDays', 'defer_days = ?'],
 ];
 const recipientUpdateSqls = new Map<number, string>();
 
@@ -270,6 +282,8 @@ export class SqliteStore implements Store {
 		const now = options.now ?? Date.now();
 		if (inputs.length === 0) return [];
 		return this.write(() => {
+			// An imported opt-out is a send-time gate change (running campaigns re-check their rows).
+			if (inputs.some((c) => c.optOut !== undefined)) this.bumpGateNow();
 			// One lookup per batch (no per-row SELECT): the current fields of every waId in the call.
 			const known = new Map<string, ContactFields>();
 			const ids = [...new Set(inputs.map((c) => c.waId))];
@@ -405,7 +419,9 @@ export class SqliteStore implements Store {
 				this.stmt(
 					`INSERT INTO contacts (wa_id, opted_out, opt_out_at, opt_out_source, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?)`,
 				).run(waId, at, src, at, at);
+				this.bumpGateNow();
 			} else if (optedOut && row.opted_out !== 1) {
+				this.bumpGateNow();
 				this.stmt(`UPDATE contacts SET opted_out = 1, opt_out_at = ?, opt_out_source = ?, updated_at = ? WHERE wa_id = ?`).run(
 					at,
 					src,
@@ -413,6 +429,7 @@ export class SqliteStore implements Store {
 					waId,
 				);
 			} else if (!optedOut && row.opted_out === 1) {
+				this.bumpGateNow();
 				this.stmt(`UPDATE contacts SET opted_out = 0, opt_in_at = ?, opt_in_source = ?, updated_at = ? WHERE wa_id = ?`).run(
 					at,
 					src,
@@ -462,8 +479,9 @@ export class SqliteStore implements Store {
 			const created =
 				Number(
 					this.stmt(
-						`INSERT INTO campaigns (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at)
-						VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+						`INSERT INTO campaigns (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at,
+							state_by, state_at, template_id, waba_id, quality_breaker, max_defer_days)
+						VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, 'created', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 					).run(
 						input.id,
 						input.phoneNumberId,
@@ -473,6 +491,11 @@ export class SqliteStore implements Store {
 						JSON.stringify(input.config ?? {}),
 						now,
 						now,
+						now,
+						input.templateId ?? null,
+						input.wabaId ?? null,
+						input.qualityBreaker === false ? 0 : 1,
+						checkMaxDeferDays(input.maxDeferDays, input.id),
 					).changes,
 				) > 0;
 			const row = this.stmt(`SELECT * FROM campaigns WHERE id = ?`).get(input.id) as Row;
@@ -485,14 +508,38 @@ export class SqliteStore implements Store {
 		return row ? toCampaign(row) : undefined;
 	}
 
-	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now()): Promise<void> {
+	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now(), by = 'user'): Promise<void> {
 		if (!CAMPAIGN_STATES.includes(state)) throw new Error(`Campaign "${id}": unknown state ${JSON.stringify(state)}`);
-		const changes = await this.write(
-			() =>
-				this.stmt(`UPDATE campaigns SET state = ?, reason = ?, updated_at = ? WHERE id = ?`).run(state, reason ?? null, now, String(id))
-					.changes,
-		);
+		const changes = await this.write(() => {
+			const n = this.stmt(`UPDATE campaigns SET state = ?, reason = ?, state_by = ?, state_at = ?, updated_at = ? WHERE id = ?`).run(
+				state,
+				reason ?? null,
+				by,
+				now,
+				now,
+				String(id),
+			).changes;
+			if (Number(n) > 0) this.bumpGateNow();
+			return n;
+		});
 		if (Number(changes) === 0) throw new Error(`Campaign "${id}" not found`);
+	}
+
+	async updateCampaignSettings(id: string, settings: CampaignSettings, now: number = Date.now()): Promise<void> {
+		const maxDeferDays = settings.maxDeferDays === undefined ? null : checkMaxDeferDays(settings.maxDeferDays, id);
+		await this.write(() =>
+			this.stmt(
+				`UPDATE campaigns SET template_id = COALESCE(?, template_id), waba_id = COALESCE(?, waba_id),
+				quality_breaker = COALESCE(?, quality_breaker), max_defer_days = COALESCE(?, max_defer_days), updated_at = ? WHERE id = ?`,
+			).run(
+				settings.templateId ?? null,
+				settings.wabaId ?? null,
+				settings.qualityBreaker === undefined ? null : settings.qualityBreaker ? 1 : 0,
+				maxDeferDays,
+				now,
+				String(id),
+			),
+		);
 	}
 
 	async addRecipients(
@@ -561,7 +608,7 @@ export class SqliteStore implements Store {
 			}
 			if (ids.length === 0) return [];
 			const rows = this.stmt(
-				`UPDATE recipients SET state = 'sending', claimed_by = ?, claim_expires_at = ?, updated_at = ?
+				`UPDATE recipients SET state = 'sending', claimed_by = ?, claim_expires_at = ?, dispatched_at = NULL, updated_at = ?
 				WHERE id IN (SELECT value FROM json_each(?)) RETURNING *`,
 			).all(workerId, now + leaseMs, now, JSON.stringify(ids));
 			const order = new Map(ids.map((id, i) => [id, i]));
@@ -570,15 +617,48 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async expireClaims(campaignId: string, now: number): Promise<number> {
+	async markDispatched(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]> {
+		checkId(campaignId, 'markDispatched: campaignId');
+		checkTime(at, 'markDispatched: at');
+		if (waIds.length === 0) return [];
+		return this.write(() =>
+			this.stmt(
+				`UPDATE recipients SET dispatched_at = ? WHERE campaign_id = ? AND wa_id IN (SELECT value FROM json_each(?))
+				AND claimed_by = ? AND state = 'sending' RETURNING wa_id`,
+			)
+				.all(at, campaignId, JSON.stringify(waIds), workerId)
+				.map((r) => r.wa_id as string),
+		);
+	}
+
+	async expireClaims(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }> {
 		checkId(campaignId, 'expireClaims: campaignId');
 		checkTime(now, 'expireClaims: now');
+		return this.write(() => {
+			// Never dispatched: the request never left the crashed run → re-queued, due now.
+			const requeued = this.stmt(
+				`UPDATE recipients SET state = 'retry', next_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL, updated_at = ?
+				WHERE campaign_id = ? AND state = 'sending' AND claim_expires_at <= ? AND dispatched_at IS NULL`,
+			).run(now, now, campaignId, now).changes;
+			const unknown = this.stmt(
+				`UPDATE recipients SET state = 'unknown', updated_at = ?
+				WHERE campaign_id = ? AND state = 'sending' AND claim_expires_at <= ?`,
+			).run(now, campaignId, now).changes;
+			return { unknown: Number(unknown), requeued: Number(requeued) };
+		});
+	}
+
+	async requeueUnresolvedUnknown(campaignId: string, quietBefore: number, now: number): Promise<number> {
+		checkId(campaignId, 'requeueUnresolvedUnknown: campaignId');
+		checkTime(quietBefore, 'requeueUnresolvedUnknown: quietBefore');
 		const changes = await this.write(
 			() =>
 				this.stmt(
-					`UPDATE recipients SET state = 'unknown', updated_at = ?
-					WHERE campaign_id = ? AND state = 'sending' AND claim_expires_at <= ?`,
-				).run(now, campaignId, now).changes,
+					`UPDATE recipients SET state = 'retry', next_attempt_at = ?, claimed_by = NULL, claim_expires_at = NULL, updated_at = ?
+					WHERE campaign_id = ? AND state = 'unknown' AND COALESCE(dispatched_at, updated_at) < ?
+					AND COALESCE(dispatched_at, updated_at) < (SELECT MAX(dispatched_at) FROM recipients
+						WHERE campaign_id = ? AND state IN ('delivered', 'read', 'replied'))`,
+				).run(now, now, campaignId, quietBefore, campaignId).changes,
 		);
 		return Number(changes);
 	}
@@ -657,7 +737,13 @@ export class SqliteStore implements Store {
 		).all(String(campaignId))) {
 			byErrorCode[String(row.error_code)] = row.n as number;
 		}
-		return { campaignId, total, byState, byErrorCode };
+		const deferredByDay: Record<string, number> = {};
+		for (const row of this.stmt(
+			`SELECT defer_days, COUNT(*) AS n FROM recipients WHERE campaign_id = ? AND defer_days > 0 GROUP BY defer_days`,
+		).all(String(campaignId))) {
+			deferredByDay[String(row.defer_days)] = row.n as number;
+		}
+		return { campaignId, total, byState, byErrorCode, deferredByDay };
 	}
 
 	/** One status, inside the caller's transaction. */
@@ -674,6 +760,24 @@ export class SqliteStore implements Store {
 			row = this.stmt(`SELECT * FROM recipients WHERE campaign_id = ? AND wa_id = ?`).get(cb.campaignId, cb.waId);
 			if (!row || (row.state !== 'unknown' && row.state !== 'sending') || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
 			setMessageId = true;
+		}
+		const campaign = this.stmt(`SELECT max_defer_days FROM campaigns WHERE id = ?`).get(row.campaign_id as string);
+		const deferral = deferralForStatus(row.state as RecipientState, Number(row.defer_days ?? 0), Number(campaign?.max_defer_days ?? 3), update);
+		if (deferral) {
+			const deferred = this.stmt(
+				`UPDATE recipients SET state = ?, next_attempt_at = ?, defer_days = ?, message_id = NULL, error_code = ?, error_class = ?,
+				error_message = ?, claimed_by = NULL, claim_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+			).get(
+				deferral.state,
+				deferral.nextAttemptAt,
+				deferral.deferDays,
+				update.errorCode ?? null,
+				'defer_day',
+				deferral.errorMessage,
+				update.at,
+				row.id as number,
+			) as Row;
+			return toRecipient(deferred);
 		}
 		const next = nextStateForStatus(row.state as RecipientState, update.status);
 		if (!next && !setMessageId) return toRecipient(row);
@@ -899,15 +1003,173 @@ export class SqliteStore implements Store {
 	 * statuses, replies, contact activity, then the de-duplication keys. Either all of it is
 	 * committed or none, so a failure leaves nothing marked processed and Meta's redelivery redoes it.
 	 */
-	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }> {
+	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }> {
 		checkTime(batch.at, 'applyWebhookBatch: at');
 		return this.write(() => {
 			if (batch.inbound.length) this.recordInboundNow(batch.inbound);
 			for (const u of batch.statuses) this.applyStatusNow(u);
-			for (const r of batch.replies) this.markRepliedNow(r.messageId, r.at);
+			let replies = 0;
+			for (const r of batch.replies) if (this.markRepliedNow(r.messageId, r.at)?.state === 'replied') replies++;
+			if (batch.replyAttributionMs && batch.replyAttributionMs > 0) {
+				for (const i of batch.inbound) if (this.attributeReplyNow(i.phoneNumberId, i.waId, i.at, batch.replyAttributionMs)) replies++;
+			}
 			for (const t of batch.touches) this.touchContactNow(t.waId, t.at, t.name);
-			return { fresh: batch.processedKeys.length ? this.markProcessedNow(batch.processedKeys, batch.at) : [] };
+			const fresh = batch.processedKeys.length ? this.markProcessedNow(batch.processedKeys, batch.at) : [];
+			const breakers = batch.breakers?.length ? this.applyBreakersNow(freshBreakers(batch, fresh), batch.at) : [];
+			return { fresh, breakers, replies };
 		});
+	}
+
+	/**
+	 * A typed reply: the customer's latest campaign message from this number, sent within `windowMs`
+	 * before the inbound and not yet replied → 'replied' (only that message: a later campaign message
+	 * takes the attribution). True when a row moved.
+	 */
+	private attributeReplyNow(phoneNumberId: string, waId: string, at: number, windowMs: number): boolean {
+		const row = this.stmt(
+			`SELECT r.id, r.state FROM recipients r JOIN campaigns c ON c.id = r.campaign_id
+			WHERE r.wa_id = ? AND c.phone_number_id = ? AND r.dispatched_at IS NOT NULL AND r.dispatched_at <= ? AND r.dispatched_at >= ?
+			ORDER BY r.dispatched_at DESC LIMIT 1`,
+		).get(waId, phoneNumberId, at, at - windowMs);
+		if (!row || !REPLY_ATTRIBUTABLE.includes(row.state as RecipientState)) return false;
+		this.stmt(`UPDATE recipients SET state = 'replied', updated_at = ? WHERE id = ?`).run(at, row.id as number);
+		return true;
+	}
+
+	// ───────────── send-time gates and circuit breakers (issue 13) ─────────────
+
+	private bumpGateNow(): void {
+		this.stmt(`UPDATE gate_version SET version = version + 1 WHERE id = 1`).run();
+	}
+
+	async gateVersion(): Promise<number> {
+		return Number(this.stmt(`SELECT version FROM gate_version WHERE id = 1`).get()?.version ?? 0);
+	}
+
+	async gateBlocks(waIds: string[], scope: ConsentScope | undefined): Promise<Map<string, string>> {
+		const out = new Map<string, string>();
+		if (waIds.length === 0) return out;
+		const rows = this.stmt(
+			`SELECT wa_id, opted_out, opt_out_source, opt_out_at, blocked_at, block_reason FROM contacts
+			WHERE wa_id IN (SELECT value FROM json_each(?)) AND (blocked_at IS NOT NULL OR opted_out = 1)`,
+		).all(JSON.stringify(waIds));
+		for (const r of rows) {
+			const reason = gateReason(r, scope);
+			if (reason) out.set(r.wa_id as string, reason);
+		}
+		return out;
+	}
+
+	async setBlocked(waId: string, blocked: boolean, reason: string, at: number = Date.now()): Promise<Contact | undefined> {
+		checkWaId(waId, 'setBlocked');
+		checkTime(at, 'setBlocked: at');
+		return this.write(() => {
+			const row = this.stmt(`SELECT blocked_at FROM contacts WHERE wa_id = ?`).get(waId);
+			if (!row) {
+				if (!blocked) return undefined;
+				this.stmt(`INSERT INTO contacts (wa_id, blocked_at, block_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`).run(waId, at, reason, at, at);
+				this.bumpGateNow();
+			} else if (blocked !== (row.blocked_at !== null)) {
+				this.stmt(`UPDATE contacts SET blocked_at = ?, block_reason = ?, updated_at = ? WHERE wa_id = ?`).run(
+					blocked ? at : null,
+					blocked ? reason : null,
+					at,
+					waId,
+				);
+				this.bumpGateNow();
+			}
+			const after = this.stmt(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.wa_id = ?`).get(waId);
+			return after ? toContact(after) : undefined;
+		});
+	}
+
+	async setNumberHealth(health: NumberHealth): Promise<void> {
+		const h = checkNumberHealth(health);
+		await this.write(() => this.setNumberHealthNow(h));
+	}
+
+	private setNumberHealthNow(h: NumberHealth): void {
+		const prev = this.stmt(`SELECT quality, messaging_limit FROM number_health WHERE phone_number_id = ?`).get(h.phoneNumberId);
+		this.stmt(
+			`INSERT INTO number_health (phone_number_id, display_digits, waba_id, quality, messaging_limit, tier, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (phone_number_id) DO UPDATE SET
+				display_digits = COALESCE(excluded.display_digits, number_health.display_digits),
+				waba_id = COALESCE(excluded.waba_id, number_health.waba_id),
+				quality = COALESCE(excluded.quality, number_health.quality),
+				messaging_limit = CASE WHEN ? THEN excluded.messaging_limit ELSE number_health.messaging_limit END,
+				tier = COALESCE(excluded.tier, number_health.tier),
+				updated_at = excluded.updated_at`,
+		).run(
+			h.phoneNumberId,
+			h.displayDigits ?? null,
+			h.wabaId ?? null,
+			h.quality ?? null,
+			h.messagingLimit ?? null,
+			h.tier ?? null,
+			h.updatedAt,
+			h.messagingLimit !== undefined ? 1 : 0,
+		);
+		const limitChanged = h.messagingLimit !== undefined && (prev?.messaging_limit ?? null) !== (h.messagingLimit ?? null);
+		if (!prev || limitChanged || (h.quality !== undefined && prev.quality !== h.quality)) this.bumpGateNow();
+	}
+
+	async getNumberHealth(phoneNumberId: string): Promise<NumberHealth | undefined> {
+		const row = this.stmt(`SELECT * FROM number_health WHERE phone_number_id = ?`).get(String(phoneNumberId));
+		return row ? toNumberHealth(row) : undefined;
+	}
+
+	async applyBreakers(actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
+		checkTime(at, 'applyBreakers: at');
+		if (!Array.isArray(actions) || actions.length === 0) return [];
+		return this.write(() => this.applyBreakersNow(actions, at));
+	}
+
+	private applyBreakersNow(actions: BreakerAction[], at: number): BreakerEffect[] {
+		const effects: BreakerEffect[] = [];
+		const move = (sql: string, params: Param[], state: 'paused' | 'account_stopped', reason: string, by: string) => {
+			for (const r of this.stmt(`UPDATE campaigns SET state = ?, reason = ?, state_by = ?, state_at = ?, updated_at = ? WHERE ${sql} RETURNING id`).all(
+				state,
+				reason,
+				by,
+				at,
+				at,
+				...params,
+			)) {
+				effects.push({ campaignId: r.id as string, state, reason, by });
+			}
+		};
+		for (const a of actions) {
+			if (a.kind === 'template') {
+				move(
+					`state = 'running' AND ((template_id IS NOT NULL AND template_id = ?) OR ((template_id IS NULL OR ? IS NULL) AND template_name = ? AND (? IS NULL OR template_language = ?)))`,
+					[a.templateId ?? null, a.templateId ?? null, a.templateName ?? null, a.language ?? null, a.language ?? null],
+					'paused',
+					a.reason,
+					a.by,
+				);
+			} else if (a.kind === 'number_quality') {
+				move(
+					`state = 'running' AND UPPER(COALESCE(category, '')) = 'MARKETING' AND quality_breaker = 1 AND (phone_number_id = ?
+					OR phone_number_id IN (SELECT phone_number_id FROM number_health WHERE display_digits = ?))`,
+					[a.phoneNumberId ?? null, a.displayDigits ?? null],
+					'paused',
+					a.reason,
+					a.by,
+				);
+			} else if (a.kind === 'account') {
+				move(`state IN ('running', 'paused') AND waba_id = ?`, [a.wabaId], 'account_stopped', a.reason, a.by);
+			} else if (a.kind === 'number_limit') {
+				// One number (id or display digits), or every known number of the WABA (portfolio-wide limits).
+				const ids = a.phoneNumberId
+					? [a.phoneNumberId]
+					: this.stmt(`SELECT phone_number_id FROM number_health WHERE display_digits = ? OR (? IS NULL AND waba_id = ?)`)
+							.all(a.displayDigits ?? null, a.displayDigits ?? null, a.wabaId ?? null)
+							.map((r) => r.phone_number_id as string);
+				for (const id of ids) this.setNumberHealthNow({ phoneNumberId: id, wabaId: a.wabaId, messagingLimit: a.messagingLimit, tier: a.tier, updatedAt: at });
+			}
+		}
+		if (effects.length) this.bumpGateNow();
+		return effects;
 	}
 
 	async close(): Promise<void> {

@@ -36,6 +36,10 @@ export interface Contact {
 	updatedAt: number;
 	/** Last inbound message from this contact (any business number). */
 	lastActiveAt?: number;
+	/** On the block list: no message of any category is sent to them (Store.setBlocked). */
+	blocked?: boolean;
+	blockedAt?: number;
+	blockReason?: string;
 }
 
 export interface ContactInput {
@@ -96,7 +100,13 @@ export interface PageRequest {
 
 // ───────────────────────────── campaigns and ledger ─────────────────────────────
 
-export type CampaignState = 'running' | 'paused' | 'stopped' | 'completed';
+/**
+ * Campaign lifecycle (README "Campaign states"): running → paused (user, template warning, number
+ * quality) / stopped (user) / account_stopped (Meta stopped the account or token) → running only
+ * through Resume Campaign; running → completed when nothing is left to send. Paused and stopped
+ * states are sticky: Send Campaign on them sends nothing.
+ */
+export type CampaignState = 'running' | 'paused' | 'stopped' | 'account_stopped' | 'completed';
 
 export interface Campaign {
 	id: string;
@@ -108,6 +118,18 @@ export interface Campaign {
 	state: CampaignState;
 	/** Why it was paused/stopped (e.g. "132015 template paused"). */
 	reason?: string;
+	/** Who or what set the state: 'user', 'webhook:template_status', 'meta:131048', 'graph:quality'… */
+	stateBy?: string;
+	/** When the state was set. */
+	stateAt?: number;
+	/** Meta's template id (template webhooks name it). */
+	templateId?: string;
+	/** The WhatsApp Business Account sending it (account_update webhooks name it). */
+	wabaId?: string;
+	/** Pause this (marketing) campaign when its number is flagged for low quality (default true). */
+	qualityBreaker: boolean;
+	/** 131049 deferrals before a recipient fails (sync answers and status webhooks alike). */
+	maxDeferDays: number;
 	/** Free-form JSON the campaign engine needs to resume (options, template snapshot…). */
 	config: Record<string, unknown>;
 	createdAt: number;
@@ -120,7 +142,19 @@ export interface CampaignInput {
 	templateName?: string;
 	templateLanguage?: string;
 	category?: string;
+	templateId?: string;
+	wabaId?: string;
+	qualityBreaker?: boolean;
+	maxDeferDays?: number;
 	config?: Record<string, unknown>;
+}
+
+/** Settings a run may update on an existing campaign (createCampaign never changes them). */
+export interface CampaignSettings {
+	templateId?: string;
+	wabaId?: string;
+	qualityBreaker?: boolean;
+	maxDeferDays?: number;
 }
 
 /**
@@ -161,6 +195,10 @@ export interface Recipient {
 	/** Worker that claimed the row (state 'sending'), and until when the claim is valid. */
 	claimedBy?: string;
 	claimExpiresAt?: number;
+	/** Set right before the request was written (Store.markDispatched); cleared by a new claim. */
+	dispatchedAt?: number;
+	/** How many times 131049 deferred it to the next day. */
+	deferDays: number;
 	updatedAt: number;
 }
 
@@ -189,6 +227,7 @@ export interface RecipientUpdate {
 	errorCode?: number | null;
 	errorClass?: string | null;
 	errorMessage?: string | null;
+	deferDays?: number;
 	/**
 	 * Only update when the row is still claimed by this worker (exactly-once guard): claimedBy matches
 	 * and the row is 'sending' (or 'unknown' after expireClaims). Setting any state other than
@@ -216,6 +255,8 @@ export interface CampaignReport {
 	total: number;
 	byState: Partial<Record<RecipientState, number>>;
 	byErrorCode: Record<string, number>;
+	/** Recipients deferred by 131049, by how many days they were deferred ("1", "2", …). */
+	deferredByDay: Record<string, number>;
 }
 
 export interface RecipientFilter {
@@ -309,6 +350,56 @@ export interface WebhookBatch {
 	replies: Array<{ messageId: string; at: number }>;
 	/** Contact activity: last inbound time and profile name. */
 	touches: Array<{ waId: string; at: number; name?: string }>;
+	/**
+	 * Inbound messages are attributed as replies to the customer's latest campaign message from that
+	 * business number sent within this many ms before (0 / undefined = only context.id replies).
+	 */
+	replyAttributionMs?: number;
+	/**
+	 * Meta's warnings that stop campaigns (template paused, number flagged, account restricted…). An
+	 * action with a `key` (its event's de-duplication key) applies only when that key is fresh, so a
+	 * redelivered old warning never re-pauses a campaign the user has resumed since.
+	 */
+	breakers?: Array<BreakerAction & { key?: string }>;
+}
+
+// ───────────────────────────── send-time gates and circuit breakers ─────────────────────────────
+
+/** Who may not get a campaign message now, and why (Store.gateBlocks). */
+export type ConsentScope = 'marketing' | 'all';
+
+/**
+ * What a Meta warning does to campaigns (core/campaign/breakers.ts builds them from webhooks):
+ *  - template: pause running campaigns sending that template (PAUSED / DISABLED / REJECTED / quality RED)
+ *  - number_quality: pause running MARKETING campaigns of that number whose qualityBreaker is on
+ *  - number_limit: record the number's new messaging limit (running campaigns re-read it)
+ *  - account: every running or paused campaign of that WABA → account_stopped
+ */
+export type BreakerAction =
+	| { kind: 'template'; templateId?: string; templateName?: string; language?: string; reason: string; by: string }
+	| { kind: 'number_quality'; phoneNumberId?: string; displayDigits?: string; reason: string; by: string }
+	| { kind: 'number_limit'; phoneNumberId?: string; displayDigits?: string; wabaId?: string; messagingLimit: number | null; tier?: string }
+	| { kind: 'account'; wabaId: string; reason: string; by: string };
+
+/** A business number's health as last seen (webhooks or Graph). */
+export interface NumberHealth {
+	phoneNumberId: string;
+	displayDigits?: string;
+	wabaId?: string;
+	/** GREEN / YELLOW / RED / FLAGGED / UNKNOWN. */
+	quality?: string;
+	/** Unique business-initiated recipients per rolling 24 h (null = unlimited). */
+	messagingLimit?: number | null;
+	tier?: string;
+	updatedAt: number;
+}
+
+/** A campaign a breaker action moved. */
+export interface BreakerEffect {
+	campaignId: string;
+	state: CampaignState;
+	reason: string;
+	by: string;
 }
 
 export interface Store {
@@ -337,7 +428,10 @@ export interface Store {
 	/** Creates the campaign, or returns the existing one with that id unchanged (resume). */
 	createCampaign(input: CampaignInput, now?: number): Promise<{ campaign: Campaign; created: boolean }>;
 	getCampaign(id: string): Promise<Campaign | undefined>;
-	setCampaignState(id: string, state: CampaignState, reason?: string, now?: number): Promise<void>;
+	/** Sets the state, its reason and who set it (default 'user'); bumps the gate version. */
+	setCampaignState(id: string, state: CampaignState, reason?: string, now?: number, by?: string): Promise<void>;
+	/** Stores settings of an existing campaign (template id, WABA, breaker option, max defer days). */
+	updateCampaignSettings(id: string, settings: CampaignSettings, now?: number): Promise<void>;
 	/** Inserts recipients that are not yet in the ledger (insert-or-ignore: duplicates are sent once). */
 	addRecipients(campaignId: string, recipients: RecipientInput[], now?: number): Promise<{ inserted: number; duplicates: number }>;
 	/**
@@ -348,12 +442,23 @@ export interface Store {
 	 */
 	claimRecipients(options: ClaimOptions): Promise<Recipient[]>;
 	/**
-	 * Moves this campaign's 'sending' rows whose claim expired (claimExpiresAt ≤ now) to 'unknown'
-	 * (claimedBy kept, so the original worker may still record its outcome with expectClaimedBy).
-	 * They are never resent blindly; a status webhook (callbackData) or the user resolves them.
-	 * Returns how many rows moved.
+	 * Marks claimed rows as dispatched (their request is about to be written), only where still
+	 * claimed by workerId; returns the waIds marked. A crash before this leaves the row re-queueable.
 	 */
-	expireClaims(campaignId: string, now: number): Promise<number>;
+	markDispatched(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]>;
+	/**
+	 * This campaign's 'sending' rows whose claim expired (claimExpiresAt ≤ now): never dispatched →
+	 * back to 'retry' (due now: their request never left the process); dispatched → 'unknown'
+	 * (claimedBy kept, so the original worker may still record its outcome with expectClaimedBy),
+	 * never resent blindly. Returns how many rows became 'unknown' and how many were re-queued.
+	 */
+	expireClaims(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }>;
+	/**
+	 * 'unknown' rows dispatched before `quietBefore` and before some other recipient of the campaign
+	 * whose delivery was confirmed by a status webhook (delivered / read / replied): Meta never
+	 * accepted them (its 'sent' status would have resolved them) → 'retry', due `now`. Returns the count.
+	 */
+	requeueUnresolvedUnknown(campaignId: string, quietBefore: number, now: number): Promise<number>;
 	updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean>;
 	getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined>;
 	listRecipients(campaignId: string, filter?: RecipientFilter, page?: PageRequest): Promise<Page<Recipient>>;
@@ -373,6 +478,23 @@ export interface Store {
 	 * sending/unknown/accepted/delivered/read). Returns the row, if one has that messageId.
 	 */
 	markReplied(messageId: string, at: number): Promise<Recipient | undefined>;
+
+	// send-time gates (issue 13)
+	/** A counter bumped by every write a send-time gate depends on (opt-out, block, campaign state, number health). */
+	gateVersion(): Promise<number>;
+	/**
+	 * Among waIds, those that must not get a message now, with the reason: blocked contacts always;
+	 * opted-out contacts when the scope applies (the caller passes 'marketing' only for marketing
+	 * templates, 'all' to honour opt-outs for every category).
+	 */
+	gateBlocks(waIds: string[], scope: ConsentScope | undefined): Promise<Map<string, string>>;
+	/** Puts a contact on the block list (or takes it off); creates a bare blocked contact if unknown. */
+	setBlocked(waId: string, blocked: boolean, reason: string, at?: number): Promise<Contact | undefined>;
+	/** Records a number's health (quality, messaging limit); bumps the gate version when it changed. */
+	setNumberHealth(health: NumberHealth): Promise<void>;
+	getNumberHealth(phoneNumberId: string): Promise<NumberHealth | undefined>;
+	/** Applies circuit-breaker actions (in one transaction); returns the campaigns moved. */
+	applyBreakers(actions: BreakerAction[], at: number): Promise<BreakerEffect[]>;
 
 	// conversation windows
 	recordInbound(records: InboundRecord[]): Promise<void>;
@@ -411,7 +533,7 @@ export interface Store {
 	 * One webhook request's writes in one transaction: windows, statuses, replies, contact
 	 * activity, then the dedup keys (all or nothing). Returns markProcessedMany's flags.
 	 */
-	applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[] }>;
+	applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }>;
 
 	close(): Promise<void>;
 }

@@ -45,6 +45,12 @@ export class BudgetGate {
 		return this.options.limit;
 	}
 
+	/** A new messaging limit (a tier change seen while the campaign runs); Infinity = unlimited. */
+	setLimit(limit: number): void {
+		if (!(limit > 0)) throw new Error(`Messaging limit must be a positive number of recipients per 24 h (got ${limit})`);
+		this.options.limit = limit;
+	}
+
 	/**
 	 * Decides whether `waId` may get a business-initiated message now. Recipients whose service
 	 * window is open do not count (§5); the store counts a recipient once per rolling 24 h.

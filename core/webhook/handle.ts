@@ -17,7 +17,8 @@
  * Writes are batched per request (WebhookBatch): the whole request is ONE store transaction
  * (Store.applyWebhookBatch), dedup keys included, so a failure leaves nothing marked processed.
  */
-import type { StatusKind, StatusUpdate, Store, WebhookBatch } from '../store/types';
+import { breakerActions } from '../campaign/breakers';
+import type { BreakerEffect, StatusKind, StatusUpdate, Store, WebhookBatch } from '../store/types';
 import { optIntentOfMessage, type OptIntent, type OptKeywordOptions } from './optOut';
 import type { StatusEvent, WebhookEvent, WebhookEventKind } from './types';
 
@@ -50,7 +51,17 @@ export interface HandleOptions extends EventFilter {
 	keywordOptions?: OptKeywordOptions;
 	/** Record contact activity (last active time, profile name). Default true. */
 	touchContacts?: boolean;
+	/**
+	 * A typed message from a campaign recipient within this many ms after our latest campaign message
+	 * from that number marks it 'replied' (0 = only replies quoting our message). Default 72 h.
+	 */
+	replyAttributionMs?: number;
+	/** Apply Meta's warnings to campaigns (core/campaign/breakers.ts: template paused, number flagged…). Default true. */
+	circuitBreakers?: boolean;
 }
+
+/** Default reply attribution window (issue 13): 72 h after the campaign message. */
+export const DEFAULT_REPLY_ATTRIBUTION_MS = 72 * 3600_000;
 
 export interface OptChange {
 	waId: string;
@@ -72,6 +83,10 @@ export interface HandleResult {
 	optChanges: OptChange[];
 	/** eventId → what the trigger did with it (opt-out etc.), for the output items. */
 	annotations: Map<string, { optIntent?: OptIntent; optApplied?: boolean }>;
+	/** Campaigns Meta's warnings paused or stopped in this request. */
+	breakers: BreakerEffect[];
+	/** Campaign recipients marked 'replied' by this request. */
+	replies: number;
 }
 
 function epochMs(e: WebhookEvent, fallback: number): number {
@@ -144,12 +159,21 @@ export function buildWebhookBatch(events: readonly WebhookEvent[], now: number, 
 		}
 	}
 	for (const [waId, t] of touches) batch.touches.push({ waId, at: t.at, ...(t.name ? { name: t.name } : {}) });
+	if (sideEffects) {
+		batch.replyAttributionMs = options.replyAttributionMs ?? DEFAULT_REPLY_ATTRIBUTION_MS;
+		if (options.circuitBreakers !== false) {
+			// Keyed by the event's dedup key: a redelivered old warning never re-pauses a resumed campaign.
+			const keyOf = new Map(events.map((e) => [e, options.dedup !== false ? scope + e.eventId : undefined]));
+			const actions = events.flatMap((e) => breakerActions([e]).map((a) => ({ ...a, key: keyOf.get(e) })));
+			if (actions.length) batch.breakers = actions;
+		}
+	}
 	return batch;
 }
 
-/** Writes a request's batch in one store transaction; returns which dedup keys were new. */
-export async function applyWebhookBatch(store: Store, batch: WebhookBatch): Promise<boolean[]> {
-	return (await store.applyWebhookBatch(batch)).fresh;
+/** Writes a request's batch in one store transaction; returns which dedup keys were new, and what it did to campaigns. */
+export async function applyWebhookBatch(store: Store, batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }> {
+	return store.applyWebhookBatch(batch);
 }
 
 /**
@@ -193,11 +217,15 @@ export async function handleWebhookEvents(store: Store | undefined, events: read
 		annotations.set(c.eventId, { optIntent: c.intent, optApplied: optChanges.some((a) => a.eventId === c.eventId) });
 	}
 	let fresh: boolean[] = events.map(() => true);
+	let breakers: BreakerEffect[] = [];
+	let replies = 0;
 	if (store && events.length && (sideEffects || options.dedup !== false)) {
-		const batch = buildWebhookBatch(events, now, options);
-		const flags = await applyWebhookBatch(store, batch);
+		const batch = buildWebhookBatch(events, now, { ...options, sideEffects });
+		const applied = await applyWebhookBatch(store, batch);
+		breakers = applied.breakers;
+		replies = applied.replies;
 		// A key repeated inside one request is fresh only the first time (the insert is ignored after).
-		if (options.dedup !== false) fresh = flags;
+		if (options.dedup !== false) fresh = applied.fresh;
 	}
 	const out: WebhookEvent[] = [];
 	let duplicates = 0;
@@ -207,5 +235,5 @@ export async function handleWebhookEvents(store: Store | undefined, events: read
 		else if (!passesFilter(e, options)) filtered++;
 		else out.push(e);
 	});
-	return { events: out, duplicates, filtered, optChanges, annotations };
+	return { events: out, duplicates, filtered, optChanges, annotations, breakers, replies };
 }

@@ -18,15 +18,15 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import type { GraphClient, GraphPage } from '../../core/graph/client';
 import { describeTemplateVariables, getTemplate, valuesFromInputs, type SendValues, type StoredTemplate } from '../../core/templates';
-import { runCampaign, campaignRecipients, campaignMessageBody } from '../../core/campaign/engine';
+import { runCampaign, campaignRecipients, templateMessageBody } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { campaignSummary, setCampaignControl, HOPPER } from '../../core/campaign/control';
 import { INVALID_KEY_PREFIX } from '../../core/campaign/audience';
 import { recipientWaId } from '../../core/campaign/phone';
-import type { CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
+import type { CampaignRunResult, CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
 import { throughputFromLevel } from '../../core/throttle/tokenBucket';
-import { messagingLimitFromTier } from '../../core/throttle/budget';
-import { markAsReadBody } from '../../core/messages';
+import { markAsRead, markAsReadBody, postMessage } from '../../core/messages';
+import { readNumberInfo, type NumberInfo } from '../../core/numbers/info';
 import { conversationWindow } from '../../core/window/window';
 import type { Contact, RecipientState, Store } from '../../core/store/types';
 import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL, getGraphClient, type CloudApiCredentials } from '../shared/credentials';
@@ -36,6 +36,9 @@ import { getStore } from '../shared/store';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { campaignProperties } from './description';
 import { sessionMessageBody, uploadBinary } from './sessionMessage';
+
+/** The node's outputs: one for most operations; Send Campaign adds "Run Summary". */
+const SEND_CAMPAIGN_OUTPUTS = [[{ type: 'main' }], [{ type: 'main', displayName: 'Recipients' }, { type: 'main', displayName: 'Run Summary' }]];
 
 /** How often a running campaign logs its progress (n8n's log, level info). */
 export const PROGRESS_LOG_EVERY_MS = 10_000;
@@ -92,41 +95,79 @@ function fromContact(flat: Record<string, unknown>, contact: Contact): Record<st
 	return out;
 }
 
-interface NumberInfo {
-	throughput?: { level?: string };
-	whatsapp_business_manager_messaging_limit?: string | { current_limit?: string };
-}
-
-async function readLimits(fn: IExecuteFunctions, client: GraphClient, phoneNumberId: string): Promise<{ mps: number; messagingLimit: number }> {
+/**
+ * The number's throughput and messaging limit, as the user chose: from Graph (default), coexistence
+ * (20 mps) or by hand. Graph's number info is read in every mode (best effort when both limits are
+ * manual): its quality rating and tier feed the start-of-run checks.
+ */
+async function readLimits(
+	fn: IExecuteFunctions,
+	client: GraphClient,
+	phoneNumberId: string,
+): Promise<{ mps: number; messagingLimit: number; info?: NumberInfo; limitFromGraph: boolean }> {
 	const throughputMode = param<string>(fn, 'throughputMode', 0, 'graph');
 	const limitMode = param<string>(fn, 'messagingLimitMode', 0, 'graph');
-	let info: NumberInfo | undefined;
-	if (throughputMode === 'graph' || limitMode === 'graph') {
-		info = await client.request<NumberInfo>({
-			method: 'GET',
-			path: `/${phoneNumberId}`,
-			query: { fields: 'throughput,whatsapp_business_manager_messaging_limit' },
-		});
-	}
+	const needed = throughputMode === 'graph' || limitMode === 'graph';
+	const info = needed ? await readNumberInfo(client, phoneNumberId) : await readNumberInfo(client, phoneNumberId).catch(() => undefined);
 	let mps: number;
 	if (throughputMode === 'manual') mps = param(fn, 'mps', 0, 80);
 	else if (throughputMode === 'coexistence') mps = throughputFromLevel(undefined, true);
-	else mps = throughputFromLevel(info?.throughput?.level);
+	else mps = info?.mps ?? throughputFromLevel(undefined);
 	let messagingLimit = Infinity;
 	if (limitMode === 'manual') messagingLimit = param(fn, 'messagingLimit', 0, 250);
 	else if (limitMode === 'graph') {
-		const raw = info?.whatsapp_business_manager_messaging_limit;
-		const tier = typeof raw === 'string' ? raw : raw?.current_limit;
-		const limit = messagingLimitFromTier(tier);
-		if (limit === undefined) {
+		if (info?.messagingLimit === undefined) {
 			throw inputError(
-				`Could not read the messaging limit of number ${phoneNumberId} (whatsapp_business_manager_messaging_limit = ${JSON.stringify(raw ?? null)}): set it by hand`,
+				`Could not read the messaging limit of number ${phoneNumberId} (whatsapp_business_manager_messaging_limit = ${JSON.stringify(info?.tier ?? null)}): set it by hand`,
 				'messagingLimitMode',
 			);
 		}
-		messagingLimit = limit;
+		messagingLimit = info.messagingLimit;
 	}
-	return { mps, messagingLimit };
+	return { mps, messagingLimit, info, limitFromGraph: limitMode === 'graph' };
+}
+
+/** Why a campaign sent nothing this run (sticky pause / stop), as one sentence. */
+function haltMessage(campaignId: string, result: CampaignRunResult): string {
+	const h = result.haltedAtStart;
+	if (!h) return '';
+	const since = h.at ? ` since ${new Date(h.at).toISOString()}` : '';
+	const by = h.by ? ` by ${h.by}` : '';
+	const state = h.state === 'account_stopped' ? 'stopped at account level' : h.state;
+	return `Campaign ${campaignId} is ${state}${by}${since}${h.reason ? ` (${h.reason})` : ''}: nothing was sent. Fix the cause, then run the Resume Campaign operation.`;
+}
+
+/** The run summary item (every Send Campaign execution outputs one). */
+function runSummary(campaignId: string, result: CampaignRunResult, mps: number, messagingLimit: number): IDataObject {
+	return {
+		campaignId,
+		campaignState: result.state,
+		reason: result.reason ?? null,
+		stateBy: result.stateBy ?? null,
+		stateAt: result.stateAt ? new Date(result.stateAt).toISOString() : null,
+		added: result.added as unknown as IDataObject,
+		thisRun: {
+			sent: result.accepted,
+			skipped: result.skipped,
+			deferred: result.deferred,
+			failed: result.failed,
+			unknown: result.unknown,
+			retried: result.retried,
+			throttleErrors: result.throttleErrors,
+			requeuedAfterCrash: result.requeuedAfterCrash,
+			unknownResent: result.unknownResent,
+		},
+		byState: result.report.byState as IDataObject,
+		byErrorCode: result.report.byErrorCode,
+		deferredByDay: result.report.deferredByDay,
+		total: result.report.total,
+		nextDueAt: result.nextDueAt ? new Date(result.nextDueAt).toISOString() : null,
+		mps,
+		messagingLimit: messagingLimit === Infinity ? null : messagingLimit,
+		achievedMps: result.achievedMps,
+		elapsedSeconds: Math.round(result.elapsedMs / 100) / 10,
+		...(result.haltedAtStart ? { error: haltMessage(campaignId, result) } : result.stopError ? { error: result.stopError.message } : {}),
+	};
 }
 
 function rowJson(campaignId: string, campaignState: string, row: RecipientResult | undefined, extra: IDataObject = {}): IDataObject {
@@ -146,13 +187,15 @@ function rowJson(campaignId: string, campaignState: string, row: RecipientResult
 	};
 }
 
-async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credentials: CloudApiCredentials): Promise<INodeExecutionData[]> {
+/** Send Campaign: [per-recipient items (items audience) or the summary, the run summary]. */
+async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credentials: CloudApiCredentials): Promise<INodeExecutionData[][]> {
 	const input = fn.getInputData();
 	const store = await getStore(fn);
 	const campaignId = String(param<string>(fn, 'campaignId', 0, '')).trim();
 	if (!campaignId) throw inputError('Campaign ID is required', 'campaignId');
 	const phoneNumberId = phoneNumberIdOf(fn, 0, credentials);
-	const template = asCampaignTemplate(await approvedTemplate(client, fn.getNodeParameter('template', 0), 'Template'));
+	const storedTemplate = await approvedTemplate(client, fn.getNodeParameter('template', 0), 'Template');
+	const template = asCampaignTemplate(storedTemplate);
 	const audience = param<string>(fn, 'audience', 0, 'items');
 	const options = param(fn, 'campaignOptions', 0, {}) as IDataObject;
 	const defaultCountry = options.defaultCountry ? String(options.defaultCountry) : undefined;
@@ -189,7 +232,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 			return { phone: phone === undefined || phone === null ? '' : String(phone), itemIndex: i, values: valuesOf(flatVariables(fn, i)) };
 		});
 	}
-	const { mps, messagingLimit } = await readLimits(fn, client, phoneNumberId);
+	const { mps, messagingLimit, info, limitFromGraph } = await readLimits(fn, client, phoneNumberId);
 	const portfolioId = String(options.portfolioId || credentials.businessAccountId || phoneNumberId);
 
 	if (options.dryRun) {
@@ -206,11 +249,12 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 			collectRows: audience === 'items',
 		});
 		const { rows, ...summary } = result;
-		if (audience !== 'items') return [item(summary as unknown as IDataObject, 0)];
-		return (rows ?? []).map((r, i) => item({ ...(r as unknown as IDataObject), dryRun: true, ...(i === 0 ? { summary: summary as unknown as IDataObject } : {}) }, r.itemIndex ?? i));
+		if (audience !== 'items') return [[item(summary as unknown as IDataObject, 0)], []];
+		return [(rows ?? []).map((r, i) => item({ ...(r as unknown as IDataObject), dryRun: true, ...(i === 0 ? { summary: summary as unknown as IDataObject } : {}) }, r.itemIndex ?? i)), []];
 	}
 
 	const signal = (fn as unknown as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal?.();
+	const resolveMinutes = Number(options.resolveUnknownAfterMinutes ?? 0);
 	const result = await runCampaign({
 		client,
 		store,
@@ -218,57 +262,60 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 		phoneNumberId,
 		portfolioId,
 		template,
+		templateId: storedTemplate.id,
+		templateQuality: storedTemplate.quality_score?.score,
+		wabaId: credentials.businessAccountId || undefined,
+		numberInfo: info,
+		// Graph's limits and quality again every minute: a downgrade reaches the run without webhooks.
+		refreshNumber: limitFromGraph ? () => readNumberInfo(client, phoneNumberId) : undefined,
 		recipients,
 		defaultCountry,
 		limits: { mps, messagingLimit, sharedThroughput: Boolean(options.sharedThroughput) },
 		retry: { maxAttempts: Number(options.maxAttempts ?? 5), maxDeferDays: Number(options.maxDeferDays ?? 3) },
 		resendUnknown: Boolean(options.resendUnknown),
+		resolveUnknownAfterMs: resolveMinutes > 0 ? resolveMinutes * 60_000 : undefined,
+		respectOptOutsFor: options.respectOptOutsFor === 'all' ? 'all' : 'marketing',
+		qualityBreaker: options.qualityBreaker !== false,
+		collectSent: audience === 'items',
 		maxWaitMs: Number(options.maxWaitSeconds ?? 120) * 1000,
 		signal,
 		// Long campaigns log progress (issue #7): every 10 s while sending, and once at the end.
 		onProgress: (p) =>
 			fn.logger.info(
-				`WhatsApp campaign ${campaignId}: ${p.accepted} accepted, ${p.failed} failed, ${p.deferred} deferred, ${p.retried} retried, ${p.unknown} unknown, ${p.inFlight} in flight, ${p.rateMps} mps, ${p.throttleErrors} throttle errors, ${Math.round(p.elapsedMs / 1000)} s`,
+				`WhatsApp campaign ${campaignId}: ${p.accepted} accepted, ${p.skipped} skipped, ${p.failed} failed, ${p.deferred} deferred, ${p.retried} retried, ${p.unknown} unknown, ${p.inFlight} in flight, ${p.rateMps} mps, ${p.throttleErrors} throttle errors, ${Math.round(p.elapsedMs / 1000)} s`,
 				{ ...p },
 			),
 		progressEveryMs: PROGRESS_LOG_EVERY_MS,
 	});
-	if (result.stopError && !fn.continueOnFail()) {
-		throw new NodeOperationError(fn.getNode(), `Campaign ${campaignId} stopped: ${result.stopError.message}`, {
-			description: `Meta error ${result.stopError.code ?? ''} (class ${result.stopError.errorClass}): the account or token cannot send. Fix it, then run the campaign again to resume.`,
+	if (result.haltedAtStart && !fn.continueOnFail()) {
+		// Sticky pause: a schedule or a second execution must not undo it, and must not pass silently.
+		throw new NodeOperationError(fn.getNode(), haltMessage(campaignId, result), {
+			description: `State ${result.haltedAtStart.state}, set by ${result.haltedAtStart.by ?? 'unknown'}. ${result.added.inserted} new recipient(s) were recorded and wait for the campaign to be resumed.`,
 		});
 	}
-	const summary: IDataObject = {
-		campaignId,
-		campaignState: result.state,
-		reason: result.reason ?? null,
-		added: result.added as unknown as IDataObject,
-		thisRun: { accepted: result.accepted, failed: result.failed, retried: result.retried, deferred: result.deferred, unknown: result.unknown, throttleErrors: result.throttleErrors },
-		byState: result.report.byState as IDataObject,
-		byErrorCode: result.report.byErrorCode,
-		total: result.report.total,
-		nextDueAt: result.nextDueAt ? new Date(result.nextDueAt).toISOString() : null,
-		mps,
-		messagingLimit: messagingLimit === Infinity ? null : messagingLimit,
-		achievedMps: result.achievedMps,
-		elapsedSeconds: Math.round(result.elapsedMs / 100) / 10,
-		...(result.stopError ? { error: result.stopError.message } : {}),
-	};
-	if (audience !== 'items') return [item(summary, 0)];
+	if (result.stopError && !fn.continueOnFail()) {
+		throw new NodeOperationError(fn.getNode(), `Campaign ${campaignId} stopped: ${result.stopError.message}`, {
+			description: `Meta error ${result.stopError.code ?? ''} (class ${result.stopError.errorClass}): the account or token cannot send. Fix it, then resume the campaign (operation Resume Campaign).`,
+		});
+	}
+	const summary = runSummary(campaignId, result, mps, messagingLimit);
+	if (audience !== 'items') return [[item(summary, 0)], [item(summary, 0)]];
 
 	// One item per input item, paired: its ledger row (duplicates point at the first one).
 	const byWaId = new Map<string, RecipientResult>();
 	for await (const r of campaignRecipients(store, campaignId)) byWaId.set(r.waId, r);
 	const seen = new Set<string>();
 	const phoneField = param<string>(fn, 'phoneField', 0, 'phone');
-	return input.map((it, i) => {
+	const rows = input.map((it, i) => {
 		const phone = recipientWaId(it.json[phoneField], defaultCountry);
 		const key = phone.ok ? phone.waId : `${INVALID_KEY_PREFIX}${i}`;
 		const duplicate = phone.ok && seen.has(key);
 		seen.add(key);
 		const row = byWaId.get(key);
-		return item(rowJson(campaignId, result.state, row, { itemIndex: i, ...(duplicate ? { duplicate: true } : {}) }), i);
+		const sentThisRun = !duplicate && phone.ok && Boolean(result.sentThisRun?.has(key));
+		return item(rowJson(campaignId, result.state, row, { itemIndex: i, sentThisRun, ...(duplicate ? { duplicate: true } : {}) }), i);
 	});
+	return [rows, [{ json: summary, pairedItem: input.map((_, i) => ({ item: i })) }]];
 }
 
 async function sendMessage(fn: IExecuteFunctions, i: number, client: GraphClient, credentials: CloudApiCredentials, storeRef: { store?: Store }): Promise<IDataObject> {
@@ -297,15 +344,13 @@ async function sendMessage(fn: IExecuteFunctions, i: number, client: GraphClient
 			} catch (error) {
 				throw inputError(`Recontact Variables (JSON) is not valid JSON: ${(error as Error).message}`, 'recontactVariables');
 			}
-			const body = campaignMessageBody(template, 'recontact', waId, valuesFromInputs(flat ?? {}));
-			delete (body as { biz_opaque_callback_data?: string }).biz_opaque_callback_data;
-			const res = await client.request<{ messages?: { id?: string }[] }>({ method: 'POST', path: `/${phoneNumberId}/messages`, body });
-			return { messageId: res?.messages?.[0]?.id ?? null, to: waId, type: 'template', recontact: true, template: template.name, windowOpen: false };
+			const sent = await postMessage(client, phoneNumberId, templateMessageBody(template, waId, valuesFromInputs(flat ?? {})));
+			return { messageId: sent.messageId ?? null, to: waId, waId: sent.waId ?? null, type: 'template', recontact: true, template: template.name, windowOpen: false };
 		}
 	}
 	const body = await sessionMessageBody(fn, i, client, phoneNumberId, waId);
-	const res = await client.request<{ messages?: { id?: string }[] }>({ method: 'POST', path: `/${phoneNumberId}/messages`, body });
-	return { messageId: res?.messages?.[0]?.id ?? null, to: waId, type: body.type, recontact: false };
+	const sent = await postMessage(client, phoneNumberId, body);
+	return { messageId: sent.messageId ?? null, to: waId, waId: sent.waId ?? null, type: body.type, recontact: false };
 }
 
 async function report(fn: IExecuteFunctions, i: number, store: Store): Promise<INodeExecutionData[]> {
@@ -333,7 +378,9 @@ export class WhatsAppCampaign implements INodeType {
 		defaults: { name: 'WhatsApp Campaign' },
 		usableAsTool: true,
 		inputs: ['main'],
-		outputs: ['main'],
+		// Send Campaign has a second output with the run summary (sent, skipped, deferred, failed,
+		// unknown, achieved mps, state, reason, next due time); other operations have one.
+		outputs: `={{ ${JSON.stringify(SEND_CAMPAIGN_OUTPUTS)}[$parameter["operation"] === "sendCampaign" ? 1 : 0] }}`,
 		credentials: [
 			{ name: CLOUD_API_CREDENTIAL, required: true },
 			{ name: STORE_CREDENTIAL, required: false },
@@ -387,9 +434,9 @@ export class WhatsAppCampaign implements INodeType {
 		const { client, credentials } = await getGraphClient(this, 0);
 		if (operation === 'sendCampaign') {
 			try {
-				return [await sendCampaign(this, client, credentials)];
+				return await sendCampaign(this, client, credentials);
 			} catch (error) {
-				if (this.continueOnFail()) return [[item(errorJson(error), 0)]];
+				if (this.continueOnFail()) return [[item(errorJson(error), 0)], []];
 				throw toNodeError(this.getNode(), error);
 			}
 		}
@@ -403,12 +450,8 @@ export class WhatsAppCampaign implements INodeType {
 						break;
 					case 'markAsRead': {
 						const phoneNumberId = phoneNumberIdOf(this, i, credentials);
-						const res = await client.request<{ success?: boolean }>({
-							method: 'POST',
-							path: `/${phoneNumberId}/messages`,
-							body: markAsReadBody(param<string>(this, 'messageId', i, ''), param(this, 'typingIndicator', i, false)),
-						});
-						out.push(item({ success: Boolean(res?.success), messageId: param<string>(this, 'messageId', i, '') }, i));
+						const res = await markAsRead(client, phoneNumberId, markAsReadBody(param<string>(this, 'messageId', i, ''), param(this, 'typingIndicator', i, false)));
+						out.push(item({ success: res.success, messageId: param<string>(this, 'messageId', i, '') }, i));
 						break;
 					}
 					case 'report':

@@ -11,13 +11,13 @@ import type { RunCampaignOptions } from '../../core/campaign/types';
 import { startFakeCloudApi } from './helpers/fakeCloudApi';
 import { TEMPLATE, values, phones, tmpDb } from './helpers/fixtures';
 
-/** Counts the rows each expireClaims call moved to 'unknown'. */
+/** Counts the rows each expireClaims call moved (to 'unknown' or back to the queue). */
 function countExpired(store: Store): { moved: number } {
 	const seen = { moved: 0 };
 	const expire = store.expireClaims.bind(store);
 	store.expireClaims = async (campaignId, now) => {
 		const n = await expire(campaignId, now);
-		seen.moved += n;
+		seen.moved += n.unknown + n.requeued;
 		return n;
 	};
 	return seen;

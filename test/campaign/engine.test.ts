@@ -7,6 +7,7 @@ import { GraphClient } from '../../core/graph/client';
 import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
+import { setCampaignControl } from '../../core/campaign/control';
 import type { RunCampaignOptions, RecipientResult } from '../../core/campaign/types';
 import { startFakeCloudApi, FakeCloudApi } from './helpers/fakeCloudApi';
 import { TEMPLATE, values, phones, tmpDb, JumpClock } from './helpers/fixtures';
@@ -69,7 +70,8 @@ describe('runCampaign', () => {
 		expect(api.duplicates()).toBe(0);
 		expect(progress[progress.length - 1]).toBe(9);
 		const r = await rows('c1');
-		expect(r.get(list[3])).toMatchObject({ state: 'skipped', errorMessage: 'opted out of marketing messages' });
+		expect(r.get(list[3])).toMatchObject({ state: 'skipped' });
+		expect(r.get(list[3])?.errorMessage).toMatch(/^opted out \(STOP keyword at /);
 		expect(r.get('invalid#11')).toMatchObject({ state: 'skipped', itemIndex: 11 });
 		expect(r.get('invalid#11')?.errorMessage).toMatch(/invalid phone number "not a phone"/);
 		const first = r.get(list[0]);
@@ -161,7 +163,7 @@ describe('runCampaign', () => {
 		expect((await rows('c2')).get(hang)?.state).toBe('accepted');
 	});
 
-	it('campaign-fatal pauses the campaign with the reason; a re-run after the fix resumes', async () => {
+	it('campaign-fatal pauses the campaign with the reason; the pause is sticky until Resume Campaign', async () => {
 		const list = phones(30);
 		api = await startFakeCloudApi({ errors: { [list[5]]: [132015] }, latencyMs: 5 });
 		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
@@ -175,6 +177,14 @@ describe('runCampaign', () => {
 		const pending = [...r.values()].filter((x) => x.state === 'queued' || x.state === 'retry').length;
 		expect(pending).toBeGreaterThan(0);
 		expect([...r.values()].some((x) => x.state === 'sending')).toBe(false);
+		// Sticky: a re-run (a schedule, a second execution) sends nothing and says why.
+		const sentBefore = api.accepted.length;
+		const rerun = await runCampaign(base('c3', { limits: { mps: 200 } }));
+		expect(rerun.haltedAtStart).toMatchObject({ state: 'paused', by: 'meta:132015' });
+		expect(rerun.reason).toMatch(/campaign_fatal: #132015/);
+		expect(rerun.accepted).toBe(0);
+		expect(api.accepted.length).toBe(sentBefore);
+		await setCampaignControl(store, 'c3', 'resume');
 		const resumed = await runCampaign(base('c3', { limits: { mps: 200 } }));
 		expect(resumed.state).toBe('completed');
 		expect(resumed.report.byState.accepted).toBe(30);
@@ -187,9 +197,11 @@ describe('runCampaign', () => {
 		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
 		const result = await runCampaign(base('c4', { recipients: list.map((p) => ({ phone: p, values: values('x') })), limits: { mps: 10 } }));
 		expect(result.stopError).toMatchObject({ code: 190, errorClass: 'account_stop' });
-		expect(result.state).toBe('paused');
-		expect(result.reason).toMatch(/account_stop/);
+		expect(result.state).toBe('account_stopped');
+		expect(result.reason).toMatch(/account_stop: #190/);
+		expect(result.stateBy).toBe('meta:190');
 		expect(api.accepted.length).toBeLessThan(5);
+		expect((await store.getCampaign('c4'))?.state).toBe('account_stopped');
 	});
 
 	it('defers recipients over the rolling-24 h messaging limit and sends them a day later', async () => {
@@ -250,7 +262,10 @@ describe('runCampaign', () => {
 			const report = await storeB.campaignReport('c6');
 			expect(report.byState.sending ?? 0).toBe(0);
 			expect((report.byState.queued ?? 0) + (report.byState.retry ?? 0)).toBe(200 - sentBefore);
-			// Resume: re-running the campaign sends the rest.
+			// Sticky: a re-run alone sends nothing; Resume, then re-running the campaign sends the rest.
+			expect((await runCampaign(base('c6', { store: storeB, limits: { mps: 500 } }))).haltedAtStart).toMatchObject({ state: 'paused', reason: 'paused by user', by: 'user' });
+			expect(api.accepted.length).toBe(sentBefore);
+			await setCampaignControl(storeB, 'c6', 'resume');
 			const resumed = await runCampaign(base('c6', { store: storeB, limits: { mps: 500 } }));
 			expect(resumed.state).toBe('completed');
 			expect(api.accepted.length).toBe(200);
@@ -261,12 +276,19 @@ describe('runCampaign', () => {
 		}
 	});
 
-	it('refuses to resume a stopped campaign and a campaign ID used for another template', async () => {
+	it('a stopped campaign sends nothing to new recipients until resumed; a campaign ID used for another template is refused', async () => {
 		api = await startFakeCloudApi();
 		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
 		await runCampaign(base('c7', { recipients: [{ phone: phones(1)[0], values: values('x') }] }));
 		await expect(runCampaign(base('c7', { template: { ...TEMPLATE, name: 'other' } }))).rejects.toThrow(/sends template spring_sale/);
 		await store.setCampaignState('c7', 'stopped', 'by user');
-		await expect(runCampaign(base('c7'))).rejects.toThrow(/was stopped \(by user\): resume it first/);
+		const more = phones(3, 16505300000).map((p) => ({ phone: p, values: values('y') }));
+		const stopped = await runCampaign(base('c7', { recipients: more }));
+		expect(stopped).toMatchObject({ state: 'stopped', reason: 'by user', stateBy: 'user', accepted: 0, haltedAtStart: { state: 'stopped' } });
+		expect(stopped.added.inserted).toBe(3); // recorded, not sent
+		expect(api.accepted.length).toBe(1);
+		await setCampaignControl(store, 'c7', 'resume');
+		expect((await runCampaign(base('c7'))).accepted).toBe(3);
+		expect(api.duplicates()).toBe(0);
 	});
 });

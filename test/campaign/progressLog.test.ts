@@ -89,7 +89,7 @@ it('logs progress while sending (counts only grow) and a final line with every r
 	expect(accepted).toEqual([...accepted].sort((a, b) => a - b));
 	expect(accepted[0]).toBeLessThan(20);
 	const last = lines[lines.length - 1];
-	expect(last.message).toMatch(/^WhatsApp campaign progress-1: 20 accepted, 0 failed, 0 deferred, 0 retried, 0 unknown, 0 in flight, [\d.]+ mps, 0 throttle errors, \d+ s$/);
+	expect(last.message).toMatch(/^WhatsApp campaign progress-1: 20 accepted, 0 skipped, 0 failed, 0 deferred, 0 retried, 0 unknown, 0 in flight, [\d.]+ mps, 0 throttle errors, \d+ s$/);
 	expect(last.meta).toMatchObject({ campaignId: 'progress-1', accepted: 20, failed: 0, inFlight: 0 });
 	for (const l of lines) expect(JSON.stringify(l)).not.toContain(TOKEN);
 });

@@ -148,7 +148,7 @@ it('image from a binary property: uploaded (bytes, MIME type, file name), then s
 	]);
 	expect(r.status).toBe('success');
 	const out = jsonOf(r.outputs['Send media'][0]);
-	expect(out).toEqual([{ messageId: expect.stringMatching(/^wamid\./), to: TO, type: 'image', recontact: false }]);
+	expect(out).toEqual([{ messageId: expect.stringMatching(/^wamid\./), to: TO, waId: TO, type: 'image', recontact: false }]);
 
 	expect(uploads()).toHaveLength(1);
 	const form = await uploadForm(uploads()[0]);

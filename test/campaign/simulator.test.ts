@@ -122,7 +122,7 @@ it('a paused template pauses the campaign; a bad token stops everything', async 
 
 	const badToken = await runCampaign({ ...opts('s5', { recipients: recipients(5, 4916000000000) }), client: new GraphClient({ accessToken: 'wrong', baseUrl: running.url }) });
 	expect(badToken.stopError?.errorClass).toBe('account_stop');
-	expect(badToken.state).toBe('paused');
+	expect(badToken.state).toBe('account_stopped');
 	expect(stats().accepted.total).toBe(0);
 });
 

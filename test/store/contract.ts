@@ -384,15 +384,24 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 				expect(waIds(await claim('v', 1, T0 + DAY))).toEqual(['4']);
 			});
 
-			it('expireClaims moves expired sending rows to unknown; the original worker may still record the outcome', async () => {
-				await store.addRecipients(CID, ['1', '2', '3'].map((waId) => ({ waId })), T0);
+			it('expireClaims moves expired dispatched rows to unknown and re-queues undispatched ones; the original worker may still record the outcome', async () => {
+				await store.addRecipients(CID, ['1', '2', '3', '4'].map((waId) => ({ waId })), T0);
 				await claim('w1', 2, T0, 100);
 				await claim('w2', 1, T0 + 50, 100);
-				expect(await store.expireClaims(CID, T0 + 120)).toBe(2);
-				expect(await store.getRecipient(CID, '1')).toMatchObject({ state: 'unknown', claimedBy: 'w1' });
+				await claim('w9', 1, T0 + 10, 100);
+				expect(await store.markDispatched(CID, ['1', '2', '3'], 'w1', T0 + 5)).toEqual(expect.arrayContaining(['1', '2']));
+				expect(await store.markDispatched(CID, ['3'], 'w1', T0 + 5)).toEqual([]); // not w1's claim
+				expect(await store.expireClaims(CID, T0 + 120)).toEqual({ unknown: 2, requeued: 1 });
+				expect(await store.getRecipient(CID, '1')).toMatchObject({ state: 'unknown', claimedBy: 'w1', dispatchedAt: T0 + 5 });
+				// claimed but never dispatched: its request never left the crashed run → due again now
+				expect(await store.getRecipient(CID, '4')).toMatchObject({ state: 'retry', nextAttemptAt: T0 + 120 });
+				expect((await store.getRecipient(CID, '4'))?.claimedBy).toBeUndefined();
 				expect((await store.getRecipient(CID, '3'))?.state).toBe('sending');
-				expect(await store.expireClaims(CID, T0 + 120)).toBe(0);
+				expect(await store.expireClaims(CID, T0 + 120)).toEqual({ unknown: 0, requeued: 0 });
+				expect(waIds(await claim('w4', 10, T0 + 130))).toEqual(['4']);
+				expect((await store.getRecipient(CID, '4'))?.dispatchedAt).toBeUndefined();
 				expect(await claim('w3', 10, T0 + 1000)).toEqual([]);
+				await store.updateRecipient(CID, '4', { state: 'accepted', expectClaimedBy: 'w4' });
 				// another worker cannot touch it; the original can
 				expect(await store.updateRecipient(CID, '1', { state: 'accepted', messageId: 'm', expectClaimedBy: 'w2' })).toBe(false);
 				expect(await store.updateRecipient(CID, '1', { state: 'accepted', messageId: 'm1', expectClaimedBy: 'w1', now: T0 + 130 })).toBe(
@@ -479,8 +488,157 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 					total: 13,
 					byState: { queued: 8, retry: 1, deferred: 1, failed: 2, skipped: 1 },
 					byErrorCode: { '130429': 1, '131049': 1, '131026': 2 },
+					deferredByDay: {},
 				});
 				await expect(store.listRecipients(CID, { states: ['nope' as never] })).rejects.toThrow(/nope/);
+			});
+
+			describe('send-time gates, circuit breakers, deferral by status, replies (issue 13)', () => {
+				it('gateVersion moves with every opt-out, block, campaign state and number-health change; gateBlocks names the reason per scope', async () => {
+					const v0 = await store.gateVersion();
+					await store.upsertContacts([{ waId: '491' }, { waId: '492' }, { waId: '493' }], { now: T0 });
+					expect(await store.gateVersion()).toBe(v0); // plain upserts don't move it
+					await store.setOptOut('491', true, 'keyword:STOP', T0 + 1);
+					const v1 = await store.gateVersion();
+					expect(v1).toBeGreaterThan(v0);
+					await store.setOptOut('491', true, 'keyword:STOP', T0 + 2); // no change, no bump
+					expect(await store.gateVersion()).toBe(v1);
+					await store.setBlocked('492', true, 'abusive', T0 + 3);
+					const v2 = await store.gateVersion();
+					expect(v2).toBeGreaterThan(v1);
+					await store.upsertContacts([{ waId: '494', optOut: { source: 'import' } }], { now: T0 + 4 });
+					const v3 = await store.gateVersion();
+					expect(v3).toBeGreaterThan(v2);
+					expect(await store.gateBlocks(['491', '492', '493', '494', '999'], 'marketing')).toEqual(
+						new Map([
+							['491', expect.stringMatching(/^opted out \(keyword:STOP at /)],
+							['492', 'blocked (abusive)'],
+							['494', expect.stringMatching(/^opted out \(import/)],
+						]),
+					);
+					// utility template under Meta's scope: only the block list applies
+					expect([...(await store.gateBlocks(['491', '492', '493'], undefined)).keys()]).toEqual(['492']);
+					expect(await store.getContact('492')).toMatchObject({ blocked: true, blockReason: 'abusive', blockedAt: T0 + 3 });
+					await store.setBlocked('492', false, 'unblocked', T0 + 5);
+					expect((await store.getContact('492'))?.blocked).toBeUndefined();
+					expect(await store.gateBlocks(['492'], 'all')).toEqual(new Map());
+					await store.setCampaignState(CID, 'paused', 'by user', T0 + 6, 'user');
+					const v4 = await store.gateVersion();
+					expect(v4).toBeGreaterThan(v3);
+					expect(await store.getCampaign(CID)).toMatchObject({ state: 'paused', reason: 'by user', stateBy: 'user', stateAt: T0 + 6 });
+					await store.setNumberHealth({ phoneNumberId: 'PN1', displayDigits: '15550001', quality: 'GREEN', messagingLimit: 2000, tier: 'TIER_2K', updatedAt: T0 });
+					const v5 = await store.gateVersion();
+					expect(v5).toBeGreaterThan(v4);
+					await store.setNumberHealth({ phoneNumberId: 'PN1', messagingLimit: 2000, updatedAt: T0 + 1 });
+					expect(await store.gateVersion()).toBe(v5);
+					expect(await store.getNumberHealth('PN1')).toEqual({
+						phoneNumberId: 'PN1',
+						displayDigits: '15550001',
+						quality: 'GREEN',
+						messagingLimit: 2000,
+						tier: 'TIER_2K',
+						updatedAt: T0 + 1,
+					});
+				});
+
+				it('applyBreakers: template warnings pause its running campaigns, flagged numbers pause marketing ones, account stops, limit changes', async () => {
+					const mk = (id: string, extra: Record<string, unknown>) =>
+						store.createCampaign({ id, phoneNumberId: 'PN1', templateName: 'promo_b', templateLanguage: 'en', category: 'MARKETING', wabaId: 'W1', ...extra } as never, T0);
+					await mk('m1', { templateId: 'T1' });
+					await mk('m2', { templateName: 'other', templateId: 'T2' });
+					await mk('u1', { templateName: 'receipt', category: 'UTILITY' });
+					await mk('m3', { qualityBreaker: false, templateName: 'x' });
+					await store.setNumberHealth({ phoneNumberId: 'PN1', displayDigits: '15550001', updatedAt: T0 });
+					const v0 = await store.gateVersion();
+					let fx = await store.applyBreakers([{ kind: 'template', templateId: 'T1', templateName: 'promo_b', language: 'en', reason: 'Template promo is PAUSED', by: 'webhook:template_status' }], T0 + 1);
+					expect(fx).toEqual([{ campaignId: 'm1', state: 'paused', reason: 'Template promo is PAUSED', by: 'webhook:template_status' }]);
+					expect(await store.gateVersion()).toBeGreaterThan(v0);
+					expect(await store.getCampaign('m1')).toMatchObject({ state: 'paused', stateBy: 'webhook:template_status', stateAt: T0 + 1 });
+					// idempotent: a paused campaign is not touched again
+					expect(await store.applyBreakers([{ kind: 'template', templateId: 'T1', reason: 'again', by: 'webhook:template_status' }], T0 + 2)).toEqual([]);
+					fx = await store.applyBreakers([{ kind: 'number_quality', displayDigits: '15550001', reason: 'flagged', by: 'webhook:phone_quality' }], T0 + 3);
+					expect(fx.map((e) => e.campaignId)).toEqual(['m2']); // not the utility one, not m3 (breaker off)
+					fx = await store.applyBreakers([{ kind: 'number_limit', displayDigits: '15550001', messagingLimit: 250, tier: 'TIER_250' }], T0 + 4);
+					expect(fx).toEqual([]);
+					expect(await store.getNumberHealth('PN1')).toMatchObject({ messagingLimit: 250, tier: 'TIER_250', updatedAt: T0 + 4 });
+					fx = await store.applyBreakers([{ kind: 'account', wabaId: 'W1', reason: 'Account ACCOUNT_RESTRICTION', by: 'webhook:account_update' }], T0 + 5);
+					expect(fx.map((e) => e.campaignId).sort()).toEqual(['m1', 'm2', 'm3', 'u1']);
+					expect((await store.getCampaign('u1'))?.state).toBe('account_stopped');
+					// webhook batches carry breakers in the same transaction
+					await mk('m4', { templateName: 'promo2', wabaId: 'W2' });
+					const res = await store.applyWebhookBatch({
+						at: T0 + 6,
+						processedKeys: ['k1'],
+						inbound: [],
+						statuses: [],
+						replies: [],
+						touches: [],
+						breakers: [{ kind: 'template', templateName: 'promo2', reason: 'REJECTED', by: 'webhook:template_status' }],
+					});
+					expect(res.breakers.map((e) => e.campaignId)).toEqual(['m4']);
+				});
+
+				it('a 131049 failed status defers the recipient to the next day up to maxDeferDays, then fails; the report counts days', async () => {
+					await store.createCampaign({ id: 'cap', phoneNumberId: 'PN1', maxDeferDays: 2 }, T0);
+					await store.addRecipients('cap', [{ waId: '71' }], T0);
+					for (let day = 1; day <= 3; day++) {
+						const at = T0 + (day - 1) * 2 * DAY;
+						await store.claimRecipients({ campaignId: 'cap', workerId: 'w', limit: 1, now: at, leaseMs: 1000 });
+						await store.updateRecipient('cap', '71', { state: 'accepted', messageId: `m${day}`, expectClaimedBy: 'w', now: at });
+						const r = await store.applyStatus({ messageId: `m${day}`, status: 'failed', at: at + 10, errorCode: 131049, errorMessage: 'healthy ecosystem' });
+						if (day <= 2) {
+							expect(r).toMatchObject({ state: 'deferred', deferDays: day, nextAttemptAt: at + 10 + DAY, errorCode: 131049, errorClass: 'defer_day' });
+							expect(r?.messageId).toBeUndefined();
+							expect((await store.campaignReport('cap')).deferredByDay).toEqual({ [String(day)]: 1 });
+						} else {
+							expect(r).toMatchObject({ state: 'failed', deferDays: 2, errorCode: 131049 });
+							expect(r?.errorMessage).toMatch(/still capped after 2 day/);
+						}
+					}
+					expect(await store.nextDueAt('cap')).toBeUndefined();
+				});
+
+				it('typed replies: an inbound message attributes a reply to the latest campaign message within the window', async () => {
+					await store.createCampaign({ id: 'r1', phoneNumberId: 'PN1' }, T0);
+					await store.createCampaign({ id: 'r2', phoneNumberId: 'PN1' }, T0);
+					await store.createCampaign({ id: 'r3', phoneNumberId: 'PN2' }, T0);
+					const send = async (cid: string, waId: string, at: number) => {
+						await store.addRecipients(cid, [{ waId }], at);
+						await store.claimRecipients({ campaignId: cid, workerId: 'w', limit: 1, now: at, leaseMs: 1000 });
+						await store.markDispatched(cid, [waId], 'w', at);
+						await store.updateRecipient(cid, waId, { state: 'accepted', messageId: `${cid}.${waId}`, expectClaimedBy: 'w', now: at });
+					};
+					await send('r1', '81', T0);
+					await send('r2', '81', T0 + HOUR); // the latest campaign message to 81 from PN1
+					await send('r3', '81', T0 + 2 * HOUR); // another number
+					await send('r1', '82', T0);
+					const batch = (inbound: Array<{ phoneNumberId: string; waId: string; at: number }>) =>
+						store.applyWebhookBatch({ at: T0, processedKeys: [], inbound, statuses: [], replies: [], touches: [], replyAttributionMs: 72 * HOUR });
+					expect((await batch([{ phoneNumberId: 'PN1', waId: '81', at: T0 + 3 * HOUR }])).replies).toBe(1);
+					expect((await store.getRecipient('r2', '81'))?.state).toBe('replied');
+					expect((await store.getRecipient('r1', '81'))?.state).toBe('accepted');
+					expect((await store.getRecipient('r3', '81'))?.state).toBe('accepted');
+					// outside the attribution window: no reply
+					expect((await batch([{ phoneNumberId: 'PN1', waId: '82', at: T0 + 73 * HOUR }])).replies).toBe(0);
+					expect((await store.getRecipient('r1', '82'))?.state).toBe('accepted');
+				});
+
+				it("requeueUnresolvedUnknown resends 'unknown' rows only after their quiet time and once a later delivery proved the webhooks", async () => {
+					await store.createCampaign({ id: 'uq', phoneNumberId: 'PN1' }, T0);
+					await store.addRecipients('uq', [{ waId: '91' }, { waId: '92' }, { waId: '93' }], T0);
+					await store.claimRecipients({ campaignId: 'uq', workerId: 'w', limit: 3, now: T0, leaseMs: 10 });
+					await store.markDispatched('uq', ['91'], 'w', T0 + 1);
+					await store.markDispatched('uq', ['92', '93'], 'w', T0 + 5);
+					await store.expireClaims('uq', T0 + 20);
+					// no delivery confirmed yet: nothing is resent
+					expect(await store.requeueUnresolvedUnknown('uq', T0 + HOUR, T0 + HOUR)).toBe(0);
+					// 93's 'delivered' arrives (dispatched after 91, at the same time as 92)
+					await store.applyStatus({ messageId: 'wamid.93', status: 'delivered', at: T0 + 30, callbackData: 'uq|93' });
+					expect(await store.requeueUnresolvedUnknown('uq', T0, T0 + HOUR)).toBe(0); // quiet time not over
+					expect(await store.requeueUnresolvedUnknown('uq', T0 + HOUR, T0 + HOUR)).toBe(1);
+					expect(await store.getRecipient('uq', '91')).toMatchObject({ state: 'retry', nextAttemptAt: T0 + HOUR });
+					expect((await store.getRecipient('uq', '92'))?.state).toBe('unknown');
+				});
 			});
 
 			describe('status webhooks', () => {
@@ -534,7 +692,8 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 				it("resolves an 'unknown' row by callbackData and stores the messageId", async () => {
 					await store.addRecipients(CID, [{ waId: '4' }, { waId: '5' }], T0);
 					await claim('w', 2, T0, 10);
-					expect(await store.expireClaims(CID, T0 + 10)).toBe(2);
+					await store.markDispatched(CID, ['4', '5'], 'w', T0 + 1);
+					expect(await store.expireClaims(CID, T0 + 10)).toEqual({ unknown: 2, requeued: 0 });
 					const r = await store.applyStatus({ messageId: 'wamid.4', status: 'delivered', at: T0 + 20, callbackData: `${CID}|4` });
 					expect(r).toMatchObject({ waId: '4', state: 'delivered', messageId: 'wamid.4' });
 					expect(r?.claimedBy).toBeUndefined();
@@ -542,8 +701,8 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 					expect((await store.applyStatus({ messageId: 'wamid.4', status: 'read', at: T0 + 30 }))?.state).toBe('read');
 					// an 'unknown' row that failed at Meta
 					expect(
-						await store.applyStatus({ messageId: 'wamid.5', status: 'failed', at: T0 + 20, callbackData: `${CID}|5`, errorCode: 131049 }),
-					).toMatchObject({ state: 'failed', messageId: 'wamid.5', errorCode: 131049 });
+						await store.applyStatus({ messageId: 'wamid.5', status: 'failed', at: T0 + 20, callbackData: `${CID}|5`, errorCode: 131026 }),
+					).toMatchObject({ state: 'failed', messageId: 'wamid.5', errorCode: 131026 });
 					// callbackData never rewrites a row that already has another message id
 					expect(await store.applyStatus({ messageId: 'wamid.x', status: 'read', at: T0, callbackData: `${CID}|1` })).toBeUndefined();
 					expect((await store.getRecipient(CID, '1'))?.messageId).toBe('wamid.1');

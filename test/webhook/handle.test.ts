@@ -235,7 +235,7 @@ describe('one store batch per request', () => {
 				if (prop === 'applyWebhookBatch') {
 					return async (batch: WebhookBatch) => {
 						batches.push(batch);
-						return { fresh: await applyWebhookBatch(target, batch) };
+						return applyWebhookBatch(target, batch);
 					};
 				}
 				const value = Reflect.get(target, prop, receiver);

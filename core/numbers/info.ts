@@ -1,0 +1,65 @@
+/**
+ * A business number's limits and health from Graph (cloud-api.md §5 "Reading limits and quality"):
+ * `GET /{PHONE_NUMBER_ID}?fields=display_phone_number,quality_rating,status,throughput,
+ * whatsapp_business_manager_messaging_limit`. Read when a campaign starts and about once a minute
+ * while it runs (a limit downgrade or a quality drop reaches the engine even without webhooks).
+ * The client retries this idempotent GET on transient failures (core/graph/client.ts).
+ */
+import type { GraphLike } from '../graph/like';
+import { messagingLimitFromTier } from '../throttle/budget';
+import { throughputFromLevel } from '../throttle/tokenBucket';
+
+export const NUMBER_INFO_FIELDS = 'display_phone_number,quality_rating,status,throughput,whatsapp_business_manager_messaging_limit';
+
+/** What Graph answers for the fields above. */
+export interface NumberInfoResponse {
+	id?: string;
+	display_phone_number?: string;
+	quality_rating?: string;
+	status?: string;
+	throughput?: { level?: string };
+	whatsapp_business_manager_messaging_limit?: string | { current_limit?: string };
+}
+
+export interface NumberInfo {
+	phoneNumberId: string;
+	/** Digits of display_phone_number (phone_number_quality_update webhooks name the number so). */
+	displayDigits?: string;
+	/** GREEN / YELLOW / RED / NA / UNKNOWN. */
+	qualityRating?: string;
+	/** CONNECTED / FLAGGED / RESTRICTED … */
+	status?: string;
+	/** Throughput cap (mps) from throughput.level: 80 standard, 1,000 high. */
+	mps: number;
+	/** The messaging-limit tier as Graph names it (TIER_2K…). */
+	tier?: string;
+	/** Unique business-initiated recipients per rolling 24 h: Infinity = unlimited; undefined = unreadable. */
+	messagingLimit?: number;
+}
+
+export async function readNumberInfo(client: GraphLike, phoneNumberId: string): Promise<NumberInfo> {
+	const info = await client.request<NumberInfoResponse>({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: NUMBER_INFO_FIELDS } });
+	const raw = info?.whatsapp_business_manager_messaging_limit;
+	const tier = typeof raw === 'string' ? raw : raw?.current_limit;
+	return {
+		phoneNumberId,
+		displayDigits: info?.display_phone_number ? info.display_phone_number.replace(/\D/g, '') || undefined : undefined,
+		qualityRating: info?.quality_rating,
+		status: info?.status,
+		mps: throughputFromLevel(info?.throughput?.level),
+		tier: tier ?? undefined,
+		messagingLimit: messagingLimitFromTier(tier),
+	};
+}
+
+/**
+ * A quality problem that stops marketing campaigns of this number (option "Pause On Number Quality
+ * Drop"): quality_rating RED, or status FLAGGED / RESTRICTED. Undefined when healthy.
+ */
+export function qualityProblem(info: Pick<NumberInfo, 'qualityRating' | 'status' | 'phoneNumberId'>): string | undefined {
+	const rating = String(info.qualityRating ?? '').toUpperCase();
+	const status = String(info.status ?? '').toUpperCase();
+	if (rating === 'RED') return `Number ${info.phoneNumberId} quality rating is RED`;
+	if (status === 'FLAGGED' || status === 'RESTRICTED') return `Number ${info.phoneNumberId} status is ${status}`;
+	return undefined;
+}
