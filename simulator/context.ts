@@ -25,7 +25,8 @@ export interface MessageRecord {
 	to: string;
 	input: string;
 	type: string;
-	template?: { name: string; language: string; category: string };
+	/** `text`: what the customer sees, rendered from the template and the send's parameters (core/templates render). */
+	template?: { name: string; language: string; category: string; text?: string };
 	biz_opaque_callback_data?: string;
 	acceptedAt: number;
 	status: MessageState;

@@ -102,11 +102,23 @@ export function handleGraph(ctx: SimContext, req: GraphRequest): GraphResult {
 		}
 	}
 	if (id === ctx.opts.appId && edge === 'uploads' && m === 'POST') return ctx.media.startUpload(req.query);
+	// Graph's App node: GET /{app-id} and GET /app (the token's app), so the Templates node finds the
+	// app id for Resumable Uploads without the App ID option (core/templates/api.ts getAppId).
+	if ((id === ctx.opts.appId || id === 'app') && !edge && m === 'GET') return appView(ctx, req.query.get('fields'));
 	if (ctx.media.uploads.has(id) && !edge) {
 		if (m === 'POST') return ctx.media.continueUpload(id, req.headers, req.raw);
 		if (m === 'GET') return ctx.media.uploadStatus(id);
 	}
 	throw unknownObject(id, m);
+}
+
+function appView(ctx: SimContext, fieldsParam: string | null): Record<string, unknown> {
+	const full: Record<string, unknown> = { id: ctx.opts.appId, name: 'Cloud API Simulator', link: `https://www.facebook.com/games/?app_id=${ctx.opts.appId}`, category: 'Business' };
+	if (!fieldsParam) return { id: full.id, name: full.name, link: full.link };
+	const out: Record<string, unknown> = {};
+	for (const f of fieldsParam.split(',').map((x) => x.trim())) if (f in full) out[f] = full[f];
+	out.id = ctx.opts.appId;
+	return out;
 }
 
 function handleWaba(ctx: SimContext, req: GraphRequest, edge: string | undefined): GraphResult {

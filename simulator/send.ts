@@ -6,7 +6,7 @@ import type { MessageRecord, Phone, SimContext } from './context';
 import { GraphError, invalidParam } from './errors';
 import { validateMessage } from './messages';
 import { scheduleStatuses } from './statuses';
-import { checkTemplateSend } from './templates';
+import { checkTemplateSend, renderSentTemplate } from './templates';
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -39,7 +39,7 @@ export function sendMessage(ctx: SimContext, phone: Phone, body: unknown): Recor
 		const t = ctx.templates.find(ctx.opts.wabaId, body.template.name, body.template.language.code);
 		if (!t) throw new GraphError(132001, `template name (${body.template.name}) does not exist in ${body.template.language.code}`);
 		checkTemplateSend(t, body.template);
-		template = { name: t.name, language: t.language, category: t.category };
+		template = { name: t.name, language: t.language, category: t.category, text: renderSentTemplate(t, body.template.components) };
 	}
 
 	const now = ctx.clock.now();

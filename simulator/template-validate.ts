@@ -1,4 +1,8 @@
-/** Validation of POST /{waba}/message_templates bodies against Meta's rules (cloud-api.md §1). */
+/**
+ * Validation of POST /{waba}/message_templates bodies against Meta's rules (cloud-api.md §1; the
+ * carousel, limited-time offer, catalog / MPM and Flow guides cited in core/templates/rules.ts,
+ * whose figures template-rules.ts reuses). Independent checking logic from core/templates/validate.ts.
+ */
 import { TEMPLATE_RULES as R, extractVariables } from './template-rules';
 
 export interface TemplateComponentDef {
@@ -105,6 +109,7 @@ export function validateTemplateBody(body: unknown, forEdit = false): string[] {
 	}
 	const isAuth = category === 'AUTHENTICATION';
 	const seen = new Set<string>();
+	const byType = new Map<string, Record<string, unknown>>();
 	comps.forEach((c, i) => {
 		const where = `components[${i}]`;
 		if (!isObj(c) || typeof c.type !== 'string' || !(R.componentTypes as readonly string[]).includes(c.type.toUpperCase())) {
@@ -114,6 +119,7 @@ export function validateTemplateBody(body: unknown, forEdit = false): string[] {
 		const type = c.type.toUpperCase();
 		if (seen.has(type)) problems.push(`${where}: only one ${type} component is allowed`);
 		seen.add(type);
+		byType.set(type, c);
 		const example = isObj(c.example) ? c.example : undefined;
 		if (type === 'HEADER') {
 			const f = typeof c.format === 'string' ? c.format.toUpperCase() : '';
@@ -157,10 +163,123 @@ export function validateTemplateBody(body: unknown, forEdit = false): string[] {
 			}
 		} else if (type === 'BUTTONS') {
 			checkButtons(c.buttons, where, isAuth, problems);
+		} else if (type === 'CAROUSEL') {
+			checkCarousel(c.cards, where, format, problems);
+		} else if (type === 'LIMITED_TIME_OFFER') {
+			const o = isObj(c.limited_time_offer) ? c.limited_time_offer : {};
+			if (typeof o.text !== 'string' || !o.text || o.text.length > R.offer.TEXT_MAX_LENGTH)
+				problems.push(`${where} (LIMITED_TIME_OFFER): limited_time_offer.text is required, at most ${R.offer.TEXT_MAX_LENGTH} characters`);
+			if (o.has_expiration !== undefined && typeof o.has_expiration !== 'boolean') problems.push(`${where} (LIMITED_TIME_OFFER): has_expiration must be a boolean`);
 		}
 	});
 	if (!seen.has('BODY')) problems.push('components must include a BODY');
+	const marketing = category === undefined || category === 'MARKETING';
+	if (seen.has('CAROUSEL')) {
+		if (!marketing) problems.push('a carousel template must be in the MARKETING category');
+		for (const t of ['HEADER', 'FOOTER', 'BUTTONS']) if (seen.has(t)) problems.push(`a carousel template cannot have its own ${t} (cards carry headers and buttons)`);
+	}
+	if (seen.has('LIMITED_TIME_OFFER')) {
+		if (!marketing) problems.push('a limited-time offer template must be in the MARKETING category');
+		if (seen.has('FOOTER')) problems.push('a limited-time offer template cannot have a FOOTER');
+		const h = byType.get('HEADER');
+		if (h && !(R.offerHeaderFormats as readonly string[]).includes(String(h.format).toUpperCase())) problems.push('a limited-time offer header must be IMAGE or VIDEO');
+		const text = byType.get('BODY')?.text;
+		if (typeof text === 'string' && text.length > R.offer.BODY_MAX_LENGTH) problems.push(`a limited-time offer body must be at most ${R.offer.BODY_MAX_LENGTH} characters`);
+	}
+	const buttonTypes = ((byType.get('BUTTONS')?.buttons as unknown[]) ?? []).map((b) => (isObj(b) ? String(b.type).toUpperCase() : ''));
+	if (buttonTypes.includes('MPM') && String(byType.get('HEADER')?.format ?? '').toUpperCase() !== 'TEXT') problems.push('a multi-product (MPM) template needs a TEXT header');
 	return problems;
+}
+
+function checkCarousel(cards: unknown, where: string, format: 'POSITIONAL' | 'NAMED', problems: string[]): void {
+	const C = R.carousel;
+	if (!Array.isArray(cards) || cards.length < C.CARDS_MIN || cards.length > C.CARDS_MAX) {
+		problems.push(`${where} (CAROUSEL): cards must list ${C.CARDS_MIN} to ${C.CARDS_MAX} cards`);
+		if (!Array.isArray(cards)) return;
+	}
+	const shapes: string[] = [];
+	cards.forEach((card, k) => {
+		const cw = `${where}.cards[${k}]`;
+		const comps = isObj(card) && Array.isArray(card.components) ? card.components : [];
+		const of = new Map<string, Record<string, any>>();
+		for (const cc of comps) {
+			const t = isObj(cc) ? String(cc.type).toUpperCase() : '';
+			if (!(R.carouselCardComponents as readonly string[]).includes(t) || of.has(t)) problems.push(`${cw}: card components are one HEADER, BODY and BUTTONS (found ${t || 'an invalid component'})`);
+			else of.set(t, cc as Record<string, any>);
+		}
+		const h = of.get('HEADER');
+		const f = String(h?.format ?? '').toUpperCase();
+		if (!(R.carouselHeaderFormats as readonly string[]).includes(f)) problems.push(`${cw}: every card needs an IMAGE, VIDEO or PRODUCT header`);
+		else if ((R.carouselMediaHeaderFormats as readonly string[]).includes(f) && !(Array.isArray(h?.example?.header_handle) && typeof h.example.header_handle[0] === 'string'))
+			problems.push(`${cw}: a ${f} card header needs example.header_handle`);
+		const b = of.get('BODY');
+		if (b) {
+			if (typeof b.text !== 'string' || !b.text) problems.push(`${cw} (BODY): text is required`);
+			else {
+				if (b.text.length > C.CARD_BODY_MAX_LENGTH) problems.push(`${cw} (BODY): text must be at most ${C.CARD_BODY_MAX_LENGTH} characters`);
+				const vars = checkVariables(b.text, `${cw} (BODY)`, format, problems, { edgesAllowed: true });
+				checkExamples(vars, isObj(b.example) ? b.example : undefined, format, 'body', `${cw} (BODY)`, problems);
+			}
+		}
+		const buttons: unknown[] = Array.isArray(of.get('BUTTONS')?.buttons) ? of.get('BUTTONS')!.buttons : [];
+		const types = buttons.map((x) => (isObj(x) ? String(x.type).toUpperCase() : ''));
+		if (f === 'PRODUCT') {
+			if (types.length !== C.PRODUCT_CARD_BUTTONS || !(R.productCardButtonTypes as readonly string[]).includes(types[0])) problems.push(`${cw}: a product card has one SPM or URL button`);
+		} else if (types.length < C.MEDIA_CARD_BUTTONS_MIN || types.length > C.MEDIA_CARD_BUTTONS_MAX || !types.every((t) => (R.mediaCardButtonTypes as readonly string[]).includes(t)))
+			problems.push(`${cw}: a media card has 1 or 2 QUICK_REPLY, URL or PHONE_NUMBER buttons`);
+		buttons.forEach((x, j) => checkButton(x, `${cw}.buttons[${j}]`, problems));
+		shapes.push(`${f}|${b ? 'BODY' : ''}|${types.join(',')}`);
+	});
+	if (shapes.some((sh) => sh !== shapes[0])) problems.push(`${where} (CAROUSEL): all cards must have the same header format, body and button types`);
+}
+
+/** One button's own rules (shared by BUTTONS components and carousel cards). */
+function checkButton(b: unknown, bw: string, problems: string[]): string {
+	if (!isObj(b) || typeof b.type !== 'string' || !(R.buttonTypes as readonly string[]).includes(b.type.toUpperCase())) {
+		problems.push(`${bw}.type must be one of ${R.buttonTypes.join(', ')}`);
+		return '';
+	}
+	const t = b.type.toUpperCase();
+	if ((R.buttonTypesNeedingText as readonly string[]).includes(t) && (typeof b.text !== 'string' || !b.text)) problems.push(`${bw}: text is required`);
+	else if (typeof b.text === 'string' && b.text.length > R.buttonTextMaxLength) problems.push(`${bw}: text must be at most ${R.buttonTextMaxLength} characters`);
+	if (t === 'URL') {
+		if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) problems.push(`${bw}: url must be an http(s) URL`);
+		else {
+			const vars = extractVariables(b.url);
+			if (vars.length > 1 || (vars.length === 1 && (vars[0].name !== '1' || vars[0].end !== b.url.length)))
+				problems.push(`${bw}: a URL button may only have one {{1}} variable, at the end of the url`);
+			if (vars.length && (!Array.isArray(b.example) || typeof b.example[0] !== 'string')) problems.push(`${bw}: example is required for a URL with a variable`);
+		}
+	}
+	if (t === 'PHONE_NUMBER') {
+		const phone = typeof b.phone_number === 'string' ? b.phone_number : '';
+		const digits = phone.replace(/[\s().-]/g, '').replace(/^\+/, '');
+		if (!/^[1-9][0-9]*$/.test(digits) || digits.length < R.phoneDigits.min || digits.length > R.phoneDigits.max || phone.length > R.phoneMaxLength)
+			problems.push(`${bw}: phone_number must be an international number with country code (${R.phoneDigits.min}-${R.phoneDigits.max} digits)`);
+	}
+	if (t === 'COPY_CODE') {
+		const ex = Array.isArray(b.example) ? b.example[0] : b.example;
+		if (typeof ex !== 'string' || !ex || ex.length > R.copyCodeExampleMaxLength) problems.push(`${bw}: example (the offer code) is required, at most ${R.copyCodeExampleMaxLength} characters`);
+	}
+	if (t === 'FLOW') {
+		const targets = R.flowTargets.filter((k) => typeof b[k] === 'string' && b[k] !== '');
+		if (targets.length !== 1) problems.push(`${bw}: a FLOW button needs exactly one of flow_id, flow_name or flow_json`);
+		if (b.flow_action !== undefined && !(R.flowActions as readonly unknown[]).includes(b.flow_action)) problems.push(`${bw}: flow_action must be navigate or data_exchange`);
+		if (b.flow_json !== undefined) {
+			let ok = false;
+			try {
+				ok = typeof b.flow_json === 'string' && isObj(JSON.parse(b.flow_json));
+			} catch {
+				ok = false;
+			}
+			if (!ok) problems.push(`${bw}: flow_json must be a JSON object encoded as a string`);
+		}
+	}
+	if (t === 'OTP') {
+		if (!(R.otpTypes as readonly unknown[]).includes(b.otp_type)) problems.push(`${bw}: otp_type must be COPY_CODE, ONE_TAP or ZERO_TAP`);
+		if (b.otp_type === 'ZERO_TAP' && b.zero_tap_terms_accepted !== true) problems.push(`${bw}: zero_tap_terms_accepted must be true for a ZERO_TAP button`);
+	}
+	return t;
 }
 
 function checkButtons(buttons: unknown, where: string, isAuth: boolean, problems: string[]): void {
@@ -174,44 +293,22 @@ function checkButtons(buttons: unknown, where: string, isAuth: boolean, problems
 	let otps = 0;
 	let qrGroupEnded = false;
 	let inQr = false;
+	const types: string[] = [];
 	buttons.forEach((b, j) => {
-		const bw = `${where}.buttons[${j}]`;
-		if (!isObj(b) || typeof b.type !== 'string' || !(R.buttonTypes as readonly string[]).includes(b.type.toUpperCase())) {
-			problems.push(`${bw}.type must be one of ${R.buttonTypes.join(', ')}`);
-			return;
-		}
-		const t = b.type.toUpperCase();
-		if (t !== 'OTP') {
-			if (typeof b.text !== 'string' || !b.text) problems.push(`${bw}: text is required`);
-			else if (b.text.length > R.buttonTextMaxLength) problems.push(`${bw}: text must be at most ${R.buttonTextMaxLength} characters`);
-		}
+		const t = checkButton(b, `${where}.buttons[${j}]`, problems);
+		types.push(t);
 		if (t === 'QUICK_REPLY') {
-			if (qrGroupEnded) problems.push(`${bw}: quick-reply buttons must be grouped together`);
+			if (qrGroupEnded) problems.push(`${where}.buttons[${j}]: quick-reply buttons must be grouped together`);
 			inQr = true;
 		} else if (inQr) {
 			qrGroupEnded = true;
 			inQr = false;
 		}
-		if (t === 'URL') {
-			urls++;
-			if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) problems.push(`${bw}: url must be an http(s) URL`);
-			else {
-				const vars = extractVariables(b.url);
-				if (vars.length > 1 || (vars.length === 1 && (vars[0].name !== '1' || vars[0].end !== b.url.length)))
-					problems.push(`${bw}: a URL button may only have one {{1}} variable, at the end of the url`);
-				if (vars.length && (!Array.isArray(b.example) || typeof b.example[0] !== 'string'))
-					problems.push(`${bw}: example is required for a URL with a variable`);
-			}
-		}
-		if (t === 'PHONE_NUMBER') {
-			phones++;
-			if (typeof b.phone_number !== 'string' || !/^\+?[0-9]{6,20}$/.test(b.phone_number)) problems.push(`${bw}: phone_number is required`);
-		}
-		if (t === 'OTP') {
-			otps++;
-			if (!['COPY_CODE', 'ONE_TAP', 'ZERO_TAP'].includes(String(b.otp_type))) problems.push(`${bw}: otp_type must be COPY_CODE, ONE_TAP or ZERO_TAP`);
-		}
+		if (t === 'URL') urls++;
+		if (t === 'PHONE_NUMBER') phones++;
+		if (t === 'OTP') otps++;
 	});
+	if ((types.includes('CATALOG') || types.includes('MPM')) && buttons.length > 1) problems.push(`${where} (BUTTONS): a CATALOG or MPM button must be the only button`);
 	if (urls > R.urlButtonsMax) problems.push(`${where} (BUTTONS): at most ${R.urlButtonsMax} URL buttons are allowed`);
 	if (phones > R.phoneButtonsMax) problems.push(`${where} (BUTTONS): at most ${R.phoneButtonsMax} PHONE_NUMBER button is allowed`);
 	if (isAuth && otps !== 1) problems.push(`${where} (BUTTONS): an AUTHENTICATION template needs exactly one OTP button`);

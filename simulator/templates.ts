@@ -2,6 +2,8 @@
  * Message templates: store, async review (PENDING → APPROVED/REJECTED by rules, fake-clock aware),
  * edit/delete rules and the send-time checks of a template message (cloud-api.md §1, §2, §3).
  */
+import { valuesFromSendComponents } from '../core/templates/build';
+import { renderTemplate } from '../core/templates/render';
 import type { TemplateComponent } from '../core/templates/types';
 import type { FakeClock } from './clock';
 import { GraphError, invalidParam } from './errors';
@@ -414,6 +416,7 @@ const SUB_TYPES: Record<string, string[]> = {
 	CATALOG: ['catalog'],
 	MPM: ['mpm'],
 	VOICE_CALL: ['voice_call'],
+	SPM: ['spm'],
 };
 
 function paramText(p: any): string | undefined {
@@ -422,6 +425,16 @@ function paramText(p: any): string | undefined {
 	if (p.type === 'currency' && isObj(p.currency) && typeof p.currency.fallback_value === 'string') return p.currency.fallback_value;
 	if (p.type === 'date_time' && isObj(p.date_time) && typeof p.date_time.fallback_value === 'string') return p.date_time.fallback_value;
 	return undefined;
+}
+
+/**
+ * The message log's text of an accepted template send: header, offer line, body, footer, buttons
+ * and carousel cards as the customer sees them (core/templates/render.ts, values read back from
+ * the send's components).
+ */
+export function renderSentTemplate(t: Template, components: unknown): string {
+	const template = { name: t.name, category: t.category, parameter_format: t.parameter_format, components: t.components as unknown as TemplateComponent[] };
+	return renderTemplate(template, valuesFromSendComponents(template, components)).text;
 }
 
 /** Throws the GraphError Meta would return for this template message; the template must exist. */
@@ -478,27 +491,101 @@ export function checkTemplateSend(t: Template, req: Record<string, any>): void {
 		} else if (!isObj(media) || (typeof media.id !== 'string' && typeof media.link !== 'string')) throw new GraphError(131008, `header: ${want} needs an id or a link`);
 	}
 
+	// LIMITED_TIME_OFFER: with has_expiration the send carries expiration_time_ms (limited-time offer guide)
+	const offer = tplComp('LIMITED_TIME_OFFER');
+	const offerParams: any[] = of('limited_time_offer').flatMap((c) => (Array.isArray(c.parameters) ? c.parameters : []));
+	if (!offer && offerParams.length) throw new GraphError(132000, `limited_time_offer: template ${t.name} has no limited-time offer`);
+	if (offer && isObj(offer.limited_time_offer) && offer.limited_time_offer.has_expiration === true) {
+		const ms = offerParams[0]?.limited_time_offer?.expiration_time_ms;
+		if (offerParams[0]?.type !== 'limited_time_offer' || typeof ms !== 'number' || !Number.isInteger(ms) || ms <= 0)
+			throw new GraphError(132000, 'limited_time_offer: the offer has an expiration, so the send needs limited_time_offer.expiration_time_ms (Unix time in ms)');
+	}
+
 	// BUTTONS
-	const buttons: any[] = (tplComp('BUTTONS')?.buttons as any[]) ?? [];
+	checkButtonParams(t, (tplComp('BUTTONS')?.buttons as any[]) ?? [], of('button'), 'button');
+
+	// CAROUSEL: one card per template card, by card_index (media / product card carousel guides)
+	const carousel = tplComp('CAROUSEL');
+	const sentCarousel = of('carousel')[0];
+	if (carousel) {
+		const cards: any[] = Array.isArray(carousel.cards) ? carousel.cards : [];
+		const sent: any[] = Array.isArray(sentCarousel?.cards) ? sentCarousel.cards : [];
+		if (sent.length !== cards.length) throw new GraphError(132000, `carousel: template ${t.name} has ${cards.length} cards; the send carries ${sent.length}`);
+		const seenCards = new Set<number>();
+		for (const card of sent) {
+			const k = Number(card?.card_index);
+			if (!Number.isInteger(k) || k < 0 || k >= cards.length || seenCards.has(k)) throw new GraphError(131009, `carousel: card_index ${JSON.stringify(card?.card_index)} is not a card of the template (0-${cards.length - 1}, each once)`);
+			seenCards.add(k);
+			const defs: any[] = Array.isArray(cards[k]?.components) ? cards[k].components : [];
+			const sentComps: any[] = Array.isArray(card.components) ? card.components : [];
+			const ofCard = (type: string) => sentComps.filter((c) => isObj(c) && String(c.type).toLowerCase() === type);
+			const def = (type: string) => defs.find((c) => isObj(c) && String(c.type).toUpperCase() === type);
+			const fmt = String(def('HEADER')?.format ?? '').toLowerCase();
+			const hp = ofCard('header')[0]?.parameters?.[0];
+			if (!isObj(hp) || hp.type !== fmt) throw new GraphError(131008, `carousel card ${k}: the header needs a ${fmt} parameter`);
+			const media = hp[fmt];
+			if (fmt === 'product') {
+				if (!isObj(media) || typeof media.product_retailer_id !== 'string' || typeof media.catalog_id !== 'string')
+					throw new GraphError(131008, `carousel card ${k}: the product header needs product_retailer_id and catalog_id`);
+			} else if (!isObj(media) || (typeof media.id !== 'string' && typeof media.link !== 'string')) throw new GraphError(131008, `carousel card ${k}: ${fmt} needs an id or a link`);
+			const cardVars = [...new Set(extractVariables(String(def('BODY')?.text ?? '')).map((v) => v.name))];
+			const cardBody = ofCard('body').flatMap((c) => (Array.isArray(c.parameters) ? c.parameters : []));
+			if (cardBody.length !== cardVars.length || cardBody.some((p) => paramText(p) === undefined))
+				throw new GraphError(132000, `carousel card ${k} body: expected ${cardVars.length} text parameter(s), received ${cardBody.length}`);
+			checkButtonParams(t, (def('BUTTONS')?.buttons as any[]) ?? [], ofCard('button'), `carousel card ${k} button`);
+		}
+	} else if (sentCarousel) throw new GraphError(132000, `carousel: template ${t.name} has no carousel`);
+}
+
+/** Button components of a send against the template's buttons (top level or one carousel card). */
+function checkButtonParams(t: Template, buttons: any[], sent: any[], where: string): void {
 	const covered = new Set<number>();
-	for (const c of of('button')) {
+	for (const c of sent) {
 		const idx = Number(c.index);
 		const b = Number.isInteger(idx) ? buttons[idx] : undefined;
-		if (!b) throw new GraphError(131009, `button: index ${JSON.stringify(c.index)} does not match a button of template ${t.name}`);
-		const allowed = SUB_TYPES[String(b.type).toUpperCase()] ?? [];
-		if (!allowed.includes(String(c.sub_type))) throw new GraphError(131009, `button ${idx}: sub_type ${JSON.stringify(c.sub_type)} does not match the ${b.type} button (expected ${allowed.join(' or ')})`);
+		if (!b) throw new GraphError(131009, `${where}: index ${JSON.stringify(c.index)} does not match a button of template ${t.name}`);
+		const type = String(b.type).toUpperCase();
+		const allowed = SUB_TYPES[type] ?? [];
+		const sub = String(c.sub_type).toLowerCase();
+		if (!allowed.includes(sub)) throw new GraphError(131009, `${where} ${idx}: sub_type ${JSON.stringify(c.sub_type)} does not match the ${b.type} button (expected ${allowed.join(' or ')})`);
 		const params: any[] = Array.isArray(c.parameters) ? c.parameters : [];
-		if (String(b.type).toUpperCase() === 'URL') {
+		if (type === 'URL') {
 			const dynamic = extractVariables(String(b.url ?? '')).length > 0;
 			if (dynamic && (params.length !== 1 || params[0]?.type !== 'text' || typeof params[0].text !== 'string'))
-				throw new GraphError(132000, `button ${idx}: the URL button needs 1 text parameter`);
-			if (!dynamic && params.length) throw new GraphError(132000, `button ${idx}: the URL button is static and takes no parameter`);
+				throw new GraphError(132000, `${where} ${idx}: the URL button needs 1 text parameter`);
+			if (!dynamic && params.length) throw new GraphError(132000, `${where} ${idx}: the URL button is static and takes no parameter`);
+		} else if (type === 'COPY_CODE') {
+			if (params[0]?.type !== 'coupon_code' || typeof params[0].coupon_code !== 'string' || !params[0].coupon_code || params[0].coupon_code.length > TEMPLATE_RULES.copyCodeExampleMaxLength)
+				throw new GraphError(132000, `${where} ${idx}: the COPY_CODE button needs a coupon_code parameter of 1-${TEMPLATE_RULES.copyCodeExampleMaxLength} characters`);
+		} else if (['FLOW', 'CATALOG', 'MPM'].includes(type)) {
+			const action = params[0]?.type === 'action' && isObj(params[0].action) ? params[0].action : undefined;
+			if (!action) throw new GraphError(132000, `${where} ${idx}: the ${type} button takes one {"type":"action","action":{…}} parameter`);
+			if (type === 'FLOW' && action.flow_action_data !== undefined && !isObj(action.flow_action_data)) throw new GraphError(132000, `${where} ${idx}: flow_action_data must be an object`);
+			if (type === 'MPM') checkMpmAction(action, `${where} ${idx}`);
 		}
 		covered.add(idx);
 	}
 	buttons.forEach((b, i) => {
 		const type = String(b.type).toUpperCase();
-		if (!covered.has(i) && type === 'URL' && extractVariables(String(b.url ?? '')).length > 0)
-			throw new GraphError(132000, `button ${i}: the dynamic URL button needs a parameter`);
+		if (covered.has(i)) return;
+		if (type === 'URL' && extractVariables(String(b.url ?? '')).length > 0) throw new GraphError(132000, `${where} ${i}: the dynamic URL button needs a parameter`);
+		if (type === 'COPY_CODE') throw new GraphError(132000, `${where} ${i}: the COPY_CODE button needs a coupon_code parameter`);
+		if (type === 'MPM') throw new GraphError(132000, `${where} ${i}: the MPM button needs thumbnail_product_retailer_id and sections`);
 	});
+}
+
+/** Multi-product send limits (Meta's MPM template guide, core/templates/rules.ts PRODUCT_MESSAGE_LIMITS). */
+function checkMpmAction(action: Record<string, any>, where: string): void {
+	const P = TEMPLATE_RULES.productMessages;
+	if (typeof action.thumbnail_product_retailer_id !== 'string' || !action.thumbnail_product_retailer_id) throw new GraphError(131008, `${where}: thumbnail_product_retailer_id is required`);
+	const sections: any[] = Array.isArray(action.sections) ? action.sections : [];
+	if (sections.length < P.MPM_SECTIONS_MIN || sections.length > P.MPM_SECTIONS_MAX) throw new GraphError(131009, `${where}: sections must list ${P.MPM_SECTIONS_MIN}-${P.MPM_SECTIONS_MAX} sections`);
+	let total = 0;
+	for (const sec of sections) {
+		if (!isObj(sec) || typeof sec.title !== 'string' || !sec.title || sec.title.length > P.MPM_SECTION_TITLE_MAX_LENGTH) throw new GraphError(131009, `${where}: each section needs a title of 1-${P.MPM_SECTION_TITLE_MAX_LENGTH} characters`);
+		const items: any[] = Array.isArray(sec.product_items) ? sec.product_items : [];
+		if (!items.length || items.some((i) => !isObj(i) || typeof i.product_retailer_id !== 'string')) throw new GraphError(131009, `${where}: section "${sec.title}" needs product_items with product_retailer_id`);
+		total += items.length;
+	}
+	if (total > P.MPM_PRODUCTS_MAX) throw new GraphError(131009, `${where}: at most ${P.MPM_PRODUCTS_MAX} products in all sections (found ${total})`);
 }

@@ -679,7 +679,10 @@ export function valuesFromSendComponents(template: TemplateLike, components: unk
 				const media = isRecord(p[kind]) ? (p[kind] as Record<string, unknown>) : {};
 				if (kind === 'text') target.header = { text: str(p.text) };
 				else if (kind === 'location') target.header = { latitude: media.latitude as number, longitude: media.longitude as number, name: str(media.name), address: str(media.address) };
-				else if (kind === 'product') target.product = str(media.product_retailer_id);
+				else if (kind === 'product') {
+					target.product = str(media.product_retailer_id);
+					values.catalogId ??= str(media.catalog_id);
+				}
 				else target.header = { link: str(media.link), id: str(media.id), filename: str(media.filename) };
 			} else if (type === 'body') {
 				if (named) target.body = Object.fromEntries(params.map((p) => [String(p.parameter_name), textOf(p)]));
