@@ -1,4 +1,6 @@
 /** Template management: validation, review, edit, delete, listing, send-time checks (cloud-api.md §1–§3). */
+import { buildSendComponents, type TemplateDefinition } from '../../core/templates';
+import { carouselTemplate, catalogTemplate, flowTemplate, mpmTemplate, offerTemplate, productCarouselTemplate } from '../templates/fixtures';
 import { orderUpdate, promo, startSim, WABA, type TestSim } from './support';
 
 let t: TestSim;
@@ -270,5 +272,115 @@ describe('template send checks', () => {
 		});
 		expect((await send(auth(0))).body.error.code).toBe(132000);
 		expect((await send(auth(1))).status).toBe(200);
+	});
+});
+
+describe('carousel, limited-time offer, catalog / MPM, Flow and coupon templates (issue 16)', () => {
+	const send = (template: Record<string, unknown>, to = '16505551234') => t.send({ to, type: 'template', template: { language: { code: 'en_US', policy: 'deterministic' }, ...template } });
+	const approve = async (def: TemplateDefinition) => {
+		const r = await create(def as unknown as Record<string, unknown>);
+		expect(r.body).toMatchObject({ status: 'PENDING' });
+		await t.advance(2_500);
+		return t.sim.state.templates.byId.get(r.body.id)!;
+	};
+	const reject = async (def: TemplateDefinition, msg: RegExp) => {
+		const r = await create(def as unknown as Record<string, unknown>);
+		expect(r.status).toBe(400);
+		expect(r.body.error.error_user_msg).toMatch(msg);
+	};
+	const mutate = (def: TemplateDefinition, fn: (d: TemplateDefinition) => void) => {
+		const copy = JSON.parse(JSON.stringify(def)) as TemplateDefinition;
+		fn(copy);
+		return copy;
+	};
+	const lastText = async () => (await t.ctl('/messages')).data.at(-1).template.text;
+
+	it('create: each kind is accepted; Meta-rejected variants are refused with a clear message', async () => {
+		for (const def of [carouselTemplate(), productCarouselTemplate(), offerTemplate(), catalogTemplate(), mpmTemplate(), flowTemplate()]) {
+			expect((await create(def as unknown as Record<string, unknown>)).status).toBe(200);
+		}
+		await reject(carouselTemplate(1), /cards must list 2 to 10 cards/);
+		await reject(mutate(carouselTemplate(), (d) => (d.components[1].cards![1].components[0].format = 'VIDEO')), /same header format/);
+		await reject(mutate(carouselTemplate(), (d) => (d.category = 'UTILITY')), /MARKETING/);
+		await reject(mutate(offerTemplate(), (d) => d.components.push({ type: 'FOOTER', text: 'T&C' })), /cannot have a FOOTER/);
+		await reject(mutate(offerTemplate(), (d) => (d.components[1].limited_time_offer!.text = 'x'.repeat(17))), /at most 16/);
+		await reject(mutate(catalogTemplate(), (d) => d.components[1].buttons!.push({ type: 'QUICK_REPLY', text: 'No' })), /only button/);
+		await reject(mutate(mpmTemplate(), (d) => d.components.shift()), /TEXT header/);
+		await reject(mutate(flowTemplate(), (d) => delete d.components[1].buttons![0].flow_id), /exactly one of flow_id, flow_name or flow_json/);
+		await reject(
+			{ name: 'zt', language: 'en_US', category: 'AUTHENTICATION', components: [{ type: 'BODY' }, { type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'ZERO_TAP', package_name: 'a.b', signature_hash: 'h' }] }] },
+			/zero_tap_terms_accepted/,
+		);
+		await reject({ ...utility('phone_short', 'Call us.'), components: [{ type: 'BODY', text: 'Call us.' }, { type: 'BUTTONS', buttons: [{ type: 'PHONE_NUMBER', text: 'Call', phone_number: '1234' }] }] }, /international number/);
+		await reject(utility('three_examples', 'Hi {{1}}, welcome.', { example: { body_text: [['a', 'b', 'c']] } }), /one example per variable/);
+		// Meta accepts a COPY_CODE button without text (label "Copy offer code").
+		const coupon = { name: 'coupon', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Your code is ready.' }, { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', example: 'SAVE10' }] }] };
+		expect((await create(coupon)).status).toBe(200);
+	});
+
+	it('carousel: the send needs every card; the message log shows the rendered cards', async () => {
+		const tpl = await approve(carouselTemplate(2));
+		expect(tpl.status).toBe('APPROVED');
+		const values = { body: ['Ana'], cards: [{ header: 'https://cdn.example/a.jpg', body: ['15%'], buttons: { 1: 'a' } }, { header: 'https://cdn.example/b.jpg', body: ['20%'], buttons: { 0: 'MORE', 1: 'b' } }] };
+		const components = buildSendComponents(carouselTemplate(2), values);
+		expect((await send({ name: 'summer_carousel', components })).status).toBe(200);
+		expect(await lastText()).toBe(
+			[
+				'Hi Ana, our summer picks are here.',
+				'Card 1: [IMAGE: https://cdn.example/a.jpg] Item 1 now 15% off. [Tell me more] [Buy → https://shop.example/p/a]',
+				'Card 2: [IMAGE: https://cdn.example/b.jpg] Item 2 now 20% off. [Tell me more] [Buy → https://shop.example/p/b]',
+			].join('\n\n'),
+		);
+		const oneCard = JSON.parse(JSON.stringify(components));
+		oneCard[1].cards.pop();
+		expect((await send({ name: 'summer_carousel', components: oneCard }, '16505551235')).body.error.error_data.details).toMatch(/has 2 cards; the send carries 1/);
+		const noUrl = JSON.parse(JSON.stringify(components));
+		noUrl[1].cards[0].components.pop();
+		expect((await send({ name: 'summer_carousel', components: noUrl }, '16505551236')).body.error.code).toBe(132000);
+	});
+
+	it('limited-time offer: expiration_time_ms is required; copy code and expiry are rendered', async () => {
+		await approve(offerTemplate());
+		const values = { header: { link: 'https://cdn.example/o.jpg' }, offer: { expiration: Date.UTC(2026, 11, 31) }, body: ['Pablo', 'CARIBE25'], buttons: { 0: 'CARIBE25', 1: 'n3mtql' } };
+		const components = buildSendComponents(offerTemplate(), values);
+		expect((await send({ name: 'flash_sale', components })).status).toBe(200);
+		expect(await lastText()).toBe(
+			'[IMAGE: https://cdn.example/o.jpg]\n\nExpiring offer! · ends 2026-12-31T00:00:00Z\n\nGood news, Pablo! Use code CARIBE25 for 25% off.\n\n[Copy offer code: CARIBE25] [Book now → https://travel.example/offer?code=n3mtql]',
+		);
+		const noExpiry = components.filter((c) => c.type !== 'limited_time_offer');
+		expect((await send({ name: 'flash_sale', components: noExpiry }, '16505551235')).body.error.error_data.details).toMatch(/expiration_time_ms/);
+		const noCoupon = components.filter((c) => c.sub_type !== 'copy_code');
+		expect((await send({ name: 'flash_sale', components: noCoupon }, '16505551236')).body.error.error_data.details).toMatch(/COPY_CODE button needs a coupon_code/);
+	});
+
+	it('MPM and catalog: the action parameters are checked against the section limits', async () => {
+		await approve(mpmTemplate());
+		await approve(catalogTemplate());
+		const mpm = buildSendComponents(mpmTemplate(), { header: 'Pablo', body: ['10OFF'], buttons: { 0: { thumbnail: 'sku-1', sections: 'Shoes: sku-1, sku-2' } } });
+		expect((await send({ name: 'abandoned_cart', components: mpm })).status).toBe(200);
+		expect(await lastText()).toContain('[View items → Shoes: sku-1, sku-2]');
+		const tooMany = JSON.parse(JSON.stringify(mpm));
+		tooMany[2].parameters[0].action.sections[0].product_items = Array.from({ length: 31 }, (_, n) => ({ product_retailer_id: `p${n}` }));
+		expect((await send({ name: 'abandoned_cart', components: tooMany }, '16505551235')).body.error.error_data.details).toMatch(/at most 30 products/);
+		const catalog = buildSendComponents(catalogTemplate(), { body: ['100'], buttons: { 0: { thumbnail: '2lc20305pt' } } });
+		expect((await send({ name: 'intro_catalog_offer', components: catalog }, '16505551236')).status).toBe(200);
+		expect(await lastText()).toBe('Now shop for your favourite products right here on WhatsApp! Get Rs 100 off on all orders.\n\n[View catalog → 2lc20305pt]');
+	});
+
+	it('Flow: flow_token and flow_action_data are accepted in an action parameter', async () => {
+		await approve(flowTemplate());
+		const components = buildSendComponents(flowTemplate(), { buttons: { 0: { flowToken: 'tok-1', flowActionData: { plan: 'gold' } } } });
+		expect((await send({ name: 'survey_flow', components })).status).toBe(200);
+		expect(await lastText()).toBe('Check out this new offer\n\n[Check out this offer! → Flow 1234567890 @WELCOME_SCREEN]');
+		const bad = JSON.parse(JSON.stringify(components));
+		bad[0].parameters[0].action.flow_action_data = 'gold';
+		expect((await send({ name: 'survey_flow', components: bad }, '16505551235')).body.error.error_data.details).toMatch(/flow_action_data must be an object/);
+	});
+
+	it('GET /app and GET /{app-id} answer the app (media headers work without the App ID option)', async () => {
+		const app = await t.api('/v23.0/app?fields=id');
+		expect(app.body).toEqual({ id: t.sim.options.appId });
+		const byId = await t.api(`/v23.0/${t.sim.options.appId}`);
+		expect(byId.body).toMatchObject({ id: t.sim.options.appId, name: 'Cloud API Simulator' });
 	});
 });
