@@ -8,7 +8,17 @@
  *    access token, so it is never followed or surfaced).
  *  - Every failure becomes a GraphApiError with Meta's code/subcode/details and a retry class
  *    (errors.ts). A timeout or reset after the request was written is `unknown_outcome`: the
- *    message may have been accepted, so callers must not resend it blindly.
+ *    message may have been accepted, so callers must not resend it blindly. The exception is the
+ *    keep-alive race (a reset on a pooled connection the server closed for idleness, nothing read
+ *    back): `transient`, `requestSent: false` — the exact rule is isKeepAliveRace in keepAlive.ts.
+ *  - Keep-alive sockets are retired after 4 s idle, or earlier when the server announces a
+ *    shorter `Keep-Alive: timeout=N`, and checked again when reused (keepAlive.ts), so requests
+ *    do not go out on connections the server is about to close (Node's server closes at 5 s).
+ *  - GETs are idempotent and retried on transient failures — 5xx, Meta's transient codes
+ *    (1, 2, 131000, 131016, 133004, `is_transient`), network errors and resets — with bounded
+ *    exponential back-off and jitter (`getRetries`, default 4 attempts, 300 ms → 3 s), so a
+ *    campaign's start-of-run look-ups survive a flaky moment. POST and DELETE are never retried
+ *    here: a resent POST can be a second message; callers (the campaign's error policy) decide.
  *  - JSON requests (every send) go straight through node:http on the same keep-alive agents;
  *    axios only carries uploads (Buffer / FormData). A campaign makes ~1,000 requests a second,
  *    and axios's per-request config merging and header objects were most of the campaign's
@@ -18,6 +28,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig } from 'axios';
 import { GraphApiError, graphErrorFromResponse } from './errors';
+import { DEFAULT_IDLE_SOCKET_MS, isKeepAliveRace, KeepAliveHttpAgent, KeepAliveHttpsAgent } from './keepAlive';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
@@ -30,7 +41,25 @@ export interface GraphClientOptions {
 	timeoutMs?: number;
 	/** Keep-alive sockets per host; size it to the in-flight concurrency. Default 256. */
 	maxSockets?: number;
+	/**
+	 * Idle keep-alive sockets are closed after this many ms (default 4,000: below the 5 s
+	 * keep-alive timeout of Node's and Apache's servers). A shorter `Keep-Alive: timeout=N` from
+	 * the server wins (N s minus 1 s).
+	 */
+	idleSocketMs?: number;
+	/** Automatic retries of GETs on transient failures (default DEFAULT_GET_RETRIES); false: none. */
+	getRetries?: Partial<GetRetryPolicy> | false;
 }
+
+/** Bounded exponential back-off for idempotent GETs: attempt n waits U(d/2, d), d = min(cap, base·2ⁿ⁻¹). */
+export interface GetRetryPolicy {
+	/** Attempts in all, the first included (1 = no retry). */
+	attempts: number;
+	baseMs: number;
+	capMs: number;
+}
+
+export const DEFAULT_GET_RETRIES: Readonly<GetRetryPolicy> = { attempts: 4, baseMs: 300, capMs: 3_000 };
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -56,15 +85,28 @@ export interface GraphPage<T> {
 
 const agents = new Map<string, { http: http.Agent; https: https.Agent }>();
 
-function agentsFor(maxSockets: number) {
-	const key = String(maxSockets);
+function agentsFor(maxSockets: number, idleSocketMs: number) {
+	const key = `${maxSockets}/${idleSocketMs}`;
 	let pair = agents.get(key);
 	if (!pair) {
-		const opts = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 256), scheduling: 'lifo' as const };
-		pair = { http: new http.Agent(opts), https: new https.Agent(opts) };
+		const opts = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 256), scheduling: 'lifo' as const, idleSocketMs };
+		pair = { http: new KeepAliveHttpAgent(opts), https: new KeepAliveHttpsAgent(opts) };
 		agents.set(key, pair);
 	}
 	return pair;
+}
+
+/** Whether a failed GET is worth another attempt: Meta-side or network trouble, not a wrong request. */
+export function isRetryableGetError(error: unknown): boolean {
+	if (!(error instanceof GraphApiError)) return false;
+	// unknown_outcome is a timeout or reset after the request was written: harmless for a GET.
+	return error.errorClass === 'transient' || error.errorClass === 'unknown_outcome' || error.isTransient === true;
+}
+
+/** Back-off before attempt `attempt + 1` ("equal jitter": half fixed, half random). */
+export function getRetryDelayMs(attempt: number, policy: GetRetryPolicy, random: () => number = Math.random): number {
+	const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
+	return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 export class GraphClient {
@@ -72,6 +114,7 @@ export class GraphClient {
 	readonly apiVersion: string;
 	private readonly http: AxiosInstance;
 	private readonly timeoutMs: number;
+	private readonly getRetries: GetRetryPolicy | undefined;
 	/** The direct JSON path: transport, agent, origin parts and the fixed headers. */
 	private readonly direct: {
 		request: typeof http.request;
@@ -88,7 +131,8 @@ export class GraphClient {
 		this.baseUrl = (options.baseUrl || DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
 		this.apiVersion = normalizeVersion(options.apiVersion || DEFAULT_GRAPH_API_VERSION);
 		this.timeoutMs = options.timeoutMs ?? 30_000;
-		const pair = agentsFor(options.maxSockets ?? 256);
+		this.getRetries = options.getRetries === false ? undefined : { ...DEFAULT_GET_RETRIES, ...(options.getRetries ?? {}) };
+		const pair = agentsFor(options.maxSockets ?? 256, options.idleSocketMs ?? DEFAULT_IDLE_SOCKET_MS);
 		const base = new URL(this.baseUrl);
 		const secure = base.protocol === 'https:';
 		this.direct = {
@@ -119,8 +163,48 @@ export class GraphClient {
 		return unversioned ? p : `/${this.apiVersion}${p}`;
 	}
 
-	async request<T = unknown>(req: GraphRequest): Promise<T> {
-		if (req.data === undefined) return this.requestJson<T>(req);
+	/** One request; GETs get the transient-retry policy (`getRetries`), nothing else is retried. */
+	request<T = unknown>(req: GraphRequest): Promise<T> {
+		if (req.method === 'GET' && this.getRetries && this.getRetries.attempts > 1) return this.requestWithRetries<T>(req, this.getRetries);
+		return this.requestOnce<T>(req);
+	}
+
+	private requestOnce<T>(req: GraphRequest): Promise<T> {
+		return req.data === undefined ? this.requestJson<T>(req) : this.requestAxios<T>(req);
+	}
+
+	private async requestWithRetries<T>(req: GraphRequest, policy: GetRetryPolicy): Promise<T> {
+		const started = Date.now();
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.requestOnce<T>(req);
+			} catch (error) {
+				if (!isRetryableGetError(error)) throw error;
+				const last = error as GraphApiError;
+				if (attempt >= policy.attempts) {
+					const seconds = ((Date.now() - started) / 1000).toFixed(1);
+					throw new GraphApiError(`${last.message} (${req.method} ${req.path}: gave up after ${attempt} attempts in ${seconds} s)`, {
+						httpStatus: last.httpStatus,
+						code: last.code,
+						subcode: last.subcode,
+						type: last.type,
+						title: last.title,
+						details: last.details,
+						userTitle: last.userTitle,
+						userMessage: last.userMessage,
+						fbtraceId: last.fbtraceId,
+						isTransient: last.isTransient,
+						errorClass: last.errorClass,
+						requestSent: last.requestSent,
+					});
+				}
+				await new Promise((resolve) => setTimeout(resolve, getRetryDelayMs(attempt, policy)));
+			}
+		}
+	}
+
+	/** Uploads (Buffer / FormData bodies) through axios. */
+	private async requestAxios<T>(req: GraphRequest): Promise<T> {
 		const config: AxiosRequestConfig = {
 			method: req.method,
 			url: this.url(req.path, req.unversioned),
@@ -165,10 +249,10 @@ export class GraphClient {
 		const timeout = req.timeoutMs ?? this.timeoutMs;
 		return new Promise<T>((resolve, reject) => {
 			let settled = false;
-			const fail = (code: string, written: boolean) => {
+			const fail = (code: string, written: boolean, race = false) => {
 				if (settled) return;
 				settled = true;
-				reject(networkFailure(code, written, req));
+				reject(networkFailure(code, written, req, race));
 			};
 			const request = d.request(
 				{ protocol: d.protocol, hostname: d.hostname, port: d.port, path, method: req.method, headers, agent: d.agent },
@@ -188,7 +272,12 @@ export class GraphClient {
 					});
 				},
 			);
-			request.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? 'ERR_NETWORK', request.writableFinished));
+			request.on('error', (error: NodeJS.ErrnoException) => {
+				const code = error.code ?? 'ERR_NETWORK';
+				// A reset on a pooled connection the server had closed for idleness: not sent (keepAlive.ts).
+				const race = request.writableFinished && isKeepAliveRace(request, code);
+				fail(code, request.writableFinished && !race, race);
+			});
 			if (timeout > 0) {
 				request.setTimeout(timeout, () => {
 					fail('ETIMEDOUT', request.writableFinished);
@@ -288,12 +377,21 @@ function cleanQuery(query?: Record<string, QueryValue>): Record<string, string> 
  * is `unknown_outcome` (Meta may have accepted the message — camel-ai#4327 in peers.md §2).
  */
 function networkError(error: AxiosError, req: GraphRequest): GraphApiError {
-	const clientRequest = error.request as (http.ClientRequest & { writableFinished?: boolean }) | undefined;
-	return networkFailure(error.code ?? 'ERR_NETWORK', Boolean(clientRequest?.writableFinished), req);
+	const clientRequest = error.request instanceof http.ClientRequest ? error.request : undefined;
+	const code = error.code ?? 'ERR_NETWORK';
+	const race = Boolean(clientRequest?.writableFinished) && !error.response && isKeepAliveRace(clientRequest, code);
+	return networkFailure(code, Boolean(clientRequest?.writableFinished) && !race, req, race);
 }
 
-function networkFailure(code: string, written: boolean, req: GraphRequest): GraphApiError {
+function networkFailure(code: string, written: boolean, req: GraphRequest, keepAliveRace = false): GraphApiError {
 	const what = `${req.method} ${req.path}`;
+	if (keepAliveRace) {
+		return new GraphApiError(`Could not send ${what} (${code}): the server had closed the idle keep-alive connection, the request was not processed`, {
+			errorClass: 'transient',
+			requestSent: false,
+			details: `${code} (keep-alive race)`,
+		});
+	}
 	if (written) {
 		return new GraphApiError(`No response to ${what} (${code}): the request was sent, its outcome is unknown`, {
 			errorClass: 'unknown_outcome',

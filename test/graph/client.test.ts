@@ -107,7 +107,7 @@ describe('GraphClient', () => {
 	it('non-JSON failures still become typed errors (5xx → transient)', async () => {
 		const srv = await serve((_req, _b, res) => { res.writeHead(502); res.end('<html>bad gateway</html>'); });
 		try {
-			const client = new GraphClient({ accessToken: TOKEN, baseUrl: srv.url });
+			const client = new GraphClient({ accessToken: TOKEN, baseUrl: srv.url, getRetries: false });
 			const err = (await client.get('/x').catch((e) => e)) as GraphApiError;
 			expect(err).toMatchObject({ httpStatus: 502, errorClass: 'transient' });
 		} finally {
