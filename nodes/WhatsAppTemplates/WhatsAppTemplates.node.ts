@@ -41,13 +41,14 @@ import {
 	uploadTemplateSample,
 	validateTemplate,
 	validateTemplateComponents,
+	valuesFromInputs,
 	waitForReview,
 } from '../../core/templates';
 import { CLOUD_API_CREDENTIAL, CloudApiCredentials, getGraphClient } from '../shared/credentials';
 import { failedItem, item, items } from '../shared/items';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { templateProperties } from './description';
-import { ButtonField, HeaderType, TemplateFields, componentsFromFields } from './fields';
+import { ButtonField, CardField, HeaderType, TemplateFields, TemplateLayout, componentsFromFields } from './fields';
 
 interface Ctx {
 	fn: IExecuteFunctions;
@@ -151,6 +152,13 @@ async function componentsFromParameters(ctx: Ctx, category: string, parameterFor
 		packageName: param(fn, 'packageName', i, ''),
 		signatureHash: param(fn, 'signatureHash', i, ''),
 		autofillText: param(fn, 'autofillText', i, ''),
+		zeroTapTermsAccepted: param(fn, 'zeroTapTermsAccepted', i, false),
+		layout: param<TemplateLayout>(fn, 'layout', i, 'standard'),
+		offerText: param(fn, 'offerText', i, ''),
+		offerHasExpiration: param(fn, 'offerHasExpiration', i, true),
+		cardHeaderFormat: param<'image' | 'video' | 'product'>(fn, 'cardHeaderFormat', i, 'image'),
+		cards: param<{ card?: CardField[] }>(fn, 'cards', i, {}).card ?? [],
+		cardButtons: param<{ button?: ButtonField[] }>(fn, 'cardButtons', i, {}).button ?? [],
 	};
 	return componentsFromFields(fields);
 }
@@ -160,13 +168,45 @@ async function withMediaHandle(ctx: Ctx, components: TemplateComponent[], valida
 	const header = components.find((c) => c.type === 'HEADER');
 	const needsUpload =
 		param<string>(ctx.fn, 'definitionMode', ctx.i, 'fields') === 'fields' && header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(String(header.format)) && !header.example;
-	const errors = validate(components).filter((e) => !(needsUpload && e.rule === 'header.media_example_required'));
+	// Carousel cards of the form: a card without a handle but with a Sample Binary Field is uploaded.
+	const cardUploads = cardSampleUploads(ctx, components);
+	const pending = new Set(cardUploads.map((u) => u.path));
+	const errors = validate(components).filter((e) => !(needsUpload && e.rule === 'header.media_example_required') && !(e.rule === 'carousel.card_header' && pending.has(e.path)));
 	if (errors.length) throw validationError(ctx.fn, ctx.i, errors, what);
 	if (needsUpload && header) {
 		const handle = await sampleHandle(ctx, String(header.format).toLowerCase() as HeaderType);
 		if (!handle) throw new NodeOperationError(ctx.fn.getNode(), 'Header Handle: enter the handle of an uploaded sample', { itemIndex: ctx.i });
 		header.example = { header_handle: [handle] };
 	}
+	for (const upload of cardUploads) {
+		const { fn, i, client } = ctx;
+		const binary = fn.helpers.assertBinaryData(i, upload.property);
+		const kind = String(upload.header.format).toLowerCase();
+		if (!binary.mimeType.startsWith(`${kind}/`) || !isOneOf(UPLOAD_FILE_TYPES, binary.mimeType)) {
+			throw new NodeOperationError(fn.getNode(), `Card ${upload.card} sample "${upload.property}": a ${kind} card needs a ${kind} file (${UPLOAD_FILE_TYPES.join(', ')}), got ${binary.mimeType}`, { itemIndex: i });
+		}
+		const data = await fn.helpers.getBinaryDataBuffer(i, upload.property);
+		const options = param<IDataObject>(fn, 'createOptions', i, {});
+		const appId = String(options.appId ?? '').trim() || (await getAppId(client));
+		upload.header.example = { header_handle: [await uploadTemplateSample(client, { appId, data, fileType: binary.mimeType, fileName: binary.fileName })] };
+	}
+}
+
+/** Media cards of a form-built carousel that name a Sample Binary Field instead of a handle. */
+function cardSampleUploads(ctx: Ctx, components: TemplateComponent[]): { card: number; property: string; header: TemplateComponent; path: string }[] {
+	if (param<string>(ctx.fn, 'definitionMode', ctx.i, 'fields') !== 'fields' || param<string>(ctx.fn, 'layout', ctx.i, 'standard') !== 'carousel') return [];
+	const formCards = param<{ card?: CardField[] }>(ctx.fn, 'cards', ctx.i, {}).card ?? [];
+	const index = components.findIndex((c) => c.type === 'CAROUSEL');
+	const cards = index >= 0 ? (components[index].cards ?? []) : [];
+	const out: { card: number; property: string; header: TemplateComponent; path: string }[] = [];
+	cards.forEach((card, k) => {
+		const header = card.components[0];
+		const property = String(formCards[k]?.sampleBinaryProperty ?? '').trim();
+		if (header?.type === 'HEADER' && ['IMAGE', 'VIDEO'].includes(String(header.format)) && !header.example && property) {
+			out.push({ card: k, property, header, path: `components[${index}].cards[${k}].components[0].example.header_handle` });
+		}
+	});
+	return out;
 }
 
 async function opCreate(ctx: Ctx): Promise<IDataObject> {
@@ -293,6 +333,8 @@ function previewValues(fn: IExecuteFunctions, i: number, template: StoredTemplat
 		if (typeof values !== 'object' || values === null || Array.isArray(values)) {
 			throw new NodeOperationError(fn.getNode(), 'Values (JSON) must be an object like {"body": [...], "header": {...}, "buttons": {...}}', { itemIndex: i });
 		}
+		// The campaign mapper's flat keys ("body.1", "card.0.header.media", "offer.expiration"…) work too.
+		if (Object.keys(values).some((k) => k.includes('.') || k === 'catalog_id')) return valuesFromInputs(values as Record<string, unknown>);
 		return values;
 	}
 	const values: SendValues = {};
@@ -315,6 +357,8 @@ function previewValues(fn: IExecuteFunctions, i: number, template: StoredTemplat
 	if (buttons.length) values.buttons = Object.fromEntries(buttons.map((b) => [String(b.index ?? 0), String(b.value ?? '')]));
 	const code = String(param(fn, 'code', i, '')).trim();
 	if (code) values.code = code;
+	const expiration = String(param(fn, 'offerExpiration', i, '')).trim();
+	if (expiration) values.offer = { expiration };
 	return values;
 }
 
@@ -338,9 +382,11 @@ async function opPreview(ctx: Ctx): Promise<IDataObject> {
 		status: template.status,
 		text: rendered.text,
 		header: rendered.header ?? null,
+		offer: rendered.offer ?? null,
 		body: rendered.body,
 		footer: rendered.footer ?? null,
 		buttons: rendered.buttons as unknown as IDataObject[],
+		cards: (rendered.cards ?? null) as unknown as IDataObject[] | null,
 		missing: rendered.missing,
 		ready: sendError === null,
 		sendError,

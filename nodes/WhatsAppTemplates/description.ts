@@ -2,7 +2,7 @@
 import { limitField, returnAllField } from '../shared/fields';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { TEMPLATE_LANGUAGES } from '../../core/templates/languages';
-import { TEMPLATE_LIMITS, TEMPLATE_STATUSES } from '../../core/templates/rules';
+import { CAROUSEL_LIMITS, OFFER_LIMITS, TEMPLATE_LIMITS, TEMPLATE_STATUSES } from '../../core/templates/rules';
 import { templateLocatorProperty } from '../shared/templatePicker';
 
 const languageOptions: INodePropertyOptions[] = [...TEMPLATE_LANGUAGES]
@@ -20,6 +20,117 @@ const categoryOptions: INodePropertyOptions[] = [
 // Edit with "Keep Current" shows the non-authentication fields (authentication templates: use JSON or pick the category).
 const nonAuthFields = { operation: ['create', 'edit'], definitionMode: ['fields'], category: ['MARKETING', 'UTILITY', 'KEEP'] };
 const authFields = { operation: ['create', 'edit'], definitionMode: ['fields'], category: ['AUTHENTICATION'] };
+// Layouts: a standard template, a limited-time offer (no footer) or a carousel (body + cards, no header / footer / buttons).
+const withHeader = { ...nonAuthFields, layout: ['standard', 'limitedTimeOffer'] };
+const withFooter = { ...nonAuthFields, layout: ['standard'] };
+const carouselFields = { ...nonAuthFields, layout: ['carousel'] };
+
+type ButtonKind = 'quickReply' | 'url' | 'phoneNumber' | 'copyCode' | 'flow' | 'catalog' | 'mpm' | 'spm';
+const BUTTON_KIND_NAMES: Record<ButtonKind, string> = {
+	catalog: 'Catalog',
+	copyCode: 'Copy Code (Coupon)',
+	flow: 'Flow',
+	mpm: 'Multi-Product (MPM)',
+	phoneNumber: 'Phone Number',
+	quickReply: 'Quick Reply',
+	spm: 'View Product (SPM)',
+	url: 'URL',
+};
+
+/** The values of one button row (the template's buttons, or the carousel's card buttons). */
+function buttonValues(kinds: ButtonKind[]): INodeProperties[] {
+	const has = (...k: ButtonKind[]) => k.filter((x) => kinds.includes(x));
+	const fields: INodeProperties[] = [
+		{
+			displayName: 'Example Code',
+			name: 'couponExample',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. SAVE20',
+			description: `Copy Code buttons: an example offer code, at most ${TEMPLATE_LIMITS.COPY_CODE_EXAMPLE_MAX_LENGTH} characters`,
+			displayOptions: { show: { type: ['copyCode'] } },
+		},
+		{
+			displayName: 'Flow By',
+			name: 'flowBy',
+			type: 'options',
+			default: 'id',
+			options: [
+				{ name: 'Flow ID', value: 'id' },
+				{ name: 'Flow Name', value: 'name' },
+				{ name: 'Flow JSON', value: 'json' },
+			],
+			displayOptions: { show: { type: ['flow'] } },
+		},
+		{ displayName: 'Flow ID', name: 'flowId', type: 'string', default: '', displayOptions: { show: { type: ['flow'], flowBy: ['id'] } } },
+		{ displayName: 'Flow Name', name: 'flowName', type: 'string', default: '', displayOptions: { show: { type: ['flow'], flowBy: ['name'] } } },
+		{
+			displayName: 'Flow JSON',
+			name: 'flowJson',
+			type: 'json',
+			default: '{"version": "5.0", "screens": []}',
+			displayOptions: { show: { type: ['flow'], flowBy: ['json'] } },
+		},
+		{
+			displayName: 'Flow Action',
+			name: 'flowAction',
+			type: 'options',
+			default: 'navigate',
+			options: [
+				{ name: 'Navigate', value: 'navigate' },
+				{ name: 'Data Exchange', value: 'data_exchange' },
+			],
+			displayOptions: { show: { type: ['flow'] } },
+		},
+		{ displayName: 'First Screen', name: 'navigateScreen', type: 'string', default: '', placeholder: 'e.g. WELCOME_SCREEN', displayOptions: { show: { type: ['flow'] } } },
+		{
+			displayName: 'Phone Number',
+			name: 'phoneNumber',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. +15550001234',
+			description: 'With its country code (E.164)',
+			displayOptions: { show: { type: ['phoneNumber'] } },
+		},
+		{
+			displayName: 'Text',
+			name: 'text',
+			type: 'string',
+			default: '',
+			description: `Button label, at most ${TEMPLATE_LIMITS.BUTTON_TEXT_MAX_LENGTH} characters (Catalog and View Product: optional)`,
+			displayOptions: { show: { type: has('quickReply', 'url', 'phoneNumber', 'flow', 'catalog', 'mpm', 'spm') } },
+		},
+		{
+			displayName: 'Type',
+			name: 'type',
+			type: 'options',
+			default: 'quickReply',
+			options: [...kinds].sort((a, b) => BUTTON_KIND_NAMES[a].localeCompare(BUTTON_KIND_NAMES[b])).map((k) => ({ name: BUTTON_KIND_NAMES[k], value: k })),
+		},
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://example.com/track/{{1}}',
+			description: 'A static URL, or one ending in {{1}} that each send completes',
+			displayOptions: { show: { type: ['url'] } },
+		},
+		{
+			displayName: 'URL Example',
+			name: 'urlExample',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 42 or https://example.com/track/42',
+			description: 'For a URL with {{1}}: the example suffix or full URL',
+			displayOptions: { show: { type: ['url'] } },
+		},
+	];
+	return fields.filter((f) => {
+		const types = f.displayOptions?.show?.type as string[] | undefined;
+		return !types || types.some((t) => kinds.includes(t as ButtonKind));
+	});
+}
 
 export const templateProperties: INodeProperties[] = [
 	{
@@ -218,11 +329,40 @@ export const templateProperties: INodeProperties[] = [
 		description: 'How variables are written in the header and body',
 	},
 	{
+		displayName: 'Layout',
+		name: 'layout',
+		type: 'options',
+		default: 'standard',
+		displayOptions: { show: nonAuthFields },
+		options: [
+			{ name: 'Standard', value: 'standard', description: 'Header, body, footer and buttons' },
+			{ name: 'Limited-Time Offer', value: 'limitedTimeOffer', description: 'Offer line with an expiry countdown, coupon code and URL buttons (marketing)' },
+			{ name: 'Carousel', value: 'carousel', description: `A message body and ${CAROUSEL_LIMITS.CARDS_MIN}–${CAROUSEL_LIMITS.CARDS_MAX} scrollable cards (marketing)` },
+		],
+	},
+	{
+		displayName: 'Offer Text',
+		name: 'offerText',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Expiring offer!',
+		displayOptions: { show: { ...nonAuthFields, layout: ['limitedTimeOffer'] } },
+		description: `At most ${OFFER_LIMITS.TEXT_MAX_LENGTH} characters`,
+	},
+	{
+		displayName: 'Show Expiration',
+		name: 'offerHasExpiration',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { ...nonAuthFields, layout: ['limitedTimeOffer'] } },
+		description: 'Whether the message shows when the offer ends (each send then gives the expiration time)',
+	},
+	{
 		displayName: 'Header',
 		name: 'headerType',
 		type: 'options',
 		default: 'none',
-		displayOptions: { show: nonAuthFields },
+		displayOptions: { show: withHeader },
 		options: [
 			{ name: 'Document', value: 'document' },
 			{ name: 'Image', value: 'image' },
@@ -237,7 +377,7 @@ export const templateProperties: INodeProperties[] = [
 		name: 'headerText',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { ...nonAuthFields, headerType: ['text'] } },
+		displayOptions: { show: { ...withHeader, headerType: ['text'] } },
 		description: `At most ${TEMPLATE_LIMITS.HEADER_TEXT_MAX_LENGTH} characters and one variable`,
 	},
 	{
@@ -245,7 +385,7 @@ export const templateProperties: INodeProperties[] = [
 		name: 'headerExample',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { ...nonAuthFields, headerType: ['text'] } },
+		displayOptions: { show: { ...withHeader, headerType: ['text'] } },
 		description: 'Example value for the header variable (required by Meta when the header has one)',
 	},
 	{
@@ -253,7 +393,7 @@ export const templateProperties: INodeProperties[] = [
 		name: 'headerMediaSource',
 		type: 'options',
 		default: 'binary',
-		displayOptions: { show: { ...nonAuthFields, headerType: ['image', 'video', 'document'] } },
+		displayOptions: { show: { ...withHeader, headerType: ['image', 'video', 'document'] } },
 		options: [
 			{ name: 'Binary Data', value: 'binary', description: 'A file from the input item, uploaded to Meta' },
 			{ name: 'Existing Handle', value: 'handle', description: 'A header_handle from an earlier upload' },
@@ -266,7 +406,7 @@ export const templateProperties: INodeProperties[] = [
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'data',
-		displayOptions: { show: { ...nonAuthFields, headerType: ['image', 'video', 'document'], headerMediaSource: ['binary'] } },
+		displayOptions: { show: { ...withHeader, headerType: ['image', 'video', 'document'], headerMediaSource: ['binary'] } },
 		hint: 'The name of the input binary field containing the sample file (JPEG/PNG, MP4 or PDF)',
 	},
 	{
@@ -275,7 +415,7 @@ export const templateProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://example.com/sample.jpg',
-		displayOptions: { show: { ...nonAuthFields, headerType: ['image', 'video', 'document'], headerMediaSource: ['url'] } },
+		displayOptions: { show: { ...withHeader, headerType: ['image', 'video', 'document'], headerMediaSource: ['url'] } },
 	},
 	{
 		displayName: 'Header Handle',
@@ -283,7 +423,7 @@ export const templateProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 4::aW1hZ2UvanBlZw==:ARb…',
-		displayOptions: { show: { ...nonAuthFields, headerType: ['image', 'video', 'document'], headerMediaSource: ['handle'] } },
+		displayOptions: { show: { ...withHeader, headerType: ['image', 'video', 'document'], headerMediaSource: ['handle'] } },
 	},
 	{
 		displayName: 'Body',
@@ -332,7 +472,7 @@ export const templateProperties: INodeProperties[] = [
 		name: 'footerText',
 		type: 'string',
 		default: '',
-		displayOptions: { show: nonAuthFields },
+		displayOptions: { show: withFooter },
 		description: `Optional, at most ${TEMPLATE_LIMITS.FOOTER_MAX_LENGTH} characters, no variables`,
 	},
 	{
@@ -342,71 +482,63 @@ export const templateProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, sortable: true },
 		default: {},
 		placeholder: 'Add Button',
-		displayOptions: { show: nonAuthFields },
+		displayOptions: { show: { ...nonAuthFields, layout: ['standard', 'limitedTimeOffer'] } },
 		description: `At most ${TEMPLATE_LIMITS.BUTTONS_MAX_TOTAL} buttons (≤${TEMPLATE_LIMITS.BUTTONS_MAX_URL} URL, ≤${TEMPLATE_LIMITS.BUTTONS_MAX_PHONE_NUMBER} phone); keep quick replies next to each other`,
 		options: [
 			{
 				displayName: 'Button',
 				name: 'button',
+				values: buttonValues(['quickReply', 'url', 'phoneNumber', 'copyCode', 'flow', 'catalog', 'mpm']),
+			},
+		],
+	},
+	// CAROUSEL fields
+	{
+		displayName: 'Card Header',
+		name: 'cardHeaderFormat',
+		type: 'options',
+		default: 'image',
+		displayOptions: { show: carouselFields },
+		options: [
+			{ name: 'Image', value: 'image' },
+			{ name: 'Video', value: 'video' },
+			{ name: 'Product (From Your Catalog)', value: 'product' },
+		],
+		description: 'The same on every card; product cards show a catalog product chosen at send time',
+	},
+	{
+		displayName: 'Cards',
+		name: 'cards',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		placeholder: 'Add Card',
+		displayOptions: { show: carouselFields },
+		description: `${CAROUSEL_LIMITS.CARDS_MIN}–${CAROUSEL_LIMITS.CARDS_MAX} cards; a card body is optional (all cards or none), at most ${CAROUSEL_LIMITS.CARD_BODY_MAX_LENGTH} characters`,
+		options: [
+			{
+				displayName: 'Card',
+				name: 'card',
 				values: [
-					{
-						displayName: 'Example Code',
-						name: 'couponExample',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. SAVE20',
-						description: `Copy Code buttons: an example offer code, at most ${TEMPLATE_LIMITS.COPY_CODE_EXAMPLE_MAX_LENGTH} characters`,
-						displayOptions: { show: { type: ['copyCode'] } },
-					},
-					{
-						displayName: 'Phone Number',
-						name: 'phoneNumber',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. +15550001234',
-						displayOptions: { show: { type: ['phoneNumber'] } },
-					},
-					{
-						displayName: 'Text',
-						name: 'text',
-						type: 'string',
-						default: '',
-						description: `Button label, at most ${TEMPLATE_LIMITS.BUTTON_TEXT_MAX_LENGTH} characters`,
-						displayOptions: { show: { type: ['quickReply', 'url', 'phoneNumber'] } },
-					},
-					{
-						displayName: 'Type',
-						name: 'type',
-						type: 'options',
-						default: 'quickReply',
-						options: [
-							{ name: 'Copy Code', value: 'copyCode' },
-							{ name: 'Phone Number', value: 'phoneNumber' },
-							{ name: 'Quick Reply', value: 'quickReply' },
-							{ name: 'URL', value: 'url' },
-						],
-					},
-					{
-						displayName: 'URL',
-						name: 'url',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. https://example.com/track/{{1}}',
-						description: 'A static URL, or one ending in {{1}} that each send completes',
-						displayOptions: { show: { type: ['url'] } },
-					},
-					{
-						displayName: 'URL Example',
-						name: 'urlExample',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 42 or https://example.com/track/42',
-						description: 'For a URL with {{1}}: the example suffix or full URL',
-						displayOptions: { show: { type: ['url'] } },
-					},
+					{ displayName: 'Card Body', name: 'bodyText', type: 'string', default: '', placeholder: 'e.g. Rose Echeveria, now {{1}} off' },
+					{ displayName: 'Card Body Examples', name: 'bodyExamples', type: 'string', default: '', placeholder: 'e.g. 15%', description: 'Example values for the card body variables, in order, separated by |' },
+					{ displayName: 'Sample Binary Field', name: 'sampleBinaryProperty', type: 'string', default: '', placeholder: 'e.g. card1', description: 'Image / video cards: an input binary field uploaded as the card sample' },
+					{ displayName: 'Sample Handle', name: 'headerHandle', type: 'string', default: '', description: 'Image / video cards: the header_handle of an uploaded sample (or use Sample Binary Field)' },
+					{ displayName: 'URL Example', name: 'urlExample', type: 'string', default: '', description: "For a card URL button with {{1}}: this card's example suffix or full URL" },
 				],
 			},
 		],
+	},
+	{
+		displayName: 'Card Buttons',
+		name: 'cardButtons',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		placeholder: 'Add Card Button',
+		displayOptions: { show: carouselFields },
+		description: `Every card gets these buttons: ${CAROUSEL_LIMITS.MEDIA_CARD_BUTTONS_MIN}–${CAROUSEL_LIMITS.MEDIA_CARD_BUTTONS_MAX} quick reply / URL / phone buttons on media cards, one View Product or URL button on product cards`,
+		options: [{ displayName: 'Button', name: 'button', values: buttonValues(['quickReply', 'url', 'phoneNumber', 'spm']) }],
 	},
 	// AUTHENTICATION fields
 	{
@@ -461,6 +593,14 @@ export const templateProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: { show: { ...authFields, otpType: ['ONE_TAP', 'ZERO_TAP'] } },
+	},
+	{
+		displayName: 'Accept Zero-Tap Terms',
+		name: 'zeroTapTermsAccepted',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { ...authFields, otpType: ['ZERO_TAP'] } },
+		description: "Whether you accept Meta's zero-tap terms (sent as zero_tap_terms_accepted; Meta rejects zero-tap templates without it)",
 	},
 	{
 		displayName: 'Autofill Text',
@@ -539,7 +679,11 @@ export const templateProperties: INodeProperties[] = [
 		displayOptions: op('preview'),
 		options: [
 			{ name: 'Fields', value: 'fields' },
-			{ name: 'JSON', value: 'json', description: '{"body": {...} | [...], "header": {...}, "buttons": {"0": "..."}, "code": "..."}' },
+			{
+				name: 'JSON',
+				value: 'json',
+				description: '{"body": {...} | [...], "header": {...}, "buttons": {"0": "..."}, "cards": [...], "offer": {"expiration": ...}, "code": "..."}, or the campaign mapper\'s keys {"body.1": "...", "card.0.header.media": "..."}',
+			},
 		],
 	},
 	{
@@ -595,6 +739,15 @@ export const templateProperties: INodeProperties[] = [
 				],
 			},
 		],
+	},
+	{
+		displayName: 'Offer Expiration',
+		name: 'offerExpiration',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2026-12-31T23:00:00Z',
+		displayOptions: { show: { operation: ['preview'], valuesMode: ['fields'] } },
+		description: 'Limited-time offers with an expiry: when the offer ends (ISO date or Unix milliseconds)',
 	},
 	{
 		displayName: 'One-Time Code',

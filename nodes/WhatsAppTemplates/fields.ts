@@ -9,14 +9,36 @@ import { variableNames } from '../../core/templates/variables';
 export type HeaderType = 'none' | 'text' | 'image' | 'video' | 'document' | 'location';
 
 export interface ButtonField {
-	type: 'quickReply' | 'url' | 'phoneNumber' | 'copyCode';
+	type: 'quickReply' | 'url' | 'phoneNumber' | 'copyCode' | 'flow' | 'catalog' | 'mpm' | 'spm';
 	text?: string;
 	url?: string;
 	/** A full example URL, or only the part that replaces `{{1}}`. */
 	urlExample?: string;
 	phoneNumber?: string;
 	couponExample?: string;
+	/** FLOW: how the Flow is named (rules.ts FLOW_TARGET_FIELDS) and what it is. */
+	flowBy?: 'id' | 'name' | 'json';
+	flowId?: string;
+	flowName?: string;
+	flowJson?: string;
+	flowAction?: 'navigate' | 'data_exchange';
+	navigateScreen?: string;
 }
+
+/** One carousel card of the form (its buttons are the carousel's `cardButtons`, the same on every card). */
+export interface CardField {
+	/** Resumable Upload handle of the card's sample image / video (resolved by the node). */
+	headerHandle?: string;
+	bodyText?: string;
+	/** Example values for the card body's variables, in order, separated by `|`. */
+	bodyExamples?: string;
+	/** Per-card URL example (suffix or full URL) for a URL card button with {{1}}. */
+	urlExample?: string;
+	/** The node uploads this input binary field as the card's sample when no handle is given. */
+	sampleBinaryProperty?: string;
+}
+
+export type TemplateLayout = 'standard' | 'limitedTimeOffer' | 'carousel';
 
 export interface TemplateFields {
 	category: string;
@@ -31,6 +53,15 @@ export interface TemplateFields {
 	bodyExamples?: { variable?: string; example?: string }[];
 	footerText?: string;
 	buttons?: ButtonField[];
+	/** standard (header/body/footer/buttons), limitedTimeOffer or carousel. */
+	layout?: TemplateLayout;
+	// LIMITED_TIME_OFFER (Meta's limited-time offer guide: offer text ≤16, optional expiry)
+	offerText?: string;
+	offerHasExpiration?: boolean;
+	// CAROUSEL (Meta's media / product card carousel guides)
+	cardHeaderFormat?: 'image' | 'video' | 'product';
+	cards?: CardField[];
+	cardButtons?: ButtonField[];
 	// AUTHENTICATION
 	addSecurityRecommendation?: boolean;
 	/** 0 / undefined: no expiry footer. */
@@ -40,6 +71,8 @@ export interface TemplateFields {
 	autofillText?: string;
 	packageName?: string;
 	signatureHash?: string;
+	/** ZERO_TAP: the business accepts Meta's zero-tap terms (rule authentication.zero_tap_terms). */
+	zeroTapTermsAccepted?: boolean;
 }
 
 const trim = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
@@ -63,6 +96,8 @@ export function componentsFromFields(f: TemplateFields): TemplateComponent[] {
 	const named = f.parameterFormat === 'NAMED';
 	const components: TemplateComponent[] = [];
 
+	const layout = f.layout ?? 'standard';
+	if (layout === 'carousel') return carouselComponents(f);
 	const headerType = f.headerType ?? 'none';
 	if (headerType === 'text') {
 		const text = trim(f.headerText);
@@ -80,11 +115,24 @@ export function componentsFromFields(f: TemplateFields): TemplateComponent[] {
 		components.push(header);
 	}
 
-	const bodyText = f.bodyText ?? '';
+	if (layout === 'limitedTimeOffer') {
+		components.push({ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: trim(f.offerText), has_expiration: f.offerHasExpiration ?? true } });
+	}
+
+	components.push(bodyFromFields(f.bodyText ?? '', bodyExampleMap(f.bodyText ?? '', f.bodyExamples), named));
+
+	// Limited-time offers take no footer (rules.ts offer.footer_not_allowed): the field is ignored there.
+	if (trim(f.footerText) && layout !== 'limitedTimeOffer') components.push({ type: 'FOOTER', text: trim(f.footerText) });
+
+	const buttons = (f.buttons ?? []).map(buttonFromField);
+	if (buttons.length) components.push({ type: 'BUTTONS', buttons });
+	return components;
+}
+
+function bodyFromFields(bodyText: string, map: Record<string, string>, named: boolean): TemplateComponent {
 	const body: TemplateComponent = { type: 'BODY', text: bodyText };
 	const names = variableNames(bodyText);
 	if (names.length) {
-		const map = bodyExampleMap(bodyText, f.bodyExamples);
 		const present = names.filter((n) => trim(map[n]) !== '');
 		if (present.length) {
 			body.example = named
@@ -92,17 +140,55 @@ export function componentsFromFields(f: TemplateFields): TemplateComponent[] {
 				: { body_text: [names.map((n) => map[n] ?? '')] };
 		}
 	}
-	components.push(body);
+	return body;
+}
 
-	if (trim(f.footerText)) components.push({ type: 'FOOTER', text: trim(f.footerText) });
-
-	const buttons = (f.buttons ?? []).map(buttonFromField);
-	if (buttons.length) components.push({ type: 'BUTTONS', buttons });
-	return components;
+/** BODY (the message bubble) + CAROUSEL: each form card gets the header format and the card buttons. */
+function carouselComponents(f: TemplateFields): TemplateComponent[] {
+	const named = f.parameterFormat === 'NAMED';
+	const format = (f.cardHeaderFormat ?? 'image').toUpperCase();
+	const cards = (f.cards ?? []).map((card) => {
+		const components: TemplateComponent[] = [];
+		const header: TemplateComponent = { type: 'HEADER', format };
+		if (format !== 'PRODUCT' && trim(card.headerHandle)) header.example = { header_handle: [trim(card.headerHandle)] };
+		components.push(header);
+		if (trim(card.bodyText)) {
+			const text = trim(card.bodyText);
+			const examples = String(card.bodyExamples ?? '')
+				.split('|')
+				.map((e) => e.trim())
+				.filter(Boolean);
+			const map: Record<string, string> = {};
+			variableNames(text).forEach((n, k) => {
+				if (examples[k] !== undefined) map[n] = examples[k];
+			});
+			components.push(bodyFromFields(text, map, named));
+		}
+		const buttons = (f.cardButtons ?? []).map((b) => buttonFromField(b.type === 'url' && trim(card.urlExample) ? { ...b, urlExample: card.urlExample } : b));
+		if (buttons.length) components.push({ type: 'BUTTONS', buttons });
+		return { components };
+	});
+	return [bodyFromFields(f.bodyText ?? '', bodyExampleMap(f.bodyText ?? '', f.bodyExamples), named), { type: 'CAROUSEL', cards }];
 }
 
 export function buttonFromField(b: ButtonField): TemplateButton {
 	switch (b.type) {
+		case 'flow': {
+			const button: TemplateButton = { type: 'FLOW', text: trim(b.text) };
+			const by = b.flowBy ?? 'id';
+			if (by === 'id') button.flow_id = trim(b.flowId);
+			else if (by === 'name') button.flow_name = trim(b.flowName);
+			else button.flow_json = typeof b.flowJson === 'string' ? b.flowJson.trim() : JSON.stringify(b.flowJson);
+			button.flow_action = b.flowAction ?? 'navigate';
+			if (trim(b.navigateScreen)) button.navigate_screen = trim(b.navigateScreen);
+			return button;
+		}
+		case 'catalog':
+			return trim(b.text) ? { type: 'CATALOG', text: trim(b.text) } : { type: 'CATALOG' };
+		case 'mpm':
+			return { type: 'MPM', text: trim(b.text) };
+		case 'spm':
+			return trim(b.text) ? { type: 'SPM', text: trim(b.text) } : { type: 'SPM' };
 		case 'quickReply':
 			return { type: 'QUICK_REPLY', text: trim(b.text) };
 		case 'phoneNumber':
@@ -136,6 +222,8 @@ function authenticationComponents(f: TemplateFields): TemplateComponent[] {
 		if (trim(f.packageName)) button.package_name = trim(f.packageName);
 		if (trim(f.signatureHash)) button.signature_hash = trim(f.signatureHash);
 	}
+	// Meta's zero-tap rule: the button carries zero_tap_terms_accepted (validation rejects false).
+	if (otpType === 'ZERO_TAP') button.zero_tap_terms_accepted = f.zeroTapTermsAccepted === true;
 	components.push({ type: 'BUTTONS', buttons: [button] });
 	return components;
 }
