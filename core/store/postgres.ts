@@ -29,6 +29,7 @@ import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	REPLY_ATTRIBUTABLE,
+	WEBHOOK_TIME_RESOLUTION_MS,
 	canMarkReplied,
 	checkArrivalBooking,
 	deferralForStatus,
@@ -1163,7 +1164,7 @@ export class PostgresStore implements Store {
 				`SELECT r.id, r.state FROM ${this.t.recipients} r JOIN ${this.t.campaigns} c ON c.id = r.campaign_id
 				WHERE r.wa_id = $1 AND c.phone_number_id = $2 AND r.dispatched_at IS NOT NULL AND r.dispatched_at <= $3 AND r.dispatched_at >= $4
 				ORDER BY r.dispatched_at DESC LIMIT 1 FOR UPDATE OF r`,
-				[waId, phoneNumberId, at, at - windowMs],
+				[waId, phoneNumberId, at + WEBHOOK_TIME_RESOLUTION_MS, at - windowMs],
 			)
 		).rows[0];
 		if (!row || !REPLY_ATTRIBUTABLE.includes(row.state as RecipientState)) return false;

@@ -232,6 +232,9 @@ export function deferralForStatus(
 	return { state: 'deferred', nextAttemptAt: update.at + DAY_MS, deferDays: day, errorMessage: `131049: deferred to the next day (day ${day} of ${maxDeferDays})` };
 }
 
+/** Webhook timestamps are whole seconds: an inbound stamped up to 1 s before our send may still follow it. */
+export const WEBHOOK_TIME_RESOLUTION_MS = 1000;
+
 /** States an inbound message may attribute as a reply (after the campaign message was sent). */
 export const REPLY_ATTRIBUTABLE: readonly RecipientState[] = ['accepted', 'delivered', 'read'];
 

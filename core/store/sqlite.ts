@@ -17,6 +17,7 @@ import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	REPLY_ATTRIBUTABLE,
+	WEBHOOK_TIME_RESOLUTION_MS,
 	canMarkReplied,
 	checkArrivalBooking,
 	deferralForStatus,
@@ -1030,7 +1031,7 @@ export class SqliteStore implements Store {
 			`SELECT r.id, r.state FROM recipients r JOIN campaigns c ON c.id = r.campaign_id
 			WHERE r.wa_id = ? AND c.phone_number_id = ? AND r.dispatched_at IS NOT NULL AND r.dispatched_at <= ? AND r.dispatched_at >= ?
 			ORDER BY r.dispatched_at DESC LIMIT 1`,
-		).get(waId, phoneNumberId, at, at - windowMs);
+		).get(waId, phoneNumberId, at + WEBHOOK_TIME_RESOLUTION_MS, at - windowMs);
 		if (!row || !REPLY_ATTRIBUTABLE.includes(row.state as RecipientState)) return false;
 		this.stmt(`UPDATE recipients SET state = 'replied', updated_at = ? WHERE id = ?`).run(at, row.id as number);
 		return true;
