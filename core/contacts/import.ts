@@ -14,6 +14,7 @@
 import type { ContactInput, Store, UpsertOptions, UpsertOutcome } from '../store/types';
 import { matchHeaders, type HeaderMapping, type HeaderOverrides } from '../csv/headers';
 import type { CsvEntry, CsvReader } from '../csv/reader';
+import type { FilePosition } from '../csv/errors';
 import { attributeColumnsOf, RowMapper, type RowMappingOptions } from './mapping';
 import { WaIdTable } from './waIdTable';
 
@@ -65,6 +66,16 @@ export interface ImportSummary {
 	failures: ImportFailure[];
 	/** True when more failures happened than were kept. */
 	failuresTruncated: boolean;
+	/**
+	 * False when reading (or writing) stopped part-way after batches had been written: the counts
+	 * above are what was read and written up to there, `error` says why it stopped and `stoppedAt`
+	 * where. Re-running the fixed file is safe: rows already written come back as unchanged.
+	 */
+	complete: boolean;
+	error?: string;
+	stoppedAt?: FilePosition;
+	/** Rows read but not written because a batch write failed (store error) or reading stopped first. */
+	notWritten: number;
 }
 
 export type ContactSink = Pick<Store, 'upsertContacts'>;
@@ -92,6 +103,8 @@ export async function importContacts(reader: CsvReader, sink: ContactSink, optio
 		attributeColumns: attributeColumnsOf(mapping, options.keepColumns ?? true),
 		failures: [],
 		failuresTruncated: false,
+		complete: true,
+		notWritten: 0,
 	};
 	/** waId → outcome code of its first write (0 = not yet written). */
 	const seen = new WaIdTable();
@@ -129,57 +142,106 @@ export async function importContacts(reader: CsvReader, sink: ContactSink, optio
 	/**
 	 * Hands the batch to the sink and keeps reading: at most one batch is being written while the
 	 * next is parsed (a sink in another thread then overlaps parsing with database work). Batches
-	 * are written and accounted for strictly in file order.
+	 * are accounted for strictly in file order; a batch whose write failed is counted as not
+	 * written, and every batch already handed to the sink is still awaited and accounted (so a
+	 * summary never leaves out a batch the store did commit).
 	 */
-	let writing: Promise<void> | undefined;
+	const inflight: Array<{ b: ContactInput[]; l: number[]; r: boolean[]; write: Promise<UpsertOutcome[]> }> = [];
+	let batchesWritten = 0;
+	let sinkError: unknown;
+	const settleOldest = async () => {
+		const w = inflight.shift();
+		if (!w) return;
+		try {
+			const outcomes = await w.write;
+			account(w.b, w.l, w.r, outcomes);
+			batchesWritten++;
+		} catch (error) {
+			sinkError ??= error;
+			summary.notWritten += w.r.filter((repeat) => !repeat).length;
+		}
+	};
 	const flush = async () => {
 		if (batch.length === 0) return;
-		const [b, l, r] = [batch, lines, repeats];
+		const write = sink.upsertContacts(batch, { tagsMode: options.tagsMode ?? 'merge', now: options.now?.() });
+		write.catch(() => undefined); // its rejection is handled in settleOldest
+		inflight.push({ b: batch, l: lines, r: repeats, write });
 		batch = [];
 		lines = [];
 		repeats = [];
-		const previous = writing;
-		const write = sink.upsertContacts(b, { tagsMode: options.tagsMode ?? 'merge', now: options.now?.() });
-		write.catch(() => undefined); // its rejection surfaces through `writing`
-		writing = (async () => {
-			await previous;
-			account(b, l, r, await write);
-		})();
-		writing.catch(() => undefined); // awaited below; this only marks it handled meanwhile
-		await previous;
+		while (inflight.length > 1) await settleOldest();
+		if (sinkError !== undefined) throw sinkError;
+	};
+	const drain = async () => {
+		while (inflight.length > 0) await settleOldest();
+	};
+	const dropPending = () => {
+		summary.notWritten += repeats.filter((repeat) => !repeat).length;
+		batch = [];
+		lines = [];
+		repeats = [];
 	};
 
-	for await (const entry of reader.entries as AsyncIterable<CsvEntry>) {
-		summary.rowsRead++;
-		if (!entry.ok) {
-			fail({ line: entry.line, raw: entry.raw, reason: entry.reason });
-			continue;
-		}
-		const mapped = mapper.map(entry.record);
-		if (!mapped.ok) {
-			fail({ line: entry.line, raw: mapped.raw, reason: mapped.reason, field: mapped.field });
-			continue;
-		}
-		let contact = mapped.contact;
-		if (contact.optOut) summary.optedOut++;
-		const waId = contact.waId;
-		const known = seen.has(waId);
-		if (known) {
-			summary.duplicates++;
-			if (!keepLast) {
-				if (!contact.optOut) continue;
-				// Keep-first skips the row's fields but never its opt-out.
-				contact = { waId, optOut: contact.optOut };
+	let readError: unknown;
+	try {
+		for await (const entry of reader.entries as AsyncIterable<CsvEntry>) {
+			summary.rowsRead++;
+			if (!entry.ok) {
+				fail({ line: entry.line, raw: entry.raw, reason: entry.reason });
+				continue;
 			}
-		} else {
-			seen.set(waId, 0);
+			const mapped = mapper.map(entry.record);
+			if (!mapped.ok) {
+				fail({ line: entry.line, raw: mapped.raw, reason: mapped.reason, field: mapped.field });
+				continue;
+			}
+			let contact = mapped.contact;
+			if (contact.optOut) summary.optedOut++;
+			const waId = contact.waId;
+			const known = seen.has(waId);
+			if (known) {
+				summary.duplicates++;
+				if (!keepLast) {
+					if (!contact.optOut) continue;
+					// Keep-first skips the row's fields but never its opt-out.
+					contact = { waId, optOut: contact.optOut };
+				}
+			} else {
+				seen.set(waId, 0);
+			}
+			batch.push(contact);
+			lines.push(entry.line);
+			repeats.push(known);
+			if (batch.length >= batchSize) await flush();
 		}
-		batch.push(contact);
-		lines.push(entry.line);
-		repeats.push(known);
-		if (batch.length >= batchSize) await flush();
+	} catch (error) {
+		if (sinkError === undefined) readError = error;
 	}
-	await flush();
-	await writing;
+	if (readError !== undefined) {
+		// Reading failed part-way. Nothing handed to the store yet: a file-level error, nothing
+		// written. Otherwise the rows read before the failure are written too, and the summary says
+		// where reading stopped.
+		if (inflight.length === 0 && batchesWritten === 0) throw readError;
+		try {
+			await flush();
+		} catch {
+			// counted as not written by settleOldest
+		}
+	} else if (sinkError === undefined) {
+		try {
+			await flush();
+		} catch {
+			// counted as not written by settleOldest
+		}
+	}
+	await drain();
+	if (sinkError !== undefined) dropPending();
+	const error = readError ?? sinkError;
+	if (error === undefined) return summary;
+	if (batchesWritten === 0 && summary.added + summary.updated + summary.unchanged === 0) throw error;
+	summary.complete = false;
+	summary.error = error instanceof Error ? error.message : String(error);
+	const at = (error as { at?: FilePosition }).at;
+	summary.stoppedAt = at ?? reader.position?.();
 	return summary;
 }

@@ -3,3 +3,6 @@ export type { ImportOptions, ImportSummary, ImportFailure, DuplicatePolicy, Cont
 export { RowMapper, splitName, splitTags } from './mapping';
 export type { RowMappingOptions, MappedRow } from './mapping';
 export { contactsToCsv, contactCsvRow, csvField, EXPORT_COLUMNS } from './export';
+export { importContactFile, openContactFile } from './importFile';
+export type { ContactFile, ContactFileFormat, ImportFileOptions } from './importFile';
+export { parseLastFirst } from './mapping';

@@ -51,12 +51,32 @@ export type MappedRow =
 	| { ok: true; contact: ContactInput; phoneType: string }
 	| { ok: false; field: string; raw: string; reason: string };
 
-/** "Ada Lovelace King" → first "Ada", last "Lovelace King". */
+/** Name suffixes that may follow a comma in "First Last, Jr." (so that comma is not "Last, First"). */
+const NAME_SUFFIXES = new Set(['jr', 'sr', 'ii', 'iii', 'iv', 'v', 'phd', 'md', 'esq', 'dds', 'mba', 'cpa', 'jd']);
+
+/**
+ * "Ada Lovelace King" → first "Ada", last "Lovelace King". "Doe, John" (the "Last, First" order
+ * address books and CRMs export) → first "John", last "Doe" — one comma, a name on each side, and
+ * the part after the comma not a suffix ("John Doe, Jr." stays First Last).
+ */
 export function splitName(full: string): { firstName?: string; lastName?: string } {
+	const lastFirst = parseLastFirst(full);
+	if (lastFirst) return lastFirst;
 	const parts = full.trim().split(/\s+/).filter(Boolean);
 	if (parts.length === 0) return {};
 	if (parts.length === 1) return { firstName: parts[0] };
 	return { firstName: parts[0], lastName: parts.slice(1).join(' ') };
+}
+
+/** "Doe, John" → { firstName: 'John', lastName: 'Doe' }; anything else → undefined. */
+export function parseLastFirst(full: string): { firstName: string; lastName: string } | undefined {
+	const comma = full.indexOf(',');
+	if (comma < 0 || full.indexOf(',', comma + 1) >= 0) return undefined;
+	const last = full.slice(0, comma).trim().replace(/\s+/g, ' ');
+	const first = full.slice(comma + 1).trim().replace(/\s+/g, ' ');
+	if (!last || !first || !/\p{L}/u.test(last) || !/\p{L}/u.test(first)) return undefined;
+	if (NAME_SUFFIXES.has(first.toLowerCase().replace(/\./g, ''))) return undefined;
+	return { firstName: first, lastName: last };
 }
 
 /** Export's column with the contact's attributes as a JSON object. */
@@ -123,7 +143,11 @@ export class RowMapper {
 		const name = f.name ? record[f.name]?.trim() : undefined;
 		const first = f.firstName ? record[f.firstName]?.trim() : undefined;
 		const last = f.lastName ? record[f.lastName]?.trim() : undefined;
-		if (name) contact.name = name;
+		if (name) {
+			// "Doe, John" is stored as the name people are greeted by: "John Doe".
+			const lastFirst = this.isExport ? undefined : parseLastFirst(name);
+			contact.name = lastFirst ? `${lastFirst.firstName} ${lastFirst.lastName}` : name;
+		}
 		if (first || last) {
 			if (first) contact.firstName = first;
 			if (last) contact.lastName = last;

@@ -3,6 +3,7 @@
  * punctuation-insensitively against known names ("Mobile Number" = "mobile_number" = "MobileNumber").
  * User overrides win; anything not mapped stays a custom attribute ("map some or keep all").
  */
+import { CsvFileError } from './errors';
 
 export type ContactField = 'phone' | 'name' | 'firstName' | 'lastName' | 'tags' | 'source' | 'country' | 'optOut';
 
@@ -52,7 +53,7 @@ export function matchHeaders(headers: string[], overrides: HeaderOverrides = {})
 		if (!wanted) continue;
 		const header = headers.includes(wanted) ? wanted : byKey.get(headerKey(wanted));
 		if (!header) {
-			throw new Error(`Column "${wanted}" (chosen for ${field}) is not in the file; columns found: ${headers.map((h) => JSON.stringify(h)).join(', ')}`);
+			throw new CsvFileError(`Column "${wanted}" (chosen for ${field}) is not in the file; columns found: ${headers.map((h) => JSON.stringify(h)).join(', ')}`);
 		}
 		fields[field] = header;
 		used.add(header);
@@ -69,7 +70,7 @@ export function matchHeaders(headers: string[], overrides: HeaderOverrides = {})
 		}
 	}
 	if (!fields.phone) {
-		throw new Error(
+		throw new CsvFileError(
 			`No phone column found. Columns found: ${headers.map((h) => JSON.stringify(h)).join(', ')}. Name one "Phone", "Mobile Number" or "WhatsApp", or choose the phone column in the node's mapping`,
 		);
 	}

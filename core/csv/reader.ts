@@ -10,20 +10,27 @@
  *  - Per-row failures (ragged rows, unclosed quotes, oversized records) name the line and go on.
  */
 import { parse } from 'csv-parse/sync';
+import { CsvFileError, type FilePosition } from './errors';
 import { preview, RecordScanner, type ScanFailure } from './scanner';
+import { Utf8Checker } from './utf8';
 
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
-export type CsvFormat = 'csv' | 'txt';
+export type CsvFormat = 'csv' | 'txt' | 'xlsx';
 
 export interface CsvReadOptions {
 	/** 'auto' (default): sniffed; 'txt' = one value per line. */
-	format?: CsvFormat | 'auto';
+	format?: 'csv' | 'txt' | 'auto';
 	/** 'auto' (default) or one of , ; tab | */
 	delimiter?: CsvDelimiter | 'auto';
 	/** Largest record accepted, in characters (default 1 MiB); larger → per-row failure. */
 	maxRecordSize?: number;
 	/** File name, for error messages. */
 	fileName?: string;
+	/**
+	 * A row with fewer fields than the header: 'pad' (default) reads the missing trailing fields as
+	 * empty (spreadsheets drop trailing empty cells); 'fail' makes it a failed row.
+	 */
+	shortRows?: 'pad' | 'fail';
 }
 
 export interface CsvRow {
@@ -49,15 +56,11 @@ export interface CsvReader {
 	/** Line of the header row, or 0 when the file has none. */
 	headerLine: number;
 	entries: AsyncIterable<CsvEntry>;
+	/** Where reading is now (the line being read, bytes of the file read so far). */
+	position(): FilePosition;
 }
 
-/** A problem with the file as a whole (binary, not UTF-8, empty, no phone column…). */
-export class CsvFileError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'CsvFileError';
-	}
-}
+export { CsvFileError } from './errors';
 
 export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
@@ -72,40 +75,26 @@ function describeDelimiter(d: CsvDelimiter | undefined): string {
 	return d === undefined ? 'none' : d === '\t' ? 'tab' : d;
 }
 
-/** Decodes UTF-8 chunk by chunk; rejects NUL bytes (binary / UTF-16) and invalid sequences. */
-async function* decodeUtf8(source: ByteSource, fileName: string): AsyncGenerator<string> {
-	const decoder = new TextDecoder('utf-8', { fatal: true });
-	let offset = 0;
+/** Decodes UTF-8 chunk by chunk; rejects NUL bytes (binary / UTF-16) and invalid sequences (utf8.ts). */
+async function* decodeUtf8(source: ByteSource, fileName: string, checker: Utf8Checker): AsyncGenerator<string> {
+	let first = true;
 	for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
+		let text: string;
 		if (typeof chunk === 'string') {
 			const nul = chunk.indexOf('\u0000');
-			if (nul >= 0) throw new CsvFileError(`${fileName} is not a text file: it contains a NUL character at position ${offset + nul}`);
-			offset += chunk.length;
-			if (chunk) yield offset === chunk.length && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
-			continue;
+			if (nul >= 0) throw new CsvFileError(`${fileName} is not a text file: it contains a NUL character at position ${checker.bytes + nul}`, { line: checker.line, byte: checker.bytes + nul });
+			checker.push(Buffer.from(chunk, 'utf8'), false);
+			text = chunk;
+		} else {
+			text = checker.push(chunk, true);
 		}
-		const nul = chunk.indexOf(0);
-		if (nul >= 0) {
-			throw new CsvFileError(
-				`${fileName} is not a CSV/TXT text file: it contains a NUL byte at byte ${offset + nul} (a binary file such as .xlsx, or UTF-16 text — save it as CSV UTF-8)`,
-			);
+		if (first && text) {
+			first = false;
+			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM
 		}
-		let text: string;
-		try {
-			text = decoder.decode(chunk, { stream: true });
-		} catch {
-			throw new CsvFileError(`${fileName} is not UTF-8 text: invalid byte sequence between bytes ${offset} and ${offset + chunk.length} (save it as CSV UTF-8)`);
-		}
-		offset += chunk.length;
 		if (text) yield text;
 	}
-	let tail: string;
-	try {
-		tail = decoder.decode();
-	} catch {
-		throw new CsvFileError(`${fileName} is not UTF-8 text: it ends in the middle of a character (byte ${offset})`);
-	}
-	if (tail) yield tail;
+	checker.end();
 }
 
 /** Delimiter with the most consistent non-zero count per line, counted outside quotes. */
@@ -117,7 +106,7 @@ export function sniffDelimiter(sample: string): CsvDelimiter | undefined {
 	for (let i = 0; i < sample.length && lines.length < SNIFF_LINES; i++) {
 		const ch = sample[i];
 		if (ch === '"') quoting = !quoting;
-		else if (!quoting && ch === '\n') {
+		else if (!quoting && (ch === '\n' || ch === '\r')) {
 			if (any) lines.push(counts);
 			counts = { ',': 0, ';': 0, '\t': 0, '|': 0 };
 			any = false;
@@ -166,7 +155,8 @@ function uniqueHeaders(raw: string[]): string[] {
 export async function openCsv(source: ByteSource, options: CsvReadOptions = {}): Promise<CsvReader> {
 	const fileName = options.fileName ? JSON.stringify(options.fileName) : 'The file';
 	const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
-	const chunks = decodeUtf8(source, fileName);
+	const checker = new Utf8Checker(fileName);
+	const chunks = decodeUtf8(source, fileName, checker);
 	const head: string[] = [];
 	let headLength = 0;
 	let exhausted = false;
@@ -232,6 +222,8 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
 		relax_quotes: true,
 		relax_column_count: true,
 		skip_empty_lines: false,
+		// The scanner has already split the records; they are joined with LF for csv-parse.
+		record_delimiter: '\n',
 	};
 
 	function parseRecord(text: string): string[] | string {
@@ -268,6 +260,10 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
 		pendingFailures.push(...scanner.failures.splice(0));
 	}
 	const width = headers.length;
+	const padShortRows = (options.shortRows ?? 'pad') === 'pad';
+	/** Any record with a letter or digit in it (a file without one has no record structure). */
+	let anyContent = false;
+	const CONTENT = /[\p{L}\p{N}]/u;
 
 	async function* entries(): AsyncGenerator<CsvEntry> {
 		let rows = 0;
@@ -280,7 +276,9 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
 			if (fields.length !== width && format === 'csv') {
 				// A trailing delimiter with nothing after it is a common export quirk: tolerated.
 				const extraEmpty = fields.length > width && fields.slice(width).every((f) => f === '');
-				if (!extraEmpty) {
+				// A row missing its trailing fields (spreadsheets drop trailing empty cells): empty.
+				const short = fields.length < width && padShortRows;
+				if (!extraEmpty && !short) {
 					return {
 						ok: false,
 						line,
@@ -314,18 +312,26 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
 					}
 				}
 			}
+			if (!anyContent) {
+				for (const r of batch) if (CONTENT.test(r.text)) anyContent = true;
+				for (const f of failures) if (CONTENT.test(f.raw)) anyContent = true;
+			}
 			if (failures.length > 0) out.sort((a, b) => a.line - b.line);
 			for (const e of out) {
 				rows++;
 				yield e;
 			}
 		}
-		if (rows === 0) {
+		// A header-only file is a 0-row import, not an error. A file whose records hold no letter or
+		// digit at all (e.g. 4,096 quote characters) is not a contact list: a file-level error (no row
+		// of it can have been written, since a phone number needs digits).
+		if (rows > 0 && !anyContent && !(headerLine > 0 && CONTENT.test(headers.join('')))) {
 			throw new CsvFileError(
-				headerLine > 0 ? `${fileName} has a header row (${headers.join(', ')}) but no data rows` : `${fileName} has no data rows`,
+				`${fileName} has no record structure: its ${rows} line${rows === 1 ? '' : 's'} hold no letter or digit (only quotes, delimiters or punctuation)`,
+				{ line: scanner.currentLine, byte: checker.bytes },
 			);
 		}
 	}
 
-	return { format, delimiter, headers, headerLine, entries: entries() };
+	return { format, delimiter, headers, headerLine, entries: entries(), position: () => ({ line: scanner.currentLine, byte: checker.bytes }) };
 }

@@ -1,11 +1,13 @@
 /**
- * WhatsApp Contacts: import contacts from CSV/TXT, upsert from items, get, list, opt out / in,
+ * WhatsApp Contacts: import contacts from CSV/TXT/XLSX, upsert from items, get, list, opt out / in,
  * delete and export — against the package's store (embedded SQLite by default, or the optional
  * WhatsApp Store credential). A thin adapter: phone rules live in core/phone, file reading in
  * core/csv, the import pipeline in core/contacts, storage rules in core/store (an import never
  * clears an opt-out; tags merge or replace; attributes merge).
  *
- * Output 1: results (Import: one summary item per file, optionally followed by the contacts).
+ * Output 1: results (Import: one summary item per file, optionally followed by the contacts; a file
+ * whose import stopped part-way gives, with Continue On Fail, its summary with `complete: false`,
+ * `error` and `stoppedAt` — without it, an error with the counts written).
  * Output 2: Import's failed rows (line, raw value, reason).
  */
 import { Readable } from 'node:stream';
@@ -19,8 +21,17 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { CsvFileError, openCsv, type ByteSource, type CsvDelimiter } from '../../core/csv';
-import { contactsToCsv, importContacts, splitName, splitTags, type DuplicatePolicy } from '../../core/contacts';
+import { CsvFileError, type ByteSource, type CsvDelimiter } from '../../core/csv';
+import {
+	contactsToCsv,
+	importContactFile,
+	splitName,
+	splitTags,
+	type ContactFile,
+	type ContactFileFormat,
+	type DuplicatePolicy,
+	type ImportSummary,
+} from '../../core/contacts';
 import { countryOptions, normalizePhone } from '../../core/phone';
 import type { Contact, ContactFilter, ContactInput, Store } from '../../core/store/types';
 import { STORE_CREDENTIAL } from '../shared/credentials';
@@ -93,8 +104,12 @@ function filterParam(fn: Ctx, i: number): ContactFilter {
 	return filter;
 }
 
-/** The item's binary file as a chunked byte source (a stream when n8n keeps it on disk / S3). */
-async function binarySource(fn: Ctx, i: number, property: string): Promise<{ source: ByteSource; fileName: string }> {
+/**
+ * The item's binary file: its bytes in memory (n8n's default mode), or a stream that can be opened
+ * twice (filesystem / S3 mode: the item carries only an id) so the file is checked before anything
+ * is written (core/contacts/importFile.ts).
+ */
+async function binaryFile(fn: Ctx, i: number, property: string): Promise<ContactFile> {
 	const binaries = fn.getInputData()[i]?.binary ?? {};
 	const binary = binaries[property];
 	if (!binary) {
@@ -102,43 +117,47 @@ async function binarySource(fn: Ctx, i: number, property: string): Promise<{ sou
 		throw new NodeOperationError(
 			fn.getNode(),
 			`Item ${i}: no binary property "${property}" (${present.length ? `the item has ${present.map((p) => `"${p}"`).join(', ')}` : 'the item has no binary data'})`,
-			{ itemIndex: i, description: 'Set "Input Binary Field" to the name of the binary property holding the CSV / TXT file.' },
+			{ itemIndex: i, description: 'Set "Input Binary Field" to the name of the binary property holding the CSV / TXT / XLSX file.' },
 		);
 	}
 	const fileName = binary.fileName ?? property;
 	if (binary.id) {
-		// Filesystem / S3 binary-data mode: the item carries only an id; read the file in 1 MiB chunks.
-		try {
-			const stream = await fn.helpers.getBinaryStream(binary.id, 1 << 20);
-			return { source: stream as AsyncIterable<Uint8Array>, fileName };
-		} catch (error) {
-			throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)} (binary property "${property}"): the stored file cannot be read: ${(error as Error).message}`, {
-				itemIndex: i,
-			});
-		}
+		const id = binary.id;
+		const open = async (): Promise<ByteSource> => {
+			try {
+				return (await fn.helpers.getBinaryStream(id, 1 << 20)) as AsyncIterable<Uint8Array>;
+			} catch (error) {
+				throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)} (binary property "${property}"): the stored file cannot be read: ${(error as Error).message}`, {
+					itemIndex: i,
+				});
+			}
+		};
+		return { fileName, mimeType: binary.mimeType, open };
 	}
-	const buffer = await fn.helpers.getBinaryDataBuffer(i, property);
-	const chunks: Uint8Array[] = [];
-	for (let offset = 0; offset < buffer.length; offset += 1 << 20) chunks.push(buffer.subarray(offset, offset + (1 << 20)));
-	return { source: chunks, fileName };
+	return { fileName, mimeType: binary.mimeType, buffer: await fn.helpers.getBinaryDataBuffer(i, property) };
+}
+
+function countsText(s: ImportSummary): string {
+	return `${s.rowsRead} rows read, ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} failed, ${s.duplicates} duplicates${s.notWritten ? `, ${s.notWritten} not written` : ''}`;
 }
 
 async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionData[], failed: INodeExecutionData[]): Promise<void> {
 	const property = param(fn, 'binaryPropertyName', i, 'data');
 	const o = param<IDataObject>(fn, 'importOptions', i, {});
-	const { source, fileName } = await binarySource(fn, i, property);
+	const file = await binaryFile(fn, i, property);
+	const { fileName } = file;
 	const emit = param(fn, 'emitContacts', i, false);
 	const contacts: INodeExecutionData[] = [];
-	let summary;
+	let summary: ImportSummary;
 	const target = await getImportSink(fn, store);
 	try {
-		const reader = await openCsv(source, {
-			fileName,
-			format: (o.format as 'auto' | 'csv' | 'txt') ?? 'auto',
-			delimiter: (o.delimiter as CsvDelimiter | 'auto') ?? 'auto',
-		});
 		const keep = (o.keepColumns as string) ?? 'all';
-		summary = await importContacts(reader, target.sink, {
+		summary = await importContactFile(file, target.sink, {
+			format: (o.format as ContactFileFormat) ?? 'auto',
+			delimiter: (o.delimiter as CsvDelimiter | 'auto') ?? 'auto',
+			shortRows: o.shortRows === 'fail' ? 'fail' : 'pad',
+			sheet: (o.sheetName as string) || undefined,
+			headerRow: typeof o.headerRow === 'number' && o.headerRow >= 1 ? o.headerRow : undefined,
 			defaultCountry: param(fn, 'defaultCountry', i, '') || undefined,
 			requireMobile: param(fn, 'requireMobile', i, false),
 			duplicates: param<DuplicatePolicy>(fn, 'duplicates', i, 'keepFirst'),
@@ -161,12 +180,24 @@ async function runImport(fn: Ctx, store: Store, i: number, main: INodeExecutionD
 			onContact: emit ? (c: ContactInput, outcome, line) => contacts.push(item({ ...c, phone: '+' + c.waId, outcome, line } as IDataObject, i)) : undefined,
 		});
 	} catch (error) {
-		if (error instanceof CsvFileError || (error instanceof Error && /^(No phone column|Column ")/.test(error.message))) {
-			throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)}: ${error.message}`, { itemIndex: i });
+		if (error instanceof CsvFileError) {
+			throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)}: ${error.message}`, { itemIndex: i, description: 'Nothing from this file was written.' });
 		}
 		throw error;
 	} finally {
 		await target.close();
+	}
+	if (!summary.complete) {
+		// Batches were written before the problem was found: say what was written, and where it stopped.
+		const at = summary.stoppedAt;
+		const where = at ? ` at line ${at.line}${at.byte !== undefined ? ` (byte ${at.byte})` : ''}` : '';
+		if (!fn.continueOnFail()) {
+			throw new NodeOperationError(
+				fn.getNode(),
+				`Item ${i}, file ${JSON.stringify(fileName)}: the import stopped${where}: ${summary.error}. Written before it stopped: ${countsText(summary)}`,
+				{ itemIndex: i, description: 'Fix the file and import it again: rows already imported come back as unchanged, so a re-run is safe.' },
+			);
+		}
 	}
 	const { failures, ...totals } = summary;
 	main.push(item({ operation: 'import', fileName, ...totals } as unknown as IDataObject, i));

@@ -121,9 +121,9 @@ describe('Import', () => {
 
 	test.each([
 		['an empty file', '', /file "contacts.csv": "contacts.csv" is empty/],
-		['a header-only file', 'Name,Phone\n', /has a header row \(Name, Phone\) but no data rows/],
 		['a file without a phone column', 'Name,Email\nA,a@x.io\n', /No phone column found\. Columns found: "Name", "Email"/],
-		['a binary file', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08]), /not a CSV\/TXT text file: it contains a NUL byte/],
+		['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]), /not a CSV\/TXT text file: it contains a NUL byte at byte 8 \(line 3\)/],
+		['a cut-off ZIP (read as a workbook, not as text)', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08]), /not a complete \.xlsx workbook/],
 		['a Latin-1 file', Buffer.from('name,phone\nJos\xe9,9876543210\n', 'latin1'), /not UTF-8 text/],
 	])('%s fails the item with a clear NodeOperationError', async (_label, content, message) => {
 		const r = await runNode(node, importParams(), [file(content as string | Buffer)], creds());

@@ -77,14 +77,22 @@ describe('openCsv', () => {
 		expect(explicit.rows[0].ok && explicit.rows[0].record.phone).toBe('98765,43210');
 	});
 
-	test('ragged rows fail per row with line and reason; a trailing empty field is tolerated', async () => {
-		const { rows, failures } = await readAll(['name,phone\nA,1\nB,2,extra\nC\nD,4,\n']);
-		expect(rows.map((r) => r.line)).toEqual([2, 5]);
-		expect(failures.map((f) => !f.ok && [f.line, f.reason])).toEqual([
+	test('ragged rows: too many fields fail per row; a trailing empty field is tolerated; a short row is padded (or fails when strict)', async () => {
+		const text = 'name,phone\nA,1\nB,2,extra\nC\nD,4,\n';
+		const { rows, failures } = await readAll([text]);
+		expect(rows.map((r) => r.ok && [r.line, r.record])).toEqual([
+			[2, { name: 'A', phone: '1' }],
+			[4, { name: 'C', phone: '' }],
+			[5, { name: 'D', phone: '4' }],
+		]);
+		expect(failures.map((f) => !f.ok && [f.line, f.reason])).toEqual([[3, 'has 3 fields but the header has 2 (delimiter ",")']]);
+		expect(!failures[0].ok && failures[0].raw).toBe('B,2,extra');
+		const strict = await readAll([text], { shortRows: 'fail' });
+		expect(strict.rows.map((r) => r.line)).toEqual([2, 5]);
+		expect(strict.failures.map((f) => !f.ok && [f.line, f.reason])).toEqual([
 			[3, 'has 3 fields but the header has 2 (delimiter ",")'],
 			[4, 'has 1 field but the header has 2 (delimiter ",")'],
 		]);
-		expect(!failures[0].ok && failures[0].raw).toBe('B,2,extra');
 	});
 
 	test('an unclosed quote fails that line only; the lines after it are still read', async () => {
@@ -111,16 +119,24 @@ describe('openCsv', () => {
 		expect(failures.map((f) => f.line)).toEqual([2]);
 	});
 
-	test('file-level errors: empty, blank, header only, binary, not UTF-8, truncated UTF-8', async () => {
+	test('a header-only file is 0 rows, not an error', async () => {
+		const { reader, entries } = await readAll(['Name,Phone\n'], { fileName: 'list.csv' });
+		expect(reader.headers).toEqual(['Name', 'Phone']);
+		expect(entries).toEqual([]);
+	});
+
+	test('file-level errors: empty, blank, binary, not UTF-8, truncated UTF-8, no record structure', async () => {
 		await expect(readAll([])).rejects.toThrow(/is empty/);
 		await expect(readAll(['\n\n  \n'])).rejects.toThrow(/is empty/);
-		await expect(readAll(['Name,Phone\n'], { fileName: 'list.csv' })).rejects.toThrow('"list.csv" has a header row (Name, Phone) but no data rows');
+		await expect(readAll(['"'.repeat(4096)], { fileName: 'q.txt' })).rejects.toThrow('"q.txt" has no record structure: its 1 line hold no letter or digit (only quotes, delimiters or punctuation)');
+		await expect(readAll(['""\n' + '"'.repeat(3) + '\n--\n'])).rejects.toThrow(/no record structure: its 3 lines/);
 		await expect(readAll([Uint8Array.of(0x50, 0x4b, 0x03, 0x04, 0x00, 0x00)])).rejects.toThrow(/NUL byte at byte 4/);
 		const utf16 = Buffer.from('\uFEFFphone\n123\n', 'utf16le');
-		await expect(readAll([utf16])).rejects.toThrow(/not a CSV\/TXT text file/);
-		await expect(readAll([bytes('name,phone\n'), Uint8Array.of(0x4a, 0xe9, 0x2c, 0x31, 0x0a)])).rejects.toThrow(/not UTF-8 text/);
-		await expect(readAll([bytes('name,phone\nA,1\n'), Uint8Array.of(0xc3)])).rejects.toThrow(/ends in the middle of a character/);
-		await expect(readAll([bytes('x')]).catch((e) => e)).resolves.toBeInstanceOf(Error);
+		await expect(readAll([utf16])).rejects.toThrow(/is UTF-16 text \(it starts with a UTF-16 byte-order mark\)/);
+		await expect(readAll([Buffer.from('phone\n123\n', 'utf16le')])).rejects.toThrow(/not a CSV\/TXT text file: it contains a NUL byte at byte 1 \(line 1\)/);
+		await expect(readAll([bytes('name,phone\n'), Uint8Array.of(0x4a, 0xe9, 0x2c, 0x31, 0x0a)])).rejects.toThrow('not UTF-8 text: invalid byte 0xE9 at byte 12 (line 2)');
+		await expect(readAll([bytes('name,phone\nA,1\n'), Uint8Array.of(0xc3)])).rejects.toThrow('ends in the middle of a character (byte 15, line 3)');
+		expect((await readAll([bytes('x')])).entries).toEqual([]); // a title line only: 0 rows
 		const err = await readAll([]).catch((e) => e);
 		expect(err).toBeInstanceOf(CsvFileError);
 	});
