@@ -14,7 +14,9 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID, type RunningSimulator, type Simulator } from '../../simulator';
 import { jsonOf, runNode, runWorkflow } from '../harness';
 import { tmpDb } from '../campaign/helpers/fixtures';
+import { schemaFor, validateAgainst } from '../helpers/openapi';
 import { productCarouselTemplate } from './fixtures';
+import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
 
 const TOKEN = 'kinds-token';
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
@@ -24,6 +26,7 @@ const HANDLE = '4::aW1hZ2UvanBlZw==:ARbKinds';
 let sim: Simulator;
 let running: RunningSimulator;
 let dbPath: string;
+let proxy: RecordingProxy;
 const templatesNode = new WhatsAppTemplates();
 const campaignNode = new WhatsAppCampaign();
 
@@ -31,16 +34,19 @@ beforeAll(async () => {
 	// Real clock, short review: Wait for Review polls every 50 ms until the simulator approves.
 	sim = createSimulator({ token: TOKEN, reviewDelayMs: 100, mps: 80, tier: 2000, latencyMs: 1, seed: 16 });
 	running = await sim.start();
+	// Every request goes through a recording proxy: the create bodies are checked against the OAS below.
+	proxy = await startRecordingProxy(running.url);
 	dbPath = tmpDb();
 });
 afterAll(async () => {
 	await closeAllStores();
+	await proxy?.stop();
 	await running?.stop();
 });
 
 // No App ID option anywhere: media samples find the app through GET /app (the simulator answers it).
 const credentials = () => ({
-	whatsAppCloudApi: { accessToken: TOKEN, businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion: 'v23.0' },
+	whatsAppCloudApi: { accessToken: TOKEN, businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: proxy.url, apiVersion: 'v23.0' },
 	whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath },
 });
 
@@ -325,5 +331,18 @@ describe('the validation rules added for issue 16, through the Create operation 
 		const out = jsonOf(r.items)[0] as { status: string; definition: { components: { buttons?: unknown[] }[] } };
 		expect(out.status).toBe('PENDING');
 		expect(out.definition.components.at(-1)!.buttons![0]).toMatchObject({ type: 'OTP', otp_type: 'ZERO_TAP', zero_tap_terms_accepted: true });
+	});
+});
+
+describe("the create bodies the node sent validate against Meta's OpenAPI schema", () => {
+	it('POST /{WABA-ID}/message_templates bodies (every kind above)', () => {
+		const schema = schemaFor('/{Version}/{WABA-ID}/message_templates', 'post', 'request');
+		const creates = proxy.all.filter((q) => q.method === 'POST' && q.path === `/${DEFAULT_WABA_ID}/message_templates`);
+		expect(creates.map((q) => (q.body as { name: string }).name).sort()).toEqual(
+			['kinds_carousel', 'kinds_catalog', 'kinds_coupon', 'kinds_flow', 'kinds_mpm', 'kinds_offer', 'kinds_products', 'v_zero_tap_ok'].sort(),
+		);
+		for (const q of creates) expect([(q.body as { name: string }).name, validateAgainst(schema, q.body).errors]).toEqual([(q.body as { name: string }).name, []]);
+		// Media samples found the app through GET /app (no App ID option was set).
+		expect(proxy.all.some((q) => q.method === 'GET' && q.path === '/app')).toBe(true);
 	});
 });

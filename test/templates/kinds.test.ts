@@ -11,12 +11,13 @@ import {
 	TemplateValueError,
 	buildSendComponents,
 	describeTemplateVariables,
+	templateMessage,
 	renderTemplate,
 	validateTemplate,
 	valuesFromInputs,
 	valuesFromSendComponents,
 } from '../../core/templates';
-import { SPEC_FILE } from '../helpers/openapi';
+import { SPEC_FILE, componentSchema, schemaFor, validateAgainst } from '../helpers/openapi';
 import { carouselTemplate, catalogTemplate, flowTemplate, mpmTemplate, offerTemplate, productCarouselTemplate, stored } from './fixtures';
 
 const EXPIRES = Date.UTC(2026, 11, 31, 23, 0, 0);
@@ -272,5 +273,36 @@ describe("Meta's OpenAPI send examples", () => {
 		const button = examples['Send Flow Template Message'].value.template.components[0];
 		const ours = buildSendComponents(stored(flowTemplate()), { buttons: { 0: { flowToken: button.parameters[0].action.flow_token, flowActionData: button.parameters[0].action.flow_action_data } } });
 		expect(ours[0]).toEqual(normalise(button));
+	});
+});
+
+describe("request bodies against Meta's OpenAPI schema (where the spec covers them)", () => {
+	const kinds = [carouselTemplate(), productCarouselTemplate(), offerTemplate(), catalogTemplate(), mpmTemplate(), flowTemplate()];
+
+	it('every kind\'s create body validates against POST /{WABA-ID}/message_templates', () => {
+		const schema = schemaFor('/{Version}/{WABA-ID}/message_templates', 'post', 'request');
+		for (const def of kinds) expect([def.name, validateAgainst(schema, def).errors]).toEqual([def.name, []]);
+		// The check can fail: the spec types flow_id as a string.
+		const badFlow = flowTemplate();
+		(badFlow.components[1].buttons![0] as Record<string, unknown>).flow_id = 1234567890;
+		expect(validateAgainst(schema, badFlow).valid).toBe(false);
+	});
+
+	it("sends: the spec's TemplateObject covers header / body / quick_reply / url parts, which validate; the new component types are outside its enums", () => {
+		const templateObject = componentSchema('TemplateObject');
+		// What the spec knows (so carousel, limited_time_offer, copy_code, flow and mpm sends cannot be schema-checked;
+		// the catalog and flow shapes are compared with the spec's own examples above instead).
+		expect(componentSchema('TemplateComponent').properties.type.enum).toEqual(['header', 'body', 'button']);
+		expect(componentSchema('ButtonComponent').allOf[1].properties.sub_type.enum).toEqual(['quick_reply', 'url', 'catalog']);
+		const covered = (components: ReturnType<typeof buildSendComponents>) => components.filter((c) => ['header', 'body'].includes(c.type) || ['url', 'quick_reply'].includes(String(c.sub_type)));
+		const offer = buildSendComponents(offerTemplate(), { header: { link: 'https://cdn.example/o.jpg' }, offer: { expiration: EXPIRES }, body: ['P', 'C'], buttons: { 0: 'C', 1: 'x' } });
+		const mpm = buildSendComponents(mpmTemplate(), { header: 'P', body: ['X'], buttons: { 0: { thumbnail: 'p1', sections: 'A: p1' } } });
+		const carousel = buildSendComponents(carouselTemplate(2), { body: ['Ana'], cards: [{ header: 'https://cdn.example/a.jpg', body: ['1'], buttons: { 0: 'M', 1: 'a' } }, { header: 'https://cdn.example/b.jpg', body: ['2'], buttons: { 1: 'b' } }] });
+		const cardParts = (carousel[1].cards ?? []).flatMap((card) => card.components);
+		for (const [label, components] of [['offer', covered(offer)], ['mpm', covered(mpm)], ['carousel', covered(carousel)], ['carousel cards', covered(cardParts)]] as const) {
+			expect(components.length).toBeGreaterThan(0);
+			expect([label, validateAgainst(templateObject, templateMessage({ name: 'x', language: 'en_US' }, components)).errors]).toEqual([label, []]);
+		}
+		expect(validateAgainst(templateObject, templateMessage({ name: 'x', language: 'en_US' }, offer)).valid).toBe(false);
 	});
 });
