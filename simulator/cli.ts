@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * CLI: node dist/simulator/cli.js [--port 4010] [--token T] [--app-secret S] [--webhook-url URL]
- *      [--mps 80] [--tier 2000] [--latency-ms 0] [--seed 1] [--frozen]
+ *      [--mps 80] [--tier 2000] [--latency-ms 0] [--seed 1] [--keep-alive-ms 65000] [--no-keep-alive-hint] [--frozen]
  * Prints the base URL, WABA ID and phone number IDs (never the token or app secret).
  */
 import { createSimulator } from './server';
 import type { SimulatorOptions } from './options';
 
-const USAGE = 'usage: cli.js [--port N] [--host H] [--token T] [--app-secret S] [--webhook-url URL] [--mps N] [--tier N] [--latency-ms N] [--jitter-ms N] [--seed N] [--webhook-timeout-ms N] [--webhook-max-in-flight N] [--frozen]';
+const USAGE = 'usage: cli.js [--port N] [--host H] [--token T] [--app-secret S] [--webhook-url URL] [--mps N] [--tier N] [--latency-ms N] [--jitter-ms N] [--seed N] [--webhook-timeout-ms N] [--webhook-max-in-flight N] [--keep-alive-ms N] [--no-keep-alive-hint] [--frozen]';
 
 export function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 	const o: Partial<SimulatorOptions> = {};
@@ -37,6 +37,8 @@ export function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 			case '--seed': o.seed = num(flag, val()); break;
 			case '--webhook-timeout-ms': o.webhookTimeoutMs = num(flag, val()); break;
 			case '--webhook-max-in-flight': o.webhookMaxInFlight = num(flag, val()); break;
+			case '--keep-alive-ms': o.keepAliveMs = num(flag, val()); break;
+			case '--no-keep-alive-hint': o.keepAliveHint = false; break;
 			case '--frozen': o.clock = { frozen: true }; break;
 			case '--help': case '-h': throw new Error(USAGE);
 			default: throw new Error(`unknown option ${a}\n${USAGE}`);

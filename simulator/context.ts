@@ -35,7 +35,8 @@ export interface MessageRecord {
 }
 
 export interface Stats {
-	requests: { total: number; graph: number; control: number };
+	/** Requests that reached the server; `sends` = POST /{phone-id}/messages, counted on arrival (accepted or not). */
+	requests: { total: number; graph: number; control: number; sends: number };
 	accepted: { total: number; byPhone: Record<string, number>; byRecipient: Map<string, number> };
 	duplicateSends: Map<string, number>;
 	errors: Record<string, number>;
@@ -47,7 +48,7 @@ export interface Stats {
 
 export function newStats(): Stats {
 	return {
-		requests: { total: 0, graph: 0, control: 0 },
+		requests: { total: 0, graph: 0, control: 0, sends: 0 },
 		accepted: { total: 0, byPhone: {}, byRecipient: new Map() },
 		duplicateSends: new Map(),
 		errors: {},

@@ -73,6 +73,16 @@ export interface SimulatorOptions {
 	webhookTimeoutMs: number;
 	/** Webhook POSTs in flight at once (keep-alive sockets to the receiver); more wait in line. */
 	webhookMaxInFlight: number;
+	/**
+	 * The HTTP server closes a keep-alive connection after it has been idle this long (real ms).
+	 * Node's servers default to 5,000; Meta's edge keeps connections much longer. Default 65,000.
+	 */
+	keepAliveMs: number;
+	/**
+	 * Announce it as `Keep-Alive: timeout=N` (Node's server behaviour, default true). false: the
+	 * connection is destroyed without notice once idle (nginx and most proxies send no hint).
+	 */
+	keepAliveHint: boolean;
 	/** Real-time latency added to every Graph answer: fixed + uniform jitter. */
 	latencyMs: number;
 	jitterMs: number;
@@ -128,6 +138,8 @@ export function resolveOptions(o: Partial<SimulatorOptions> = {}): SimulatorOpti
 		webhookRetry: { maxAttempts: 5, baseMs: 1000, factor: 2 },
 		webhookTimeoutMs: 10_000,
 		webhookMaxInFlight: 32,
+		keepAliveMs: 65_000,
+		keepAliveHint: true,
 		latencyMs: 0,
 		jitterMs: 0,
 		seed: 1,

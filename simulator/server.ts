@@ -35,6 +35,8 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 	const ctx = new SimContext(clone());
 	let server: http.Server | undefined;
 	const hanging = new Set<http.ServerResponse>();
+	/** TCP connections accepted, and those the simulator closed because they sat idle (keepAliveMs). */
+	const connections = { opened: 0, closedIdle: 0 };
 
 	const stats = (): Record<string, unknown> => {
 		const s = ctx.stats;
@@ -48,6 +50,7 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 		}
 		return {
 			requests: s.requests,
+			connections: { ...connections },
 			accepted: { total: s.accepted.total, byPhone: s.accepted.byPhone, byRecipient: Object.fromEntries(s.accepted.byRecipient) },
 			maxAcceptedPerSecond: maxPerSecond,
 			duplicateSends: { total: dupTotal, byKey: dups },
@@ -129,6 +132,7 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 		}
 		const segments = segs.slice(2).map(decodeURIComponent).filter((s, i) => s !== '' || i === 0);
 		const isSend = req.method === 'POST' && segments[1] === 'messages';
+		if (isSend) ctx.stats.requests.sends++;
 		const f = ctx.opts.faults;
 		if (ctx.rng.chance(f.errorRate)) {
 			answer(res, false, () => sendError(res, new GraphError(131000, 'Injected server error.', { status: f.errorStatus, subcode: undefined })));
@@ -203,12 +207,39 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 		start: () =>
 			new Promise((resolve, reject) => {
 				if (server) return reject(new Error('simulator already started'));
-				const s = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+				// Keep-alive: Node's own idle close (announced as `Keep-Alive: timeout=N`, applied exactly:
+				// no keepAliveTimeoutBuffer), or, without the hint, our own abrupt close of idle sockets.
+				const hint = ctx.opts.keepAliveHint;
+				const s = http.createServer({ keepAliveTimeout: hint ? ctx.opts.keepAliveMs : 0, keepAliveTimeoutBuffer: 0 }, handler);
 				const sockets = new Set<Socket>();
-				s.on('connection', (c) => {
+				const busy = new Map<Socket, { active: number; idle?: NodeJS.Timeout }>();
+				s.on('connection', (c: Socket) => {
+					connections.opened++;
 					sockets.add(c);
-					c.on('close', () => sockets.delete(c));
+					busy.set(c, { active: 0 });
+					// Node's server closes an idle keep-alive socket on its 'timeout' (no other server timeout is set).
+					if (hint) c.on('timeout', () => connections.closedIdle++);
+					c.on('close', () => {
+						clearTimeout(busy.get(c)?.idle);
+						busy.delete(c);
+						sockets.delete(c);
+					});
 				});
+				if (!hint) {
+					s.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+						const b = busy.get(req.socket);
+						if (!b) return;
+						clearTimeout(b.idle);
+						b.active++;
+						res.once('close', () => {
+							if (--b.active > 0 || req.socket.destroyed) return;
+							b.idle = setTimeout(() => {
+								connections.closedIdle++;
+								req.socket.destroy();
+							}, ctx.opts.keepAliveMs);
+						});
+					});
+				}
 				s.once('error', reject);
 				s.listen(ctx.opts.port, ctx.opts.host, () => {
 					server = s;

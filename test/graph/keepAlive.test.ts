@@ -13,6 +13,8 @@ import { GraphClient, DEFAULT_GET_RETRIES, getRetryDelayMs, isRetryableGetError 
 import { GraphApiError } from '../../core/graph/errors';
 import { idleLimitMs, keepAliveHintMs, MIN_SERVER_IDLE_CLOSE_MS } from '../../core/graph/keepAlive';
 import { serveInWorker } from './helpers/workerServer';
+import { createSimulator } from '../../simulator';
+import { parseArgs } from '../../simulator/cli';
 
 jest.setTimeout(30_000);
 
@@ -355,5 +357,45 @@ describe('GET retries (POST and DELETE never)', () => {
 		expect(isRetryableGetError(new GraphApiError('x', { code: 190, httpStatus: 401 }))).toBe(false);
 		expect(isRetryableGetError(new GraphApiError('x', { code: 4, httpStatus: 400 }))).toBe(false);
 		expect(isRetryableGetError(new Error('x'))).toBe(false);
+	});
+});
+
+describe('the simulator with a short keep-alive timeout (--keep-alive-ms, --no-keep-alive-hint)', () => {
+	it('parses the flags', () => {
+		expect(parseArgs(['--keep-alive-ms', '5000', '--no-keep-alive-hint'])).toEqual({ keepAliveMs: 5000, keepAliveHint: false });
+		expect(() => parseArgs(['--keep-alive-ms', 'soon'])).toThrow(/--keep-alive-ms needs a number/);
+	});
+
+	it('closes idle connections abruptly after keepAliveMs (no hint); our client retires its socket first; stats count connections and sends', async () => {
+		const sim = createSimulator({ token: TOKEN, keepAliveMs: 5000, keepAliveHint: false, pairRateMs: 0 });
+		const running = await sim.start();
+		try {
+			const client = new GraphClient({ accessToken: TOKEN, baseUrl: running.url });
+			const send = (to: string) => client.post('/106540352242922/messages', { messaging_product: 'whatsapp', to, type: 'text', text: { body: 'hi' } });
+			await send('4915100000001');
+			await sleep(5500);
+			await send('4915100000002');
+			const stats = sim.stats() as { requests: { sends: number }; connections: { opened: number; closedIdle: number }; accepted: { total: number } };
+			expect(stats.requests.sends).toBe(2);
+			expect(stats.accepted.total).toBe(2);
+			// The client's socket closed at 4 s (before the simulator's 5 s); the second send used a new one.
+			expect(stats.connections).toEqual({ opened: 2, closedIdle: 0 });
+		} finally {
+			await running.stop();
+		}
+	});
+
+	it('a client that keeps sockets longer than the simulator sees them closed (closedIdle counts it)', async () => {
+		const sim = createSimulator({ token: TOKEN, keepAliveMs: 1000, keepAliveHint: false });
+		const running = await sim.start();
+		try {
+			const client = new GraphClient({ accessToken: TOKEN, baseUrl: running.url, idleSocketMs: 10_000 });
+			await client.get('/106540352242922');
+			await sleep(1500);
+			await client.get('/106540352242922');
+			expect(sim.stats().connections).toEqual({ opened: 2, closedIdle: 1 });
+		} finally {
+			await running.stop();
+		}
 	});
 });

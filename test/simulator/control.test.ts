@@ -60,7 +60,7 @@ describe('stats, logs and reset', () => {
 		expect(s.duplicateSends).toEqual({ total: 1, byKey: { '16505550200|row-1': 1 } });
 		expect(s.errors).toEqual({ '132001': 1, '190': 1 });
 		expect(s.maxAcceptedPerSecond).toEqual({ [PHONE]: 3, [PHONE2]: 1 });
-		expect(s.requests).toEqual({ total: 7, graph: 6, control: 1 });
+		expect(s.requests).toEqual({ total: 7, graph: 6, control: 1, sends: 5 });
 		const filtered = await t.ctl('/messages?to=16505550200&biz_opaque_callback_data=row-1');
 		expect(filtered.data).toHaveLength(2);
 		expect((await t.ctl(`/messages?phone_number_id=${PHONE2}`)).data.map((m: any) => m.to)).toEqual(['16505550201']);
