@@ -74,6 +74,81 @@ describe('componentsFromFields', () => {
 
 describe('templatePicker helpers', () => {
 	const tpl = { name: 'order_update', language: 'de', status: 'APPROVED' };
+	it('zero-tap: the OTP button carries zero_tap_terms_accepted from the form (false is rejected by name)', () => {
+		const base = { category: 'AUTHENTICATION', otpType: 'ZERO_TAP' as const, packageName: 'com.example.app', signatureHash: 'K8a/AINcGX7' };
+		const accepted = componentsFromFields({ ...base, zeroTapTermsAccepted: true });
+		expect(accepted.at(-1)!.buttons![0]).toEqual({ type: 'OTP', otp_type: 'ZERO_TAP', package_name: 'com.example.app', signature_hash: 'K8a/AINcGX7', zero_tap_terms_accepted: true });
+		expect(validateTemplate({ name: 'zt', language: 'en_US', category: 'AUTHENTICATION', components: accepted }).errors).toEqual([]);
+		const notAccepted = componentsFromFields(base);
+		expect(notAccepted.at(-1)!.buttons![0].zero_tap_terms_accepted).toBe(false);
+		expect(validateTemplate({ name: 'zt', language: 'en_US', category: 'AUTHENTICATION', components: notAccepted }).errors.map((e) => e.rule)).toEqual(['authentication.zero_tap_terms']);
+	});
+
+	it('limited-time offer layout: LIMITED_TIME_OFFER after the header, no footer', () => {
+		const components = componentsFromFields({
+			category: 'MARKETING',
+			layout: 'limitedTimeOffer',
+			headerType: 'image',
+			headerHandle: '4::h',
+			offerText: 'Expiring offer!',
+			offerHasExpiration: true,
+			bodyText: 'Use code {{1}} today.',
+			bodyExamples: [{ example: 'SAVE' }],
+			footerText: 'ignored: offers take no footer',
+			buttons: [{ type: 'copyCode', couponExample: 'SAVE' }, { type: 'url', text: 'Shop', url: 'https://shop.example/{{1}}', urlExample: 'x' }],
+		});
+		expect(components.map((c) => c.type)).toEqual(['HEADER', 'LIMITED_TIME_OFFER', 'BODY', 'BUTTONS']);
+		expect(components[1]).toEqual({ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } });
+		expect(validateTemplate({ name: 'lto', language: 'en_US', category: 'MARKETING', components }).errors).toEqual([]);
+	});
+
+	it('carousel layout: body + one card per form card, card buttons copied to every card with its own URL example', () => {
+		const components = componentsFromFields({
+			category: 'MARKETING',
+			layout: 'carousel',
+			bodyText: 'Picks for {{1}}.',
+			bodyExamples: [{ example: 'Ana' }],
+			cardHeaderFormat: 'video',
+			cards: [
+				{ headerHandle: '4::a', bodyText: 'A {{1}} deal.', bodyExamples: '10%', urlExample: 'a' },
+				{ headerHandle: '4::b', bodyText: 'B {{1}} deal.', bodyExamples: '20%', urlExample: 'https://shop.example/p/b' },
+			],
+			cardButtons: [{ type: 'quickReply', text: 'More' }, { type: 'url', text: 'Buy', url: 'https://shop.example/p/{{1}}' }],
+		});
+		expect(components[1].cards![1]).toEqual({
+			components: [
+				{ type: 'HEADER', format: 'VIDEO', example: { header_handle: ['4::b'] } },
+				{ type: 'BODY', text: 'B {{1}} deal.', example: { body_text: [['20%']] } },
+				{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'More' }, { type: 'URL', text: 'Buy', url: 'https://shop.example/p/{{1}}', example: ['https://shop.example/p/b'] }] },
+			],
+		});
+		expect(components[1].cards![0].components[2].buttons![1].example).toEqual(['https://shop.example/p/a']);
+		expect(validateTemplate({ name: 'c', language: 'en_US', category: 'MARKETING', components }).errors).toEqual([]);
+	});
+
+	it('Flow (by id, name or JSON), Catalog, MPM and View Product buttons', () => {
+		const components = componentsFromFields({
+			category: 'MARKETING',
+			bodyText: 'Hello.',
+			buttons: [
+				{ type: 'flow', text: 'A', flowBy: 'id', flowId: '123', navigateScreen: 'S1' },
+				{ type: 'flow', text: 'B', flowBy: 'name', flowName: 'survey', flowAction: 'data_exchange' },
+				{ type: 'flow', text: 'C', flowBy: 'json', flowJson: '{"version":"5.0"}' },
+				{ type: 'catalog' },
+				{ type: 'mpm', text: 'View items' },
+				{ type: 'spm' },
+			],
+		});
+		expect(components[1].buttons).toEqual([
+			{ type: 'FLOW', text: 'A', flow_id: '123', flow_action: 'navigate', navigate_screen: 'S1' },
+			{ type: 'FLOW', text: 'B', flow_name: 'survey', flow_action: 'data_exchange' },
+			{ type: 'FLOW', text: 'C', flow_json: '{"version":"5.0"}', flow_action: 'navigate' },
+			{ type: 'CATALOG' },
+			{ type: 'MPM', text: 'View items' },
+			{ type: 'SPM' },
+		]);
+	});
+
 	it('labels and filters by name, language code or name, and status', () => {
 		expect(templateLabel(tpl)).toBe('order_update · German (de) · APPROVED');
 		expect(templateMatchesFilter(tpl, 'order german')).toBe(true);
