@@ -65,6 +65,7 @@ function contactJson(c: Contact): IDataObject {
 		createdAt: new Date(c.createdAt).toISOString(),
 		updatedAt: new Date(c.updatedAt).toISOString(),
 		lastActiveAt: c.lastActiveAt === undefined ? undefined : new Date(c.lastActiveAt).toISOString(),
+		blockedAt: c.blockedAt === undefined ? undefined : new Date(c.blockedAt).toISOString(),
 	} as IDataObject;
 }
 
@@ -336,6 +337,15 @@ export class WhatsAppContacts implements INodeType {
 						const c = await store.setOptOut(waId, operation === 'optOut', source, at);
 						if (!c) throw new NodeOperationError(this.getNode(), `Item ${i}: no contact with phone +${waId}`, { itemIndex: i });
 						main.push(item(contactJson(c), i));
+						break;
+					}
+					case 'block':
+					case 'unblock': {
+						// The block list: checked at every campaign send, whatever the template's category.
+						const { waId } = waIdParam(this, i);
+						const reason = param(this, 'blockReason', i, 'blocked by hand') || 'blocked by hand';
+						const c = await store.setBlocked(waId, operation === 'block', reason, Date.now());
+						main.push(item(c ? contactJson(c) : { waId, blocked: false, found: false }, i));
 						break;
 					}
 					case 'delete': {

@@ -2,7 +2,7 @@
 import { cursorField, limitField, returnAllField } from '../shared/fields';
 import type { INodeProperties } from 'n8n-workflow';
 
-const phoneOps = ['upsert', 'get', 'optOut', 'optIn', 'delete'];
+const phoneOps = ['upsert', 'get', 'optOut', 'optIn', 'block', 'unblock', 'delete'];
 const filterOps = ['list', 'export'];
 
 const defaultCountry: INodeProperties = {
@@ -47,6 +47,7 @@ export const contactProperties: INodeProperties[] = [
 				action: 'Create or update a contact',
 				description: 'Create a new record, or update the current one if it already exists (upsert)',
 			},
+			{ name: 'Block', value: 'block', action: 'Block a contact', description: 'Put a contact on the block list: no campaign message of any category is sent to them' },
 			{ name: 'Delete', value: 'delete', action: 'Delete a contact', description: 'Delete a contact from the store' },
 			{ name: 'Export', value: 'export', action: 'Export contacts to CSV', description: 'Write matching contacts to a CSV file' },
 			{ name: 'Get', value: 'get', action: 'Get a contact', description: 'Get one contact by phone number' },
@@ -54,6 +55,7 @@ export const contactProperties: INodeProperties[] = [
 			{ name: 'List', value: 'list', action: 'List contacts', description: 'List contacts matching filters' },
 			{ name: 'Opt In', value: 'optIn', action: 'Opt a contact in', description: 'Record a marketing opt-in' },
 			{ name: 'Opt Out', value: 'optOut', action: 'Opt a contact out', description: 'Record a marketing opt-out' },
+			{ name: 'Unblock', value: 'unblock', action: 'Unblock a contact', description: 'Take a contact off the block list' },
 		],
 		default: 'import',
 	},
@@ -68,7 +70,7 @@ export const contactProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['import'] } },
 		description: 'Name of the binary property holding the CSV, TXT or XLSX file',
 	},
-	{ ...defaultCountry, displayOptions: { show: { operation: ['import', 'upsert', 'get', 'optOut', 'optIn', 'delete'] } } },
+	{ ...defaultCountry, displayOptions: { show: { operation: ['import', 'upsert', 'get', 'optOut', 'optIn', 'block', 'unblock', 'delete'] } } },
 	{ ...requireMobile, displayOptions: { show: { operation: ['import', 'upsert'] } } },
 	{
 		displayName: 'Duplicates in File',
@@ -292,6 +294,14 @@ export const contactProperties: INodeProperties[] = [
 		default: 'manual',
 		displayOptions: { show: { operation: ['optOut', 'optIn'] } },
 		description: 'Where the consent change came from (STOP keyword, web form, support call…)',
+	},
+	{
+		displayName: 'Block Reason',
+		name: 'blockReason',
+		type: 'string',
+		default: 'blocked by hand',
+		displayOptions: { show: { operation: ['block'] } },
+		description: 'Why the contact is blocked (shown on every skipped campaign message)',
 	},
 	{
 		displayName: 'Time',

@@ -20,6 +20,7 @@ import { runCampaign } from '../../core/campaign/engine';
 import { GraphClient } from '../../core/graph/client';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
+import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runWebhook } from '../harness';
 import { JumpClock, tmpDb } from './helpers/fixtures';
@@ -286,8 +287,11 @@ it('Respect Opt-Outs For: Meta scope sends a utility template to an opted-out co
 	expect((scoped.nodeOutputs[1][0].json as Record<string, any>).byState).toEqual({ accepted: 2 });
 	const all = await runNode(new WhatsAppCampaign(), utility('util-all', 'all'), [a, b], creds());
 	expect(jsonOf(all.items).map((x) => (x as Record<string, unknown>).state)).toEqual(['skipped', 'accepted']);
-	// The block list applies to every category, whatever the option.
-	await store.setBlocked(b.json.phone.slice(1), true, 'abusive', Date.now());
+	// The block list (Contacts → Block) applies to every category, whatever the option.
+	const block = await runNode(new WhatsAppContacts(), { operation: 'block', phone: b.json.phone, blockReason: 'abusive' }, [{ json: {} }], creds());
+	expect(jsonOf(block.items)[0]).toMatchObject({ waId: b.json.phone.slice(1), blocked: true, blockReason: 'abusive' });
 	const blocked = await runNode(new WhatsAppCampaign(), utility('util-blocked'), [a, b], creds());
 	expect(jsonOf(blocked.items).map((x) => (x as Record<string, unknown>).error)).toEqual([null, 'blocked (abusive)']);
+	const unblock = await runNode(new WhatsAppContacts(), { operation: 'unblock', phone: b.json.phone }, [{ json: {} }], creds());
+	expect((jsonOf(unblock.items)[0] as Record<string, unknown>).blocked).toBeUndefined();
 }, 60_000);
