@@ -86,7 +86,14 @@ async function* decodeUtf8(source: ByteSource, fileName: string, checker: Utf8Ch
 			checker.push(Buffer.from(chunk, 'utf8'), false);
 			text = chunk;
 		} else {
-			text = checker.push(chunk, true);
+			try {
+				text = checker.push(chunk, true);
+			} catch (error) {
+				// Take in the text before the bad byte first: the rows before it are read.
+				const valid = (error as { validText?: string }).validText;
+				if (valid) yield first && valid.charCodeAt(0) === 0xfeff ? valid.slice(1) : valid;
+				throw error;
+			}
 		}
 		if (first && text) {
 			first = false;

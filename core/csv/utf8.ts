@@ -102,19 +102,24 @@ export class Utf8Checker {
 		}
 		const nul = buf.indexOf(0);
 		if (nul >= 0) {
-			throw new CsvFileError(
+			throw this.withPrefix(buf, nul, decode, new CsvFileError(
 				`${this.fileName} is not a CSV/TXT text file: it contains a NUL byte at byte ${this.bytes + nul} (line ${this.lineAt(buf, nul)}) — a binary file, or UTF-16 text: save it as CSV UTF-8`,
 				{ line: this.lineAt(buf, nul), byte: this.bytes + nul },
-			);
+			));
 		}
 		const cut = completeLength(buf);
 		const view = cut === buf.length ? buf : buf.subarray(0, cut);
 		if (!isUtf8(view)) {
 			const bad = Math.max(0, firstInvalidUtf8(buf, cut));
 			const line = this.lineAt(buf, bad);
-			throw new CsvFileError(
-				`${this.fileName} is not UTF-8 text: invalid byte ${hex(buf[bad])} at byte ${this.bytes + bad} (line ${line}) — Latin-1 / Windows-1252 text? Save it as CSV UTF-8`,
-				{ line, byte: this.bytes + bad },
+			throw this.withPrefix(
+				buf,
+				bad,
+				decode,
+				new CsvFileError(
+					`${this.fileName} is not UTF-8 text: invalid byte ${hex(buf[bad])} at byte ${this.bytes + bad} (line ${line}) — Latin-1 / Windows-1252 text? Save it as CSV UTF-8`,
+					{ line, byte: this.bytes + bad },
+				),
 			);
 		}
 		if (cut < buf.length) this.carry = buf.slice(cut);
@@ -133,6 +138,15 @@ export class Utf8Checker {
 				{ line: this.line, byte: this.bytes },
 			);
 		}
+	}
+
+	/**
+	 * The text before the bad byte rides on the error (`validText`), so a reader can take it in
+	 * before it stops: reading then stops exactly at the bad byte, not at the start of its chunk.
+	 */
+	private withPrefix(buf: Uint8Array, index: number, decode: boolean, error: CsvFileError): CsvFileError {
+		if (decode && index > 0) (error as CsvFileError & { validText?: string }).validText = this.decoder.decode(buf.subarray(0, index));
+		return error;
 	}
 
 	private lineAt(buf: Uint8Array, index: number): number {

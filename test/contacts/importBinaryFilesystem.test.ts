@@ -170,3 +170,22 @@ test('a missing binary property names the item, the property and what the item h
 	expect(out[1].error).toBe('Item 1: no binary property "data" (the item has "upload")');
 	expect(out[2].error).toBe('Item 2: no binary property "data" (the item has no binary data)');
 });
+
+test('a Latin-1 row at the end of a 1.4 MB file on disk: a file-level error before anything is written; an .xlsx on disk is imported', async () => {
+	const text = csvRows(60_000);
+	expect(text.length).toBeGreaterThan(MiB); // more than one read chunk
+	const bad = Buffer.concat([Buffer.from(text), Buffer.from('Jos\xe9,9899999999\n', 'latin1')]);
+	const binary = await fsMode.store(Readable.from([bad]), { mimeType: 'text/csv', fileName: 'late-latin1.csv' });
+	const r = await runNode(node, importParams(), [fileItem(binary)], creds());
+	expect(r.status).toBe('error');
+	expect(r.nodeError?.message).toMatch(/^Item 0, file "late-latin1.csv": "late-latin1.csv" is not UTF-8 text: invalid byte 0xE9 at byte \d+ \(line 60002\)/);
+	let n = 0;
+	for await (const c of store.iterateContacts({}, 1000)) if (c) n++;
+	expect(n).toBe(0);
+
+	const { workbookBuffer } = await import('../../fuzz/workbooks');
+	const xlsx = await workbookBuffer([{ name: 'List', rows: [['Phone', 'Name'], [919800000001, 'Ada'], [919800000002, 'Bob']] }]);
+	const book = await fsMode.store(Readable.from([xlsx]), { mimeType: 'application/octet-stream', fileName: 'list.xlsx' });
+	const x = await runNode(node, importParams(), [fileItem(book)], creds());
+	expect(jsonOf(x.nodeOutputs[0])[0]).toMatchObject({ format: 'xlsx', rowsRead: 2, added: 2, complete: true });
+});
