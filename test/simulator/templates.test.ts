@@ -377,6 +377,14 @@ describe('carousel, limited-time offer, catalog / MPM, Flow and coupon templates
 		expect((await send({ name: 'survey_flow', components: bad }, '16505551235')).body.error.error_data.details).toMatch(/flow_action_data must be an object/);
 	});
 
+	it('classic templates are rendered in the message log too (positional with URL button, authentication)', async () => {
+		expect((await t.send(orderUpdate('16505551234'))).status).toBe(200);
+		expect(await lastText()).toBe('Hi Mark, your order 860198 has shipped.\n\n[Track order → https://example.com/track/860198]');
+		const auth = { name: 'auth_code', components: [{ type: 'body', parameters: [{ type: 'text', text: '482913' }] }, { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: '482913' }] }] };
+		expect((await send(auth, '16505551299')).status).toBe(200);
+		expect(await lastText()).toBe('482913 is your verification code. For your security, do not share this code.\n\nThis code expires in 10 minutes.\n\n[Copy code]');
+	});
+
 	it('GET /app and GET /{app-id} answer the app (media headers work without the App ID option)', async () => {
 		const app = await t.api('/v23.0/app?fields=id');
 		expect(app.body).toEqual({ id: t.sim.options.appId });
