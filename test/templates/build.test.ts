@@ -63,22 +63,22 @@ describe('buildSendComponents', () => {
 			type: 'header',
 			parameters: [{ type: 'image', image: { link: 'https://cdn.example/a.jpg' } }],
 		});
-		expect(buildSendComponents(img, { header: { id: '55' }, body: ['Ana'] })[0].parameters[0]).toEqual({ type: 'image', image: { id: '55' } });
+		expect(buildSendComponents(img, { header: { id: '55' }, body: ['Ana'] })[0].parameters![0]).toEqual({ type: 'image', image: { id: '55' } });
 		const doc = stored(imageTemplate());
 		doc.components[0].format = 'DOCUMENT';
-		expect(buildSendComponents(doc, { header: { link: 'https://x.example/i.pdf', filename: 'invoice.pdf' }, body: ['Ana'] })[0].parameters[0]).toEqual({
+		expect(buildSendComponents(doc, { header: { link: 'https://x.example/i.pdf', filename: 'invoice.pdf' }, body: ['Ana'] })[0].parameters![0]).toEqual({
 			type: 'document',
 			document: { link: 'https://x.example/i.pdf', filename: 'invoice.pdf' },
 		});
 		const vid = stored(imageTemplate());
 		vid.components[0].format = 'VIDEO';
-		expect(buildSendComponents(vid, { header: { id: '9' }, body: ['Ana'] })[0].parameters[0]).toEqual({ type: 'video', video: { id: '9' } });
+		expect(buildSendComponents(vid, { header: { id: '9' }, body: ['Ana'] })[0].parameters![0]).toEqual({ type: 'video', video: { id: '9' } });
 	});
 
 	it('location header', () => {
 		const t = stored(imageTemplate());
 		t.components[0] = { type: 'HEADER', format: 'LOCATION' };
-		expect(buildSendComponents(t, { header: { latitude: '52.5', longitude: 13.4, name: 'HQ' }, body: ['Ana'] })[0].parameters[0]).toEqual({
+		expect(buildSendComponents(t, { header: { latitude: '52.5', longitude: 13.4, name: 'HQ' }, body: ['Ana'] })[0].parameters![0]).toEqual({
 			type: 'location',
 			location: { latitude: 52.5, longitude: 13.4, name: 'HQ' },
 		});

@@ -73,7 +73,7 @@ async function createReviewPreview(create: INodeParameters, previewValues: Recor
 		},
 	});
 	expect(r.status).toBe('success');
-	const [created, reviewed, preview] = ['Create', 'Wait', 'Preview'].map((n) => jsonOf(r.outputs[n][0])[0]);
+	const [created, reviewed, preview] = ['Create', 'Wait', 'Preview'].map((n) => jsonOf(r.outputs[n][0])[0]) as Record<string, any>[];
 	expect(created).toMatchObject({ status: 'PENDING' });
 	expect(reviewed).toMatchObject({ status: 'APPROVED', approved: true });
 	return { created, reviewed, preview };
@@ -97,7 +97,7 @@ async function campaign(campaignId: string, templateId: string, mapping: Record<
 			throughputMode: 'graph',
 			messagingLimitMode: 'graph',
 		},
-		recipients.map((json) => ({ json })),
+		recipients.map((json) => ({ json })) as INodeExecutionData[],
 		credentials(),
 	);
 	expect(r.nodeError).toBeUndefined();
