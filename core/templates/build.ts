@@ -289,7 +289,10 @@ function buttonInputs(b: TemplateButton, i: number, prefix: string, labelPrefix:
 		const example = typeof ex === 'string' && ex.startsWith(prefixUrl) ? ex.slice(prefixUrl.length) : undefined;
 		return [{ ...base, kind: 'url_suffix', label: `${labelPrefix} ${i}${name} URL suffix (after ${prefixUrl})`, required: true, example }];
 	}
-	if (type === 'QUICK_REPLY') return [{ ...base, kind: 'quick_reply_payload', label: `${labelPrefix} ${i}${name} quick-reply payload`, required: false }];
+	if (type === 'QUICK_REPLY') {
+		const fallback = prefix.startsWith('card.') ? ' (default: the button text)' : '';
+		return [{ ...base, kind: 'quick_reply_payload', label: `${labelPrefix} ${i}${name} quick-reply payload${fallback}`, required: false }];
+	}
 	if (type === 'COPY_CODE') {
 		const ex = Array.isArray(b.example) ? b.example[0] : b.example;
 		return [{ ...base, kind: 'coupon_code', label: `${labelPrefix} ${i} coupon code`, required: true, example: typeof ex === 'string' ? ex : undefined }];
@@ -396,7 +399,12 @@ function bodyComponent(text: string | undefined, source: SendValues['body'], nam
 	return params.length === order.length ? { type: 'body', parameters: params } : undefined;
 }
 
-function buttonComponents(buttons: TemplateButton[], values: Record<string | number, ButtonValue> | undefined, where: string, acc: Acc): SendComponent[] {
+/**
+ * `cardQuickReplies`: carousel cards send a payload for every quick-reply button (Meta's media card
+ * carousel send guide lists the quick_reply component per card); without a mapped value the
+ * button's own text is the payload.
+ */
+function buttonComponents(buttons: TemplateButton[], values: Record<string | number, ButtonValue> | undefined, where: string, acc: Acc, cardQuickReplies = false): SendComponent[] {
 	const out: SendComponent[] = [];
 	buttons.forEach((b, i) => {
 		const type = String(b.type).toUpperCase();
@@ -408,7 +416,8 @@ function buttonComponents(buttons: TemplateButton[], values: Record<string | num
 			if (!value) acc.missing.push(`${label} URL suffix {{1}}${b.text ? ` ("${b.text}")` : ''}`);
 			else out.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
 		} else if (type === 'QUICK_REPLY') {
-			if (value) out.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
+			const payload = value ?? (cardQuickReplies ? str(b.text) : undefined);
+			if (payload) out.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload }] });
 		} else if (type === 'COPY_CODE') {
 			if (!value) acc.missing.push(`${label} coupon code`);
 			else out.push({ type: 'button', sub_type: 'copy_code', index, parameters: [{ type: 'coupon_code', coupon_code: value }] });
@@ -549,7 +558,7 @@ export function buildSendComponents(template: TemplateLike, values: SendValues =
 			}
 			const cardBody = bodyComponent(findIn(card, 'BODY')?.text, cv.body, named, `${where} body`, acc);
 			if (cardBody) components.push(cardBody);
-			components.push(...buttonComponents(findIn(card, 'BUTTONS')?.buttons ?? [], cv.buttons, `${where} button`, acc));
+			components.push(...buttonComponents(findIn(card, 'BUTTONS')?.buttons ?? [], cv.buttons, `${where} button`, acc, true));
 			return { card_index: k, components };
 		});
 		if (catalogMissing) missing.push('catalog id (product cards)');

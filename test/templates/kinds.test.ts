@@ -78,6 +78,8 @@ describe('carousel', () => {
 						components: [
 							{ type: 'header', parameters: [{ type: 'image', image: { id: '4490709327384033' } }] },
 							{ type: 'body', parameters: [{ type: 'text', text: '20%' }] },
+							// no value mapped: a card's quick reply sends its text as the payload
+							{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'Tell me more' }] },
 							{ type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'sku-b' }] },
 						],
 					},
