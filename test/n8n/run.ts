@@ -39,7 +39,22 @@ interface Call {
 		/** Adds `<header>: <prefix><hex HMAC-SHA256 of the body sent>` (Meta's X-Hub-Signature-256). */
 		hmacSha256?: { header: string; secret: string; prefix?: string };
 	};
-	expect: { status?: number; body?: Json; bodyIncludes?: string; headers?: Record<string, string> };
+	expect: {
+		status?: number;
+		body?: Json;
+		bodyIncludes?: string;
+		headers?: Record<string, string>;
+		/** Subset of the simulator's `GET /_sim/stats` right after the call (its log of what reached it). */
+		simulatorStats?: Json;
+	};
+	/** Simulator control-API calls (`/_sim/<path>`) made by the runner before and after the call (after: always). */
+	simulator?: { before?: SimulatorStep[]; after?: SimulatorStep[] };
+}
+
+interface SimulatorStep {
+	method?: string;
+	path: string;
+	body?: Json;
 }
 
 interface Expectation {
@@ -186,12 +201,18 @@ const CHECK_APP_SECRET = 'n8n-check-app-secret';
 /**
  * `expected` is a subset of `actual`: objects match key by key (extra keys allowed), arrays element by
  * element with equal length, primitives strictly. Special objects: {"$any": true}, {"$regex": "…"},
- * {"$type": "string"|"number"|…}, {"$contains": <subset of some array element>}.
+ * {"$type": "string"|"number"|…}, {"$contains": <subset of some array element>}, {"$keys": N} (an object
+ * with exactly N keys, e.g. N distinct recipients in the simulator's accepted.byRecipient).
  */
 function subsetMismatch(actual: unknown, expected: Json, at = '$'): string | undefined {
 	if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
 		if ('$any' in expected) return actual === undefined ? `${at}: missing` : undefined;
 		if ('$regex' in expected) return typeof actual === 'string' && new RegExp(String(expected.$regex)).test(actual) ? undefined : `${at}: ${JSON.stringify(actual)} does not match /${expected.$regex}/`;
+		if ('$keys' in expected) {
+			if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${at}: expected an object, got ${JSON.stringify(actual)}`;
+			const keys = Object.keys(actual).length;
+			return keys === expected.$keys ? undefined : `${at}: expected ${expected.$keys} keys, got ${keys}`;
+		}
 		if ('$type' in expected) return typeof actual === expected.$type ? undefined : `${at}: expected a ${expected.$type}, got ${JSON.stringify(actual)}`;
 		if ('$contains' in expected) {
 			if (!Array.isArray(actual)) return `${at}: expected an array`;
@@ -256,8 +277,49 @@ async function runCall(baseUrl: string, call: Call): Promise<string | undefined>
 	for (const [k, v] of Object.entries(expect.headers ?? {})) {
 		if (res.headers.get(k) !== v) problems.push(`header ${k}: ${res.headers.get(k)}, expected ${v}`);
 	}
+	if (expect.simulatorStats !== undefined) {
+		if (!simulator) problems.push('simulatorStats: the simulator is not running');
+		else {
+			const stats = await simulator.control<Record<string, Json>>('GET', 'stats');
+			log(`  simulator: ${simulatorFigures(stats)}`);
+			const problem = subsetMismatch(stats, expect.simulatorStats, '$stats');
+			if (problem) problems.push(`simulator ${problem}`);
+		}
+	}
 	if (problems.length) return `${problems.join('; ')}\n      answer: ${text.slice(0, 800)}`;
 	return undefined;
+}
+
+/** The figures worth a log line: what reached the simulator, what it accepted, its errors and connections. */
+function simulatorFigures(stats: Record<string, Json>): string {
+	const get = (o: Json | undefined, key: string): Json | undefined => (o && typeof o === 'object' && !Array.isArray(o) ? o[key] : undefined);
+	const byRecipient = get(stats.accepted, 'byRecipient');
+	const counts = byRecipient && typeof byRecipient === 'object' ? Object.values(byRecipient as Record<string, number>) : [];
+	return [
+		`sends received ${JSON.stringify(get(stats.requests, 'sends'))}`,
+		`accepted ${JSON.stringify(get(stats.accepted, 'total'))}`,
+		`distinct recipients ${counts.length} (max per recipient ${counts.reduce((a, b) => Math.max(a, b), 0)})`,
+		`duplicate sends ${JSON.stringify(get(stats.duplicateSends, 'total'))}`,
+		`sync errors ${JSON.stringify(stats.errors)}`,
+		`connections ${JSON.stringify(stats.connections)}`,
+	].join(', ');
+}
+
+/** The call with its simulator steps around it. */
+async function runCallWithSimulator(baseUrl: string, call: Call): Promise<string | undefined> {
+	const step = async (s: SimulatorStep) => {
+		if (!simulator) throw new Error('this call has simulator steps, but the simulator is not running');
+		await simulator.control(s.method ?? 'POST', s.path, s.body);
+	};
+	try {
+		for (const s of call.simulator?.before ?? []) await step(s);
+		const started = Date.now();
+		const problem = await runCall(baseUrl, call);
+		if (call.simulator || call.expect.simulatorStats) log(`  call took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		return problem;
+	} finally {
+		for (const s of call.simulator?.after ?? []) await step(s);
+	}
 }
 
 // ---- main -------------------------------------------------------------------------------------------
@@ -280,7 +342,9 @@ async function main(): Promise<number> {
 	const simulatorIds = { SIMULATOR_WABA_ID: '100000000000001', SIMULATOR_APP_ID: '300000000000001', SIMULATOR_PHONE_NUMBER_ID: '200000000000001' };
 	if (simulatorAvailable) {
 		// The simulator accepts the check credentials' token and signs its webhooks with their app secret.
-		simulator = await startSimulator({ root, token: CHECK_TOKEN, appSecret: CHECK_APP_SECRET, logFile: path.join(tmp, 'simulator.log'), log });
+		// Keep-alive 5 s, as Node's http servers default to (announced as `Keep-Alive: timeout=5`): the
+		// Graph client must not send on a connection the simulator is about to close (issue #13).
+		simulator = await startSimulator({ root, token: CHECK_TOKEN, appSecret: CHECK_APP_SECRET, keepAliveMs: 5000, logFile: path.join(tmp, 'simulator.log'), log });
 		simulatorUrl = simulator.url;
 		simulatorIds.SIMULATOR_WABA_ID = simulator.wabaId || simulatorIds.SIMULATOR_WABA_ID;
 		simulatorIds.SIMULATOR_APP_ID = simulator.appId || simulatorIds.SIMULATOR_APP_ID;
@@ -383,7 +447,7 @@ async function main(): Promise<number> {
 		}
 		for (const [i, call] of calls.entries()) {
 			const label = `${c.file}${calls.length > 1 ? ` #${i + 1}` : ''}${call.name ? ` (${call.name})` : ''}`;
-			const problem = await runCall(n8nUrl, call).catch((error: Error) => `request failed: ${error.message}`);
+			const problem = await runCallWithSimulator(n8nUrl, call).catch((error: Error) => `request failed: ${error.message}`);
 			if (problem) {
 				failed++;
 				log(`FAIL ${label}: ${problem}`);

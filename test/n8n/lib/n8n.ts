@@ -563,6 +563,10 @@ export interface SimulatorStartOptions {
 	seed?: number;
 	latencyMs?: number;
 	jitterMs?: number;
+	/** Close idle keep-alive connections after this many ms (`--keep-alive-ms`; the simulator's default is 65 s). */
+	keepAliveMs?: number;
+	/** false: close them abruptly, without announcing `Keep-Alive: timeout=N` (`--no-keep-alive-hint`). */
+	keepAliveHint?: boolean;
 	frozen?: boolean;
 	/** POSTed to /_sim/config once it is up (optOutOnStop, statusDelays, readRate, reviewDelayMs, …). */
 	config?: Record<string, unknown>;
@@ -605,6 +609,8 @@ export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<
 	flag('--seed', opts.seed);
 	flag('--latency-ms', opts.latencyMs);
 	flag('--jitter-ms', opts.jitterMs);
+	flag('--keep-alive-ms', opts.keepAliveMs);
+	if (opts.keepAliveHint === false) args.push('--no-keep-alive-hint');
 	if (opts.frozen) args.push('--frozen');
 	const child = startProcess('simulator', process.execPath, args, { ...process.env }, logFile, log);
 	await waitFor('simulator', 30000, child, async () => {
