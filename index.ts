@@ -38,6 +38,9 @@ export { conversationWindow } from './core/window';
 // Session (free-form) messages
 export * as messages from './core/messages';
 
+// Media: upload, download (streamed from Meta's short-lived URL), delete
+export * as media from './core/media/api';
+
 // Throttling and the campaign engine
 export * as throttle from './core/throttle';
 export * as campaign from './core/campaign';

@@ -195,6 +195,26 @@ function filterMessages(all: MessageRecord[], q: URLSearchParams): MessageRecord
 	return out.slice(-limit);
 }
 
+/**
+ * The media of an inbound media message: an existing media ID (`media_id`), the bytes (`data`,
+ * base64, with `mime_type`), or a synthetic file of `size` bytes (large-file tests; served streamed).
+ */
+function inboundMedia(ctx: SimContext, phoneId: string, type: string, b: Record<string, any>) {
+	const filename = typeof b.filename === 'string' ? b.filename : undefined;
+	if (b.media_id !== undefined) {
+		const m = ctx.media.items.get(String(b.media_id));
+		if (!m) throw new ControlError(404, `unknown media_id ${b.media_id}`);
+		if (filename) m.filename = filename;
+		return m;
+	}
+	const defaults: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/ogg', document: 'application/pdf', sticker: 'image/webp' };
+	const mime = typeof b.mime_type === 'string' && b.mime_type ? b.mime_type : defaults[type];
+	if (typeof b.data === 'string') return ctx.media.add(phoneId, mime, Buffer.from(b.data, 'base64'), filename);
+	const size = Number(b.size);
+	if (Number.isInteger(size) && size > 0) return ctx.media.addSynthetic(phoneId, mime, size, filename);
+	throw new ControlError(400, `inbound ${type} needs "media_id", "data" (base64) or "size"`);
+}
+
 /** Injects an inbound customer message: signed `messages` webhook + opens the 24 h window (§4, §6). */
 function inbound(ctx: SimContext, b: Record<string, any>): Record<string, unknown> {
 	const from = digits(b.from, 'from');
@@ -230,8 +250,25 @@ function inbound(ctx: SimContext, b: Record<string, any>): Record<string, unknow
 				interactive: { type: 'list_reply', list_reply: { id: String(b.id ?? 'row'), title: text, description: String(b.description ?? '') } },
 			});
 			break;
+		case 'image':
+		case 'video':
+		case 'audio':
+		case 'document':
+		case 'sticker': {
+			// A customer's file: Meta's webhook carries only { id, mime_type, sha256, caption?, filename?,
+			// voice?, animated? }; the bytes are fetched with GET /{media-id} and the URL it gives.
+			const m = inboundMedia(ctx, phone.id, type, b);
+			const media: Record<string, unknown> = { mime_type: m.mime, sha256: m.sha256, id: m.id };
+			if (b.caption !== undefined && type !== 'audio' && type !== 'sticker') media.caption = String(b.caption);
+			if (type === 'document' && m.filename) media.filename = m.filename;
+			if (type === 'audio') media.voice = b.voice === true;
+			if (type === 'sticker') media.animated = b.animated === true;
+			text = typeof media.caption === 'string' ? media.caption : undefined;
+			Object.assign(msg, { type, [type]: media });
+			break;
+		}
 		default:
-			throw new ControlError(400, 'inbound type must be text, stop, button, button_reply or list_reply');
+			throw new ControlError(400, 'inbound type must be text, stop, button, button_reply, list_reply, image, video, audio, document or sticker');
 	}
 	if (b.referral) {
 		const r = isObj(b.referral) ? b.referral : {};

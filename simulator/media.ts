@@ -12,9 +12,30 @@ export interface MediaItem {
 	id: string;
 	phoneId: string;
 	mime: string;
-	data: Buffer;
+	/** The bytes, or undefined for a synthetic file (generated on the fly: large-file tests). */
+	data?: Buffer;
+	size: number;
 	sha256: string;
+	/** The sender's file name (inbound documents). */
+	filename?: string;
 }
+
+/** Meta's media URLs are short-lived (about 5 minutes); the simulator's expire on its clock. */
+export const MEDIA_URL_TTL_MS = 5 * 60_000;
+
+/** Byte `i` of a synthetic file: a fixed pattern, so a test can recompute it. */
+export function syntheticByte(i: number): number {
+	return (i * 31 + (i >>> 11)) & 0xff;
+}
+
+/** Bytes [start, end) of a synthetic file. */
+export function syntheticChunk(start: number, end: number): Buffer {
+	const b = Buffer.allocUnsafe(end - start);
+	for (let i = start; i < end; i++) b[i - start] = syntheticByte(i);
+	return b;
+}
+
+export const SYNTHETIC_CHUNK = 256 * 1024;
 
 interface Upload {
 	id: string;
@@ -31,7 +52,25 @@ export class MediaStore {
 	readonly uploads = new Map<string, Upload>();
 	readonly handles = new Set<string>();
 
-	constructor(private readonly ctx: { ids: { numeric(): string; token(n?: number): string }; baseUrl: string }) {}
+	constructor(private readonly ctx: { ids: { numeric(): string; token(n?: number): string }; baseUrl: string; clock: { now(): number } }) {}
+
+	/** Stores a file (an inbound customer's media) and returns its media ID. */
+	add(phoneId: string, mime: string, data: Buffer, filename?: string): MediaItem {
+		const id = this.ctx.ids.numeric();
+		const item: MediaItem = { id, phoneId, mime, data, size: data.length, sha256: createHash('sha256').update(data).digest('hex'), filename };
+		this.items.set(id, item);
+		return item;
+	}
+
+	/** A synthetic file of `size` bytes (syntheticByte pattern), served streamed: nothing is held in memory. */
+	addSynthetic(phoneId: string, mime: string, size: number, filename?: string): MediaItem {
+		const hash = createHash('sha256');
+		for (let at = 0; at < size; at += SYNTHETIC_CHUNK) hash.update(syntheticChunk(at, Math.min(size, at + SYNTHETIC_CHUNK)));
+		const id = this.ctx.ids.numeric();
+		const item: MediaItem = { id, phoneId, mime, size, sha256: hash.digest('hex'), filename };
+		this.items.set(id, item);
+		return item;
+	}
 
 	clear(): void {
 		this.items.clear();
@@ -59,15 +98,14 @@ export class MediaStore {
 		// WebP gets the 100 KB sticker cap, an animated one 500 KB.
 		const { maxBytes: cap } = mediaSizeCap(mediaKindOfMime(type), data.subarray(0, 32));
 		if (data.length === 0 || data.length > cap) throw new GraphError(131053, `File size ${data.length} is outside the limit for ${type} (${cap} bytes).`);
-		const id = this.ctx.ids.numeric();
-		this.items.set(id, { id, phoneId, mime: type, data, sha256: createHash('sha256').update(data).digest('hex') });
-		return { id };
+		return { id: this.add(phoneId, type, data).id };
 	}
 
 	info(id: string): Record<string, unknown> {
 		const m = this.items.get(id)!;
-		// OAS types file_size as a string.
-		return { url: `${this.ctx.baseUrl}/_media/${id}`, mime_type: m.mime, sha256: m.sha256, file_size: String(m.data.length), id: m.id, messaging_product: 'whatsapp' };
+		// OAS types file_size as a string. The URL expires MEDIA_URL_TTL_MS later (simulator clock).
+		const expires = this.ctx.clock.now() + MEDIA_URL_TTL_MS;
+		return { url: `${this.ctx.baseUrl}/_media/${id}?expires=${expires}`, mime_type: m.mime, sha256: m.sha256, file_size: String(m.size), id: m.id, messaging_product: 'whatsapp' };
 	}
 
 	startUpload(q: URLSearchParams): Record<string, unknown> {

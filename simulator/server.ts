@@ -8,6 +8,7 @@ import { SimContext } from './context';
 import { ControlError, handleControl } from './control';
 import { errorBody, GraphError } from './errors';
 import { handleGraph, isVersion } from './graph';
+import { SYNTHETIC_CHUNK, syntheticChunk } from './media';
 import { tierLabel } from './limits';
 import { resolveOptions, type SimulatorOptions } from './options';
 
@@ -163,13 +164,35 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 		answer(res, isSend && !failure, reply);
 	};
 
-	const onMedia = (req: http.IncomingMessage, res: http.ServerResponse, id: string) => {
+	/**
+	 * The media download URL (`GET /{media-id}` gives it): only with the Bearer token (Meta answers
+	 * 401 without it), 404 once expired (MEDIA_URL_TTL_MS on the simulator clock) or deleted. A
+	 * synthetic file is generated chunk by chunk with back-pressure, so a 100 MB file costs no memory.
+	 */
+	const onMedia = (req: http.IncomingMessage, res: http.ServerResponse, id: string, query: URLSearchParams) => {
 		const auth = req.headers.authorization;
-		if (auth !== `Bearer ${ctx.opts.token}`) return sendError(res, new GraphError(190));
+		if (auth !== `Bearer ${ctx.opts.token}`) {
+			const { body } = errorBody(new GraphError(190, 'The access token could not be decrypted.'), ctx.fbtrace(), ctx.opts.errorStatus);
+			return send(res, 401, body);
+		}
 		const m = ctx.media.items.get(id);
-		if (!m) return send(res, 404, { error: 'not found' });
-		res.writeHead(200, { 'content-type': m.mime, 'content-length': m.data.length });
-		res.end(m.data);
+		const expires = Number(query.get('expires'));
+		if (!m || !(expires >= ctx.clock.now())) return send(res, 404, { error: m ? 'URL expired' : 'not found' });
+		res.writeHead(200, { 'content-type': m.mime, 'content-length': m.size });
+		if (req.method === 'HEAD') return res.end();
+		if (m.data) return res.end(m.data);
+		let at = 0;
+		const pump = () => {
+			while (at < m.size) {
+				const end = Math.min(m.size, at + SYNTHETIC_CHUNK);
+				const more = res.write(syntheticChunk(at, end));
+				at = end;
+				if (!more) return void res.once('drain', pump);
+			}
+			res.end();
+		};
+		res.on('close', () => (at = m.size));
+		pump();
 	};
 
 	const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -188,7 +211,7 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 					const out = handleControl({ ctx, info, stats, reset }, req.method ?? 'GET', path, query, raw);
 					return send(res, 200, out);
 				}
-				if (path.startsWith('/_media/')) return onMedia(req, res, path.slice(8));
+				if (path.startsWith('/_media/')) return onMedia(req, res, decodeURIComponent(path.slice(8)), query);
 				onGraph(req, res, path, query, raw);
 			} catch (e) {
 				if (e instanceof ControlError) return send(res, e.status, { error: e.message });
