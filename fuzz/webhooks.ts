@@ -164,6 +164,14 @@ function oddValue(r: Rng): Json {
 	}
 }
 
+/**
+ * Sets an own property, as JSON.parse would create it: a plain assignment to `__proto__` would
+ * change the object's prototype instead (and break the mutator's own array calls).
+ */
+function put(container: Record<string, unknown> | unknown[], key: string | number, value: Json): void {
+	Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 const ID_KEYS = new Set(['id', 'status', 'from', 'wa_id', 'user_id', 'from_user_id', 'phone_number_id', 'recipient_id', 'field', 'message_template_id', 'category', 'value']);
 
 /** Every [container, key] in the value (objects and arrays), breadth-first, bounded. */
@@ -196,8 +204,8 @@ function mutateJson(r: Rng, value: Json): Json {
 		if (op < 0.25 && idSlots.length) {
 			// ids, senders and business numbers become store keys: the likeliest place for a bad value to hurt
 			const [c, k] = pick(r, idSlots);
-			(c as Record<string, unknown>)[k as string] = oddValue(r);
-		} else if (op < 0.45) (container as Record<string, unknown>)[key as string] = oddValue(r);
+			put(c, k, oddValue(r));
+		} else if (op < 0.45) put(container, key, oddValue(r));
 		else if (op < 0.6) {
 			if (Array.isArray(container)) container.splice(key as number, 1);
 			else delete container[key as string];
@@ -205,9 +213,9 @@ function mutateJson(r: Rng, value: Json): Json {
 			// many copies: a batch of repeated items in one request
 			const copies = pick(r, [2, 10, 500]);
 			for (let i = 0; i < copies; i++) container.push(JSON.parse(JSON.stringify(container[key as number] ?? null)));
-		} else if (op < 0.8) (container as Record<string, unknown>)[key as string] = nestedValue(r);
-		else if (op < 0.9) (container as Record<string, unknown>)[pick(r, ['id', 'status', 'from', 'time', 'metadata', 'entry', 'changes', 'field', 'value', 'messages', 'statuses', '__proto__', 'constructor'])] = oddValue(r);
-		else (container as Record<string, unknown>)[key as string] = JSON.parse(JSON.stringify(pick(r, slots(v, 50))[0]));
+		} else if (op < 0.8) put(container, key, nestedValue(r));
+		else if (op < 0.9) put(container, pick(r, ['id', 'status', 'from', 'time', 'metadata', 'entry', 'changes', 'field', 'value', 'messages', 'statuses', '__proto__', 'constructor']), oddValue(r));
+		else put(container, key, JSON.parse(JSON.stringify(pick(r, slots(v, 50))[0])));
 	}
 	return v;
 }
@@ -428,6 +436,8 @@ export async function fuzzWebhooks(opts: FuzzWebhooksOptions): Promise<FuzzWebho
 			}
 			if (logs.some((l) => l.includes(SECRET))) violation(`${label}: the app secret appeared in the log`);
 			if (answer.body.includes(SECRET)) violation(`${label}: the app secret appeared in the answer`);
+			// The SQLite store answers synchronously: let timers (run.ts's time bound) run now and then.
+			if (result.deliveries % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
 			if (result.deliveries % 2000 === 0) log(`webhooks: ${result.deliveries}/${opts.count} deliveries, ${result.violations.length} violation(s), ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		}
 	} finally {
