@@ -12,7 +12,7 @@ export { classifyError, GraphApiError, ERROR_CLASSES, ERROR_CODE_CLASSES } from 
 export type { ErrorClass } from './core/graph/errors';
 
 // Phone numbers → E.164 / wa_id (libphonenumber-js)
-export { normalizePhone, toWaId, brazilVariants, samePerson } from './core/phone';
+export { normalizePhone, toWaId, identityCandidates, samePerson } from './core/phone';
 export type { PhoneResult, PhoneOk, PhoneFailure } from './core/phone';
 
 // Message templates: Meta's rules, validation, variables, send components, rendering

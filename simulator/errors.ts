@@ -30,6 +30,7 @@ export const ERROR_CATALOG: Record<number, ErrorInfo> = {
 	131049: { title: 'This message was not delivered to maintain healthy ecosystem engagement.', details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.', status: 400 },
 	131050: { title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business', details: 'The user has stopped marketing messages from this business.', status: 400 },
 	131051: { title: 'Unsupported message type', details: 'Message type is not currently supported.', status: 400 },
+	131062: { title: 'Business-scoped user ID not supported for this message', details: 'Authentication templates cannot be sent to a business-scoped user ID; send to the phone number.', status: 400 },
 	131053: { title: 'Media upload error', details: 'Unable to upload the media used in the message.', status: 400 },
 	131056: { title: '(Business Account, Consumer Account) pair rate limit hit', details: 'Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.', status: 400 },
 	132000: { title: 'Number of parameters does not match the expected number of params', details: 'The number of variable parameter values does not match the number of variables in the template.', status: 400 },

@@ -54,6 +54,12 @@ export interface SimulatorOptions {
 	windowMs: number;
 	/** 131047 for free-form messages outside the window: async failed status (Meta today) or sync error. */
 	windowMode: 'async' | 'sync';
+	/**
+	 * WhatsApp accounts registered under another form of their number (core/phone/variants.ts: Brazil
+	 * without the 9th digit, Mexico with the mobile 1): number as sent → the account's wa_id, which
+	 * send answers (`contacts[].wa_id`), statuses and the account's inbound messages carry.
+	 */
+	waIdAliases: Record<string, string>;
 	/** Recipients that are not on WhatsApp: accepted, then failed 131026. Default: ending in 0000. */
 	unreachable: RegExp;
 	/** Inbound text that opts the sender out of marketing (only when `optOutOnStop`). */
@@ -127,6 +133,7 @@ export function resolveOptions(o: Partial<SimulatorOptions> = {}): SimulatorOpti
 		windowMs: 24 * 3600 * 1000,
 		windowMode: 'async',
 		unreachable: /0000$/,
+		waIdAliases: {},
 		stopKeywords: ['STOP', 'UNSUBSCRIBE'],
 		optOutOnStop: false,
 		marketingCapRate: 0,

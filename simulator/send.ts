@@ -23,10 +23,17 @@ export function sendMessage(ctx: SimContext, phone: Phone, body: unknown): Recor
 		return { success: true };
 	}
 
-	const input = body.to;
+	// `to` (a phone number) or, for a username user, `recipient` (their business-scoped user ID).
+	const bsuid = body.to === undefined && typeof body.recipient === 'string' ? body.recipient : undefined;
+	const input = bsuid ?? body.to;
 	if (typeof input !== 'string' || !input) throw new GraphError(131008, 'The parameter to is required.');
-	const to = input.replace(/[\s+\-()]/g, '');
-	if (!/^[0-9]{6,15}$/.test(to)) throw invalidParam(`Param to ${JSON.stringify(input)} is not a valid phone number.`);
+	let to = bsuid ?? input.replace(/[\s+\-()]/g, '');
+	if (bsuid !== undefined && !/^[A-Z]{2}\.[0-9A-Za-z]{4,64}$/.test(bsuid)) throw invalidParam(`Param recipient ${JSON.stringify(input)} is not a valid business-scoped user ID.`);
+	if (bsuid === undefined && !/^[0-9]{6,15}$/.test(to)) throw invalidParam(`Param to ${JSON.stringify(input)} is not a valid phone number.`);
+	// The account behind the number (an old national form keeps its own wa_id).
+	to = ctx.opts.waIdAliases[to] ?? to;
+	if (bsuid !== undefined && body.type === 'template' && ctx.templates.find(ctx.opts.wabaId, body.template?.name, body.template?.language?.code)?.category === 'AUTHENTICATION')
+		throw new GraphError(131062, 'Authentication templates cannot be sent to a business-scoped user ID.');
 	if (body.recipient_type !== undefined && body.recipient_type !== 'individual') throw new GraphError(131009, 'Only recipient_type "individual" is simulated.');
 	if (to === phone.display_phone_number) throw new GraphError(131021, 'Recipient cannot be sender.', { title: 'Recipient cannot be sender' });
 	if (body.biz_opaque_callback_data !== undefined && (typeof body.biz_opaque_callback_data !== 'string' || body.biz_opaque_callback_data.length > 512))

@@ -8,6 +8,8 @@ import { webhookError } from './errors';
 
 const RANK: Record<MessageState, number> = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
+const BSUID = /^[A-Z]{2}\.[0-9A-Za-z]{4,64}$/;
+
 function emitStatus(ctx: SimContext, m: MessageRecord, status: Exclude<MessageState, 'accepted'>, failure?: { code: number; details?: string }): void {
 	if (RANK[status] > RANK[m.status] && m.status !== 'failed') m.status = status;
 	ctx.stats.statuses[status]++;
@@ -16,7 +18,8 @@ function emitStatus(ctx: SimContext, m: MessageRecord, status: Exclude<MessageSt
 		id: m.id,
 		status,
 		timestamp: String(Math.floor(ctx.clock.now() / 1000)),
-		recipient_id: m.to,
+		// A username user addressed by BSUID: statuses carry recipient_user_id, no phone (cloud-api.md §4, 2026).
+		...(BSUID.test(m.to) ? { recipient_user_id: m.to } : { recipient_id: m.to }),
 	};
 	if (m.biz_opaque_callback_data !== undefined) st.biz_opaque_callback_data = m.biz_opaque_callback_data;
 	if (failure) {

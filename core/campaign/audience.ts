@@ -5,11 +5,14 @@
  * templates by default — peers.md §2: 131050 "marketing only" — or every category), blocked
  * contacts always. The same check runs again right before each send (gates.ts).
  */
+import { lookupCandidates } from '../store/rules';
 import type { ConsentScope, RecipientInput, Store } from '../store/types';
 import { recipientWaId } from './phone';
 import type { RecipientSpec } from './types';
 
 export const INVALID_KEY_PREFIX = 'invalid#';
+/** AddAudience's keys map: an input that is the same person as an earlier one (no row of its own). */
+export const DUPLICATE_KEY_PREFIX = 'duplicate#';
 
 export interface AddAudienceResult {
 	inserted: number;
@@ -22,14 +25,49 @@ export async function addAudience(
 	store: Store,
 	campaignId: string,
 	recipients: Iterable<RecipientSpec> | AsyncIterable<RecipientSpec>,
-	options: { scope: ConsentScope | undefined; defaultCountry?: string; now: number; batchSize?: number },
+	options: {
+		scope: ConsentScope | undefined;
+		defaultCountry?: string;
+		now: number;
+		batchSize?: number;
+		/** An AUTHENTICATION template: refused for BSUID-only recipients (Meta answers 131062). */
+		authentication?: boolean;
+		/** Filled with itemIndex → ledger key (the person's contact key), for per-item output. */
+		keys?: Map<number, string>;
+	},
 ): Promise<AddAudienceResult> {
 	const result: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
 	const batchSize = options.batchSize ?? 500;
 	let batch: RecipientInput[] = [];
 	let ordinal = 0;
+	/** Every form of the variant numbers already in this call's audience (plain numbers: the ledger's insert-or-ignore). */
+	const seen = new Map<string, string>();
 	const flush = async () => {
 		if (!batch.length) return;
+		// One person, one row (issue 14): a known contact under another form (Meta's wa_id, a
+		// national variant, a BSUID) is the same ledger row; so is a variant already in the audience.
+		const known = await store.resolveContacts(batch.filter((r) => !r.skipReason).map((r) => r.waId));
+		for (const r of batch) if (!r.skipReason) r.waId = known.get(r.waId) ?? r.waId;
+		// Numbers with national variants (BR, MX, AR): is another form already in this campaign?
+		const variantForms = batch.filter((r) => !r.skipReason).flatMap((r) => lookupCandidates(r.waId).slice(1));
+		const inLedger = variantForms.length ? await store.recipientKeys(campaignId, variantForms) : new Set<string>();
+		const rows: RecipientInput[] = [];
+		for (const r of batch) {
+			if (!r.skipReason) {
+				const forms = lookupCandidates(r.waId);
+				// The row this person already has: an earlier form in this audience, or another form in the ledger.
+				const first = forms.length > 1 ? (forms.map((f) => seen.get(f)).find(Boolean) ?? forms.slice(1).find((f) => inLedger.has(f))) : undefined;
+				const dup = first !== undefined;
+				if (forms.length > 1 && !dup) for (const f of forms) seen.set(f, r.waId);
+				if (r.itemIndex !== undefined && options.keys) options.keys.set(r.itemIndex, dup ? `${DUPLICATE_KEY_PREFIX}${first}` : r.waId);
+				if (dup) {
+					result.duplicates++;
+					continue;
+				}
+			} else if (r.itemIndex !== undefined && options.keys) options.keys.set(r.itemIndex, r.waId);
+			rows.push(r);
+		}
+		batch = rows;
 		// Consent for the whole batch in one query: opted out (when the scope applies) or blocked →
 		// recorded as skipped with the reason, so every input is accounted for.
 		const blocked = await store.gateBlocks(
@@ -55,6 +93,9 @@ export async function addAudience(
 		if (!phone.ok) {
 			result.invalid++;
 			batch.push({ waId: `${INVALID_KEY_PREFIX}${index}`, itemIndex: spec.itemIndex, skipReason: phone.reason });
+		} else if (options.authentication && phone.bsuid) {
+			// Meta refuses authentication templates to business-scoped user IDs (131062).
+			batch.push({ waId: phone.waId, itemIndex: spec.itemIndex, skipReason: `131062: authentication templates can't be sent to a business-scoped user ID (${phone.waId}); send to the phone number` });
 		} else if (options.scope && spec.optedOut) {
 			// Known opt-out (store audiences carry it).
 			result.optedOut++;

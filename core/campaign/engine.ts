@@ -28,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { GraphApiError } from '../graph/errors';
 import { postMessage } from '../messages/api';
 import { qualityProblem, type NumberInfo } from '../numbers/info';
+import { isBsuid } from '../phone';
 import { buildTemplateMessage, type SendValues } from '../templates/build';
 import type { Campaign, ConsentScope, Recipient, RecipientUpdate, Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
@@ -66,7 +67,9 @@ export function templateMessageBody(template: CampaignTemplate, waId: string, va
 	return {
 		messaging_product: 'whatsapp',
 		recipient_type: 'individual',
-		to: waId,
+		// A username user known only by their business-scoped user ID is addressed by `recipient`
+		// (statuses then carry recipient_user_id); everyone else by their number in `to`.
+		...(isBsuid(waId) ? { recipient: waId } : { to: waId }),
 		type: 'template',
 		template: buildTemplateMessage(template, values ?? {}),
 	};
@@ -169,7 +172,15 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 
 	// 4. audience
 	let added: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
-	if (options.recipients) added = await addAudience(store, campaignId, options.recipients, { scope, defaultCountry: options.defaultCountry, now: started });
+	if (options.recipients) {
+		added = await addAudience(store, campaignId, options.recipients, {
+			scope,
+			defaultCountry: options.defaultCountry,
+			now: started,
+			authentication: String(template.category ?? '').toUpperCase() === 'AUTHENTICATION',
+			keys: options.audienceKeys,
+		});
+	}
 
 	if (haltedAtStart) {
 		const report = await store.campaignReport(campaignId);
@@ -596,6 +607,8 @@ class CampaignRun {
 			this.pair.record(row.waId, now);
 			this.counters.accepted++;
 			this.sentThisRun?.add(row.waId);
+			// Meta's answer names the WhatsApp ID it resolved the number to: learn it (issue 14).
+			if (res.waId && res.waId !== row.waId) await this.store.linkIdentity(row.waId, res.waId, 'wa_id', 'send_response', now).catch(() => undefined);
 			this.charged.delete(row.waId);
 			const done: RecipientUpdate = {
 				state: 'accepted',

@@ -110,6 +110,8 @@ export interface RunCampaignOptions {
 	refreshNumber?: () => Promise<NumberInfo>;
 	/** How often refreshNumber is called (ms, default 60 s). */
 	refreshMs?: number;
+	/** Filled with itemIndex → ledger key (the person's contact key, or duplicate#/invalid# keys) while the audience is added. */
+	audienceKeys?: Map<number, string>;
 	/** Collect the waIds accepted in this run (result.sentThisRun; for per-recipient output). */
 	collectSent?: boolean;
 	/** Wait in-process for retries due within this many ms (default 2 min); later ones wait for a later run. */

@@ -68,6 +68,7 @@ export const ERROR_CODE_CLASSES: Readonly<Record<number, ErrorClass>> = {
 	131053: 'campaign_fatal', // Media upload error: fix the file
 	131056: 'throttle', // Pair rate limit (same recipient): retry that recipient only
 	131057: 'throttle', // Account in maintenance (throughput upgrade, ≤ 1 min)
+	131062: 'recipient_permanent', // Authentication template to a business-scoped user ID (send to the number)
 	132000: 'campaign_fatal', // Template param count mismatch
 	132001: 'campaign_fatal', // Template doesn't exist or not approved
 	132005: 'campaign_fatal', // Hydrated text too long

@@ -12,6 +12,7 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/core';
 import type { CountryCode } from 'libphonenumber-js/core';
 import { METADATA, countriesForCallingCode, planFor, resolve, resolveInternational, type CompiledPlan, type PhoneType, type Resolved } from './plan';
+import { canonicalDigits, type VariantRewrite } from './variants';
 
 export type { PhoneType } from './plan';
 
@@ -38,6 +39,8 @@ export interface PhoneOk {
 	callingCode: string;
 	nationalNumber: string;
 	type: PhoneType;
+	/** The input was an old WhatsApp-style form of this number (variants.ts), e.g. Brazil without the 9th digit. */
+	variant?: { from: string; rule: VariantRewrite['rule'] };
 }
 
 export interface PhoneFailure {
@@ -177,6 +180,12 @@ function mobileCheck(result: PhoneOk, requireMobile: boolean | undefined): Phone
  * Never throws for bad input: the failure names the reason.
  */
 export function normalizePhone(input: unknown, options?: string | PhoneOptions): PhoneResult {
+	const variant: { of?: VariantRewrite; from?: string } = {};
+	const r = normalizeOnce(input, options, variant);
+	return r.ok && variant.of ? { ...r, variant: { from: variant.from as string, rule: variant.of.rule } } : r;
+}
+
+function normalizeOnce(input: unknown, options: string | PhoneOptions | undefined, variant: { of?: VariantRewrite; from?: string }): PhoneResult {
 	const opts: PhoneOptions = typeof options === 'string' ? { defaultCountry: options } : (options ?? {});
 	let defaultCountry = opts.defaultCountry ? opts.defaultCountry.trim().toUpperCase() : undefined;
 	if (defaultCountry === '') defaultCountry = undefined;
@@ -200,6 +209,18 @@ export function normalizePhone(input: unknown, options?: string | PhoneOptions):
 		plus = true;
 	}
 	if (digits.length === 0) return fail('EMPTY', 'no digits');
+	// Old WhatsApp-style forms (variants.ts: Brazil without the 9th digit, Mexico with the mobile 1)
+	// → today's number. Only international digits (with '+', or 12+ digits: longer than any
+	// national number of those countries), so a national number is never mistaken for one.
+	if (plus || digits.length >= 12) {
+		const rewrite = canonicalDigits(digits);
+		if (rewrite) {
+			variant.of = rewrite;
+			variant.from = digits;
+			digits = rewrite.digits;
+			plus = true;
+		}
+	}
 	if (digits.length < MIN_DIGITS) return fail('TOO_SHORT', `too short (${digits.length} digits)`);
 	if (digits.length > MAX_DIGITS) return fail('TOO_LONG', `too long (${digits.length} digits; E.164 allows at most 15)`);
 

@@ -383,6 +383,48 @@ export const MIGRATIONS: readonly Migration[] = [
 			`CREATE INDEX number_health_display ON number_health (display_digits)`,
 		],
 	},
+	{
+		version: 6,
+		name: 'contact identities (wa_id, BSUID, national variants) and the merge log',
+		// issue 14: one contact per person. contact_identities maps every other identifier Meta or
+		// the user has shown for a person (Meta's wa_id when it differs from the number, a BSUID, an
+		// old national form) to the contact's key (contacts.wa_id: the E.164 digits, or the BSUID of
+		// a username user whose number is unknown). contact_merges records every merge.
+		sqlite: [
+			`CREATE TABLE contact_identities (
+				identifier TEXT PRIMARY KEY,
+				contact_key TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				source TEXT,
+				created_at INTEGER NOT NULL
+			) WITHOUT ROWID`,
+			`CREATE INDEX contact_identities_key ON contact_identities (contact_key)`,
+			`CREATE TABLE contact_merges (
+				id INTEGER PRIMARY KEY,
+				into_key TEXT NOT NULL,
+				from_key TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				at INTEGER NOT NULL
+			)`,
+		],
+		postgres: [
+			`CREATE TABLE contact_identities (
+				identifier TEXT PRIMARY KEY,
+				contact_key TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				source TEXT,
+				created_at BIGINT NOT NULL
+			)`,
+			`CREATE INDEX contact_identities_key ON contact_identities (contact_key)`,
+			`CREATE TABLE contact_merges (
+				id BIGSERIAL PRIMARY KEY,
+				into_key TEXT NOT NULL,
+				from_key TEXT NOT NULL,
+				reason TEXT NOT NULL,
+				at BIGINT NOT NULL
+			)`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -33,8 +33,12 @@ import {
 	canMarkReplied,
 	checkArrivalBooking,
 	deferralForStatus,
+	checkIdentityKind,
 	checkMaxDeferDays,
 	checkNumberHealth,
+	lookupCandidates,
+	mergeContactRows,
+	mergeSurvivor,
 	freshBreakers,
 	gateReason,
 	checkContactFilter,
@@ -54,6 +58,8 @@ import type {
 	BreakerEffect,
 	CampaignSettings,
 	ConsentScope,
+	ContactIdentity,
+	IdentityKind,
 	NumberHealth,
 	WebhookBatch,
 	BudgetReservation,
@@ -276,7 +282,18 @@ export class PostgresStore implements Store {
 	private closed = false;
 	/** Qualified table names. */
 	private readonly t: Record<
-		'contacts' | 'contactTags' | 'campaigns' | 'recipients' | 'windows' | 'processed' | 'budget' | 'buckets' | 'gateVersion' | 'numberHealth',
+		| 'contacts'
+		| 'contactTags'
+		| 'campaigns'
+		| 'recipients'
+		| 'windows'
+		| 'processed'
+		| 'budget'
+		| 'buckets'
+		| 'gateVersion'
+		| 'numberHealth'
+		| 'identities'
+		| 'merges',
 		string
 	>;
 	/** Qualified function names. */
@@ -298,6 +315,8 @@ export class PostgresStore implements Store {
 			buckets: `${s}.buckets`,
 			gateVersion: `${s}.gate_version`,
 			numberHealth: `${s}.number_health`,
+			identities: `${s}.contact_identities`,
+			merges: `${s}.contact_merges`,
 		};
 		this.fn = { bookArrival: `${s}.book_arrival` };
 	}
@@ -821,6 +840,12 @@ export class PostgresStore implements Store {
 			: { items: items.map(toRecipient) };
 	}
 
+	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
+		if (waIds.length === 0) return new Set();
+		const { rows } = await this.query(`SELECT wa_id FROM ${this.t.recipients} WHERE campaign_id = $1 AND wa_id = ANY($2::text[])`, [String(campaignId), waIds]);
+		return new Set(rows.map((r) => r.wa_id as string));
+	}
+
 	async nextDueAt(campaignId: string): Promise<number | undefined> {
 		const { rows } = await this.query(
 			`SELECT MIN(next_attempt_at) AS due FROM ${this.t.recipients} WHERE campaign_id = $1 AND state IN ('retry', 'deferred')`,
@@ -1170,6 +1195,112 @@ export class PostgresStore implements Store {
 		if (!row || !REPLY_ATTRIBUTABLE.includes(row.state as RecipientState)) return false;
 		await db.query(`UPDATE ${this.t.recipients} SET state = 'replied', updated_at = $1 WHERE id = $2`, [at, row.id as number]);
 		return true;
+	}
+
+	// ───────────── identity (issue 14): one contact per person ─────────────
+
+	async resolveContacts(identifiers: string[]): Promise<Map<string, string>> {
+		const out = new Map<string, string>();
+		const wanted = [...new Set(identifiers.filter((x) => typeof x === 'string' && x.length > 0))];
+		if (wanted.length === 0) return out;
+		const candidates = new Map(wanted.map((id) => [id, lookupCandidates(id)]));
+		const all = [...new Set([...candidates.values()].flat())];
+		const [contacts, links] = await Promise.all([
+			this.query(`SELECT wa_id FROM ${this.t.contacts} WHERE wa_id = ANY($1::text[])`, [all]),
+			this.query(`SELECT identifier, contact_key FROM ${this.t.identities} WHERE identifier = ANY($1::text[])`, [all]),
+		]);
+		const keys = new Set(contacts.rows.map((r) => r.wa_id as string));
+		const linked = new Map(links.rows.map((r) => [r.identifier as string, r.contact_key as string]));
+		for (const [id, forms] of candidates) {
+			for (const form of forms) {
+				const key = keys.has(form) ? form : linked.get(form);
+				if (key) {
+					out.set(id, key);
+					break;
+				}
+			}
+		}
+		return out;
+	}
+
+	async linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
+		checkWaId(key, 'linkIdentity: key');
+		checkId(identifier, 'linkIdentity: identifier');
+		checkIdentityKind(kind);
+		checkTime(at, 'linkIdentity: at');
+		return this.tx(async (db) => {
+			// One person is learnt by one transaction at a time: lock both identifiers (in a fixed order).
+			for (const id of [key, identifier].sort()) await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wa-identity:${id}`]);
+			const holder = async (id: string): Promise<string | undefined> => {
+				if ((await db.query(`SELECT 1 FROM ${this.t.contacts} WHERE wa_id = $1`, [id])).rows[0]) return id;
+				return (await db.query(`SELECT contact_key FROM ${this.t.identities} WHERE identifier = $1`, [id])).rows[0]?.contact_key as string | undefined;
+			};
+			let target = (await holder(key)) ?? key;
+			await db.query(`INSERT INTO ${this.t.contacts} (wa_id, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT (wa_id) DO NOTHING`, [target, at]);
+			let merged: string | undefined;
+			const other = identifier === target ? undefined : await holder(identifier);
+			if (other && other !== target) {
+				const { into, from } = mergeSurvivor(target, other);
+				await this.mergeContactsIn(db, into, from, `${kind} ${identifier} (${source})`, at);
+				merged = from;
+				target = into;
+			}
+			if (identifier !== target) {
+				await db.query(
+					`INSERT INTO ${this.t.identities} (identifier, contact_key, kind, source, created_at) VALUES ($1, $2, $3, $4, $5)
+					ON CONFLICT (identifier) DO UPDATE SET contact_key = EXCLUDED.contact_key`,
+					[identifier, target, kind, source, at],
+				);
+			}
+			return merged ? { key: target, merged } : { key: target };
+		});
+	}
+
+	/** Merges contact `from` into `into` inside the caller's transaction (see Store.linkIdentity). */
+	private async mergeContactsIn(db: Queryable, into: string, from: string, reason: string, at: number): Promise<void> {
+		const rows = (await db.query(`SELECT * FROM ${this.t.contacts} WHERE wa_id = ANY($1::text[]) FOR UPDATE`, [[into, from]])).rows;
+		const a = rows.find((r) => r.wa_id === into) as Row;
+		const b = rows.find((r) => r.wa_id === from) as Row;
+		const m = mergeContactRows(a, b);
+		await db.query(
+			`UPDATE ${this.t.contacts} SET name = $1, first_name = $2, last_name = $3, country = $4, source = $5, tags = $6::jsonb, attributes = $7::jsonb,
+			opted_out = $8, opt_out_at = $9, opt_out_source = $10, opt_in_at = $11, opt_in_source = $12, blocked_at = $13, block_reason = $14,
+			created_at = $15, last_active_at = $16, updated_at = $17 WHERE wa_id = $18`,
+			[
+				m.name as Param, m.first_name as Param, m.last_name as Param, m.country as Param, m.source as Param,
+				JSON.stringify(m.tags), JSON.stringify(m.attributes), Boolean(m.opted_out),
+				m.opt_out_at as Param, m.opt_out_source as Param, m.opt_in_at as Param, m.opt_in_source as Param,
+				m.blocked_at as Param, m.block_reason as Param, m.created_at as Param, m.last_active_at as Param, at, into,
+			],
+		);
+		await db.query(`DELETE FROM ${this.t.contactTags} WHERE wa_id = ANY($1::text[])`, [[into, from]]);
+		const tags = m.tags as string[];
+		if (tags.length) await db.query(`INSERT INTO ${this.t.contactTags} (wa_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [into, tags]);
+		// The latest window wins, per business number.
+		await db.query(
+			`INSERT INTO ${this.t.windows} AS w (phone_number_id, wa_id, last_inbound_at, free_entry_point_at)
+			SELECT phone_number_id, $1, last_inbound_at, free_entry_point_at FROM ${this.t.windows} WHERE wa_id = $2
+			ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = GREATEST(w.last_inbound_at, EXCLUDED.last_inbound_at),
+			free_entry_point_at = GREATEST(w.free_entry_point_at, EXCLUDED.free_entry_point_at)`,
+			[into, from],
+		);
+		await db.query(`DELETE FROM ${this.t.windows} WHERE wa_id = $1`, [from]);
+		await db.query(`UPDATE ${this.t.identities} SET contact_key = $1 WHERE contact_key = $2`, [into, from]);
+		await db.query(
+			`INSERT INTO ${this.t.identities} (identifier, contact_key, kind, source, created_at) VALUES ($1, $2, 'merged', $3, $4)
+			ON CONFLICT (identifier) DO UPDATE SET contact_key = EXCLUDED.contact_key`,
+			[from, into, reason.slice(0, 200), at],
+		);
+		await db.query(`DELETE FROM ${this.t.contacts} WHERE wa_id = $1`, [from]);
+		await db.query(`INSERT INTO ${this.t.merges} (into_key, from_key, reason, at) VALUES ($1, $2, $3, $4)`, [into, from, reason.slice(0, 500), at]);
+		await this.bumpGateIn(db); // consent may have changed for either identifier
+	}
+
+	async contactIdentities(key: string): Promise<ContactIdentity[]> {
+		const { rows } = await this.query(`SELECT identifier, kind, source, created_at FROM ${this.t.identities} WHERE contact_key = $1 ORDER BY created_at, identifier`, [
+			String(key),
+		]);
+		return rows.map((r) => compact<ContactIdentity>({ identifier: r.identifier as string, kind: r.kind as IdentityKind, source: opt(r.source), createdAt: Number(r.created_at) }));
 	}
 
 	// ───────────── send-time gates and circuit breakers (issue 13) ─────────────

@@ -2,20 +2,69 @@
  * Backend-neutral store rules (shared by the SQLite and Postgres backends): input validation,
  * contact merging with change detection, and the monotonic delivery lifecycle of the ledger.
  */
-import type { ArrivalBooking, BreakerAction, ConsentScope, ContactFilter, ContactInput, NumberHealth, RecipientState, StatusKind, UpsertOptions, WebhookBatch } from './types';
+import { BSUID, identityCandidates, isBsuid } from '../phone/variants';
+import type { ArrivalBooking, BreakerAction, IdentityKind, ConsentScope, ContactFilter, ContactInput, NumberHealth, RecipientState, StatusKind, UpsertOptions, WebhookBatch } from './types';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Webhook de-duplication keys are kept this long (Meta redelivers for up to 7 days; cloud-api.md). */
 export const PROCESSED_RETENTION_MS = 7 * DAY_MS;
 
 const WA_ID = /^[0-9]{1,32}$/;
+export { BSUID, isBsuid } from '../phone/variants';
 
-/** A contact's waId: digits only (E.164 without '+'). */
+/**
+ * A contact's key (its `waId`): the phone number in digits only (E.164 without '+'), or — for a
+ * username user whose number is unknown — their BSUID.
+ */
 export function checkWaId(waId: unknown, where: string): string {
-	if (typeof waId !== 'string' || !WA_ID.test(waId)) {
-		throw new Error(`${where}: waId must be the phone number in digits only (E.164 without '+'), got ${JSON.stringify(waId)}`);
+	if (typeof waId !== 'string' || !(WA_ID.test(waId) || BSUID.test(waId))) {
+		throw new Error(`${where}: waId must be the phone number in digits only (E.164 without '+') or a business-scoped user ID (e.g. BR.1502576394655843), got ${JSON.stringify(waId)}`);
 	}
 	return waId;
+}
+
+/**
+ * The merged fields of two contact rows that turned out to be one person (issue 14): `into` keeps
+ * its scalars (the other fills gaps), tags and attributes are unioned, the earliest opt-out wins
+ * (an opt-out on either side stays), a block on either side stays, the latest activity wins.
+ */
+export function mergeContactRows(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+	const pick = (k: string) => (into[k] ?? from[k] ?? null) as unknown;
+	const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+	const optedOut = truthy(into.opted_out) || truthy(from.opted_out);
+	const outs = [into, from].filter((r) => truthy(r.opted_out)).sort((a, b) => (num(a.opt_out_at) ?? Infinity) - (num(b.opt_out_at) ?? Infinity));
+	const first = outs[0];
+	const blocked = [into, from].find((r) => r.blocked_at !== null && r.blocked_at !== undefined);
+	const attrs = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : ((v as Record<string, unknown>) ?? {}));
+	const tags = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as string[]) : ((v as string[]) ?? []));
+	const maxOf = (a: unknown, b: unknown) => {
+		const x = num(a);
+		const y = num(b);
+		return x === undefined ? (y ?? null) : y === undefined ? x : Math.max(x, y);
+	};
+	const minOf = (a: unknown, b: unknown) => Math.min(num(a) ?? Infinity, num(b) ?? Infinity);
+	return {
+		name: pick('name'),
+		first_name: pick('first_name'),
+		last_name: pick('last_name'),
+		country: pick('country'),
+		source: pick('source'),
+		tags: [...new Set([...tags(into.tags), ...tags(from.tags)])].sort(),
+		attributes: { ...attrs(from.attributes), ...attrs(into.attributes) },
+		opted_out: optedOut,
+		opt_out_at: first ? (num(first.opt_out_at) ?? null) : (num(into.opt_out_at) ?? null),
+		opt_out_source: first ? (first.opt_out_source ?? null) : (into.opt_out_source ?? null),
+		opt_in_at: maxOf(into.opt_in_at, from.opt_in_at),
+		opt_in_source: into.opt_in_source ?? from.opt_in_source ?? null,
+		blocked_at: blocked ? num(blocked.blocked_at) : null,
+		block_reason: blocked ? (blocked.block_reason ?? null) : null,
+		created_at: minOf(into.created_at, from.created_at),
+		last_active_at: maxOf(into.last_active_at, from.last_active_at),
+	};
+}
+
+function truthy(v: unknown): boolean {
+	return v === true || v === 1 || v === '1' || v === 't';
 }
 
 /** A non-empty string id (campaign ids, ledger waIds, keys). */
@@ -376,4 +425,26 @@ export function checkNumberHealth(h: NumberHealth): NumberHealth {
 export function freshBreakers(batch: Pick<WebhookBatch, 'breakers' | 'processedKeys'>, fresh: boolean[]): BreakerAction[] {
 	const freshKeys = new Set(batch.processedKeys.filter((_, i) => fresh[i]));
 	return (batch.breakers ?? []).filter((b) => b.key === undefined || freshKeys.has(b.key));
+}
+
+/** Identity kinds (Store.linkIdentity). */
+export const IDENTITY_KINDS: readonly IdentityKind[] = ['wa_id', 'bsuid', 'variant', 'merged'];
+
+export function checkIdentityKind(kind: unknown): IdentityKind {
+	if (!IDENTITY_KINDS.includes(kind as IdentityKind)) throw new Error(`linkIdentity: kind must be one of ${IDENTITY_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+	return kind as IdentityKind;
+}
+
+/**
+ * Which of two contact keys survives a merge: the one with a phone number (digits) over a BSUID-only
+ * contact; otherwise the key the caller linked to.
+ */
+export function mergeSurvivor(key: string, other: string): { into: string; from: string } {
+	if (isBsuid(key) && !isBsuid(other)) return { into: other, from: key };
+	return { into: key, from: other };
+}
+
+/** Every form to look an identifier up by: a BSUID as is; phone digits with their national variants. */
+export function lookupCandidates(identifier: string): string[] {
+	return isBsuid(identifier) ? [identifier] : identityCandidates(identifier);
 }

@@ -24,13 +24,17 @@ import {
 	checkContactFilter,
 	checkContactInput,
 	checkId,
+	checkIdentityKind,
 	checkMaxDeferDays,
 	checkNumberHealth,
 	checkTime,
 	checkWaId,
 	freshBreakers,
 	gateReason,
+	lookupCandidates,
 	mergeContact,
+	mergeContactRows,
+	mergeSurvivor,
 	nextStateForStatus,
 	parseCallbackData,
 	type ContactFields,
@@ -42,6 +46,8 @@ import type {
 	BreakerEffect,
 	CampaignSettings,
 	ConsentScope,
+	ContactIdentity,
+	IdentityKind,
 	NumberHealth,
 	WebhookBatch,
 	BudgetReservation,
@@ -716,6 +722,15 @@ export class SqliteStore implements Store {
 			: { items: items.map(toRecipient) };
 	}
 
+	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
+		if (waIds.length === 0) return new Set();
+		return new Set(
+			this.stmt(`SELECT wa_id FROM recipients WHERE campaign_id = ? AND wa_id IN (SELECT value FROM json_each(?))`)
+				.all(String(campaignId), JSON.stringify(waIds))
+				.map((r) => r.wa_id as string),
+		);
+	}
+
 	async nextDueAt(campaignId: string): Promise<number | undefined> {
 		const row = this.stmt(
 			`SELECT MIN(next_attempt_at) AS due FROM recipients WHERE campaign_id = ? AND state IN ('retry', 'deferred')`,
@@ -1035,6 +1050,107 @@ export class SqliteStore implements Store {
 		if (!row || !REPLY_ATTRIBUTABLE.includes(row.state as RecipientState)) return false;
 		this.stmt(`UPDATE recipients SET state = 'replied', updated_at = ? WHERE id = ?`).run(at, row.id as number);
 		return true;
+	}
+
+	// ───────────── identity (issue 14): one contact per person ─────────────
+
+	async resolveContacts(identifiers: string[]): Promise<Map<string, string>> {
+		const out = new Map<string, string>();
+		const wanted = [...new Set(identifiers.filter((x) => typeof x === 'string' && x.length > 0))];
+		if (wanted.length === 0) return out;
+		const candidates = new Map(wanted.map((id) => [id, lookupCandidates(id)]));
+		const all = JSON.stringify([...new Set([...candidates.values()].flat())]);
+		const keys = new Set(this.stmt(`SELECT wa_id FROM contacts WHERE wa_id IN (SELECT value FROM json_each(?))`).all(all).map((r) => r.wa_id as string));
+		const linked = new Map(
+			this.stmt(`SELECT identifier, contact_key FROM contact_identities WHERE identifier IN (SELECT value FROM json_each(?))`)
+				.all(all)
+				.map((r) => [r.identifier as string, r.contact_key as string]),
+		);
+		for (const [id, forms] of candidates) {
+			for (const form of forms) {
+				const key = keys.has(form) ? form : linked.get(form);
+				if (key) {
+					out.set(id, key);
+					break;
+				}
+			}
+		}
+		return out;
+	}
+
+	async linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
+		checkWaId(key, 'linkIdentity: key');
+		checkId(identifier, 'linkIdentity: identifier');
+		checkIdentityKind(kind);
+		checkTime(at, 'linkIdentity: at');
+		return this.write(() => {
+			const holder = (id: string): string | undefined =>
+				this.stmt(`SELECT wa_id FROM contacts WHERE wa_id = ?`).get(id) ? id : (this.stmt(`SELECT contact_key FROM contact_identities WHERE identifier = ?`).get(id)?.contact_key as string | undefined);
+			// The key itself may be a linked identifier of another contact already.
+			let target = holder(key) ?? key;
+			if (!this.stmt(`SELECT 1 FROM contacts WHERE wa_id = ?`).get(target)) {
+				this.stmt(`INSERT INTO contacts (wa_id, created_at, updated_at) VALUES (?, ?, ?)`).run(target, at, at);
+			}
+			let merged: string | undefined;
+			const other = identifier === target ? undefined : holder(identifier);
+			if (other && other !== target) {
+				const { into, from } = mergeSurvivor(target, other);
+				this.mergeContactsNow(into, from, `${kind} ${identifier} (${source})`, at);
+				merged = from;
+				target = into;
+			}
+			if (identifier !== target) {
+				this.stmt(
+					`INSERT INTO contact_identities (identifier, contact_key, kind, source, created_at) VALUES (?, ?, ?, ?, ?)
+					ON CONFLICT (identifier) DO UPDATE SET contact_key = excluded.contact_key`,
+				).run(identifier, target, kind, source, at);
+			}
+			return merged ? { key: target, merged } : { key: target };
+		});
+	}
+
+	/** Merges contact `from` into `into` inside the caller's transaction (see Store.linkIdentity). */
+	private mergeContactsNow(into: string, from: string, reason: string, at: number): void {
+		const a = this.stmt(`SELECT * FROM contacts WHERE wa_id = ?`).get(into) as Row;
+		const b = this.stmt(`SELECT * FROM contacts WHERE wa_id = ?`).get(from) as Row;
+		const m = mergeContactRows(a, b);
+		this.stmt(
+			`UPDATE contacts SET name = ?, first_name = ?, last_name = ?, country = ?, source = ?, tags = ?, attributes = ?, opted_out = ?,
+			opt_out_at = ?, opt_out_source = ?, opt_in_at = ?, opt_in_source = ?, blocked_at = ?, block_reason = ?, created_at = ?,
+			last_active_at = ?, updated_at = ? WHERE wa_id = ?`,
+		).run(
+			m.name as Param, m.first_name as Param, m.last_name as Param, m.country as Param, m.source as Param,
+			JSON.stringify(m.tags), JSON.stringify(m.attributes), m.opted_out ? 1 : 0,
+			m.opt_out_at as Param, m.opt_out_source as Param, m.opt_in_at as Param, m.opt_in_source as Param,
+			m.blocked_at as Param, m.block_reason as Param, m.created_at as Param, m.last_active_at as Param, at, into,
+		);
+		const intoId = a.id as number;
+		this.stmt(`DELETE FROM contact_tags WHERE contact_id = ?`).run(intoId);
+		for (const tag of m.tags as string[]) this.stmt(`INSERT INTO contact_tags (contact_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`).run(intoId, tag);
+		this.stmt(`DELETE FROM contact_tags WHERE contact_id = ?`).run(b.id as number);
+		// The latest window wins, per business number.
+		for (const w of this.stmt(`SELECT * FROM windows WHERE wa_id = ?`).all(from)) {
+			this.stmt(
+				`INSERT INTO windows (phone_number_id, wa_id, last_inbound_at, free_entry_point_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_inbound_at = MAX(windows.last_inbound_at, excluded.last_inbound_at),
+				free_entry_point_at = COALESCE(MAX(windows.free_entry_point_at, excluded.free_entry_point_at), windows.free_entry_point_at, excluded.free_entry_point_at)`,
+			).run(w.phone_number_id as string, into, w.last_inbound_at as number, (w.free_entry_point_at as number | null) ?? null);
+		}
+		this.stmt(`DELETE FROM windows WHERE wa_id = ?`).run(from);
+		this.stmt(`UPDATE contact_identities SET contact_key = ? WHERE contact_key = ?`).run(into, from);
+		this.stmt(
+			`INSERT INTO contact_identities (identifier, contact_key, kind, source, created_at) VALUES (?, ?, 'merged', ?, ?)
+			ON CONFLICT (identifier) DO UPDATE SET contact_key = excluded.contact_key`,
+		).run(from, into, reason.slice(0, 200), at);
+		this.stmt(`DELETE FROM contacts WHERE wa_id = ?`).run(from);
+		this.stmt(`INSERT INTO contact_merges (into_key, from_key, reason, at) VALUES (?, ?, ?, ?)`).run(into, from, reason.slice(0, 500), at);
+		this.bumpGateNow(); // consent may have changed for either identifier
+	}
+
+	async contactIdentities(key: string): Promise<ContactIdentity[]> {
+		return this.stmt(`SELECT identifier, kind, source, created_at FROM contact_identities WHERE contact_key = ? ORDER BY created_at, identifier`)
+			.all(String(key))
+			.map((r) => compact<ContactIdentity>({ identifier: r.identifier as string, kind: r.kind as IdentityKind, source: opt(r.source), createdAt: r.created_at as number }));
 	}
 
 	// ───────────── send-time gates and circuit breakers (issue 13) ─────────────

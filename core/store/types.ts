@@ -363,6 +363,17 @@ export interface WebhookBatch {
 	breakers?: Array<BreakerAction & { key?: string }>;
 }
 
+// ───────────────────────────── identity ─────────────────────────────
+
+export type IdentityKind = 'wa_id' | 'bsuid' | 'variant' | 'merged';
+
+export interface ContactIdentity {
+	identifier: string;
+	kind: IdentityKind;
+	source?: string;
+	createdAt: number;
+}
+
 // ───────────────────────────── send-time gates and circuit breakers ─────────────────────────────
 
 /** Who may not get a campaign message now, and why (Store.gateBlocks). */
@@ -462,6 +473,8 @@ export interface Store {
 	updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean>;
 	getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined>;
 	listRecipients(campaignId: string, filter?: RecipientFilter, page?: PageRequest): Promise<Page<Recipient>>;
+	/** Which of these waIds have a ledger row in the campaign. */
+	recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>>;
 	/** Earliest nextAttemptAt among retry/deferred rows (for waiting), or undefined. */
 	nextDueAt(campaignId: string): Promise<number | undefined>;
 	campaignReport(campaignId: string): Promise<CampaignReport>;
@@ -478,6 +491,25 @@ export interface Store {
 	 * sending/unknown/accepted/delivered/read). Returns the row, if one has that messageId.
 	 */
 	markReplied(messageId: string, at: number): Promise<Recipient | undefined>;
+
+	// identity (issue 14): one contact per person
+	/**
+	 * The contact key (contacts' `waId`) of each identifier that belongs to a known person: the key
+	 * itself, an identifier linked to a contact (Meta's wa_id, a BSUID, an old national form), or —
+	 * for phone digits — a national variant that is known (core/phone/variants.ts: BR 9th digit, MX
+	 * mobile 1, AR mobile 9). Unknown identifiers are absent from the map.
+	 */
+	resolveContacts(identifiers: string[]): Promise<Map<string, string>>;
+	/**
+	 * Links `identifier` (Meta's wa_id, a BSUID, an old national form) to the contact `key` (created
+	 * bare when missing). When the identifier already was another contact (its key or one of its
+	 * identifiers), the two rows merge — tags and attributes unioned, the earliest opt-out wins, a
+	 * block stays, the latest window wins — into the phone-keyed one (a BSUID-only contact merges into
+	 * the contact with the number), and the merge is recorded. Returns the surviving key.
+	 */
+	linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }>;
+	/** Identifiers linked to a contact (Contacts Get shows them). */
+	contactIdentities(key: string): Promise<ContactIdentity[]>;
 
 	// send-time gates (issue 13)
 	/** A counter bumped by every write a send-time gate depends on (opt-out, block, campaign state, number health). */

@@ -18,6 +18,8 @@
  * (Store.applyWebhookBatch), dedup keys included, so a failure leaves nothing marked processed.
  */
 import { breakerActions } from '../campaign/breakers';
+import { isBsuid, normalizePhone } from '../phone';
+import { parseCallbackData } from '../store/rules';
 import type { BreakerEffect, StatusKind, StatusUpdate, Store, WebhookBatch } from '../store/types';
 import { optIntentOfMessage, type OptIntent, type OptKeywordOptions } from './optOut';
 import type { StatusEvent, WebhookEvent, WebhookEventKind } from './types';
@@ -27,6 +29,62 @@ export const MARKETING_OPT_OUT_ERROR_CODE = 131050;
 
 const STATUS_KINDS = new Set<StatusKind>(['sent', 'delivered', 'read', 'failed', 'played']);
 const DIGITS = /^[0-9]{1,32}$/;
+
+/**
+ * One contact key per person (issue 14; core/store identity): the number's canonical digits
+ * (core/phone: Brazil's 9th digit and Mexico's mobile 1 folded), or the BSUID of a username user
+ * whose number Meta withholds. `contactKeys` (eventId → key, from resolveEventContacts) holds what
+ * the store knows; without it the canonical number or the BSUID is used.
+ */
+export function contactKeyOf(e: WebhookEvent, options: Pick<HandleOptions, 'contactKeys'> = {}): string | undefined {
+	const known = options.contactKeys?.get(e.eventId);
+	if (known) return known;
+	const waId = (e as { waId?: string }).waId;
+	if (waId && DIGITS.test(waId)) {
+		const n = normalizePhone(waId);
+		return n.ok ? n.waId : waId;
+	}
+	const userId = (e as { userId?: string }).userId;
+	return isBsuid(userId) ? userId : undefined;
+}
+
+/**
+ * Learns who the senders of a request are (issue 14), before anything is written for them: the
+ * number Meta shows (`wa_id`, folded to today's form), the BSUID (`user_id`) when there is one, and
+ * a known contact under a national variant of the number (Argentina's mobile 9) — each linked to one
+ * contact, merging rows that turn out to be one person. A status whose `recipient_id` differs from
+ * the number we sent to teaches that mapping too. Returns eventId → contact key.
+ */
+export async function resolveEventContacts(store: Store, events: readonly WebhookEvent[], now: number): Promise<Map<string, string>> {
+	const keys = new Map<string, string>();
+	const people = events.filter((e) => e.kind === 'message' || e.kind === 'user_preference') as Array<WebhookEvent & { waId?: string; userId?: string }>;
+	const phones = [...new Set(people.map((e) => contactKeyOf(e)).filter((k): k is string => Boolean(k) && DIGITS.test(k as string)))];
+	const known = phones.length ? await store.resolveContacts(phones) : new Map<string, string>();
+	for (const e of people) {
+		let key = contactKeyOf(e);
+		if (key && DIGITS.test(key)) {
+			const variant = known.get(key);
+			// A contact stored under a national variant (e.g. Argentina without the mobile 9) becomes Meta's form.
+			if (variant && variant !== key) key = (await store.linkIdentity(key, variant, 'variant', 'webhook', now)).key;
+			if (e.waId && e.waId !== key) key = (await store.linkIdentity(key, e.waId, 'wa_id', 'webhook', now)).key;
+			if (isBsuid(e.userId)) key = (await store.linkIdentity(key, e.userId, 'bsuid', 'webhook', now)).key;
+		} else if (key) {
+			key = (await store.resolveContacts([key])).get(key) ?? key;
+		}
+		// WhatsApp usernames: a user's BSUID can change (system message user_changed_user_id).
+		const sys = (e as { system?: { type?: string; newUserId?: string } }).system;
+		if (key && sys?.type === 'user_changed_user_id' && isBsuid(sys.newUserId)) key = (await store.linkIdentity(key, sys.newUserId, 'bsuid', 'user_changed_user_id', now)).key;
+		if (key) keys.set(e.eventId, key);
+	}
+	for (const e of events) {
+		if (e.kind !== 'status') continue;
+		const sent = parseCallbackData(e.bizOpaqueCallbackData)?.waId;
+		if (!sent || !(DIGITS.test(sent) || isBsuid(sent))) continue;
+		if (e.waId && e.waId !== sent) await store.linkIdentity(sent, e.waId, 'wa_id', 'status', now);
+		if (isBsuid(e.recipientUserId) && e.recipientUserId !== sent) await store.linkIdentity(sent, e.recipientUserId, 'bsuid', 'status', now);
+	}
+	return keys;
+}
 
 export interface EventFilter {
 	/** Event kinds to emit; empty/undefined = all. */
@@ -58,6 +116,8 @@ export interface HandleOptions extends EventFilter {
 	replyAttributionMs?: number;
 	/** Apply Meta's warnings to campaigns (core/campaign/breakers.ts: template paused, number flagged…). Default true. */
 	circuitBreakers?: boolean;
+	/** eventId → contact key (resolveEventContacts); filled by handleWebhookEvents. */
+	contactKeys?: Map<string, string>;
 }
 
 /** Default reply attribution window (issue 13): 72 h after the campaign message. */
@@ -107,18 +167,20 @@ export function optCandidates(events: readonly WebhookEvent[], now: number, opti
 	const out: Array<OptChange & { intent: OptIntent }> = [];
 	for (const e of events) {
 		if (e.kind === 'message' && options.optOutKeywords !== false) {
-			if (!e.waId || !DIGITS.test(e.waId)) continue;
+			const key = contactKeyOf(e, options);
+			if (!key) continue;
 			const intent = optIntentOfMessage(e, options.keywordOptions);
 			if (!intent) continue;
 			const what = e.type === 'button' ? `button:${e.button?.payload ?? e.button?.text ?? ''}` : `keyword:${(e.text ?? '').trim()}`;
-			out.push({ intent, waId: e.waId, optedOut: intent === 'opt_out', source: what.slice(0, 80), at: epochMs(e, now), eventId: e.eventId });
+			out.push({ intent, waId: key, optedOut: intent === 'opt_out', source: what.slice(0, 80), at: epochMs(e, now), eventId: e.eventId });
 		} else if (e.kind === 'user_preference') {
-			if (!e.waId || !DIGITS.test(e.waId) || (e.category && e.category !== 'marketing_messages')) continue;
+			const key = contactKeyOf(e, options);
+			if (!key || (e.category && e.category !== 'marketing_messages')) continue;
 			const value = (e.value ?? '').toLowerCase();
 			if (value !== 'stop' && value !== 'resume') continue;
 			out.push({
 				intent: value === 'stop' ? 'opt_out' : 'opt_in',
-				waId: e.waId,
+				waId: key,
 				optedOut: value === 'stop',
 				source: 'user_preferences',
 				at: epochMs(e, now),
@@ -146,12 +208,12 @@ export function buildWebhookBatch(events: readonly WebhookEvent[], now: number, 
 		if (e.kind === 'message') {
 			if (e.type === 'system') continue; // not a user message: does not open a window
 			const at = epochMs(e, now);
-			const contactKey = e.waId ?? e.userId;
+			const contactKey = contactKeyOf(e, options);
 			if (e.phoneNumberId && contactKey) batch.inbound.push({ phoneNumberId: e.phoneNumberId, waId: contactKey, at, referral: e.hasReferral || undefined });
 			if (e.replyToMessageId) batch.replies.push({ messageId: e.replyToMessageId, at });
-			if (options.touchContacts !== false && e.waId && DIGITS.test(e.waId)) {
-				const prev = touches.get(e.waId);
-				if (!prev || prev.at < at) touches.set(e.waId, { at, name: e.profileName ?? prev?.name });
+			if (options.touchContacts !== false && contactKey) {
+				const prev = touches.get(contactKey);
+				if (!prev || prev.at < at) touches.set(contactKey, { at, name: e.profileName ?? prev?.name });
 			}
 		} else if (e.kind === 'status') {
 			if (!STATUS_KINDS.has(e.status as StatusKind)) continue;
@@ -212,7 +274,11 @@ export async function handleWebhookEvents(store: Store | undefined, events: read
 	const annotations: HandleResult['annotations'] = new Map();
 	const sideEffects = Boolean(store) && options.sideEffects !== false;
 	let optChanges: OptChange[] = [];
-	if (store && sideEffects && events.length) optChanges = await applyOptChanges(store, events, now, options);
+	if (store && sideEffects && events.length) {
+		// One contact per person before anything is written for them (windows, opt-outs, activity).
+		options = { ...options, contactKeys: await resolveEventContacts(store, events, now) };
+		optChanges = await applyOptChanges(store, events, now, options);
+	}
 	for (const c of optCandidates(events, now, options)) {
 		annotations.set(c.eventId, { optIntent: c.intent, optApplied: optChanges.some((a) => a.eventId === c.eventId) });
 	}

@@ -539,6 +539,8 @@ function parseMessage(m: Obj, contact: Obj | undefined, base: Omit<EventBase, 'k
 			type: str(body.type),
 			waId: str(body.wa_id),
 			newWaId: str(body.wa_id) ?? str(body.new_wa_id),
+			// user_changed_user_id (WhatsApp usernames): the user's new business-scoped user ID.
+			newUserId: str(body.new_user_id) ?? str(body.user_id),
 			customer: str(body.customer),
 			identity: str(body.identity),
 		});

@@ -146,7 +146,7 @@ export interface MessageEvent extends EventBase {
 	button?: { payload?: string; text?: string };
 	interactive?: MessageInteractive;
 	order?: { catalogId?: string; text?: string; productItems: Array<Record<string, unknown>> };
-	system?: { body?: string; type?: string; waId?: string; newWaId?: string; customer?: string; identity?: string };
+	system?: { body?: string; type?: string; waId?: string; newWaId?: string; newUserId?: string; customer?: string; identity?: string };
 	errors?: MetaError[];
 	context?: MessageContext;
 	/** context.id: the message this one replies to. */

@@ -21,7 +21,7 @@ import { describeTemplateVariables, getTemplate, valuesFromInputs, type SendValu
 import { runCampaign, campaignRecipients, templateMessageBody } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { campaignSummary, setCampaignControl, HOPPER } from '../../core/campaign/control';
-import { INVALID_KEY_PREFIX } from '../../core/campaign/audience';
+import { DUPLICATE_KEY_PREFIX, INVALID_KEY_PREFIX } from '../../core/campaign/audience';
 import { recipientWaId } from '../../core/campaign/phone';
 import type { CampaignRunResult, CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
 import { throughputFromLevel } from '../../core/throttle/tokenBucket';
@@ -255,6 +255,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 
 	const signal = (fn as unknown as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal?.();
 	const resolveMinutes = Number(options.resolveUnknownAfterMinutes ?? 0);
+	const audienceKeys = audience === 'items' ? new Map<number, string>() : undefined;
 	const result = await runCampaign({
 		client,
 		store,
@@ -277,6 +278,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 		respectOptOutsFor: options.respectOptOutsFor === 'all' ? 'all' : 'marketing',
 		qualityBreaker: options.qualityBreaker !== false,
 		collectSent: audience === 'items',
+		audienceKeys,
 		maxWaitMs: Number(options.maxWaitSeconds ?? 120) * 1000,
 		signal,
 		// Long campaigns log progress (issue #7): every 10 s while sending, and once at the end.
@@ -301,18 +303,19 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 	const summary = runSummary(campaignId, result, mps, messagingLimit);
 	if (audience !== 'items') return [[item(summary, 0)], [item(summary, 0)]];
 
-	// One item per input item, paired: its ledger row (duplicates point at the first one).
+	// One item per input item, paired: its ledger row — the person's row, found under whatever form
+	// the input used (duplicates of one person point at the first one).
 	const byWaId = new Map<string, RecipientResult>();
 	for await (const r of campaignRecipients(store, campaignId)) byWaId.set(r.waId, r);
 	const seen = new Set<string>();
-	const phoneField = param<string>(fn, 'phoneField', 0, 'phone');
-	const rows = input.map((it, i) => {
-		const phone = recipientWaId(it.json[phoneField], defaultCountry);
-		const key = phone.ok ? phone.waId : `${INVALID_KEY_PREFIX}${i}`;
-		const duplicate = phone.ok && seen.has(key);
+	const rows = input.map((_, i) => {
+		let key = audienceKeys?.get(i) ?? `${INVALID_KEY_PREFIX}${i}`;
+		let duplicate = key.startsWith(DUPLICATE_KEY_PREFIX);
+		if (duplicate) key = key.slice(DUPLICATE_KEY_PREFIX.length);
+		duplicate ||= !key.startsWith(INVALID_KEY_PREFIX) && seen.has(key);
 		seen.add(key);
 		const row = byWaId.get(key);
-		const sentThisRun = !duplicate && phone.ok && Boolean(result.sentThisRun?.has(key));
+		const sentThisRun = !duplicate && Boolean(result.sentThisRun?.has(key));
 		return item(rowJson(campaignId, result.state, row, { itemIndex: i, sentThisRun, ...(duplicate ? { duplicate: true } : {}) }), i);
 	});
 	return [rows, [{ json: summary, pairedItem: input.map((_, i) => ({ item: i })) }]];
@@ -350,6 +353,11 @@ async function sendMessage(fn: IExecuteFunctions, i: number, client: GraphClient
 	}
 	const body = await sessionMessageBody(fn, i, client, phoneNumberId, waId);
 	const sent = await postMessage(client, phoneNumberId, body);
+	// Meta's answer names the WhatsApp ID it resolved the number to: learn it (issue 14).
+	if (sent.waId && sent.waId !== waId) {
+		storeRef.store ??= await getStore(fn);
+		await storeRef.store.linkIdentity(waId, sent.waId, 'wa_id', 'send_response', Date.now());
+	}
 	return { messageId: sent.messageId ?? null, to: waId, waId: sent.waId ?? null, type: body.type, recontact: false };
 }
 

@@ -32,7 +32,7 @@ import {
 	type DuplicatePolicy,
 	type ImportSummary,
 } from '../../core/contacts';
-import { countryOptions, normalizePhone } from '../../core/phone';
+import { countryOptions, isBsuid, normalizePhone } from '../../core/phone';
 import type { Contact, ContactFilter, ContactInput, Store } from '../../core/store/types';
 import { STORE_CREDENTIAL } from '../shared/credentials';
 import { failedItem, item } from '../shared/items';
@@ -72,6 +72,8 @@ function contactJson(c: Contact): IDataObject {
 /** The waId of the item's phone parameter, or a NodeOperationError naming item and value. */
 function waIdParam(fn: Ctx, i: number, requireMobile = false): { waId: string; country: string } {
 	const raw = fn.getNodeParameter('phone', i, '') as unknown;
+	// A username user's business-scoped user ID (BSUID) is a contact key too (issue 14).
+	if (isBsuid(typeof raw === 'string' ? raw.trim() : raw)) return { waId: (raw as string).trim(), country: '' };
 	const defaultCountry = param(fn, 'defaultCountry', i, '');
 	const r = normalizePhone(raw, { defaultCountry: defaultCountry || undefined, requireMobile });
 	if (!r.ok) {
@@ -231,9 +233,11 @@ async function runUpsert(fn: Ctx, store: Store, i: number): Promise<IDataObject>
 		}
 		if (Object.keys(attributes).length > 0) input.attributes = attributes as Record<string, unknown>;
 	}
+	// The person's existing contact under another form of the number (Meta's wa_id, a national variant).
+	input.waId = (await store.resolveContacts([waId])).get(waId) ?? waId;
 	const [outcome] = await store.upsertContacts([input], { tagsMode: param(fn, 'tagsMode', i, 'merge') });
-	const contact = await store.getContact(waId);
-	return { outcome, ...(contact ? contactJson(contact) : { waId }) };
+	const contact = await store.getContact(input.waId);
+	return { outcome, ...(contact ? contactJson(contact) : { waId: input.waId }) };
 }
 
 async function runList(fn: Ctx, store: Store, i: number, main: INodeExecutionData[]): Promise<void> {
@@ -321,9 +325,12 @@ export class WhatsAppContacts implements INodeType {
 						main.push(item(await runUpsert(this, store, i), i));
 						break;
 					case 'get': {
+						// The person, by any of their identifiers: the number in either national form, Meta's wa_id, a BSUID.
 						const { waId } = waIdParam(this, i);
-						const c = await store.getContact(waId);
-						main.push(item(c ? { found: true, ...contactJson(c) } : { found: false, waId }, i));
+						const key = (await store.resolveContacts([waId])).get(waId) ?? waId;
+						const c = await store.getContact(key);
+						const identities = c ? (await store.contactIdentities(key)).map((x) => ({ ...x, createdAt: new Date(x.createdAt).toISOString() })) : [];
+						main.push(item(c ? { found: true, ...contactJson(c), identities } : { found: false, waId }, i));
 						break;
 					}
 					case 'list':

@@ -9,7 +9,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { normalizePhone } from '../../core/phone';
+import { isBsuid, normalizePhone } from '../../core/phone';
 import type { Store } from '../../core/store/types';
 import { conversationWindow, type TimeInput } from '../../core/window/window';
 import { CLOUD_API_CREDENTIAL, getOptionalCredentials, STORE_CREDENTIAL } from '../shared/credentials';
@@ -17,7 +17,6 @@ import { failedItem } from '../shared/items';
 import { getStore } from '../shared/store';
 
 /** Business-scoped user ids (BSUID, e.g. `BR.1502576394655843`) are used as they are. */
-const BSUID = /^[A-Z]{2}\.[0-9A-Za-z]+$/;
 
 export class WhatsAppConversationWindow implements INodeType {
 	description: INodeTypeDescription = {
@@ -117,7 +116,7 @@ export class WhatsAppConversationWindow implements INodeType {
 				const contact = String(this.getNodeParameter('contact', i, '') ?? '').trim();
 				if (!contact) throw new NodeOperationError(this.getNode(), `Item ${i}: Contact is empty`, { itemIndex: i });
 				let waId: string;
-				if (BSUID.test(contact)) waId = contact;
+				if (isBsuid(contact)) waId = contact;
 				else {
 					const phone = normalizePhone(contact, String(this.getNodeParameter('defaultCountry', i, '') ?? ''));
 					if (!phone.ok) throw new NodeOperationError(this.getNode(), `Item ${i}: Contact ${JSON.stringify(contact)} is not a valid phone number: ${phone.reason}`, { itemIndex: i });
@@ -145,7 +144,9 @@ export class WhatsAppConversationWindow implements INodeType {
 						throw new NodeOperationError(this.getNode(), `Item ${i}: Business Phone Number ID is empty (set it on the node or in the WhatsApp Cloud API credential)`, { itemIndex: i });
 					}
 					store ??= await getStore(this);
-					const record = await store.getWindow(phoneNumberId, waId);
+					// The person, not the digit string: a BSUID, Meta's wa_id or a national variant all find the contact (issue 14).
+					const key = (await store.resolveContacts([waId])).get(waId) ?? waId;
+					const record = await store.getWindow(phoneNumberId, key);
 					lastInboundAt = record?.lastInboundAt;
 					freeEntryPointAt = record?.freeEntryPointAt;
 				}

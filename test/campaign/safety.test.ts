@@ -10,8 +10,6 @@
  *  - a messaging-limit downgrade webhook mid-run: the budget is re-read, the rest is deferred
  *  - a 131049 failed status webhook defers the recipient to the next day; sent the next day
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator } from '../../simulator';
 import { openStore } from '../../core/store';
@@ -19,10 +17,10 @@ import type { Store } from '../../core/store/types';
 import { runCampaign } from '../../core/campaign/engine';
 import { GraphClient } from '../../core/graph/client';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
-import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
-import { jsonOf, runNode, runWebhook } from '../harness';
+import { jsonOf, runNode } from '../harness';
+import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
 import { JumpClock, tmpDb } from './helpers/fixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
@@ -31,60 +29,18 @@ const DAY = 24 * 3600_000;
 
 let sim: Simulator;
 let running: RunningSimulator;
-let receiver: { url: string; deliveries: Array<{ field: string; at: number; status: number }>; close(): Promise<void> };
+let receiver: TriggerReceiver;
 let dbPath: string;
 let store: Store;
 
-const storeCred = () => ({ backend: 'sqlite', path: dbPath });
+const storeCred = (): Record<string, string> => ({ backend: 'sqlite', path: dbPath });
 const creds = () => ({
 	whatsAppCloudApi: { accessToken: 'sim-token', businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion: 'v23.0' },
 	whatsAppCloudStoreApi: storeCred(),
 });
 const templateId = (name: string) => sim.state.templates.find(DEFAULT_WABA_ID, name, 'en_US')?.id as string;
 
-/** Posts each simulator webhook to the trigger node (one execution per delivery) and answers with its status. */
-async function startReceiver(): Promise<typeof receiver> {
-	const deliveries: Array<{ field: string; at: number; status: number }> = [];
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const rawBody = Buffer.concat(chunks);
-			const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-			runWebhook(new WhatsAppCloudTrigger(), {}, { method: 'POST', rawBody, headers }, { whatsAppCloudWebhookApi: { appSecret: SECRET, verifyToken: 'v' }, whatsAppCloudStoreApi: storeCred() })
-				.then((r) => {
-					let field = '?';
-					try {
-						field = JSON.parse(rawBody.toString('utf8')).entry?.[0]?.changes?.[0]?.field ?? '?';
-					} catch {
-						// recorded as '?'
-					}
-					// The trigger's store writes are committed when runWebhook returns.
-					deliveries.push({ field, at: Date.now(), status: r.statusCode });
-					res.writeHead(r.statusCode).end();
-				})
-				.catch(() => res.writeHead(500).end());
-		});
-	});
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-		deliveries,
-		close: () => new Promise<void>((r) => server.close(() => r())),
-	};
-}
-
-async function control(path: string, body: unknown): Promise<unknown> {
-	const res = await fetch(`${running.url}/_sim/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-	if (!res.ok) throw new Error(`simulator control ${path}: ${res.status} ${await res.text()}`);
-	return res.json();
-}
-
-const waitFor = async (cond: () => boolean, ms = 20_000) => {
-	const end = Date.now() + ms;
-	while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-	if (!cond()) throw new Error('timed out waiting');
-};
+const control = (path: string, body: unknown) => simControl(running.url, path, body);
 
 const people = (n: number, base = 4915200000100) => Array.from({ length: n }, (_, i) => ({ json: { phone: `+${base + i}`, name: `P${i}` } }));
 const acceptedTo = (to: string) => sim.state.messages.filter((m) => m.to === to && m.type === 'template');
@@ -106,7 +62,7 @@ function promoParams(campaignId: string, extra: Record<string, unknown> = {}) {
 }
 
 beforeEach(async () => {
-	receiver = await startReceiver();
+	receiver = await startTriggerReceiver(SECRET, storeCred);
 	sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 7, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 20, delivered: 40, read: 60 } });
 	running = await sim.start();
 	dbPath = tmpDb();
@@ -177,7 +133,7 @@ it('a paused campaign re-run sends 0 and says why, until Resume Campaign', async
 }, 60_000);
 
 it.each([
-	['template PAUSED', { status: 'PAUSED' }, /PAUSED/],
+	['template PAUSED', { status: 'PAUSED' }, /paused/i], // the webhook, or Meta's 132015 to a send, whichever comes first
 	['template quality RED', { quality: 'RED' }, /quality dropped to RED/],
 ])('%s webhook mid-run pauses the campaign within 1 s', async (_label, change, reason) => {
 	const items = people(80, 4915200000500);

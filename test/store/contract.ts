@@ -288,6 +288,79 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 			});
 		});
 
+		describe('identity: one contact per person (issue 14)', () => {
+			it('resolveContacts finds a person by its key, a linked identifier, or a national variant', async () => {
+				await store.upsertContacts([{ waId: '5511987654321', name: 'Ana' }, { waId: '5491112345678', name: 'Leo' }], { now: T0 });
+				await store.linkIdentity('5511987654321', 'BR.1502576394655843', 'bsuid', 'webhook', T0 + 1);
+				const m = await store.resolveContacts(['5511987654321', '551187654321', 'BR.1502576394655843', '541112345678', '4915100000000']);
+				expect(m).toEqual(
+					new Map([
+						['5511987654321', '5511987654321'],
+						['551187654321', '5511987654321'], // BR without the 9th digit
+						['BR.1502576394655843', '5511987654321'],
+						['541112345678', '5491112345678'], // AR without the mobile 9
+					]),
+				);
+				expect(await store.contactIdentities('5511987654321')).toEqual([{ identifier: 'BR.1502576394655843', kind: 'bsuid', source: 'webhook', createdAt: T0 + 1 }]);
+			});
+
+			it('linking an identifier another contact holds merges the two: tags and attributes unioned, earliest opt-out wins, latest window wins, recorded', async () => {
+				await store.upsertContacts([{ waId: '5215512345678', name: 'Old', tags: ['vip'], attributes: { city: 'CDMX' } }], { now: T0 });
+				await store.upsertContacts([{ waId: '525512345678', name: 'New', tags: ['promo'], attributes: { plan: 'gold' } }], { now: T0 + 5 });
+				await store.setOptOut('5215512345678', true, 'keyword:STOP', T0 + 10);
+				await store.setOptOut('525512345678', true, 'user_preferences', T0 + 20);
+				await store.recordInbound([
+					{ phoneNumberId: 'PN', waId: '5215512345678', at: T0 + 30 },
+					{ phoneNumberId: 'PN', waId: '525512345678', at: T0 + 25 },
+				]);
+				const v0 = await store.gateVersion();
+				expect(await store.linkIdentity('525512345678', '5215512345678', 'wa_id', 'send_response', T0 + 40)).toEqual({ key: '525512345678', merged: '5215512345678' });
+				expect(await store.gateVersion()).toBeGreaterThan(v0);
+				expect(await store.getContact('5215512345678')).toBeUndefined();
+				expect(await store.getContact('525512345678')).toMatchObject({
+					name: 'New',
+					tags: ['promo', 'vip'],
+					attributes: { city: 'CDMX', plan: 'gold' },
+					optedOut: true,
+					optOutAt: T0 + 10,
+					optOutSource: 'keyword:STOP',
+					createdAt: T0,
+				});
+				expect((await store.getWindow('PN', '525512345678'))?.lastInboundAt).toBe(T0 + 30);
+				expect(await store.getWindow('PN', '5215512345678')).toBeUndefined();
+				expect((await store.resolveContacts(['5215512345678'])).get('5215512345678')).toBe('525512345678');
+				expect((await store.listContacts({ tagsAll: ['vip', 'promo'] })).items.map((c) => c.waId)).toEqual(['525512345678']);
+				// idempotent
+				expect(await store.linkIdentity('525512345678', '5215512345678', 'wa_id', 'send_response', T0 + 50)).toEqual({ key: '525512345678' });
+			});
+
+			it('a BSUID-only contact merges into the contact with the number once Meta shows both', async () => {
+				await store.touchContact('US.13491208655302741', T0, 'Username user');
+				await store.setOptOut('US.13491208655302741', true, 'keyword:STOP', T0 + 1);
+				await store.recordInbound([{ phoneNumberId: 'PN', waId: 'US.13491208655302741', at: T0 + 2 }]);
+				await store.upsertContacts([{ waId: '14155550123', tags: ['lead'] }], { now: T0 });
+				const r = await store.linkIdentity('US.13491208655302741', '14155550123', 'wa_id', 'webhook', T0 + 3);
+				expect(r).toEqual({ key: '14155550123', merged: 'US.13491208655302741' });
+				expect(await store.getContact('14155550123')).toMatchObject({ name: 'Username user', optedOut: true, tags: ['lead'] });
+				expect((await store.getWindow('PN', '14155550123'))?.lastInboundAt).toBe(T0 + 2);
+				expect((await store.resolveContacts(['US.13491208655302741'])).get('US.13491208655302741')).toBe('14155550123');
+				await expect(store.linkIdentity('not a key', 'x', 'wa_id', 's', T0)).rejects.toThrow(/waId must be/);
+			});
+
+			it('two concurrent links of the same person end in one contact', async () => {
+				await store.upsertContacts([{ waId: '5511987650001' }, { waId: '551187650001' }], { now: T0 });
+				await Promise.all([
+					store.linkIdentity('5511987650001', '551187650001', 'wa_id', 'a', T0 + 1),
+					store.linkIdentity('551187650001', '5511987650001', 'wa_id', 'b', T0 + 1),
+					store.linkIdentity('5511987650001', 'BR.99887766554433', 'bsuid', 'c', T0 + 2),
+				]);
+				const keys = await store.resolveContacts(['5511987650001', '551187650001', 'BR.99887766554433']);
+				expect(new Set(keys.values()).size).toBe(1);
+				const survivors = (await store.listContacts({})).items.filter((c) => ['5511987650001', '551187650001'].includes(c.waId));
+				expect(survivors).toHaveLength(1);
+			});
+		});
+
 		// ───────────── campaigns and the ledger ─────────────
 
 		describe('campaigns and ledger', () => {
