@@ -39,6 +39,7 @@ import { verifyChallenge, verifySignature } from '../../core/webhook/verify';
 import { CLOUD_API_CREDENTIAL, getGraphClient, getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL } from '../shared/credentials';
 import { toNodeError } from '../shared/errors';
 import { getStore } from '../shared/store';
+import { attachMedia, downloadMediaOptions, mediaIdOf } from './downloadMedia';
 
 const EVENT_OPTIONS: Array<{ name: string; value: WebhookEventKind; description: string }> = [
 	{ name: 'Account Update', value: 'account_update', description: 'Restrictions, violations, bans, verification (account_update)' },
@@ -69,7 +70,10 @@ export class WhatsAppCloudTrigger implements INodeType {
 		outputs: ['main'],
 		credentials: [
 			{ name: WEBHOOK_CREDENTIAL, required: true },
-			{ name: CLOUD_API_CREDENTIAL, required: true, displayOptions: { show: { registration: ['automatic'] } } },
+			// Needed by automatic registration and by Download Media. n8n's displayOptions cannot say "automatic
+			// OR Download Media", and n8n reads only the first entry of a credential type, so it is optional
+			// here and each feature names it when it is missing (registrationContext, downloadMedia.ts).
+			{ name: CLOUD_API_CREDENTIAL, required: false },
 			{ name: STORE_CREDENTIAL, required: false },
 		],
 		// GET first: n8n registers a node's webhooks in order, so the handshake endpoint is live
@@ -173,6 +177,14 @@ export class WhatsAppCloudTrigger implements INodeType {
 						description: 'Whether a message that is only an opt-out word (STOP, UNSUBSCRIBE, BAJA, PARE, STOPP, 退订…) opts the contact out of marketing, and START opts back in',
 					},
 					{
+						displayName: 'Download Media',
+						name: 'downloadMedia',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to attach each inbound image, video, audio, document and sticker to its item as binary data (needs the WhatsApp Cloud API credential). A failed download is reported on the item as mediaError; the event is never dropped.',
+					},
+					{
 						displayName: 'Extra Opt-Out Keywords',
 						name: 'extraOptOutList',
 						type: 'string',
@@ -180,6 +192,21 @@ export class WhatsAppCloudTrigger implements INodeType {
 						placeholder: 'e.g. CANCEL, SAIR, END, QUIT',
 						description:
 							'Comma-separated words added to the opt-out list (default or your own). Ambiguous words such as CANCEL, SAIR, END or QUIT are not in the default list: in a support chat they usually mean "cancel my order".',
+					},
+					{
+						displayName: 'Media Binary Field',
+						name: 'mediaBinaryProperty',
+						type: 'string',
+						default: 'data',
+						description: 'The binary property Download Media puts the file in',
+					},
+					{
+						displayName: 'Media Max Size (MB)',
+						name: 'mediaMaxSizeMb',
+						type: 'number',
+						typeOptions: { minValue: 0.001 },
+						default: 100,
+						description: 'Download Media skips larger files (reported as mediaError). 100 MB is the largest file WhatsApp carries.',
 					},
 					{
 						displayName: 'Opt-In Keywords',
@@ -381,6 +408,13 @@ export class WhatsAppCloudTrigger implements INodeType {
 			return { json };
 		});
 		for (const s of reported) items.push({ json: { ...s } as unknown as IDataObject });
+		const media = downloadMediaOptions(options);
+		if (media && items.some((item) => mediaIdOf(item.json) !== undefined)) {
+			// Meta gets its 200 now (the events are applied and de-duplicated), not after the downloads.
+			reply(200, 'EVENT_RECEIVED');
+			await attachMedia(this, items, media);
+			return { noWebhookResponse: true, workflowData: [items] };
+		}
 		return { workflowData: [items] };
 	}
 }
@@ -392,7 +426,16 @@ function skippedAsFilterable(s: SkippedEvent): WebhookEvent {
 async function registrationContext(ctx: IHookFunctions, storedWabaId?: string) {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n did not provide a webhook URL for this node');
-	const { client, credentials } = await getGraphClient(ctx);
+	let graph;
+	try {
+		graph = await getGraphClient(ctx);
+	} catch (error) {
+		if (error instanceof NodeOperationError && /credential/i.test(error.message)) {
+			throw new NodeOperationError(ctx.getNode(), 'Automatic registration needs a WhatsApp Cloud API credential: add one to the trigger');
+		}
+		throw error;
+	}
+	const { client, credentials } = graph;
 	const wabaId = (storedWabaId || String(ctx.getNodeParameter('wabaId', '') || '').trim() || credentials.businessAccountId).trim();
 	if (!wabaId) {
 		throw new NodeOperationError(ctx.getNode(), 'No WhatsApp Business Account ID: set it on the node or in the WhatsApp Cloud API credential');
