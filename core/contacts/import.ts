@@ -12,7 +12,7 @@
  *  - Per-row failures carry the line, the raw value and the reason; the import goes on.
  */
 import type { ContactInput, Store, UpsertOptions, UpsertOutcome } from '../store/types';
-import { matchHeaders, type HeaderMapping, type HeaderOverrides } from '../csv/headers';
+import { fieldOfHeader, matchHeaders, type HeaderMapping, type HeaderOverrides } from '../csv/headers';
 import type { CsvEntry, CsvReader } from '../csv/reader';
 import type { FilePosition } from '../csv/errors';
 import { attributeColumnsOf, RowMapper, type RowMappingOptions } from './mapping';
@@ -83,7 +83,11 @@ export type ContactSink = Pick<Store, 'upsertContacts'>;
 const OUTCOME_CODE: Record<UpsertOutcome, number> = { added: 1, updated: 2, unchanged: 3 };
 
 export async function importContacts(reader: CsvReader, sink: ContactSink, options: ImportOptions = {}): Promise<ImportSummary> {
-	const mapping = matchHeaders(reader.headers, options.mapping);
+	// A TXT file is one column: its title line ("Clients", "Numbers") names the phone column —
+	// unless it names another field ("Name"), which stays the clear "No phone column" error.
+	const title = reader.format === 'txt' && reader.headers.length === 1 ? reader.headers[0] : undefined;
+	const txtColumn = title !== undefined && !options.mapping?.phone && (fieldOfHeader(title) ?? 'phone') === 'phone' ? { phone: title } : {};
+	const mapping = matchHeaders(reader.headers, { ...options.mapping, ...txtColumn });
 	const mapper = new RowMapper(mapping, options);
 	const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE));
 	const maxFailuresKept = options.maxFailuresKept ?? 10_000;

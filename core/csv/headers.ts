@@ -30,6 +30,12 @@ export function headerKey(header: string): string {
 	return header.toLowerCase().replace(/[\s_\-.:/#()]+/g, '');
 }
 
+/** The contact field a header names by itself ("Mobile Number" → phone, "Full Name" → name), if any. */
+export function fieldOfHeader(header: string): ContactField | undefined {
+	const key = headerKey(header);
+	return CONTACT_FIELDS.find((field) => SYNONYMS[field].includes(key));
+}
+
 export type HeaderOverrides = Partial<Record<ContactField, string>>;
 
 export interface HeaderMapping {

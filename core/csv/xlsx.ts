@@ -16,7 +16,6 @@
  *  - The sheet: the first visible one, or the one named by `sheet`. The header row: the first
  *    non-empty row at or below `headerRow` (default 1). Rows are numbered as in Excel.
  */
-import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
@@ -48,10 +47,10 @@ export function looksLikeOle(head: Uint8Array): boolean {
 	return head.length >= 8 && sig.every((b, i) => head[i] === b);
 }
 
-function openZip(input: XlsxInput): Promise<yauzl.ZipFile> {
+function openZip(input: XlsxInput, autoClose = true): Promise<yauzl.ZipFile> {
 	return new Promise((resolve, reject) => {
 		const done = (error: Error | null, zip?: yauzl.ZipFile) => (error || !zip ? reject(error ?? new Error('cannot open')) : resolve(zip));
-		if ('path' in input) yauzl.open(input.path, { lazyEntries: true, autoClose: true }, done);
+		if ('path' in input) yauzl.open(input.path, { lazyEntries: true, autoClose }, done);
 		else yauzl.fromBuffer(Buffer.from(input.buffer.buffer, input.buffer.byteOffset, input.buffer.byteLength), { lazyEntries: true }, done);
 	});
 }
@@ -187,6 +186,121 @@ function rowFields(row: ExcelJS.Row): string[] {
 	return fields;
 }
 
+/** Parts of the workbook exceljs needs, in the order it must see them; then the sheets. */
+const FIRST_PARTS = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml', 'xl/sharedStrings.xml'];
+const SHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+
+/** A ZIP local file header for a stored (uncompressed) entry of known size. */
+function storedHeader(name: string, size: number, crc: number): Buffer {
+	const nameBytes = Buffer.from(name, 'utf8');
+	const h = Buffer.alloc(30 + nameBytes.length);
+	h.writeUInt32LE(0x04034b50, 0);
+	h.writeUInt16LE(20, 4);
+	h.writeUInt16LE(0x0800, 6); // UTF-8 names; sizes in this header (no data descriptor)
+	h.writeUInt16LE(0, 8); // stored
+	h.writeUInt32LE(crc >>> 0, 14);
+	h.writeUInt32LE(size, 18);
+	h.writeUInt32LE(size, 22);
+	h.writeUInt16LE(nameBytes.length, 26);
+	nameBytes.copy(h, 30);
+	return h;
+}
+
+/** Length of `buf` without a trailing, incomplete UTF-8 character. */
+function utf8Boundary(buf: Buffer): number {
+	for (let j = buf.length - 1; j >= 0 && j >= buf.length - 4; j--) {
+		const b = buf[j];
+		if ((b & 0xc0) === 0x80) continue;
+		const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+		return j + need > buf.length ? j : buf.length;
+	}
+	return buf.length;
+}
+
+/**
+ * What exceljs reads: the workbook re-framed as a ZIP stream of stored entries — workbook, rels,
+ * styles and shared strings first, then the sheets — inflated by yauzl and cut only between
+ * UTF-8 characters. Why:
+ *  - exceljs decodes each chunk it gets on its own (a non-streaming TextDecoder), so a character
+ *    cut by an inflate chunk boundary turns into "��" (seen on 2 of 5,000 non-Latin names);
+ *  - with the shared strings before the sheets (Excel writes them after), exceljs never spools a
+ *    sheet to a temp file (it leaves those files and their descriptors open) and the cells get
+ *    their number formats;
+ *  - a part whose XML stops early (no closing root tag) is noted (`problems`): exceljs would just
+ *    stop reading it.
+ */
+interface WorkbookFeed {
+	chunks: () => AsyncGenerator<Buffer>;
+	/** Part name → what is wrong with it (its XML stops before the closing tag). */
+	problems: Map<string, string>;
+}
+
+async function workbookFeed(input: XlsxInput, fileName: string): Promise<WorkbookFeed> {
+	const zip = await openZip(input, false).catch((error: Error) => {
+		throw new CsvFileError(`${fileName} is not a readable .xlsx workbook: ${error.message}`);
+	});
+	const entries = new Map<string, yauzl.Entry>();
+	await new Promise<void>((resolve, reject) => {
+		zip.on('entry', (e: yauzl.Entry) => {
+			entries.set(e.fileName, e);
+			zip.readEntry();
+		});
+		zip.on('end', () => resolve());
+		zip.on('error', reject);
+		zip.readEntry();
+	});
+	const sheets = [...entries.keys()].filter((n) => SHEET.test(n)).sort((x, y) => Number(SHEET.exec(x)?.[1]) - Number(SHEET.exec(y)?.[1]));
+	const order = [...FIRST_PARTS, ...sheets];
+	const feed: WorkbookFeed = {
+		problems: new Map(),
+		chunks: async function* (): AsyncGenerator<Buffer> {
+			try {
+				for (const name of order) {
+					const entry = entries.get(name);
+					if (!entry) {
+						// No shared strings at all: an empty table, so exceljs reads the sheets as they come.
+						if (name === 'xl/sharedStrings.xml') {
+							const empty = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
+							yield storedHeader(name, empty.length, crc32 ? crc32(empty) : 0);
+							yield empty;
+						}
+						continue;
+					}
+					yield storedHeader(name, entry.uncompressedSize, entry.crc32);
+					const data = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (error, s) => (error || !s ? reject(error ?? new Error('cannot read')) : resolve(s))));
+					// The last piece is held back until the part's end has been checked, so a problem is
+					// known before exceljs has read the whole part.
+					let carry: Buffer | undefined;
+					let held: Buffer | undefined;
+					let tail = '';
+					for await (const chunk of data as AsyncIterable<Buffer>) {
+						const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+						const cut = utf8Boundary(buf);
+						carry = cut < buf.length ? buf.subarray(cut) : undefined;
+						if (cut > 0) {
+							tail = (tail + buf.subarray(Math.max(0, cut - 64), cut).toString('utf8')).slice(-64);
+							if (held) yield held;
+							held = buf.subarray(0, cut);
+						}
+					}
+					if (name.endsWith('.xml') && !/<\/[\w:]*(worksheet|sst|workbook|styleSheet|Relationships)>\s*$/.test(tail) && entry.uncompressedSize > 0) {
+						feed.problems.set(name, `${name} stops before its closing tag (the workbook is damaged or was cut short when it was written)`);
+					}
+					if (held) yield held;
+					if (carry) yield carry;
+				}
+				// An empty central directory: the end of the archive for the ZIP parser.
+				const end = Buffer.alloc(22);
+				end.writeUInt32LE(0x06054b50, 0);
+				yield end;
+			} finally {
+				zip.close();
+			}
+		},
+	};
+	return feed;
+}
+
 /**
  * Opens a workbook that checkXlsx has accepted. Reads up to the header row; the rows are read as
  * `entries` is iterated (once).
@@ -196,26 +310,15 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 	const headerRow = Math.max(1, Math.floor(options.headerRow ?? 1));
 	const wantedSheet = options.sheet?.trim().toLowerCase() || undefined;
 
-	let bytes = 0;
-	let stream: Readable;
-	if ('path' in input) stream = fs.createReadStream(input.path, { highWaterMark: 1 << 20 });
-	else {
-		const buf = input.buffer;
-		stream = Readable.from(
-			(function* () {
-				for (let o = 0; o < buf.length; o += 1 << 20) yield Buffer.from(buf.buffer, buf.byteOffset + o, Math.min(1 << 20, buf.length - o));
-			})(),
-		);
-	}
-	stream.on('data', (chunk: Buffer) => {
-		bytes += chunk.length;
-	});
+	const feed = await workbookFeed(input, fileName);
+	const stream = Readable.from(feed.chunks());
 	let line = 0;
-	const position = (): FilePosition => ({ line, byte: bytes });
+	// For a workbook, where reading stopped is a sheet row (byte offsets of compressed XML mean nothing to a user).
+	const position = (): FilePosition => ({ line });
 	const readFailed = (error: unknown): CsvFileError =>
 		error instanceof CsvFileError
 			? error
-			: new CsvFileError(`${fileName}: the workbook cannot be read past sheet row ${line}: ${(error as Error)?.message ?? String(error)}`, position());
+			: new CsvFileError(`${fileName}: the workbook cannot be read${line ? ` past sheet row ${line}` : ''}: ${(error as Error)?.message ?? String(error)}`, position());
 
 	const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
 		worksheets: 'emit',
@@ -224,7 +327,37 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 		hyperlinks: 'ignore',
 		entries: 'ignore',
 	});
-	type SheetReader = ExcelJS.stream.xlsx.WorksheetReader & { id?: number; name?: string; state?: string; iterator?: { destroy?: () => void } };
+	// A cell pointing past the end of the shared-string table (a damaged xl/sharedStrings.xml)
+	// would silently read as empty: note it, and stop there (see sharedStringProblem below).
+	let missingString: number | undefined;
+	let strings: unknown[] | undefined;
+	Object.defineProperty(workbook, 'sharedStrings', {
+		configurable: true,
+		get: () => strings,
+		set: (table: unknown[]) => {
+			strings = new Proxy(table, {
+				get(target, key, receiver) {
+					if (typeof key === 'string' && key.length < 12 && /^\d+$/.test(key) && Number(key) >= target.length) missingString ??= Number(key);
+					return Reflect.get(target, key, receiver) as unknown;
+				},
+			});
+		},
+	});
+	/** The chosen sheet's part name (xl/worksheets/sheetN.xml), from the workbook's rels. */
+	let sheetPart: string | undefined;
+	const damage = (): CsvFileError | undefined => {
+		for (const [part, problem] of feed.problems) {
+			if (FIRST_PARTS.includes(part) || part === sheetPart || (sheetPart === undefined && SHEET.test(part))) return new CsvFileError(`${fileName}: ${problem}`, position());
+		}
+		if (missingString !== undefined) {
+			return new CsvFileError(
+				`${fileName}: a cell in sheet row ${line} uses shared string #${missingString}, but the workbook's string table (xl/sharedStrings.xml) has only ${strings?.length ?? 0}: the workbook is damaged`,
+				position(),
+			);
+		}
+		return undefined;
+	};
+	type SheetReader = ExcelJS.stream.xlsx.WorksheetReader & { id?: number; name?: string; state?: string };
 	const model = () => (workbook as unknown as { model?: { sheets?: Array<{ id: number; name: string; state?: string }> } }).model;
 	const sheets = workbook[Symbol.asyncIterator]() as AsyncGenerator<SheetReader>;
 	const seenNames: string[] = [];
@@ -251,7 +384,6 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 				sheet = ws;
 				break;
 			}
-			ws.iterator?.destroy?.(); // a sheet spooled to a temp file and not read
 		}
 	} catch (error) {
 		close();
@@ -264,6 +396,12 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 		throw new CsvFileError(wantedSheet ? `${fileName} has no sheet named ${JSON.stringify(options.sheet)}; its sheets: ${list || 'none'}` : `${fileName} has no worksheet to read`);
 	}
 	const sheetName = sheet.name ?? 'the first sheet';
+	{
+		const wb = workbook as unknown as { workbookRels?: Array<{ Id: string; Target: string }>; model?: { sheets?: Array<{ id: number; rId: string }> } };
+		const rId = wb.model?.sheets?.find((s) => s.id === sheet?.id)?.rId;
+		const target = wb.workbookRels?.find((r) => r.Id === rId)?.Target;
+		if (target) sheetPart = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+	}
 	const rows = sheet[Symbol.asyncIterator]();
 
 	let headers: string[] | undefined;
@@ -276,6 +414,8 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 			line = row.number;
 			if (row.number < headerRow) continue;
 			const fields = rowFields(row);
+			const problem = damage();
+			if (problem) throw problem;
 			if (fields.length === 0) continue;
 			headers = uniqueHeaders(fields);
 			headerLine = row.number;
@@ -287,6 +427,8 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 	}
 	if (!headers) {
 		close();
+		const problem = damage();
+		if (problem) throw problem;
 		throw new CsvFileError(`${fileName}: sheet ${JSON.stringify(sheetName)} is empty${headerRow > 1 ? ` from row ${headerRow} on` : ''}`);
 	}
 	const width = headers.length;
@@ -301,10 +443,16 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 				} catch (error) {
 					throw readFailed(error);
 				}
-				if (next.done) break;
+				if (next.done) {
+					const problem = damage(); // e.g. the sheet's XML stops before </worksheet>
+					if (problem) throw problem;
+					break;
+				}
 				const row = next.value;
 				line = row.number;
 				const fields = rowFields(row);
+				const problem = damage();
+				if (problem) throw problem;
 				if (fields.length === 0) continue; // an empty row
 				if (fields.length > width) {
 					yield {

@@ -107,6 +107,11 @@ describe('line endings, short rows, structure (workflow executions)', () => {
 		expect(await count()).toBe(0);
 	});
 
+	test('a TXT file’s title line names its one column, whatever it says: that column is the phone', async () => {
+		const r = await runNode(node, params(), [file('Clients\r98765 43210\r98765 43211\r', 'list.txt')], creds());
+		expect(jsonOf(r.nodeOutputs[0])[0]).toMatchObject({ format: 'txt', headers: ['Clients'], mapping: { phone: 'Clients' }, added: 2 });
+	});
+
 	test('a header-only file: a 0-row summary, the workflow succeeds', async () => {
 		const r = await runNode(node, params(), [file('Name,Phone\r\n')], creds());
 		expect(r.status).toBe('success');

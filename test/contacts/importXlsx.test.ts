@@ -170,7 +170,7 @@ describe('XLSX import (workflow executions)', () => {
 		const strict = await runNode(node, params(opts), [file(broken)], creds());
 		expect(strict.status).toBe('error');
 		// Rows read before the break (sax parses the XML in chunks, so it stops before row 2501) are all written and counted.
-		const m = /^Item 0, file "contacts.xlsx": the import stopped at line (\d+) \(byte \d+\): "contacts.xlsx": the workbook cannot be read past sheet row \d+: .*\. Written before it stopped: (\d+) rows read, (\d+) added, 0 updated, 0 unchanged, 0 failed, 0 duplicates$/.exec(
+		const m = /^Item 0, file "contacts.xlsx": the import stopped at line (\d+): "contacts.xlsx": the workbook cannot be read past sheet row \d+: .*\. Written before it stopped: (\d+) rows read, (\d+) added, 0 updated, 0 unchanged, 0 failed, 0 duplicates$/.exec(
 			strict.nodeError?.message ?? '',
 		);
 		expect(m).not.toBeNull();
@@ -195,3 +195,28 @@ describe('XLSX import (workflow executions)', () => {
 function breakSheetXml(xlsx: Buffer, row: number): Promise<Buffer> {
 	return editWorkbook(xlsx, (name, data) => (name === 'xl/worksheets/sheet1.xml' ? data.toString('utf8').replace(`<row r="${row + 1}"`, `<row r="${row + 1}"><c><<`) : data));
 }
+
+describe('workbook content', () => {
+	test('5,000 non-Latin names: none is cut at a chunk boundary (exceljs decodes chunk by chunk; the feed cuts between characters)', async () => {
+		const rows: Array<Array<string | number>> = [['Name', 'Phone']];
+		for (let i = 0; i < 5000; i++) rows.push([`美咲 Zoë ${i} ${'é'.repeat(i % 7)}`, 919300000000 + i]);
+		const r = await runNode(node, params({}, { emitContacts: true }), [file(await workbookBuffer([{ name: 'S', rows }]))], creds());
+		const out = jsonOf(r.nodeOutputs[0]);
+		expect(out[0]).toMatchObject({ rowsRead: 5000, added: 5000 });
+		const names = out.slice(1).map((c) => c.name);
+		expect(names).toEqual(rows.slice(1).map((row) => String(row[0]).trim()));
+	});
+
+	test('a sheet or string table whose XML stops early inside a valid ZIP is a file-level error, not fewer rows', async () => {
+		const rows: Array<Array<string | number>> = [['Name', 'Phone']];
+		for (let i = 0; i < 50; i++) rows.push([`P${i}`, 919400000000 + i]);
+		const xlsx = await workbookBuffer([{ name: 'S', rows }]);
+		const cutSheet = await editWorkbook(xlsx, (name, data) => (name === 'xl/worksheets/sheet1.xml' ? data.subarray(0, Math.floor(data.length * 0.6)) : data));
+		const cutStrings = await editWorkbook(xlsx, (name, data) => (name === 'xl/sharedStrings.xml' ? data.subarray(0, Math.floor(data.length / 2)) : data));
+		const r1 = await runNode(node, params(), [file(cutSheet)], creds());
+		expect(r1.nodeError?.message).toMatch(/xl\/worksheets\/sheet1\.xml stops before its closing tag/);
+		const r2 = await runNode(node, params(), [file(cutStrings)], creds());
+		expect(r2.nodeError?.message).toMatch(/xl\/sharedStrings\.xml stops before its closing tag/);
+		expect(await count()).toBe(0);
+	});
+});
