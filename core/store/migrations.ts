@@ -425,6 +425,69 @@ export const MIGRATIONS: readonly Migration[] = [
 			)`,
 		],
 	},
+	{
+		version: 7,
+		name: 'webhook outbox: events the receiver acknowledged to Meta, waiting to reach an n8n trigger',
+		// issue 19 (core/receiver): a row is written in the same transaction as the webhook's ledger
+		// writes and de-duplication keys, so an event answered 200 is either forwarded or still here.
+		// (target, key) is unique: one row per event per n8n trigger URL. Claimed with a lease
+		// (leased_until), so several receivers share one store; delivered rows are kept a week
+		// (Meta's redelivery horizon) and then pruned.
+		sqlite: [
+			`CREATE TABLE webhook_outbox (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				target TEXT NOT NULL,
+				key TEXT NOT NULL,
+				payload TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_attempt_at INTEGER NOT NULL DEFAULT 0,
+				leased_until INTEGER NOT NULL DEFAULT 0,
+				leased_by TEXT,
+				delivered_at INTEGER,
+				last_error TEXT,
+				UNIQUE (target, key)
+			)`,
+			`CREATE INDEX webhook_outbox_due ON webhook_outbox (target, delivered_at, id)`,
+		],
+		postgres: [
+			`CREATE TABLE webhook_outbox (
+				id BIGSERIAL PRIMARY KEY,
+				target TEXT NOT NULL,
+				key TEXT NOT NULL,
+				payload TEXT NOT NULL,
+				created_at BIGINT NOT NULL,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_attempt_at BIGINT NOT NULL DEFAULT 0,
+				leased_until BIGINT NOT NULL DEFAULT 0,
+				leased_by TEXT,
+				delivered_at BIGINT,
+				last_error TEXT,
+				UNIQUE (target, key)
+			)`,
+			`CREATE INDEX webhook_outbox_due ON webhook_outbox (target, delivered_at, id)`,
+		],
+	},
+	{
+		version: 7,
+		name: 'campaigns over days: start, end, send window, run settings; due-run lookups',
+		// issue 17: a campaign's schedule and the settings a due run needs live with it, so any
+		// execution (a Schedule Trigger, the WhatsApp Campaign Trigger, another worker) can continue it.
+		sqlite: [
+			`ALTER TABLE campaigns ADD COLUMN start_at INTEGER`,
+			`ALTER TABLE campaigns ADD COLUMN end_by INTEGER`,
+			`ALTER TABLE campaigns ADD COLUMN send_window TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN run_config TEXT`,
+			`CREATE INDEX campaigns_state ON campaigns (state)`,
+		],
+		postgres: [
+			`ALTER TABLE campaigns ADD COLUMN start_at BIGINT`,
+			`ALTER TABLE campaigns ADD COLUMN end_by BIGINT`,
+			`ALTER TABLE campaigns ADD COLUMN send_window JSONB`,
+			`ALTER TABLE campaigns ADD COLUMN run_config JSONB`,
+			`CREATE INDEX campaigns_state ON campaigns (state)`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
