@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { seededRng, type Rng } from '../core/shared/random';
+import { postgresOptionsFromUrl } from '../core/store';
 import { signBody, verifySignature } from '../core/webhook/verify';
 import { closeAllStores } from '../nodes/shared/store';
 import { WhatsAppCloudTrigger } from '../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
@@ -27,6 +28,12 @@ export interface FuzzWebhooksOptions {
 	/** Deliveries to send (at least this many are sent). */
 	count: number;
 	log?: (s: string) => void;
+	/**
+	 * The queue-mode store instead of a throwaway SQLite file: a Postgres URL and a schema the run
+	 * may create (the caller drops it). Postgres is stricter than SQLite (no U+0000 in text, B-tree
+	 * keys under ~2,700 bytes), so this is where an unchecked id would turn into a 500.
+	 */
+	postgres?: { url: string; schema: string };
 }
 
 export interface FuzzWebhooksResult {
@@ -297,7 +304,7 @@ function webhookContext(
 	raw: Buffer,
 	header: string | string[] | undefined,
 	params: Record<string, unknown>,
-	storePath: string,
+	storeCredential: Record<string, unknown>,
 	logs: string[],
 ): { ctx: IWebhookFunctions; answer: () => { status: number; body: string } } {
 	let status = 200;
@@ -320,7 +327,7 @@ function webhookContext(
 	const req = { method: 'POST', headers, rawBody: raw, body: {}, query: {} };
 	const credentials: Record<string, Record<string, unknown>> = {
 		whatsAppCloudWebhookApi: { appSecret: SECRET, verifyToken: TOKEN },
-		whatsAppCloudStoreApi: { backend: 'sqlite', path: storePath },
+		whatsAppCloudStoreApi: storeCredential,
 	};
 	const log = (level: string) => (m: string) => logs.push(`${level}: ${m}`);
 	const ctx = {
@@ -342,8 +349,8 @@ function webhookContext(
 	return { ctx: ctx as unknown as IWebhookFunctions, answer: () => ({ status, body }) };
 }
 
-async function deliver(node: WhatsAppCloudTrigger, d: Delivery, params: Record<string, unknown>, storePath: string, logs: string[]): Promise<Answer> {
-	const { ctx, answer } = webhookContext(d.raw, d.header, params, storePath, logs);
+async function deliver(node: WhatsAppCloudTrigger, d: Delivery, params: Record<string, unknown>, storeCredential: Record<string, unknown>, logs: string[]): Promise<Answer> {
+	const { ctx, answer } = webhookContext(d.raw, d.header, params, storeCredential, logs);
 	let response: IWebhookResponseData;
 	try {
 		response = await node.webhook.call(ctx);
@@ -361,7 +368,10 @@ export async function fuzzWebhooks(opts: FuzzWebhooksOptions): Promise<FuzzWebho
 	const r = seededRng(opts.seed);
 	const log = opts.log ?? (() => undefined);
 	const dir = fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), 'wa-fuzz-webhooks-'));
-	const storePath = path.join(dir, 'store.sqlite');
+	// The WhatsApp Store credential the node reads (nodes/shared/store.ts storeOptionsFromCredentials).
+	const storeCredential: Record<string, unknown> = opts.postgres
+		? { ...postgresOptionsFromUrl(opts.postgres.url, opts.postgres.schema), ssl: false }
+		: { backend: 'sqlite', path: path.join(dir, 'store.sqlite') };
 	const node = new WhatsAppCloudTrigger();
 	const result: FuzzWebhooksResult = { deliveries: 0, signed: 0, unsigned: 0, status5xx: 0, acceptedUnsigned: 0, byStatus: {}, items: 0, skippedItems: 0, violations: [] };
 	const violation = (s: string) => {
@@ -408,7 +418,7 @@ export async function fuzzWebhooks(opts: FuzzWebhooksOptions): Promise<FuzzWebho
 			delivery.signed = verifySignature(raw, first, SECRET);
 
 			const logs: string[] = [];
-			const answer = await deliver(node, delivery, params, storePath, logs);
+			const answer = await deliver(node, delivery, params, storeCredential, logs);
 			result.deliveries++;
 			result.byStatus[answer.status] = (result.byStatus[answer.status] ?? 0) + 1;
 			const label = `#${result.deliveries} (${delivery.what}, ${raw.length} bytes, seed ${opts.seed})`;
