@@ -311,7 +311,7 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 	const wantedSheet = options.sheet?.trim().toLowerCase() || undefined;
 
 	const feed = await workbookFeed(input, fileName);
-	const stream = Readable.from(feed.chunks());
+	const stream = Readable.from(feed.chunks(), { highWaterMark: 1 });
 	let line = 0;
 	// For a workbook, where reading stopped is a sheet row (byte offsets of compressed XML mean nothing to a user).
 	const position = (): FilePosition => ({ line });
