@@ -50,9 +50,9 @@ export class WhatsAppCloudApi implements ICredentialType {
 			displayName: 'Graph API Version',
 			name: 'apiVersion',
 			type: 'string',
-			default: 'v24.0',
-			placeholder: 'e.g. v24.0',
-			description: 'The Graph API version in every request path',
+			default: 'v27.0',
+			placeholder: 'e.g. v27.0',
+			description: 'The Graph API version in every request path (default the current v27.0; older versions such as v24.0 work until Meta retires them)',
 		},
 		{
 			displayName: 'Base URL',

@@ -15,6 +15,10 @@ export interface Phone {
 	mps: number;
 	tier: number;
 	window: SlidingWindow;
+	/** Also used in the WhatsApp Business app (is_on_biz_app; 20 mps). */
+	coexistence: boolean;
+	/** Onboarded to the Marketing Messages API (POST /marketing_messages). */
+	marketingMessages: boolean;
 }
 
 export type MessageState = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -28,6 +32,8 @@ export interface MessageRecord {
 	/** `text`: what the customer sees, rendered from the template and the send's parameters (core/templates render). */
 	template?: { name: string; language: string; category: string; text?: string };
 	biz_opaque_callback_data?: string;
+	/** The edge the message was posted to: messages (Cloud API) or marketing_messages (Marketing Messages API). */
+	endpoint?: 'messages' | 'marketing_messages';
 	acceptedAt: number;
 	status: MessageState;
 	errors?: { code: number; title: string }[];
@@ -122,9 +128,11 @@ export class SimContext {
 			display_phone_number: p.display_phone_number,
 			verified_name: p.verified_name,
 			quality_rating: p.quality_rating ?? 'GREEN',
-			mps: p.mps ?? this.opts.mps,
+			mps: p.mps ?? (p.coexistence ? 20 : this.opts.mps),
 			tier: p.tier ?? this.opts.tier,
 			window: new SlidingWindow(1000),
+			coexistence: p.coexistence === true,
+			marketingMessages: p.marketingMessages !== false,
 		};
 	}
 

@@ -163,7 +163,20 @@ function phoneControl(ctx: SimContext, id: string | undefined, body: Record<stri
 		if (!wasHigh && p.mps >= 1000)
 			ctx.webhooks.emit(ctx.opts.wabaId, 'phone_number_quality_update', { display_phone_number: p.display_phone_number, event: 'THROUGHPUT_UPGRADE', max_daily_conversations_per_business: perDay });
 	}
-	return { id: p.id, quality_rating: p.quality_rating, tier: Number.isFinite(p.tier) ? p.tier : 'UNLIMITED', mps: p.mps };
+	// Issue 17: coexistence (is_on_biz_app, 20 mps unless mps is given) and Marketing Messages API onboarding.
+	if (body.coexistence !== undefined) {
+		p.coexistence = body.coexistence === true;
+		if (body.mps === undefined && p.coexistence) p.mps = 20;
+	}
+	if (body.marketing_messages !== undefined) p.marketingMessages = body.marketing_messages === true;
+	return {
+		id: p.id,
+		quality_rating: p.quality_rating,
+		tier: Number.isFinite(p.tier) ? p.tier : 'UNLIMITED',
+		mps: p.mps,
+		coexistence: p.coexistence,
+		marketing_messages: p.marketingMessages,
+	};
 }
 
 function templateControl(ctx: SimContext, id: string | undefined, body: Record<string, any>): Record<string, unknown> {
@@ -185,11 +198,13 @@ function filterMessages(all: MessageRecord[], q: URLSearchParams): MessageRecord
 	const status = q.get('status');
 	const tpl = q.get('template');
 	const opaque = q.get('biz_opaque_callback_data');
+	const endpoint = q.get('endpoint');
 	const limit = Number(q.get('limit')) || 10_000;
 	const out: MessageRecord[] = [];
 	for (const m of all) {
 		if ((to && m.to !== to) || (phone && m.phone_number_id !== phone) || (type && m.type !== type) || (status && m.status !== status)) continue;
 		if ((tpl && m.template?.name !== tpl) || (opaque !== null && m.biz_opaque_callback_data !== opaque)) continue;
+		if (endpoint && (m.endpoint ?? 'messages') !== endpoint) continue;
 		out.push(m);
 	}
 	return out.slice(-limit);

@@ -29,6 +29,7 @@ export const ERROR_CATALOG: Record<number, ErrorInfo> = {
 	131048: { title: 'Spam rate limit hit', details: 'Message failed to send because there are restrictions on how many messages can be sent from this phone number.', status: 400 },
 	131049: { title: 'This message was not delivered to maintain healthy ecosystem engagement.', details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.', status: 400 },
 	131050: { title: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business', details: 'The user has stopped marketing messages from this business.', status: 400 },
+	131055: { title: 'Method not allowed', details: 'The Marketing Messages API refused the request: the business has not accepted its terms, or the message is not a marketing template.', status: 400 },
 	131051: { title: 'Unsupported message type', details: 'Message type is not currently supported.', status: 400 },
 	131062: { title: 'Business-scoped user ID not supported for this message', details: 'Authentication templates cannot be sent to a business-scoped user ID; send to the phone number.', status: 400 },
 	131053: { title: 'Media upload error', details: 'Unable to upload the media used in the message.', status: 400 },

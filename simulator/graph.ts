@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Phone, SimContext } from './context';
 import { GraphError, invalidParam, unknownObject } from './errors';
 import { tierLabel } from './limits';
-import { sendMessage } from './send';
+import { sendMarketingMessage, sendMessage } from './send';
 import { paginate } from './templates';
 import { verifyCallback } from './webhooks';
 
@@ -62,6 +62,8 @@ export function phoneView(ctx: SimContext, p: Phone, fieldsParam: string | null,
 		code_verification_status: 'VERIFIED',
 		name_status: 'APPROVED',
 		platform_type: 'CLOUD_API',
+		// Coexistence: the number is also used in the WhatsApp Business app (fixed 20 mps, cloud-api.md §5).
+		is_on_biz_app: p.coexistence,
 		account_mode: 'LIVE',
 		is_official_business_account: false,
 		// [U] levels STANDARD|HIGH: 1,000 mps numbers are HIGH (cloud-api.md §5).
@@ -85,6 +87,7 @@ export function handleGraph(ctx: SimContext, req: GraphRequest): GraphResult {
 	if (phone) {
 		if (!edge && m === 'GET') return phoneView(ctx, phone, req.query.get('fields'));
 		if (edge === 'messages' && m === 'POST') return sendMessage(ctx, phone, parseBody(req));
+		if (edge === 'marketing_messages' && m === 'POST') return sendMarketingMessage(ctx, phone, parseBody(req));
 		if (edge === 'media' && m === 'POST') return ctx.media.upload(phone.id, req.headers, req.raw, req.url);
 		throw unknownObject(`${id}${edge ? '/' + edge : ''}`, m);
 	}

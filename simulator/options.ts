@@ -10,6 +10,13 @@ export interface PhoneNumberSeed {
 	mps?: number;
 	/** Per-number messaging-limit tier; the portfolio uses the highest (cloud-api.md §5). */
 	tier?: number;
+	/**
+	 * Also used in the WhatsApp Business app (coexistence): GET shows `is_on_biz_app: true` and the
+	 * number's cap is a fixed 20 mps unless `mps` says otherwise (cloud-api.md §5).
+	 */
+	coexistence?: boolean;
+	/** Onboarded to the Marketing Messages API (default true); false: /marketing_messages answers 131055. */
+	marketingMessages?: boolean;
 }
 
 export interface FaultOptions {

@@ -10,7 +10,32 @@ import { checkTemplateSend, renderSentTemplate } from './templates';
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function sendMessage(ctx: SimContext, phone: Phone, body: unknown): Record<string, unknown> {
+/**
+ * POST /{ver}/{phone-id}/marketing_messages — the Marketing Messages API for WhatsApp (issue 17):
+ * the /messages body, MARKETING templates only. A number whose business has not accepted the
+ * Marketing Messages API terms (phone option `marketingMessages: false`) gets 131055 "Method not
+ * allowed" saying so (the answer 360dialog documents); a non-template message gets 100 "Message must
+ * be a template message."; a utility / authentication template gets 131055 (Meta's MM API support
+ * page). Nothing is sent in those cases. Otherwise it is an ordinary send, logged with its endpoint.
+ */
+export function sendMarketingMessage(ctx: SimContext, phone: Phone, body: unknown): Record<string, unknown> {
+	if (!phone.marketingMessages)
+		throw new GraphError(MARKETING_REFUSED, 'You must accept the Marketing Messages API for WhatsApp terms to use the API. This business is not onboarded.', {
+			title: 'Method not allowed',
+		});
+	if (isObj(body) && body.messaging_product === 'whatsapp' && body.status === undefined) {
+		if (body.type !== 'template') throw invalidParam('Message must be a template message.');
+		const t = isObj(body.template) ? ctx.templates.find(ctx.opts.wabaId, body.template.name, body.template.language?.code) : undefined;
+		if (t && t.category !== 'MARKETING')
+			throw new GraphError(MARKETING_REFUSED, `Only marketing templates can be sent with the Marketing Messages API (${t.name} is ${t.category}).`, { title: 'Method not allowed' });
+	} else if (isObj(body) && body.status !== undefined) throw invalidParam('Message must be a template message.');
+	return sendMessage(ctx, phone, body, 'marketing_messages');
+}
+
+/** Meta's "Method not allowed": the Marketing Messages API refuses this number or this message. */
+const MARKETING_REFUSED = 131055;
+
+export function sendMessage(ctx: SimContext, phone: Phone, body: unknown, endpoint: 'messages' | 'marketing_messages' = 'messages'): Record<string, unknown> {
 	if (!isObj(body)) throw invalidParam('The request body must be a JSON object.');
 	if (body.messaging_product !== 'whatsapp') throw invalidParam('The parameter messaging_product is required.', 'Set "messaging_product":"whatsapp".');
 
@@ -86,7 +111,7 @@ export function sendMessage(ctx: SimContext, phone: Phone, body: unknown): Recor
 	phone.window.add(now);
 	ctx.pair.record(pairKey, now);
 	const id = ctx.ids.wamid(to);
-	const m: MessageRecord = { id, phone_number_id: phone.id, to, input, type, acceptedAt: now, status: 'accepted' };
+	const m: MessageRecord = { id, phone_number_id: phone.id, to, input, type, endpoint, acceptedAt: now, status: 'accepted' };
 	if (template) m.template = template;
 	if (body.biz_opaque_callback_data !== undefined) m.biz_opaque_callback_data = body.biz_opaque_callback_data;
 	m.pricing = pricing(template?.category, open);

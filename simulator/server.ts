@@ -132,7 +132,7 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 			return;
 		}
 		const segments = segs.slice(2).map(decodeURIComponent).filter((s, i) => s !== '' || i === 0);
-		const isSend = req.method === 'POST' && segments[1] === 'messages';
+		const isSend = req.method === 'POST' && (segments[1] === 'messages' || segments[1] === 'marketing_messages');
 		if (isSend) ctx.stats.requests.sends++;
 		const f = ctx.opts.faults;
 		if (ctx.rng.chance(f.errorRate)) {

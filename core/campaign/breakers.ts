@@ -10,6 +10,7 @@
  * | phone_number_quality_update FLAGGED (legacy)                 | running MARKETING campaigns of that number → paused (campaign option "Pause On Number Quality Drop") |
  * | phone_number_quality_update / business_capability_update limit | the number's (portfolio's) messaging limit → running campaigns re-read their budget |
  * | account_update DISABLED_UPDATE / ACCOUNT_RESTRICTION (business-initiated) / ACCOUNT_DELETED | every running or paused campaign of that WABA → account_stopped |
+ * | template_category_update (completed, new_category)          | the template's campaigns take the new category (Marketing Messages API routing, core/messages/marketing.ts) |
  */
 import type { BreakerAction } from '../store/types';
 import { messagingLimitFromTier } from '../throttle/budget';
@@ -95,6 +96,13 @@ export function breakerActions(events: readonly WebhookEvent[]): BreakerAction[]
 						tier: e.currentLimit,
 					});
 				}
+				break;
+			}
+			case 'template_category': {
+				// Impending changes only announce a date; the completed one (new_category) is the change.
+				const category = e.phase === 'completed' ? String(e.newCategory ?? '').toUpperCase() : '';
+				if (!category || (!e.templateId && !e.templateName)) break;
+				out.push({ kind: 'template_category', templateId: e.templateId, templateName: e.templateName, language: e.templateLanguage, category });
 				break;
 			}
 			case 'business_capability': {

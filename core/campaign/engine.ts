@@ -26,7 +26,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { GraphApiError } from '../graph/errors';
-import { postMessage } from '../messages/api';
+import { MarketingRoute } from '../messages/marketing';
 import { qualityProblem, type NumberInfo } from '../numbers/info';
 import { isBsuid } from '../phone';
 import { buildTemplateMessage, type SendValues } from '../templates/build';
@@ -269,6 +269,8 @@ class CampaignRun {
 	private readonly concurrency: ConcurrencyLimiter;
 	private readonly gates: SendGates;
 	private readonly marks: DispatchMarks;
+	/** /marketing_messages or /messages per send, and the numbers found not onboarded (core/messages/marketing.ts). */
+	readonly route: MarketingRoute;
 	/** Recipients whose budget slot this run took (only those may be given back). */
 	private readonly charged = new Set<string>();
 	private readonly inflight = new Set<Promise<void>>();
@@ -314,6 +316,12 @@ class CampaignRun {
 		this.marks = new DispatchMarks(store, campaignId, this.workerId, this.clock);
 		this.sentThisRun = options.collectSent ? new Set() : undefined;
 		this.lastProgress = started;
+		this.route = new MarketingRoute({
+			marketingMessagesApi: options.marketingMessagesApi,
+			category: options.template.category,
+			readCategory: () => store.getCampaign(campaignId).then((c) => c?.category),
+			now: () => this.clock.now(),
+		});
 	}
 
 	// ───────────── the loop ─────────────
@@ -600,7 +608,7 @@ class CampaignRun {
 		}
 		const sentAt = clock.now();
 		try {
-			const res = await postMessage(options.client, options.phoneNumberId, body, options.requestTimeoutMs);
+			const res = await this.route.send(options.client, options.phoneNumberId, body, options.requestTimeoutMs);
 			const now = clock.now();
 			pacer.noteResponse(ticket, sentAt, now);
 			this.concurrency.observe(now - sentAt);

@@ -122,6 +122,12 @@ export interface RunCampaignOptions {
 	pollIntervalMs?: number;
 	/** Per-request timeout (ms). Default: the client's. */
 	requestTimeoutMs?: number;
+	/**
+	 * Campaign option "Marketing Messages API" (default true): MARKETING templates are posted to
+	 * /{phone-number-id}/marketing_messages, falling back to /messages per number when Meta says the
+	 * number is not onboarded (core/messages/marketing.ts). false: everything goes to /messages.
+	 */
+	marketingMessagesApi?: boolean;
 	clock?: Clock;
 	signal?: AbortSignal;
 	onProgress?: (progress: CampaignProgress) => void;

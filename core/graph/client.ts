@@ -31,7 +31,11 @@ import { GraphApiError, graphErrorFromResponse } from './errors';
 import { DEFAULT_IDLE_SOCKET_MS, isKeepAliveRace, KeepAliveHttpAgent, KeepAliveHttpsAgent } from './keepAlive';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
-export const DEFAULT_GRAPH_API_VERSION = 'v24.0';
+/**
+ * The newest Graph API version (cloud-api.md §7 lists the versions and their end dates); any other
+ * vNN.N stays selectable in the credential (e.g. v24.0), and the simulator accepts every one.
+ */
+export const DEFAULT_GRAPH_API_VERSION = 'v27.0';
 
 export interface GraphClientOptions {
 	accessToken: string;
@@ -324,7 +328,7 @@ export class GraphClient {
 
 export function normalizeVersion(version: string): string {
 	const v = version.trim();
-	if (!/^v?\d+\.\d+$/.test(v)) throw new GraphApiError(`Invalid Graph API version "${v}" (expected e.g. v24.0)`, { errorClass: 'campaign_fatal', requestSent: false });
+	if (!/^v?\d+\.\d+$/.test(v)) throw new GraphApiError(`Invalid Graph API version "${v}" (expected e.g. v27.0)`, { errorClass: 'campaign_fatal', requestSent: false });
 	return v.startsWith('v') ? v : `v${v}`;
 }
 

@@ -23,9 +23,15 @@ export function readSendResponse(res: SendResponse | undefined): SendResult {
 	return { messageId: res?.messages?.[0]?.id, waId: res?.contacts?.[0]?.wa_id, messageStatus: res?.messages?.[0]?.message_status };
 }
 
+/**
+ * Where a message is posted: `/messages` (Cloud API), or `/marketing_messages` — the Marketing
+ * Messages API for WhatsApp, for MARKETING templates only, same body and answer (marketing.ts).
+ */
+export type SendEndpoint = 'messages' | 'marketing_messages';
+
 /** Posts one message body; `timeoutMs` overrides the client's. Throws GraphApiError. */
-export async function postMessage(client: GraphLike, phoneNumberId: string, body: unknown, timeoutMs?: number): Promise<SendResult> {
-	const res = await client.request<SendResponse>({ method: 'POST', path: `/${phoneNumberId}/messages`, body, timeoutMs });
+export async function postMessage(client: GraphLike, phoneNumberId: string, body: unknown, timeoutMs?: number, endpoint: SendEndpoint = 'messages'): Promise<SendResult> {
+	const res = await client.request<SendResponse>({ method: 'POST', path: `/${phoneNumberId}/${endpoint === 'marketing_messages' ? 'marketing_messages' : 'messages'}`, body, timeoutMs });
 	return readSendResponse(res);
 }
 

@@ -1,15 +1,20 @@
 /**
  * A business number's limits and health from Graph (cloud-api.md §5 "Reading limits and quality"):
  * `GET /{PHONE_NUMBER_ID}?fields=display_phone_number,quality_rating,status,throughput,
- * whatsapp_business_manager_messaging_limit`. Read when a campaign starts and about once a minute
+ * whatsapp_business_manager_messaging_limit,is_on_biz_app,platform_type`. Read when a campaign starts and about once a minute
  * while it runs (a limit downgrade or a quality drop reaches the engine even without webhooks).
  * The client retries this idempotent GET on transient failures (core/graph/client.ts).
+ *
+ * Throughput (cloud-api.md §5; Meta's "Throughput" page): 80 mps by default, 1,000 after the
+ * automatic upgrade (throughput.level HIGH), and a fixed 20 mps for coexistence numbers — numbers
+ * in use with both the WhatsApp Business app and Cloud API. Graph marks those with
+ * `is_on_biz_app: true` (with `platform_type: CLOUD_API`); that flag wins over throughput.level.
  */
 import type { GraphLike } from '../graph/like';
 import { messagingLimitFromTier } from '../throttle/budget';
 import { throughputFromLevel } from '../throttle/tokenBucket';
 
-export const NUMBER_INFO_FIELDS = 'display_phone_number,quality_rating,status,throughput,whatsapp_business_manager_messaging_limit';
+export const NUMBER_INFO_FIELDS = 'display_phone_number,quality_rating,status,throughput,whatsapp_business_manager_messaging_limit,is_on_biz_app,platform_type';
 
 /** What Graph answers for the fields above. */
 export interface NumberInfoResponse {
@@ -19,6 +24,10 @@ export interface NumberInfoResponse {
 	status?: string;
 	throughput?: { level?: string };
 	whatsapp_business_manager_messaging_limit?: string | { current_limit?: string };
+	/** true: the number is also used in the WhatsApp Business app (coexistence: 20 mps). */
+	is_on_biz_app?: boolean;
+	/** CLOUD_API / ON_PREMISE / NOT_APPLICABLE. */
+	platform_type?: string;
 }
 
 export interface NumberInfo {
@@ -29,8 +38,11 @@ export interface NumberInfo {
 	qualityRating?: string;
 	/** CONNECTED / FLAGGED / RESTRICTED … */
 	status?: string;
-	/** Throughput cap (mps) from throughput.level: 80 standard, 1,000 high. */
+	/** Throughput cap (mps): 20 for a coexistence number (is_on_biz_app), else from throughput.level: 80 standard, 1,000 high. */
 	mps: number;
+	/** The number is also used in the WhatsApp Business app (Graph's is_on_biz_app). */
+	coexistence?: boolean;
+	platformType?: string;
 	/** The messaging-limit tier as Graph names it (TIER_2K…). */
 	tier?: string;
 	/** Unique business-initiated recipients per rolling 24 h: Infinity = unlimited; undefined = unreadable. */
@@ -46,7 +58,9 @@ export async function readNumberInfo(client: GraphLike, phoneNumberId: string): 
 		displayDigits: info?.display_phone_number ? info.display_phone_number.replace(/\D/g, '') || undefined : undefined,
 		qualityRating: info?.quality_rating,
 		status: info?.status,
-		mps: throughputFromLevel(info?.throughput?.level),
+		mps: throughputFromLevel(info?.throughput?.level, info?.is_on_biz_app === true),
+		coexistence: info?.is_on_biz_app === true ? true : info?.is_on_biz_app === false ? false : undefined,
+		platformType: info?.platform_type,
 		tier: tier ?? undefined,
 		messagingLimit: messagingLimitFromTier(tier),
 	};

@@ -25,6 +25,7 @@ import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
 import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { numberReports } from './report';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
@@ -66,6 +67,8 @@ import type {
 	Campaign,
 	CampaignInput,
 	CampaignReport,
+	HourlySends,
+	NumberReport,
 	CampaignState,
 	ClaimOptions,
 	Contact,
@@ -854,6 +857,46 @@ export class PostgresStore implements Store {
 		return opt<number>(rows[0]?.due);
 	}
 
+	/** Whether recipients has a phone_number_id column (sender pools); learnt once, by trying. */
+	private perNumberLedger: boolean | undefined;
+
+	private async byNumber<T>(withNumber: () => Promise<T>, without: () => Promise<T>): Promise<T> {
+		if (this.perNumberLedger !== false) {
+			try {
+				const out = await withNumber();
+				this.perNumberLedger = true;
+				return out;
+			} catch (error) {
+				// 42703 undefined_column: the ledger has no number per row (yet).
+				if (this.perNumberLedger === true || (error as { code?: string })?.code !== '42703') throw error;
+				this.perNumberLedger = false;
+			}
+		}
+		return without();
+	}
+
+	async sendsPerHour(campaignId: string, since: number): Promise<HourlySends[]> {
+		checkTime(since, 'sendsPerHour: since');
+		const sql = (num: boolean) =>
+			`SELECT (dispatched_at / 3600000) * 3600000 AS hour${num ? ', phone_number_id AS num' : ''}, COUNT(*) AS n FROM ${this.t.recipients}
+			WHERE campaign_id = $1 AND dispatched_at IS NOT NULL AND dispatched_at >= $2 GROUP BY 1${num ? ', 2' : ''} ORDER BY 1`;
+		const { rows } = await this.byNumber(
+			() => this.query(sql(true), [String(campaignId), since]),
+			() => this.query(sql(false), [String(campaignId), since]),
+		);
+		return rows.map((r) => ({ hourStart: Number(r.hour), sends: Number(r.n), ...(r.num !== undefined && r.num !== null ? { phoneNumberId: String(r.num) } : {}) }));
+	}
+
+	async reportByNumber(campaignId: string): Promise<NumberReport[]> {
+		const sql = (num: boolean) =>
+			`SELECT ${num ? 'phone_number_id AS num, ' : ''}state, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 GROUP BY ${num ? 'num, ' : ''}state`;
+		const { rows } = await this.byNumber(
+			() => this.query(sql(true), [String(campaignId)]),
+			() => this.query(sql(false), [String(campaignId)]),
+		);
+		return numberReports(rows.map((r) => ({ num: r.num as string | null | undefined, state: r.state as RecipientState, n: Number(r.n) })));
+	}
+
 	async campaignReport(campaignId: string): Promise<CampaignReport> {
 		const byState: CampaignReport['byState'] = {};
 		let total = 0;
@@ -1422,6 +1465,12 @@ export class PostgresStore implements Store {
 				);
 			} else if (a.kind === 'account') {
 				await move(`state IN ('running', 'paused') AND waba_id = $5::text`, [a.wabaId], 'account_stopped', a.reason, a.by);
+			} else if (a.kind === 'template_category') {
+				// The category map (issue 17): every campaign of the template, whatever its state.
+				await db.query(
+					`UPDATE ${this.t.campaigns} SET category = $1, updated_at = $2 WHERE (template_id IS NOT NULL AND template_id = $3::text) OR ((template_id IS NULL OR $3::text IS NULL) AND template_name = $4::text AND ($5::text IS NULL OR template_language = $5::text))`,
+					[a.category, at, a.templateId ?? null, a.templateName ?? null, a.language ?? null],
+				);
 			} else if (a.kind === 'number_limit') {
 				const ids = a.phoneNumberId
 					? [a.phoneNumberId]

@@ -13,6 +13,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor';
 import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
+import { numberReports } from './report';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
@@ -54,6 +55,8 @@ import type {
 	Campaign,
 	CampaignInput,
 	CampaignReport,
+	HourlySends,
+	NumberReport,
 	CampaignState,
 	ClaimOptions,
 	Contact,
@@ -738,6 +741,44 @@ export class SqliteStore implements Store {
 		return opt<number>(row?.due);
 	}
 
+	/** Whether recipients has a phone_number_id column (sender pools); learnt once, by trying. */
+	private perNumberLedger: boolean | undefined;
+
+	private byNumber<T>(withNumber: () => T, without: () => T): T {
+		if (this.perNumberLedger !== false) {
+			try {
+				const out = withNumber();
+				this.perNumberLedger = true;
+				return out;
+			} catch (error) {
+				if (this.perNumberLedger === true || !/no such column/i.test(String((error as Error)?.message))) throw error;
+				this.perNumberLedger = false;
+			}
+		}
+		return without();
+	}
+
+	async sendsPerHour(campaignId: string, since: number): Promise<HourlySends[]> {
+		checkTime(since, 'sendsPerHour: since');
+		const sql = (num: boolean) =>
+			`SELECT (dispatched_at / 3600000) * 3600000 AS hour${num ? ', phone_number_id AS num' : ''}, COUNT(*) AS n FROM recipients
+			WHERE campaign_id = ? AND dispatched_at IS NOT NULL AND dispatched_at >= ? GROUP BY hour${num ? ', num' : ''} ORDER BY hour`;
+		const rows = this.byNumber(
+			() => this.stmt(sql(true)).all(String(campaignId), since),
+			() => this.stmt(sql(false)).all(String(campaignId), since),
+		);
+		return rows.map((r) => ({ hourStart: Number(r.hour), sends: Number(r.n), ...(r.num !== undefined && r.num !== null ? { phoneNumberId: String(r.num) } : {}) }));
+	}
+
+	async reportByNumber(campaignId: string): Promise<NumberReport[]> {
+		const sql = (num: boolean) => `SELECT ${num ? 'phone_number_id AS num, ' : ''}state, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY ${num ? 'num, ' : ''}state`;
+		const rows = this.byNumber(
+			() => this.stmt(sql(true)).all(String(campaignId)),
+			() => this.stmt(sql(false)).all(String(campaignId)),
+		);
+		return numberReports(rows.map((r) => ({ num: r.num as string | null | undefined, state: r.state as RecipientState, n: Number(r.n) })));
+	}
+
 	async campaignReport(campaignId: string): Promise<CampaignReport> {
 		const byState: CampaignReport['byState'] = {};
 		let total = 0;
@@ -1275,6 +1316,11 @@ export class SqliteStore implements Store {
 				);
 			} else if (a.kind === 'account') {
 				move(`state IN ('running', 'paused') AND waba_id = ?`, [a.wabaId], 'account_stopped', a.reason, a.by);
+			} else if (a.kind === 'template_category') {
+				// The category map (issue 17): every campaign of the template, whatever its state.
+				this.stmt(
+					`UPDATE campaigns SET category = ?, updated_at = ? WHERE (template_id IS NOT NULL AND template_id = ?) OR ((template_id IS NULL OR ? IS NULL) AND template_name = ? AND (? IS NULL OR template_language = ?))`,
+				).run(a.category, at, a.templateId ?? null, a.templateId ?? null, a.templateName ?? null, a.language ?? null, a.language ?? null);
 			} else if (a.kind === 'number_limit') {
 				// One number (id or display digits), or every known number of the WABA (portfolio-wide limits).
 				const ids = a.phoneNumberId

@@ -259,6 +259,20 @@ export interface CampaignReport {
 	deferredByDay: Record<string, number>;
 }
 
+/** Store.sendsPerHour: one clock hour (its start, epoch ms), optionally one business number. */
+export interface HourlySends {
+	hourStart: number;
+	phoneNumberId?: string;
+	sends: number;
+}
+
+/** Store.reportByNumber: one business number's recipients by state. */
+export interface NumberReport {
+	phoneNumberId?: string;
+	total: number;
+	byState: Partial<Record<RecipientState, number>>;
+}
+
 export interface RecipientFilter {
 	states?: RecipientState[];
 }
@@ -390,7 +404,9 @@ export type BreakerAction =
 	| { kind: 'template'; templateId?: string; templateName?: string; language?: string; reason: string; by: string }
 	| { kind: 'number_quality'; phoneNumberId?: string; displayDigits?: string; reason: string; by: string }
 	| { kind: 'number_limit'; phoneNumberId?: string; displayDigits?: string; wabaId?: string; messagingLimit: number | null; tier?: string }
-	| { kind: 'account'; wabaId: string; reason: string; by: string };
+	| { kind: 'account'; wabaId: string; reason: string; by: string }
+	/** template_category_update (completed): the template's campaigns take Meta's new category (the Marketing Messages API routes on it). */
+	| { kind: 'template_category'; templateId?: string; templateName?: string; language?: string; category: string };
 
 /** A business number's health as last seen (webhooks or Graph). */
 export interface NumberHealth {
@@ -478,6 +494,15 @@ export interface Store {
 	/** Earliest nextAttemptAt among retry/deferred rows (for waiting), or undefined. */
 	nextDueAt(campaignId: string): Promise<number | undefined>;
 	campaignReport(campaignId: string): Promise<CampaignReport>;
+	/**
+	 * Sends per clock hour (issue 17 progress): recipients whose request went out (`dispatched_at`) at
+	 * or after `since`, bucketed by the hour it falls in — per business number when the ledger names
+	 * one per row (`recipients.phone_number_id`), else without phoneNumberId. A recipient sent again
+	 * (retry) counts once, at its latest request.
+	 */
+	sendsPerHour(campaignId: string, since: number): Promise<HourlySends[]>;
+	/** Recipients by state per business number: one row without phoneNumberId while the ledger has no number per row. */
+	reportByNumber(campaignId: string): Promise<NumberReport[]>;
 	/**
 	 * Applies a status webhook to the ledger monotonically (a late 'sent' never overwrites
 	 * 'delivered'; 'failed' only replaces accepted/unknown/sending). Matches by messageId, or by

@@ -49,9 +49,9 @@ describe('credential types', () => {
 		for (const [type, name] of secrets) expect(prop(type, name).typeOptions?.password).toBe(true);
 	});
 
-	it('default to Graph v24.0 on graph.facebook.com, and public schema / port 5432 for Postgres', () => {
+	it('default to Graph v27.0 on graph.facebook.com, and public schema / port 5432 for Postgres', () => {
 		const api = withDefaults(new WhatsAppCloudApi(), { accessToken: 't', businessAccountId: '1' });
-		expect(api).toMatchObject({ apiVersion: 'v24.0', baseUrl: 'https://graph.facebook.com', phoneNumberId: '' });
+		expect(api).toMatchObject({ apiVersion: 'v27.0', baseUrl: 'https://graph.facebook.com', phoneNumberId: '' });
 		const store = withDefaults(new WhatsAppCloudStoreApi(), {});
 		expect(store).toMatchObject({ backend: 'sqlite', path: '', port: 5432, schema: 'public', ssl: false });
 	});
@@ -112,8 +112,8 @@ describe('WhatsApp Cloud API credential: authenticate and test request', () => {
 	it('lists the account\'s phone numbers with the bearer token', async () => {
 		seen.length = 0;
 		const sent = await sendTestRequest({ accessToken: 'tok-1', businessAccountId: '1029384756', baseUrl: base });
-		expect(sent.url).toBe(`${base}/v24.0/1029384756/phone_numbers`);
-		expect(seen).toEqual([{ method: 'GET', url: '/v24.0/1029384756/phone_numbers', authorization: 'Bearer tok-1' }]);
+		expect(sent.url).toBe(`${base}/v27.0/1029384756/phone_numbers`);
+		expect(seen).toEqual([{ method: 'GET', url: '/v27.0/1029384756/phone_numbers', authorization: 'Bearer tok-1' }]);
 	});
 
 	it('honours the configured API version and a base URL with a trailing slash', async () => {

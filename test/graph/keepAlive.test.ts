@@ -87,7 +87,7 @@ describe('idle keep-alive sockets are retired before the server closes them', ()
 			await sleep(5500);
 			await expect(client.post('/1/messages', { to: '2' })).resolves.toEqual({ ok: true });
 			await srv.sync();
-			expect(srv.requests).toEqual(['POST /v24.0/1/messages', 'POST /v24.0/1/messages']);
+			expect(srv.requests).toEqual(['POST /v27.0/1/messages', 'POST /v27.0/1/messages']);
 			expect(srv.connections).toBe(2);
 			// The client, not the server, ended the idle connection: after its 4 s, before the server's 5 s.
 			expect(srv.clientClosedAfterIdleMs).toHaveLength(1);
@@ -178,7 +178,7 @@ describe('honest outcomes on connection resets', () => {
 			expect(err.details).toMatch(/^(ECONNRESET|EPIPE) \(keep-alive race\)$/);
 			expect(err.message).toMatch(/server had closed the idle keep-alive connection/);
 			await srv.sync();
-			expect(srv.requests).toEqual(['POST /v24.0/1/messages']); // the second POST never arrived
+			expect(srv.requests).toEqual(['POST /v27.0/1/messages']); // the second POST never arrived
 			// The next request opens a fresh connection and goes through.
 			await expect(client.post('/1/messages', { to: '2' })).resolves.toEqual({ ok: true });
 			await srv.sync();
@@ -196,7 +196,7 @@ describe('honest outcomes on connection resets', () => {
 			busyWait(2000);
 			await expect(client.get('/1')).resolves.toEqual({ ok: true });
 			await srv.sync();
-			expect(srv.requests).toEqual(['GET /v24.0/1', 'GET /v24.0/1']);
+			expect(srv.requests).toEqual(['GET /v27.0/1', 'GET /v27.0/1']);
 		} finally {
 			await srv.close();
 		}
@@ -329,7 +329,7 @@ describe('GET retries (POST and DELETE never)', () => {
 			await expect(client.post('/1/messages', { to: '1' })).rejects.toMatchObject({ httpStatus: 500, errorClass: 'transient' });
 			await expect(client.delete('/media-1')).rejects.toMatchObject({ httpStatus: 500 });
 			await expect(client.post('/reset/messages', { to: '1' })).rejects.toMatchObject({ errorClass: 'unknown_outcome' });
-			expect(srv.requests).toEqual(['POST /v24.0/1/messages', 'DELETE /v24.0/media-1', 'POST /v24.0/reset/messages']);
+			expect(srv.requests).toEqual(['POST /v27.0/1/messages', 'DELETE /v27.0/media-1', 'POST /v27.0/reset/messages']);
 		} finally {
 			await srv.close();
 		}
