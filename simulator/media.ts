@@ -12,8 +12,10 @@ export interface MediaItem {
 	id: string;
 	phoneId: string;
 	mime: string;
-	/** The bytes, or undefined for a synthetic file (generated on the fly: large-file tests). */
-	data?: Buffer;
+	/** The bytes (empty for a synthetic file, generated on the fly: large-file tests). */
+	data: Buffer;
+	/** A synthetic file of `size` bytes (syntheticByte pattern), generated while it is served. */
+	synthetic?: boolean;
 	size: number;
 	sha256: string;
 	/** The sender's file name (inbound documents). */
@@ -67,7 +69,7 @@ export class MediaStore {
 		const hash = createHash('sha256');
 		for (let at = 0; at < size; at += SYNTHETIC_CHUNK) hash.update(syntheticChunk(at, Math.min(size, at + SYNTHETIC_CHUNK)));
 		const id = this.ctx.ids.numeric();
-		const item: MediaItem = { id, phoneId, mime, size, sha256: hash.digest('hex'), filename };
+		const item: MediaItem = { id, phoneId, mime, data: Buffer.alloc(0), synthetic: true, size, sha256: hash.digest('hex'), filename };
 		this.items.set(id, item);
 		return item;
 	}

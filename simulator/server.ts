@@ -180,7 +180,7 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 		if (!m || !(expires >= ctx.clock.now())) return send(res, 404, { error: m ? 'URL expired' : 'not found' });
 		res.writeHead(200, { 'content-type': m.mime, 'content-length': m.size });
 		if (req.method === 'HEAD') return res.end();
-		if (m.data) return res.end(m.data);
+		if (!m.synthetic) return res.end(m.data);
 		let at = 0;
 		const pump = () => {
 			while (at < m.size) {

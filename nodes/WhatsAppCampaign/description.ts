@@ -42,6 +42,12 @@ export const campaignProperties: INodeProperties[] = [
 			{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read', description: 'Blue ticks for a received message, optionally with a typing indicator' },
 			{ name: 'Pause Campaign', value: 'pause', action: 'Pause a campaign', description: 'A running campaign stops sending within a second' },
 			{ name: 'Resume Campaign', value: 'resume', action: 'Resume a campaign', description: 'Allow a paused or stopped campaign to send again (run Send Campaign to continue)' },
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Send a message and wait for the answer',
+				description: 'Send a text or reply buttons to one contact and pause the workflow until they answer (through the WhatsApp Cloud Trigger) or the time limit passes',
+			},
 			{ name: 'Send Campaign', value: 'sendCampaign', action: 'Send a campaign', description: 'Send an approved template to many recipients, throttled and exactly once' },
 			{ name: 'Send Message', value: 'sendMessage', action: 'Send a session message', description: 'Send a free-form message inside the 24 h customer-service window' },
 			{ name: 'Stop Campaign', value: 'stop', action: 'Stop a campaign', description: 'Stop a campaign for good (until resumed)' },
@@ -59,7 +65,7 @@ export const campaignProperties: INodeProperties[] = [
 		description: 'Your ID for this campaign. Running Send Campaign again with the same ID resumes it: nobody is messaged twice.',
 		displayOptions: op('sendCampaign', 'report', 'pause', 'resume', 'stop'),
 	},
-	phoneNumberLocator(['sendCampaign', 'sendMessage', 'markAsRead']),
+	phoneNumberLocator(['sendCampaign', 'sendMessage', 'markAsRead', 'sendAndWait']),
 
 	// ───────── send campaign ─────────
 	templateLocatorProperty({ approvedOnly: true, displayOptions: op('sendCampaign') }),
@@ -148,7 +154,7 @@ export const campaignProperties: INodeProperties[] = [
 		default: 'graph',
 		displayOptions: op('sendCampaign'),
 		options: [
-			{ name: 'Read From Graph API', value: 'graph', description: 'Uses is_on_biz_app and throughput.level: 80 mps, 1,000 when upgraded, 20 for a number also used in the WhatsApp Business app' },
+			{ name: 'Read From Graph API', value: 'graph', description: 'Uses throughput.level: 80 mps, 1,000 when upgraded' },
 			{ name: 'Coexistence Number (20 Mps)', value: 'coexistence', description: 'Number also used in the WhatsApp Business app' },
 			{ name: 'Set by Hand', value: 'manual' },
 		],
@@ -192,14 +198,6 @@ export const campaignProperties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Default Country', name: 'defaultCountry', type: 'string', default: '', placeholder: 'e.g. DE', description: 'ISO country for numbers written without a country code' },
 			{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to only validate every payload and report skips, deferrals, budget, ETA and estimated cost (sends nothing)' },
-			{
-				displayName: 'Marketing Messages API',
-				name: 'marketingMessagesApi',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to send MARKETING templates through Meta's Marketing Messages API (POST /{phone-number-ID}/marketing_messages), as Meta asks. A number that is not onboarded falls back to /messages for the rest of the run. Off: every send goes to /messages.",
-			},
 			{ displayName: 'Max Attempts (Transient Errors)', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1, maxValue: 20 }, default: 5 },
 			{ displayName: 'Max Days Deferred (131049)', name: 'maxDeferDays', type: 'number', typeOptions: { minValue: 0, maxValue: 30 }, default: 3 },
 			{ displayName: 'Max Wait for Retries (Seconds)', name: 'maxWaitSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 120, description: 'Retries due later than this are left for a later run of the same campaign' },

@@ -40,6 +40,7 @@ import { CLOUD_API_CREDENTIAL, getGraphClient, getWebhookCredentials, STORE_CRED
 import { toNodeError } from '../shared/errors';
 import { getStore } from '../shared/store';
 import { attachMedia, downloadMediaOptions, mediaIdOf } from './downloadMedia';
+import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from './resumeWaits';
 
 const EVENT_OPTIONS: Array<{ name: string; value: WebhookEventKind; description: string }> = [
 	{ name: 'Account Update', value: 'account_update', description: 'Restrictions, violations, bans, verification (account_update)' },
@@ -185,6 +186,14 @@ export class WhatsAppCloudTrigger implements INodeType {
 							'Whether to attach each inbound image, video, audio, document and sticker to its item as binary data (needs the WhatsApp Cloud API credential). A failed download is reported on the item as mediaError; the event is never dropped.',
 					},
 					{
+						displayName: 'Emit Answers to Waiting Executions',
+						name: 'emitWaitAnswers',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether a message that resumed a "Send and Wait for Response" execution also starts this workflow. Off: it only resumes the waiting execution (a workflow that waits and starts on messages would otherwise run again on every answer).',
+					},
+					{
 						displayName: 'Extra Opt-Out Keywords',
 						name: 'extraOptOutList',
 						type: 'string',
@@ -230,6 +239,14 @@ export class WhatsAppCloudTrigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description: 'Whether each inbound message updates the contact\'s last-active time and profile name in the store (creating the contact if new)',
+					},
+					{
+						displayName: 'Resume Waiting Executions',
+						name: 'resumeWaits',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether an inbound message resumes the executions waiting for this contact\'s answer (WhatsApp Campaign → Send and Wait for Response, same WhatsApp store)',
 					},
 					{
 						displayName: 'Statuses',
@@ -401,21 +418,41 @@ export class WhatsAppCloudTrigger implements INodeType {
 		const reported = parsed.skipped.filter((s) => passesFilter(skippedAsFilterable(s), handleOptions));
 		if (result.events.length === 0 && reported.length === 0) return reply(200, 'EVENT_RECEIVED');
 
-		const items: INodeExecutionData[] = result.events.map((event) => {
+		// Meta gets its 200 before slow work (resumes, downloads): the events are applied and de-duplicated.
+		let acked = false;
+		const ack = () => {
+			if (!acked) reply(200, 'EVENT_RECEIVED');
+			acked = true;
+		};
+		// Send and Wait for Response: answers resume the executions waiting for them (resumeWaits.ts).
+		const claimed = options.resumeWaits !== false ? await claimAnswers(this, result.events) : [];
+		let resumed: Map<string, ResumeOutcome[]> | undefined;
+		if (claimed.length) {
+			ack();
+			resumed = await resumeClaimed(this, claimed);
+		}
+
+		const items: INodeExecutionData[] = [];
+		for (const event of result.events) {
+			const outcomes = resumed?.get(event.eventId);
+			// An answer that resumed its execution belongs to it; emitted too only when asked (a workflow that
+			// waits and also starts on messages would otherwise start again on every answer).
+			if (outcomes?.some((o) => o.resumed) && options.emitWaitAnswers !== true) continue;
 			const json = { ...event } as unknown as IDataObject;
 			const note = result.annotations.get(event.eventId);
 			if (note) Object.assign(json, note);
-			return { json };
-		});
+			const resumeInfo = resumeNote(outcomes);
+			if (resumeInfo) Object.assign(json, resumeInfo);
+			items.push({ json });
+		}
 		for (const s of reported) items.push({ json: { ...s } as unknown as IDataObject });
+		if (!items.length) return acked ? { noWebhookResponse: true } : reply(200, 'EVENT_RECEIVED');
 		const media = downloadMediaOptions(options);
 		if (media && items.some((item) => mediaIdOf(item.json) !== undefined)) {
-			// Meta gets its 200 now (the events are applied and de-duplicated), not after the downloads.
-			reply(200, 'EVENT_RECEIVED');
+			ack();
 			await attachMedia(this, items, media);
-			return { noWebhookResponse: true, workflowData: [items] };
 		}
-		return { workflowData: [items] };
+		return acked ? { noWebhookResponse: true, workflowData: [items] } : { workflowData: [items] };
 	}
 }
 

@@ -5,3 +5,4 @@ export * from './workflow';
 export * from './webhook';
 export * from './loadOptions';
 export * from './binaryData';
+export * from './waiting';

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
+import type { CredentialsMap } from '../harness';
 
 export const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 export const APP_SECRET = 'media-test-app-secret';
@@ -25,7 +26,10 @@ export interface SimWithWebhooks {
 	sim: Simulator;
 	running: RunningSimulator;
 	url: string;
-	/** The next webhook the simulator delivers (waits for it). */
+	/**
+	 * The next inbound-message webhook the simulator delivers (waits for it). Status webhooks of the
+	 * messages a test sends arrive in between, at their own pace: they are passed over.
+	 */
 	nextWebhook(timeoutMs?: number): Promise<Delivered>;
 	/** POST /_sim/inbound, returning its answer. */
 	inbound(body: Record<string, unknown>): Promise<Record<string, any>>;
@@ -42,6 +46,7 @@ export async function startSimWithWebhooks(options: Partial<SimulatorOptions> = 
 			res.writeHead(200);
 			res.end('EVENT_RECEIVED');
 			const d = { raw: Buffer.concat(chunks), signature: String(req.headers['x-hub-signature-256'] ?? '') };
+			if (!d.raw.includes('"messages":[')) return;
 			const w = waiters.shift();
 			if (w) w(d);
 			else queue.push(d);
@@ -78,7 +83,7 @@ export async function startSimWithWebhooks(options: Partial<SimulatorOptions> = 
 	};
 }
 
-export function cloudCreds(baseUrl: string, storePath?: string): Record<string, Record<string, unknown>> {
+export function cloudCreds(baseUrl: string, storePath?: string): CredentialsMap {
 	return {
 		whatsAppCloudApi: { accessToken: SIM_TOKEN, businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl, apiVersion: 'v23.0' },
 		whatsAppCloudWebhookApi: { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN },

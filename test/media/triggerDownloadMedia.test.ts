@@ -6,7 +6,7 @@
  */
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
 import { closeAllStores } from '../../nodes/shared/store';
-import { runWebhook, runWorkflow } from '../harness';
+import { runWebhook, runWorkflow, type CredentialsMap } from '../harness';
 import { APP_SECRET, cloudCreds, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir, VERIFY_TOKEN } from './helpers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,7 +31,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const graphRequests = () => (s.sim.stats().requests as { graph: number }).graph;
 
-async function deliver(params: Record<string, unknown>, creds: Record<string, Record<string, unknown>> = cloudCreds(s.url, storePath)) {
+async function deliver(params: Record<string, unknown>, creds: CredentialsMap = cloudCreds(s.url, storePath)) {
 	const hook = await s.nextWebhook();
 	return runWebhook(new WhatsAppCloudTrigger(), params as never, { method: 'POST', rawBody: hook.raw, headers: { 'x-hub-signature-256': hook.signature } }, creds);
 }
