@@ -21,7 +21,7 @@ export const HOPPER: Readonly<Record<'fresh' | 'retry' | 'pending' | 'closed', R
 	fresh: ['queued'],
 	retry: ['retry', 'deferred'],
 	pending: ['sending', 'accepted', 'unknown'],
-	closed: ['delivered', 'read', 'replied', 'failed', 'skipped'],
+	closed: ['delivered', 'read', 'replied', 'failed', 'skipped', 'expired'],
 };
 
 export interface CampaignSummary {

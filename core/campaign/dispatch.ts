@@ -4,9 +4,10 @@
  * (Store.expireClaims) rows WITHOUT the mark go back to the queue (their request never left the
  * process) and only rows WITH it become 'unknown' (the request may have reached Meta).
  *
- * Marks are group-committed: every send that asks in the same turn of the event loop shares one
- * UPDATE, so a 1,000 mps campaign costs a few statements per second, not one per message, and the
- * send waits only for its own group's commit.
+ * On Postgres marks are group-committed: every send that asks in the same turn of the event loop
+ * shares one UPDATE (one round trip), and a send waits only for its own group's commit. On the
+ * embedded SQLite store each mark is written at once (a synchronous statement of a few µs), so a
+ * send leaves right at its pacing slot.
  */
 import type { Store } from '../store/types';
 import type { Clock } from '../throttle/clock';
@@ -20,10 +21,17 @@ export class DispatchMarks {
 		private readonly campaignId: string,
 		private readonly workerId: string,
 		private readonly clock: Clock,
+		/** Mark each send at once (SQLite) instead of group-committing per turn of the event loop (Postgres). */
+		private readonly immediate = false,
 	) {}
 
 	/** Resolves true once the row is marked (false: the claim is no longer ours; do not send). */
 	mark(waId: string): Promise<boolean> {
+		if (this.immediate) {
+			// Embedded SQLite: the write is synchronous underneath, so marking at once costs less than
+			// waiting a turn of the event loop for company — and the send leaves right at its slot.
+			return this.store.markDispatched(this.campaignId, [waId], this.workerId, this.clock.now()).then((marked) => marked.length === 1);
+		}
 		return new Promise<boolean>((resolve, reject) => {
 			this.pending.push({ waId, resolve, reject });
 			if (!this.scheduled) {

@@ -7,6 +7,8 @@ import { buildTemplateMessage } from '../templates/build';
 import type { Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
 import { isMarketing } from './gates';
+import { checkSendWindow, forecastCampaign, type SendWindow } from './schedule';
+import { phoneTimeZone } from '../phone/timezone';
 import { WINDOW_MS } from '../window/window';
 import { recipientWaId } from './phone';
 import { approxPrice, PRICE_TABLE_NOTE } from './pricing';
@@ -35,6 +37,8 @@ export interface DryRunResult {
 	budget: { limit: number | null; usedNow: number; newRecipients: number; openWindow: number; after: number };
 	mps: number;
 	etaSeconds: number;
+	/** Under the send window, the budget and the throughput (issue 17): sends per hour and the finish time. */
+	forecast: { perHour: Array<{ hour: string; sends: number }>; finishAt: string | null; unsent: number };
 	estimatedCost: { currency: 'USD'; total: number; byCategory: Record<string, number>; byCountry: Record<string, number>; note: string };
 	/** Per recipient, only when asked (input-item audiences). */
 	rows?: DryRunRow[];
@@ -52,6 +56,8 @@ export interface DryRunOptions {
 	defaultCountry?: string;
 	clock?: Clock;
 	collectRows?: boolean;
+	/** Start At / End By / Send Window (core/campaign/schedule.ts). */
+	schedule?: { startAt?: number | null; endBy?: number | null; window?: SendWindow | null };
 }
 
 export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResult> {
@@ -72,6 +78,9 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 	let newRecipients = 0;
 	let openWindow = 0;
 	const category = String(template.category ?? 'MARKETING').toUpperCase();
+	const window = options.schedule?.window ? checkSendWindow(options.schedule.window) : undefined;
+	/** Recipients that would be sent, per the zone their window is in (for the forecast). */
+	const byZone = new Map<string, number>();
 	let ordinal = 0;
 	for await (const spec of options.recipients as AsyncIterable<RecipientSpec>) {
 		total++;
@@ -118,6 +127,8 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 			push();
 			continue;
 		}
+		const zone = !window ? 'UTC' : window.zone === 'fixed' ? (window.fixedZone as string) : ((await phoneTimeZone(phone.waId)) ?? window.defaultZone);
+		byZone.set(zone, (byZone.get(zone) ?? 0) + 1);
 		const w = await store.getWindow(options.phoneNumberId, phone.waId);
 		row.windowOpen = w !== undefined && now - w.lastInboundAt < WINDOW_MS;
 		if (row.windowOpen) openWindow++;
@@ -143,6 +154,8 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 	const costTotal = round(Object.values(byCategory).reduce((a, b) => a + b, 0));
 	// ETA: sends at ~98.5 % of the cap; deferred recipients wait for the rolling window (≥ 24 h).
 	const etaSeconds = Math.ceil(wouldSend / (options.mps * 0.99)) + (wouldDefer > 0 ? 24 * 3600 : 0);
+	const start = Math.max(now, options.schedule?.startAt ?? now);
+	const f = forecastCampaign({ byZone, window, mps: options.mps, limit, usedNow, start, endBy: options.schedule?.endBy ?? undefined });
 	return {
 		dryRun: true,
 		campaignId: options.campaignId,
@@ -154,6 +167,7 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 		budget: { limit: limit === Infinity ? null : limit, usedNow, newRecipients, openWindow, after: usedNow + newRecipients },
 		mps: options.mps,
 		etaSeconds,
+		forecast: { perHour: f.perHour, finishAt: f.finishAt === undefined ? null : new Date(f.finishAt).toISOString(), unsent: f.unsent },
 		estimatedCost: { currency: 'USD', total: costTotal, byCategory, byCountry, note: PRICE_TABLE_NOTE },
 		...(options.collectRows ? { rows } : {}),
 	};

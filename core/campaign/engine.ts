@@ -40,6 +40,8 @@ import { WINDOW_MS } from '../window/window';
 import { addAudience, type AddAudienceResult } from './audience';
 import { DispatchMarks } from './dispatch';
 import { SendGates, consentScope, isHalted, isMarketing, type Halt } from './gates';
+import { checkSendWindow, nextOpening, type SendWindow } from './schedule';
+import { phoneTimeZone } from '../phone/timezone';
 
 export { consentScope, isMarketing } from './gates';
 import { decideOnError, DEFAULT_POLICY_LIMITS, type PolicyLimits } from './policy';
@@ -139,7 +141,18 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	const scope = consentScope(template, options.respectOptOutsFor);
 
 	// 1. open: a halted campaign stays halted (sticky) — its audience is still recorded.
-	const campaign = await openCampaign(options, started);
+	let campaign = await openCampaign(options, started);
+	if (options.schedule || options.runConfig) {
+		const s = options.schedule ?? {};
+		if (s.window) checkSendWindow(s.window);
+		if (s.startAt && s.endBy && s.endBy <= s.startAt) throw new Error('End By must be after Start At');
+		await store.updateCampaignSettings(
+			campaignId,
+			{ startAt: s.startAt, endBy: s.endBy, sendWindow: s.window === undefined ? undefined : (s.window as Record<string, unknown> | null), runConfig: options.runConfig },
+			started,
+		);
+		campaign = (await store.getCampaign(campaignId)) ?? campaign;
+	}
 	if (options.numberInfo) {
 		const n = options.numberInfo;
 		await store.setNumberHealth({
@@ -182,15 +195,28 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		});
 	}
 
-	if (haltedAtStart) {
+	// Schedule (issue 17): past End By, what is left expires; before Start At, nothing is sent yet.
+	let expired = 0;
+	const scheduledFor = !haltedAtStart && campaign.startAt !== undefined && campaign.startAt > started ? campaign.startAt : undefined;
+	if (!haltedAtStart && campaign.endBy !== undefined && campaign.endBy <= started) expired = await store.expireRemaining(campaignId, started);
+	if (haltedAtStart || scheduledFor !== undefined || expired > 0) {
 		const report = await store.campaignReport(campaignId);
+		const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
+		let state = haltedAtStart?.state ?? campaign.state;
+		if (!haltedAtStart && expired > 0 && pending === 0) {
+			await store.setCampaignState(campaignId, 'completed', undefined, started, 'run');
+			state = 'completed';
+		}
 		return {
 			campaignId,
-			state: haltedAtStart.state,
-			reason: haltedAtStart.reason,
-			stateBy: haltedAtStart.by,
-			stateAt: haltedAtStart.at,
+			state,
+			reason: haltedAtStart?.reason,
+			stateBy: haltedAtStart?.by,
+			stateAt: haltedAtStart?.at,
 			haltedAtStart,
+			scheduledFor,
+			expired,
+			outsideWindow: 0,
 			added,
 			accepted: 0,
 			failed: 0,
@@ -202,7 +228,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			requeuedAfterCrash: recovered.requeued,
 			unknownResent,
 			sentThisRun: options.collectSent ? new Set() : undefined,
-			nextDueAt: await store.nextDueAt(campaignId),
+			nextDueAt: scheduledFor ?? (pending > 0 ? await store.nextDueAt(campaignId) : undefined),
 			report,
 			elapsedMs: Math.max(1, clock.now() - started),
 			achievedMps: 0,
@@ -211,12 +237,13 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	if (campaign.state !== 'running') await store.setCampaignState(campaignId, 'running', undefined, started, 'run');
 
 	// 5. the send loop
-	const run = new CampaignRun(options, clock, started, scope);
+	const run = new CampaignRun(options, clock, started, scope, campaign);
 	await run.loop();
 
 	// 6. finish: other runs' claims whose lease ran out meanwhile; claims still leased stay in flight.
 	const end = clock.now();
 	await store.expireClaims(campaignId, end).catch(() => undefined);
+	if (campaign.endBy !== undefined && end >= campaign.endBy) expired = await store.expireRemaining(campaignId, end);
 	const report = await store.campaignReport(campaignId);
 	const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
 	const current = await store.getCampaign(campaignId);
@@ -238,6 +265,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		stopError: run.stopError,
 		added,
 		...run.counters,
+		expired,
 		requeuedAfterCrash: recovered.requeued,
 		unknownResent,
 		sentThisRun: run.sentThisRun,
@@ -250,7 +278,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 
 /** One run of the send loop: claims, gates, pacing, sends and their outcomes. */
 class CampaignRun {
-	readonly counters = { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, skipped: 0, throttleErrors: 0 };
+	readonly counters = { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, skipped: 0, outsideWindow: 0, throttleErrors: 0 };
 	readonly sentThisRun: Set<string> | undefined;
 	halt: Halt | undefined;
 	stopError: CampaignRunResult['stopError'];
@@ -287,6 +315,7 @@ class CampaignRun {
 		private readonly clock: Clock,
 		private readonly started: number,
 		scope: ConsentScope | undefined,
+		campaign: Campaign,
 	) {
 		const { store, campaignId, phoneNumberId } = options;
 		this.store = store;
@@ -313,9 +342,11 @@ class CampaignRun {
 		this.budget = new BudgetGate({ store, portfolioId: options.portfolioId || phoneNumberId, limit: options.limits.messagingLimit ?? Infinity });
 		this.concurrency = new ConcurrencyLimiter({ max: options.limits.maxConcurrency ?? 512 });
 		this.gates = new SendGates({ store, campaignId, phoneNumberId, scope, since: started });
-		this.marks = new DispatchMarks(store, campaignId, this.workerId, this.clock);
+		this.marks = new DispatchMarks(store, campaignId, this.workerId, this.clock, store.backend === 'sqlite');
 		this.sentThisRun = options.collectSent ? new Set() : undefined;
 		this.lastProgress = started;
+		this.window = campaign.sendWindow ? checkSendWindow(campaign.sendWindow as SendWindow) : undefined;
+		this.endBy = campaign.endBy;
 		this.route = new MarketingRoute({
 			marketingMessagesApi: options.marketingMessagesApi,
 			category: options.template.category,
@@ -323,6 +354,10 @@ class CampaignRun {
 			now: () => this.clock.now(),
 		});
 	}
+
+	/** The campaign's send window (recipient's local hours) and End By. */
+	private readonly window: ReturnType<typeof checkSendWindow> | undefined;
+	private readonly endBy: number | undefined;
 
 	// ───────────── the loop ─────────────
 
@@ -336,6 +371,9 @@ class CampaignRun {
 			if (this.gates.halt) this.setHalt(this.gates.halt);
 			for (;;) {
 				if (this.halt) break;
+				const now = clock.now();
+				// End By passed, or this execution's share of the work is done (Continue Due Campaigns).
+				if ((this.endBy !== undefined && now >= this.endBy) || (options.runUntil !== undefined && now >= options.runUntil)) break;
 				this.progress();
 				if (this.buffer.length === 0) {
 					if (!(await this.refill())) break;
@@ -552,6 +590,28 @@ class CampaignRun {
 	/** Pre-send admission for one claimed row; true = send it now. */
 	private async admit(row: Recipient): Promise<boolean> {
 		const now = this.clock.now();
+		if (this.window) {
+			// issue 17: only inside the recipient's local hours (or the campaign's fixed zone).
+			const w = this.window;
+			const zone = w.zone === 'fixed' ? (w.fixedZone as string) : ((await phoneTimeZone(row.waId)) ?? w.defaultZone);
+			const opens = nextOpening(w, zone, now);
+			if (opens === undefined || opens > now) {
+				if (opens === undefined || (this.endBy !== undefined && opens >= this.endBy)) {
+					await this.update(row.waId, { state: 'expired', expectClaimedBy: this.workerId, errorClass: 'expired', errorMessage: `Its send window (${zone}) does not open again before End By` });
+					return false;
+				}
+				this.counters.outsideWindow++;
+				await this.update(row.waId, {
+					state: 'deferred',
+					nextAttemptAt: opens,
+					expectClaimedBy: this.workerId,
+					errorCode: null,
+					errorClass: 'send_window',
+					errorMessage: `Outside the send window (${w.from ?? '00:00'}–${w.to ?? '24:00'} ${zone}): sendable from ${new Date(opens).toISOString()}`,
+				});
+				return false;
+			}
+		}
 		const pairWait = this.pair.waitMs(row.waId, now);
 		if (pairWait > 0) {
 			// cloud-api.md §5: ≥ 6 s between messages to one recipient.
@@ -607,6 +667,7 @@ class CampaignRun {
 			return;
 		}
 		const sentAt = clock.now();
+		pacer.noteLeft(ticket, sentAt); // the mark took a moment: the pace counts from the real send
 		try {
 			const res = await this.route.send(options.client, options.phoneNumberId, body, options.requestTimeoutMs);
 			const now = clock.now();

@@ -5,6 +5,7 @@ import type { TemplateComponent } from '../templates/types';
 import type { Store, CampaignReport, CampaignState, RecipientState } from '../store/types';
 import type { NumberInfo } from '../numbers/info';
 import type { Halt } from './gates';
+import type { SendWindow } from './schedule';
 import type { Clock } from '../throttle/clock';
 import type { BackoffOptions, Rng } from '../throttle/backoff';
 
@@ -112,6 +113,15 @@ export interface RunCampaignOptions {
 	refreshMs?: number;
 	/** Filled with itemIndex → ledger key (the person's contact key, or duplicate#/invalid# keys) while the audience is added. */
 	audienceKeys?: Map<number, string>;
+	/**
+	 * When the campaign may send (issue 17; core/campaign/schedule.ts): Start At, End By, Send Window.
+	 * Stored with the campaign, so a later due run (Continue Due Campaigns) keeps them; null clears one.
+	 */
+	schedule?: { startAt?: number | null; endBy?: number | null; window?: SendWindow | null };
+	/** What a due run needs to continue this campaign (limits, options), stored with it. */
+	runConfig?: Record<string, unknown>;
+	/** Stop claiming new recipients at this time (epoch ms): bounds one execution (n8n's timeouts). */
+	runUntil?: number;
 	/** Collect the waIds accepted in this run (result.sentThisRun; for per-recipient output). */
 	collectSent?: boolean;
 	/** Wait in-process for retries due within this many ms (default 2 min); later ones wait for a later run. */
@@ -153,6 +163,12 @@ export interface CampaignRunResult {
 	haltedAtStart?: Halt;
 	/** Rows skipped at send time by a gate (opted out or blocked since they were queued). */
 	skipped: number;
+	/** Rows that wait for their send window (recipient's local hours) to open. */
+	outsideWindow: number;
+	/** Rows left when End By passed ('expired'). */
+	expired: number;
+	/** Start At has not come: nothing was sent; the campaign is due then. */
+	scheduledFor?: number;
 	/** waIds accepted in this run (collectSent). */
 	sentThisRun?: Set<string>;
 	/** Rows a crashed run had claimed but never dispatched, re-queued at the start of this run. */

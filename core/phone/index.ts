@@ -3,3 +3,4 @@ export type { PhoneOk, PhoneFailure, PhoneFailureCode, PhoneResult, PhoneOptions
 export { BSUID, canonicalDigits, identityCandidates, isBsuid, samePerson, type VariantRewrite } from './variants';
 export { countryOptions, searchCountries } from './countries';
 export type { CountryOption } from './countries';
+export { phoneTimeZone } from './timezone';

@@ -427,6 +427,26 @@ export const MIGRATIONS: readonly Migration[] = [
 	},
 	{
 		version: 7,
+		name: 'campaigns over days: start, end, send window, run settings; due-run lookups',
+		// issue 17: a campaign's schedule and the settings a due run needs live with it, so any
+		// execution (a Schedule Trigger, the WhatsApp Campaign Trigger, another worker) can continue it.
+		sqlite: [
+			`ALTER TABLE campaigns ADD COLUMN start_at INTEGER`,
+			`ALTER TABLE campaigns ADD COLUMN end_by INTEGER`,
+			`ALTER TABLE campaigns ADD COLUMN send_window TEXT`,
+			`ALTER TABLE campaigns ADD COLUMN run_config TEXT`,
+			`CREATE INDEX campaigns_state ON campaigns (state)`,
+		],
+		postgres: [
+			`ALTER TABLE campaigns ADD COLUMN start_at BIGINT`,
+			`ALTER TABLE campaigns ADD COLUMN end_by BIGINT`,
+			`ALTER TABLE campaigns ADD COLUMN send_window JSONB`,
+			`ALTER TABLE campaigns ADD COLUMN run_config JSONB`,
+			`CREATE INDEX campaigns_state ON campaigns (state)`,
+		],
+	},
+	{
+		version: 8,
 		name: 'webhook outbox: events the receiver acknowledged to Meta, waiting to reach an n8n trigger',
 		// issue 19 (core/receiver): a row is written in the same transaction as the webhook's ledger
 		// writes and de-duplication keys, so an event answered 200 is either forwarded or still here.
@@ -466,26 +486,6 @@ export const MIGRATIONS: readonly Migration[] = [
 				UNIQUE (target, key)
 			)`,
 			`CREATE INDEX webhook_outbox_due ON webhook_outbox (target, delivered_at, id)`,
-		],
-	},
-	{
-		version: 7,
-		name: 'campaigns over days: start, end, send window, run settings; due-run lookups',
-		// issue 17: a campaign's schedule and the settings a due run needs live with it, so any
-		// execution (a Schedule Trigger, the WhatsApp Campaign Trigger, another worker) can continue it.
-		sqlite: [
-			`ALTER TABLE campaigns ADD COLUMN start_at INTEGER`,
-			`ALTER TABLE campaigns ADD COLUMN end_by INTEGER`,
-			`ALTER TABLE campaigns ADD COLUMN send_window TEXT`,
-			`ALTER TABLE campaigns ADD COLUMN run_config TEXT`,
-			`CREATE INDEX campaigns_state ON campaigns (state)`,
-		],
-		postgres: [
-			`ALTER TABLE campaigns ADD COLUMN start_at BIGINT`,
-			`ALTER TABLE campaigns ADD COLUMN end_by BIGINT`,
-			`ALTER TABLE campaigns ADD COLUMN send_window JSONB`,
-			`ALTER TABLE campaigns ADD COLUMN run_config JSONB`,
-			`CREATE INDEX campaigns_state ON campaigns (state)`,
 		],
 	},
 ];

@@ -37,10 +37,13 @@ import {
 	checkIdentityKind,
 	checkMaxDeferDays,
 	checkNumberHealth,
+	dueOf,
 	lookupCandidates,
 	mergeContactRows,
 	mergeSurvivor,
 	freshBreakers,
+	freshOutbox,
+	OUTBOX_RETENTION_MS,
 	gateReason,
 	checkContactFilter,
 	checkContactInput,
@@ -55,10 +58,13 @@ import {
 import type {
 	ArrivalBooking,
 	ArrivalGrant,
+	OutboxClaim,
+	OutboxRow,
 	BreakerAction,
 	BreakerEffect,
 	CampaignSettings,
 	ConsentScope,
+	DueCampaign,
 	ContactIdentity,
 	IdentityKind,
 	NumberHealth,
@@ -282,6 +288,7 @@ export class PostgresStore implements Store {
 	readonly backend = 'postgres' as const;
 	private lastBudgetPrune = 0;
 	private lastProcessedPrune = 0;
+	private lastOutboxPrune = 0;
 	private closed = false;
 	/** Qualified table names. */
 	private readonly t: Record<
@@ -296,7 +303,8 @@ export class PostgresStore implements Store {
 		| 'gateVersion'
 		| 'numberHealth'
 		| 'identities'
-		| 'merges',
+		| 'merges'
+		| 'outbox',
 		string
 	>;
 	/** Qualified function names. */
@@ -320,6 +328,7 @@ export class PostgresStore implements Store {
 			numberHealth: `${s}.number_health`,
 			identities: `${s}.contact_identities`,
 			merges: `${s}.contact_merges`,
+			outbox: `${s}.webhook_outbox`,
 		};
 		this.fn = { bookArrival: `${s}.book_arrival` };
 	}
@@ -634,10 +643,29 @@ export class PostgresStore implements Store {
 
 	async updateCampaignSettings(id: string, settings: CampaignSettings, now: number = Date.now()): Promise<void> {
 		const maxDeferDays = settings.maxDeferDays === undefined ? null : checkMaxDeferDays(settings.maxDeferDays, id);
+		// undefined keeps a value; null clears start / end / window (issue 17).
+		const json = (v: Record<string, unknown> | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
 		await this.query(
 			`UPDATE ${this.t.campaigns} SET template_id = COALESCE($1, template_id), waba_id = COALESCE($2, waba_id),
-			quality_breaker = COALESCE($3, quality_breaker), max_defer_days = COALESCE($4::int, max_defer_days), updated_at = $5 WHERE id = $6`,
-			[settings.templateId ?? null, settings.wabaId ?? null, settings.qualityBreaker ?? null, maxDeferDays, now, String(id)],
+			quality_breaker = COALESCE($3, quality_breaker), max_defer_days = COALESCE($4::int, max_defer_days),
+			start_at = CASE WHEN $7::boolean THEN start_at ELSE $8::bigint END, end_by = CASE WHEN $9::boolean THEN end_by ELSE $10::bigint END,
+			send_window = CASE WHEN $11::boolean THEN send_window ELSE $12::jsonb END, run_config = COALESCE($13::jsonb, run_config),
+			updated_at = $5 WHERE id = $6`,
+			[
+				settings.templateId ?? null,
+				settings.wabaId ?? null,
+				settings.qualityBreaker ?? null,
+				maxDeferDays,
+				now,
+				String(id),
+				settings.startAt === undefined,
+				settings.startAt ?? null,
+				settings.endBy === undefined,
+				settings.endBy ?? null,
+				settings.sendWindow === undefined,
+				json(settings.sendWindow),
+				json(settings.runConfig),
+			],
 		);
 	}
 
@@ -841,6 +869,31 @@ export class PostgresStore implements Store {
 		return rows.length > limit
 			? { items: items.map(toRecipient), next: encodeCursor('recipients', items[items.length - 1].id as number) }
 			: { items: items.map(toRecipient) };
+	}
+
+	async expireRemaining(campaignId: string, now: number): Promise<number> {
+		checkId(campaignId, 'expireRemaining: campaignId');
+		const res = await this.query(
+			`UPDATE ${this.t.recipients} SET state = 'expired', next_attempt_at = NULL, error_class = 'expired',
+			error_message = 'Not sent before the campaign ended (End By)', updated_at = $1
+			WHERE campaign_id = $2 AND state IN ('queued', 'retry', 'deferred')`,
+			[now, campaignId],
+		);
+		return res.rowCount ?? 0;
+	}
+
+	async dueCampaigns(now: number, options: { wabaId?: string; campaignId?: string; limit?: number } = {}): Promise<DueCampaign[]> {
+		checkTime(now, 'dueCampaigns: now');
+		const { rows } = await this.query(
+			`SELECT c.*,
+				(SELECT COUNT(*) FROM ${this.t.recipients} r WHERE r.campaign_id = c.id AND (r.state = 'queued'
+					OR (r.state IN ('retry', 'deferred') AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= $1)))) AS due_rows,
+				(SELECT COUNT(*) FROM ${this.t.recipients} r WHERE r.campaign_id = c.id AND r.state IN ('queued', 'retry', 'deferred')) AS left_rows
+			FROM ${this.t.campaigns} c WHERE c.state = 'running' AND ($2::text IS NULL OR c.waba_id = $2) AND ($3::text IS NULL OR c.id = $3)
+			ORDER BY c.created_at, c.id`,
+			[now, options.wabaId ?? null, options.campaignId ?? null],
+		);
+		return dueOf(rows.map((r) => ({ campaign: toCampaign(r), due: Number(r.due_rows), left: Number(r.left_rows) })), now, options.limit);
 	}
 
 	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
@@ -1221,8 +1274,73 @@ export class PostgresStore implements Store {
 			for (const t of batch.touches) await this.touchContactIn(db, t.waId, t.at, t.name);
 			const fresh = batch.processedKeys.length ? await this.markProcessedIn(db, batch.processedKeys, batch.at) : [];
 			const breakers = batch.breakers?.length ? await this.applyBreakersIn(db, freshBreakers(batch, fresh), batch.at) : [];
+			const outbox = freshOutbox(batch, fresh);
+			for (let i = 0; i < outbox.length; i += CHUNK) {
+				const part = outbox.slice(i, i + CHUNK);
+				await db.query(
+					`INSERT INTO ${this.t.outbox} (target, key, payload, created_at)
+					SELECT t, k, p, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(t, k, p, ord)
+					ORDER BY u.ord ON CONFLICT (target, key) DO NOTHING`,
+					[part.map((o) => o.target), part.map((o) => o.key), part.map((o) => o.payload), batch.at],
+				);
+			}
 			return { fresh, breakers, replies };
 		});
+	}
+
+	// ───────────── webhook outbox (core/receiver, issue 19) ─────────────
+
+	async claimOutbox(target: string, claim: OutboxClaim): Promise<OutboxRow[]> {
+		const now = claim.now ?? Date.now();
+		// SKIP LOCKED: several receivers behind a load balancer claim disjoint rows without waiting on each other.
+		const { rows } = await this.query(
+			`UPDATE ${this.t.outbox} o SET leased_until = $3, leased_by = $4 FROM (
+				SELECT id FROM ${this.t.outbox} WHERE target = $1 AND delivered_at IS NULL AND next_attempt_at <= $2 AND leased_until <= $2
+				ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
+			) due WHERE o.id = due.id RETURNING o.id, o.target, o.key, o.payload, o.created_at, o.attempts`,
+			[target, now, now + claim.leaseMs, claim.worker, Math.max(1, Math.floor(claim.limit))],
+		);
+		return rows
+			.map((r) => ({
+				id: Number(r.id),
+				target: r.target as string,
+				key: r.key as string,
+				payload: r.payload as string,
+				createdAt: Number(r.created_at),
+				attempts: Number(r.attempts),
+			}))
+			.sort((a, b) => a.id - b.id);
+	}
+
+	async completeOutbox(ids: number[], worker: string, now: number = Date.now()): Promise<void> {
+		if (ids.length === 0) return;
+		await this.query(`UPDATE ${this.t.outbox} SET delivered_at = $1, leased_until = 0 WHERE id = ANY($2::bigint[]) AND leased_by = $3 AND delivered_at IS NULL`, [
+			now,
+			ids,
+			worker,
+		]);
+		if (Math.abs(now - this.lastOutboxPrune) >= PRUNE_EVERY_MS) {
+			this.lastOutboxPrune = now;
+			await this.query(`DELETE FROM ${this.t.outbox} WHERE delivered_at IS NOT NULL AND delivered_at < $1`, [now - OUTBOX_RETENTION_MS]);
+		}
+	}
+
+	async failOutbox(ids: number[], worker: string, error: string, retryAt: number): Promise<void> {
+		if (ids.length === 0) return;
+		await this.query(
+			`UPDATE ${this.t.outbox} SET attempts = attempts + 1, next_attempt_at = $1, leased_until = 0, last_error = $2
+			WHERE id = ANY($3::bigint[]) AND leased_by = $4 AND delivered_at IS NULL`,
+			[retryAt, error.slice(0, 500), ids, worker],
+		);
+	}
+
+	async outboxCounts(target?: string): Promise<{ pending: number; delivered: number }> {
+		const { rows } = await this.query(
+			`SELECT COUNT(*) FILTER (WHERE delivered_at IS NULL) AS pending, COUNT(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered
+			FROM ${this.t.outbox} WHERE ($1::text IS NULL OR target = $1)`,
+			[target ?? null],
+		);
+		return { pending: Number(rows[0]?.pending ?? 0), delivered: Number(rows[0]?.delivered ?? 0) };
 	}
 
 	/** A typed reply → the customer's latest campaign message from this number within windowMs (see the SQLite store). */

@@ -3,7 +3,7 @@
  * contact merging with change detection, and the monotonic delivery lifecycle of the ledger.
  */
 import { BSUID, identityCandidates, isBsuid } from '../phone/variants';
-import type { ArrivalBooking, BreakerAction, IdentityKind, ConsentScope, ContactFilter, ContactInput, NumberHealth, RecipientState, StatusKind, UpsertOptions, WebhookBatch } from './types';
+import type { ArrivalBooking, BreakerAction, Campaign, DueCampaign, IdentityKind, ConsentScope, ContactFilter, ContactInput, NumberHealth, RecipientState, StatusKind, UpsertOptions, WebhookBatch } from './types';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Webhook de-duplication keys are kept this long (Meta redelivers for up to 7 days; cloud-api.md). */
@@ -305,6 +305,7 @@ export const RECIPIENT_STATES: readonly RecipientState[] = [
 	'failed',
 	'skipped',
 	'unknown',
+	'expired',
 ];
 
 /** Parses biz_opaque_callback_data written by the campaign engine: "<campaignId>|<waId>". */
@@ -447,4 +448,30 @@ export function mergeSurvivor(key: string, other: string): { into: string; from:
 /** Every form to look an identifier up by: a BSUID as is; phone digits with their national variants. */
 export function lookupCandidates(identifier: string): string[] {
 	return isBsuid(identifier) ? [identifier] : identityCandidates(identifier);
+}
+
+/** Outbox entries of a webhook batch to insert: those whose key is fresh in this batch (or not a dedup key). */
+export function freshOutbox(batch: Pick<WebhookBatch, 'outbox' | 'processedKeys'>, fresh: boolean[]): NonNullable<WebhookBatch['outbox']> {
+	if (!batch.outbox?.length) return [];
+	const keys = new Set(batch.processedKeys);
+	const freshKeys = new Set(batch.processedKeys.filter((_, i) => fresh[i]));
+	return batch.outbox.filter((o) => !keys.has(o.key) || freshKeys.has(o.key));
+}
+
+/** Delivered outbox rows are kept as long as de-duplication keys (Meta redelivers for up to 7 days). */
+export const OUTBOX_RETENTION_MS = PROCESSED_RETENTION_MS;
+
+/**
+ * Which running campaigns have work due (Store.dueCampaigns): started (no Start At, or it has
+ * come) with sendable rows, or past End By with rows left to expire.
+ */
+export function dueOf(rows: Array<{ campaign: Campaign; due: number; left: number }>, now: number, limit?: number): DueCampaign[] {
+	const out: DueCampaign[] = [];
+	for (const { campaign, due, left } of rows) {
+		const expire = campaign.endBy !== undefined && campaign.endBy <= now && left > 0;
+		const started = campaign.startAt === undefined || campaign.startAt <= now;
+		if (expire || (started && due > 0)) out.push({ campaign, due, expire });
+		if (limit !== undefined && out.length >= limit) break;
+	}
+	return out;
 }

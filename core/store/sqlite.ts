@@ -30,7 +30,10 @@ import {
 	checkNumberHealth,
 	checkTime,
 	checkWaId,
+	dueOf,
 	freshBreakers,
+	freshOutbox,
+	OUTBOX_RETENTION_MS,
 	gateReason,
 	lookupCandidates,
 	mergeContact,
@@ -43,10 +46,13 @@ import {
 import type {
 	ArrivalBooking,
 	ArrivalGrant,
+	OutboxClaim,
+	OutboxRow,
 	BreakerAction,
 	BreakerEffect,
 	CampaignSettings,
 	ConsentScope,
+	DueCampaign,
 	ContactIdentity,
 	IdentityKind,
 	NumberHealth,
@@ -240,6 +246,7 @@ export class SqliteStore implements Store {
 	private readonly statements = new Map<string, StatementSync>();
 	private lastBudgetPrune = 0;
 	private lastProcessedPrune = 0;
+	private lastOutboxPrune = 0;
 
 	private constructor(private readonly db: DatabaseSync) {}
 
@@ -537,15 +544,27 @@ export class SqliteStore implements Store {
 
 	async updateCampaignSettings(id: string, settings: CampaignSettings, now: number = Date.now()): Promise<void> {
 		const maxDeferDays = settings.maxDeferDays === undefined ? null : checkMaxDeferDays(settings.maxDeferDays, id);
+		// undefined keeps a value; null clears start / end / window (issue 17).
+		const keep = (v: unknown) => (v === undefined ? 1 : 0);
+		const json = (v: Record<string, unknown> | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
 		await this.write(() =>
 			this.stmt(
 				`UPDATE campaigns SET template_id = COALESCE(?, template_id), waba_id = COALESCE(?, waba_id),
-				quality_breaker = COALESCE(?, quality_breaker), max_defer_days = COALESCE(?, max_defer_days), updated_at = ? WHERE id = ?`,
+				quality_breaker = COALESCE(?, quality_breaker), max_defer_days = COALESCE(?, max_defer_days),
+				start_at = CASE WHEN ? THEN start_at ELSE ? END, end_by = CASE WHEN ? THEN end_by ELSE ? END,
+				send_window = CASE WHEN ? THEN send_window ELSE ? END, run_config = COALESCE(?, run_config), updated_at = ? WHERE id = ?`,
 			).run(
 				settings.templateId ?? null,
 				settings.wabaId ?? null,
 				settings.qualityBreaker === undefined ? null : settings.qualityBreaker ? 1 : 0,
 				maxDeferDays,
+				keep(settings.startAt),
+				settings.startAt ?? null,
+				keep(settings.endBy),
+				settings.endBy ?? null,
+				keep(settings.sendWindow),
+				json(settings.sendWindow),
+				json(settings.runConfig),
 				now,
 				String(id),
 			),
@@ -723,6 +742,32 @@ export class SqliteStore implements Store {
 		return rows.length > limit
 			? { items: items.map(toRecipient), next: encodeCursor('recipients', items[items.length - 1].id as number) }
 			: { items: items.map(toRecipient) };
+	}
+
+	async expireRemaining(campaignId: string, now: number): Promise<number> {
+		checkId(campaignId, 'expireRemaining: campaignId');
+		const changes = await this.write(
+			() =>
+				this.stmt(
+					`UPDATE recipients SET state = 'expired', next_attempt_at = NULL, error_class = 'expired',
+					error_message = 'Not sent before the campaign ended (End By)', updated_at = ?
+					WHERE campaign_id = ? AND state IN ('queued', 'retry', 'deferred')`,
+				).run(now, campaignId).changes,
+		);
+		return Number(changes);
+	}
+
+	async dueCampaigns(now: number, options: { wabaId?: string; campaignId?: string; limit?: number } = {}): Promise<DueCampaign[]> {
+		checkTime(now, 'dueCampaigns: now');
+		const rows = this.stmt(
+			`SELECT c.*,
+				(SELECT COUNT(*) FROM recipients r WHERE r.campaign_id = c.id AND (r.state = 'queued'
+					OR (r.state IN ('retry', 'deferred') AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)))) AS due_rows,
+				(SELECT COUNT(*) FROM recipients r WHERE r.campaign_id = c.id AND r.state IN ('queued', 'retry', 'deferred')) AS left_rows
+			FROM campaigns c WHERE c.state = 'running' AND (? IS NULL OR c.waba_id = ?) AND (? IS NULL OR c.id = ?)
+			ORDER BY c.created_at, c.id`,
+		).all(now, options.wabaId ?? null, options.wabaId ?? null, options.campaignId ?? null, options.campaignId ?? null);
+		return dueOf(rows.map((r) => ({ campaign: toCampaign(r), due: Number(r.due_rows), left: Number(r.left_rows) })), now, options.limit);
 	}
 
 	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
@@ -1073,8 +1118,67 @@ export class SqliteStore implements Store {
 			for (const t of batch.touches) this.touchContactNow(t.waId, t.at, t.name);
 			const fresh = batch.processedKeys.length ? this.markProcessedNow(batch.processedKeys, batch.at) : [];
 			const breakers = batch.breakers?.length ? this.applyBreakersNow(freshBreakers(batch, fresh), batch.at) : [];
+			if (batch.outbox?.length) {
+				const insert = this.stmt(`INSERT INTO webhook_outbox (target, key, payload, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (target, key) DO NOTHING`);
+				for (const o of freshOutbox(batch, fresh)) insert.run(o.target, o.key, o.payload, batch.at);
+			}
 			return { fresh, breakers, replies };
 		});
+	}
+
+	// ───────────── webhook outbox (core/receiver, issue 19) ─────────────
+
+	async claimOutbox(target: string, claim: OutboxClaim): Promise<OutboxRow[]> {
+		const now = claim.now ?? Date.now();
+		return this.write(() => {
+			const rows = this.stmt(
+				`SELECT id, target, key, payload, created_at, attempts FROM webhook_outbox
+				WHERE target = ? AND delivered_at IS NULL AND next_attempt_at <= ? AND leased_until <= ? ORDER BY id LIMIT ?`,
+			).all(target, now, now, Math.max(1, Math.floor(claim.limit)));
+			const lease = this.stmt(`UPDATE webhook_outbox SET leased_until = ?, leased_by = ? WHERE id = ?`);
+			for (const r of rows) lease.run(now + claim.leaseMs, claim.worker, r.id as number);
+			return rows.map((r) => ({
+				id: Number(r.id),
+				target: r.target as string,
+				key: r.key as string,
+				payload: r.payload as string,
+				createdAt: Number(r.created_at),
+				attempts: Number(r.attempts),
+			}));
+		});
+	}
+
+	async completeOutbox(ids: number[], worker: string, now: number = Date.now()): Promise<void> {
+		if (ids.length === 0) return;
+		await this.write(() => {
+			this.stmt(`UPDATE webhook_outbox SET delivered_at = ?, leased_until = 0 WHERE id IN (SELECT value FROM json_each(?)) AND leased_by = ? AND delivered_at IS NULL`).run(
+				now,
+				JSON.stringify(ids),
+				worker,
+			);
+			if (Math.abs(now - this.lastOutboxPrune) >= PRUNE_EVERY_MS) {
+				this.lastOutboxPrune = now;
+				this.stmt(`DELETE FROM webhook_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?`).run(now - OUTBOX_RETENTION_MS);
+			}
+		});
+	}
+
+	async failOutbox(ids: number[], worker: string, error: string, retryAt: number): Promise<void> {
+		if (ids.length === 0) return;
+		await this.write(() => {
+			this.stmt(
+				`UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = 0, last_error = ?
+				WHERE id IN (SELECT value FROM json_each(?)) AND leased_by = ? AND delivered_at IS NULL`,
+			).run(retryAt, error.slice(0, 500), JSON.stringify(ids), worker);
+		});
+	}
+
+	async outboxCounts(target?: string): Promise<{ pending: number; delivered: number }> {
+		const row = this.stmt(
+			`SELECT COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 1 ELSE 0 END), 0) AS pending, COALESCE(SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END), 0) AS delivered
+			FROM webhook_outbox WHERE (? IS NULL OR target = ?)`,
+		).get(target ?? null, target ?? null);
+		return { pending: Number(row?.pending ?? 0), delivered: Number(row?.delivered ?? 0) };
 	}
 
 	/**

@@ -130,6 +130,14 @@ export interface Campaign {
 	qualityBreaker: boolean;
 	/** 131049 deferrals before a recipient fails (sync answers and status webhooks alike). */
 	maxDeferDays: number;
+	/** No sends before (epoch ms; issue 17). */
+	startAt?: number;
+	/** After it, what is left is 'expired' (epoch ms). */
+	endBy?: number;
+	/** Days and hours to send in (core/campaign/schedule.ts SendWindow). */
+	sendWindow?: Record<string, unknown>;
+	/** What a due run needs to continue the campaign without the original execution (limits, options). */
+	runConfig?: Record<string, unknown>;
 	/** Free-form JSON the campaign engine needs to resume (options, template snapshot…). */
 	config: Record<string, unknown>;
 	createdAt: number;
@@ -155,6 +163,20 @@ export interface CampaignSettings {
 	wabaId?: string;
 	qualityBreaker?: boolean;
 	maxDeferDays?: number;
+	/** null clears a start / end / window. */
+	startAt?: number | null;
+	endBy?: number | null;
+	sendWindow?: Record<string, unknown> | null;
+	runConfig?: Record<string, unknown>;
+}
+
+/** A campaign with work due now (Store.dueCampaigns). */
+export interface DueCampaign {
+	campaign: Campaign;
+	/** Rows sendable now: queued (once started) plus retry / deferred whose time has come. */
+	due: number;
+	/** End By has passed and rows are left to expire. */
+	expire: boolean;
 }
 
 /**
@@ -175,7 +197,9 @@ export type RecipientState =
 	| 'replied'
 	| 'failed'
 	| 'skipped'
-	| 'unknown';
+	| 'unknown'
+	/** Not sent before the campaign's End By (issue 17). */
+	| 'expired';
 
 export interface Recipient {
 	campaignId: string;
@@ -375,6 +399,39 @@ export interface WebhookBatch {
 	 * redelivered old warning never re-pauses a campaign the user has resumed since.
 	 */
 	breakers?: Array<BreakerAction & { key?: string }>;
+	/**
+	 * Events to hand on to an n8n trigger (core/receiver, issue 19), written in the same transaction:
+	 * an entry whose `key` is one of `processedKeys` is queued only when that key is fresh, so a
+	 * redelivery is never forwarded twice. (target, key) is unique in the outbox.
+	 */
+	outbox?: OutboxEntry[];
+}
+
+// ───────────────────────────── webhook outbox (core/receiver) ─────────────────────────────
+
+export interface OutboxEntry {
+	/** Where it goes (the n8n trigger URL). */
+	target: string;
+	/** The event's de-duplication key. */
+	key: string;
+	/** What is forwarded (JSON text). */
+	payload: string;
+}
+
+export interface OutboxRow extends OutboxEntry {
+	id: number;
+	createdAt: number;
+	attempts: number;
+}
+
+export interface OutboxClaim {
+	/** At most this many rows, oldest first. */
+	limit: number;
+	/** The rows are this worker's for this long; after that another receiver may take them. */
+	leaseMs: number;
+	/** Who holds the lease (a receiver instance id). */
+	worker: string;
+	now?: number;
 }
 
 // ───────────────────────────── identity ─────────────────────────────
@@ -489,6 +546,13 @@ export interface Store {
 	updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean>;
 	getRecipient(campaignId: string, waId: string): Promise<Recipient | undefined>;
 	listRecipients(campaignId: string, filter?: RecipientFilter, page?: PageRequest): Promise<Page<Recipient>>;
+	/** queued / retry / deferred rows → 'expired' (End By passed); returns how many. */
+	expireRemaining(campaignId: string, now: number): Promise<number>;
+	/**
+	 * Running campaigns with work due at `now` (started, and with queued rows or retries / deferrals
+	 * whose time has come, or past End By with rows left to expire), optionally of one WABA; oldest first.
+	 */
+	dueCampaigns(now: number, options?: { wabaId?: string; campaignId?: string; limit?: number }): Promise<DueCampaign[]>;
 	/** Which of these waIds have a ledger row in the campaign. */
 	recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>>;
 	/** Earliest nextAttemptAt among retry/deferred rows (for waiting), or undefined. */
@@ -591,6 +655,16 @@ export interface Store {
 	 * activity, then the dedup keys (all or nothing). Returns markProcessedMany's flags.
 	 */
 	applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }>;
+
+	// webhook outbox (core/receiver, issue 19)
+	/** Leases up to `limit` undelivered rows of `target` that are due (oldest first); two workers never get the same row. */
+	claimOutbox(target: string, claim: OutboxClaim): Promise<OutboxRow[]>;
+	/** Marks rows delivered (only while `worker` still holds them); delivered rows are pruned after 7 days. */
+	completeOutbox(ids: number[], worker: string, now?: number): Promise<void>;
+	/** Releases rows after a failed delivery: attempts + 1, due again at `retryAt`. */
+	failOutbox(ids: number[], worker: string, error: string, retryAt: number): Promise<void>;
+	/** Undelivered and delivered row counts (all targets, or one). */
+	outboxCounts(target?: string): Promise<{ pending: number; delivered: number }>;
 
 	close(): Promise<void>;
 }

@@ -244,6 +244,19 @@ export class TokenBucket {
 		return this.lastTicket;
 	}
 
+	/**
+	 * Send `ticket` actually left at `at` — later than its slot, e.g. after the ledger's dispatch mark
+	 * (core/campaign/dispatch.ts): the window guard counts its arrival from then, so the sends
+	 * reserved after it see where it really sits.
+	 */
+	noteLeft(ticket: number, at: number): void {
+		if (!(ticket >= 0 && ticket >= this.arrivals.oldestTicket && ticket <= this.lastTicket)) return;
+		this.arrivals.raise(ticket, at);
+		const i = ticket % this.sentAt.length;
+		if (at > this.sentAt[i]) this.sentAt[i] = at;
+		this.onRaise?.(ticket, at);
+	}
+
 	/** Send `ticket` was not made after all (no request went out): no answer will come. */
 	noteUnsent(ticket: number): void {
 		if (ticket >= 0 && ticket >= this.arrivals.oldestTicket) this.answered[ticket % this.answered.length] = 1;
@@ -510,6 +523,10 @@ export class SharedTokenBucket {
 	/** The answer to a send came back: the local guard learns the arrival bound, and so does the shared one (onRaise). */
 	noteResponse(ticket: number, sentAt: number, receivedAt: number): number {
 		return this.local.noteResponse(ticket, sentAt, receivedAt);
+	}
+
+	noteLeft(ticket: number, at: number): void {
+		this.local.noteLeft(ticket, at);
 	}
 
 	noteUnsent(ticket: number): void {

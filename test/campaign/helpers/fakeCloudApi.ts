@@ -86,7 +86,8 @@ export async function startFakeCloudApi(options: FakeCloudApiOptions = {}): Prom
 			api.requests++;
 			const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
 			const respond = () => {
-				if (!/\/messages$/.test(req.url ?? '')) {
+				// /messages, and /marketing_messages (Meta's Marketing Messages API: same body, same answer).
+				if (!/\/(marketing_)?messages$/.test(req.url ?? '')) {
 					res.writeHead(404).end();
 					return;
 				}
