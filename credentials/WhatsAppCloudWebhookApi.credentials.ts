@@ -42,5 +42,14 @@ export class WhatsAppCloudWebhookApi implements ICredentialType {
 			default: '',
 			description: 'The Meta app ID. Optional: only needed to register the webhook URL automatically.',
 		},
+		{
+			displayName: 'Receiver Secret',
+			name: 'receiverSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Only with the webhook receiver (n8n-nodes-whatsapp-cloud-receiver, see the README): the secret it signs forwarded events with (its WHATSAPP_RECEIVER_SECRET). Empty: the trigger accepts only requests signed by Meta.',
+		},
 	];
 }

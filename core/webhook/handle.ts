@@ -20,7 +20,7 @@
 import { breakerActions } from '../campaign/breakers';
 import { isBsuid, normalizePhone } from '../phone';
 import { parseCallbackData } from '../store/rules';
-import type { BreakerEffect, StatusKind, StatusUpdate, Store, WebhookBatch } from '../store/types';
+import type { BreakerEffect, OutboxEntry, StatusKind, StatusUpdate, Store, WebhookBatch } from '../store/types';
 import { optIntentOfMessage, type OptIntent, type OptKeywordOptions } from './optOut';
 import type { StatusEvent, WebhookEvent, WebhookEventKind } from './types';
 
@@ -118,6 +118,11 @@ export interface HandleOptions extends EventFilter {
 	circuitBreakers?: boolean;
 	/** eventId → contact key (resolveEventContacts); filled by handleWebhookEvents. */
 	contactKeys?: Map<string, string>;
+	/**
+	 * The webhook receiver (core/receiver, issue 19): outbox rows for an event (one per n8n trigger
+	 * that subscribes to it), written in the request's store transaction and only for fresh events.
+	 */
+	outbox?: (event: WebhookEvent, dedupKey: string, note: { optIntent?: OptIntent; optApplied?: boolean } | undefined) => OutboxEntry[];
 }
 
 /** Default reply attribution window (issue 13): 72 h after the campaign message. */
@@ -287,6 +292,11 @@ export async function handleWebhookEvents(store: Store | undefined, events: read
 	let replies = 0;
 	if (store && events.length && (sideEffects || options.dedup !== false)) {
 		const batch = buildWebhookBatch(events, now, { ...options, sideEffects });
+		if (options.outbox) {
+			const scope = options.dedupScope ? `${options.dedupScope}:` : '';
+			const rows = events.flatMap((e) => options.outbox!(e, scope + e.eventId, annotations.get(e.eventId)));
+			if (rows.length) batch.outbox = rows;
+		}
 		const applied = await applyWebhookBatch(store, batch);
 		breakers = applied.breakers;
 		replies = applied.replies;

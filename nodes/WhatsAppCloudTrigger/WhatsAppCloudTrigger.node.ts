@@ -36,10 +36,11 @@ import { parseWebhookRequest, WebhookParseError, type ParsedWebhook } from '../.
 import { findOverride, registerOverride, unregisterOverride, type DeactivateMode } from '../../core/webhook/subscription';
 import type { SkippedEvent, WebhookEvent, WebhookEventKind } from '../../core/webhook/types';
 import { verifyChallenge, verifySignature } from '../../core/webhook/verify';
-import { CLOUD_API_CREDENTIAL, getGraphClient, getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL } from '../shared/credentials';
+import { CLOUD_API_CREDENTIAL, getGraphClient, getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL, type WebhookCredentials } from '../shared/credentials';
 import { toNodeError } from '../shared/errors';
-import { getStore } from '../shared/store';
 import { attachMedia, downloadMediaOptions, mediaIdOf } from './downloadMedia';
+import { triggerStore, webhookCredentials } from './hotPath';
+import { ForwardedBatchError, parseForwardedBatch, RECEIVER_SIGNATURE_HEADER, verifyForward } from '../../core/receiver/protocol';
 import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from './resumeWaits';
 
 const EVENT_OPTIONS: Array<{ name: string; value: WebhookEventKind; description: string }> = [
@@ -341,7 +342,8 @@ export class WhatsAppCloudTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const res = this.getResponseObject();
-		const credentials = await getWebhookCredentials(this);
+		// Read once per minute, not per request (hotPath.ts: each read costs n8n an isolate).
+		let credentials = await webhookCredentials(this);
 		const reply = (status: number, body: string): IWebhookResponseData => {
 			res.status(status);
 			res.setHeader('content-type', 'text/plain; charset=utf-8');
@@ -351,7 +353,9 @@ export class WhatsAppCloudTrigger implements INodeType {
 
 		if (req.method === 'GET') {
 			// cloud-api.md §4: echo hub.challenge only for subscribe + the right verify token.
-			const result = verifyChallenge(this.getQueryData() as Record<string, unknown>, credentials.verifyToken);
+			const query = this.getQueryData() as Record<string, unknown>;
+			let result = verifyChallenge(query, credentials.verifyToken);
+			if (!result.ok) result = verifyChallenge(query, (await webhookCredentials(this, true)).verifyToken);
 			return result.ok ? reply(200, result.challenge) : reply(403, 'Forbidden');
 		}
 
@@ -360,17 +364,27 @@ export class WhatsAppCloudTrigger implements INodeType {
 			await (req as unknown as { readRawBody: () => Promise<void> }).readRawBody();
 			raw = (req as unknown as { rawBody?: Buffer }).rawBody;
 		}
-		const header = this.getHeaderData()['x-hub-signature-256'];
+		const headers = this.getHeaderData();
+		// A batch from the webhook receiver (core/receiver, issue 19): signed with the Receiver Secret, its
+		// store side effects already applied; otherwise Meta's own request, signed with the app secret.
+		const forwardHeader = headers[RECEIVER_SIGNATURE_HEADER];
+		const forwarded = forwardHeader !== undefined;
+		const header = forwarded ? forwardHeader : headers['x-hub-signature-256'];
 		const signature = Array.isArray(header) ? header[0] : header;
-		if (raw === undefined || !verifySignature(raw, signature, credentials.appSecret)) {
+		const signedWith = (c: WebhookCredentials) =>
+			raw !== undefined && (forwarded ? verifyForward(raw, signature, c.receiverSecret ?? '') : verifySignature(raw, signature, c.appSecret));
+		// A secret edited in the credential is picked up at once: a failing signature re-reads it.
+		if (!signedWith(credentials) && !signedWith((credentials = await webhookCredentials(this, true)))) {
 			return reply(401, 'Invalid signature');
 		}
 
+
 		let parsed: ParsedWebhook;
 		try {
-			parsed = parseWebhookRequest(raw);
+			parsed = forwarded ? { events: parseForwardedBatch(raw!), skipped: [] } : parseWebhookRequest(raw!);
 		} catch (error) {
 			if (error instanceof WebhookParseError) return reply(error.status, error.message);
+			if (error instanceof ForwardedBatchError) return reply(400, error.message);
 			// Not an outage: the same bytes would fail the same way on every redelivery.
 			this.logger?.error(`WhatsApp Cloud Trigger: could not read a signed webhook request: ${(error as Error).message}`);
 			return reply(400, 'The webhook body could not be read');
@@ -394,7 +408,7 @@ export class WhatsAppCloudTrigger implements INodeType {
 			dedup: options.dedup !== false,
 			// The webhook id is the URL Meta posts to: stable across renames and restarts.
 			dedupScope: `trigger:${this.getNode().webhookId ?? this.getNode().id}`,
-			sideEffects: options.updateStore !== false,
+			sideEffects: !forwarded && options.updateStore !== false,
 			touchContacts: options.touchContacts !== false,
 			optOutKeywords: options.optOutKeywords !== false,
 			keywordOptions: {
@@ -407,7 +421,7 @@ export class WhatsAppCloudTrigger implements INodeType {
 		let result;
 		try {
 			const needsStore = handleOptions.dedup || handleOptions.sideEffects;
-			const store = needsStore && events.length ? await getStore(this) : undefined;
+			const store = needsStore && events.length ? await triggerStore(this) : undefined;
 			result = await handleWebhookEvents(store, events, handleOptions);
 		} catch (error) {
 			// Not acknowledged: Meta redelivers, and nothing was marked processed.

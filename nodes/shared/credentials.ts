@@ -26,6 +26,8 @@ export interface WebhookCredentials {
 	appSecret: string;
 	verifyToken: string;
 	appId?: string;
+	/** Shared with the webhook receiver (core/receiver, issue 19): signs the batches it forwards. */
+	receiverSecret?: string;
 }
 
 export async function getCloudApiCredentials(ctx: CredentialReader, itemIndex?: number): Promise<CloudApiCredentials> {
@@ -45,6 +47,7 @@ export async function getWebhookCredentials(ctx: CredentialReader): Promise<Webh
 		appSecret: String(c.appSecret ?? ''),
 		verifyToken: String(c.verifyToken ?? ''),
 		appId: c.appId ? String(c.appId).trim() : undefined,
+		receiverSecret: c.receiverSecret ? String(c.receiverSecret) : undefined,
 	};
 }
 
