@@ -20,7 +20,7 @@ import type { GraphClient, GraphPage } from '../../core/graph/client';
 import { describeTemplateVariables, getTemplate, valuesFromInputs, type SendValues, type StoredTemplate } from '../../core/templates';
 import { runCampaign, campaignRecipients, templateMessageBody } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
-import { campaignSummary, setCampaignControl, HOPPER } from '../../core/campaign/control';
+import { setCampaignControl, HOPPER } from '../../core/campaign/control';
 import { DUPLICATE_KEY_PREFIX, INVALID_KEY_PREFIX } from '../../core/campaign/audience';
 import { recipientWaId } from '../../core/campaign/phone';
 import type { CampaignRunResult, CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
@@ -36,13 +36,15 @@ import { getStore } from '../shared/store';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { campaignProperties } from './description';
 import { sessionMessageBody, uploadBinary } from './sessionMessage';
+import { progressReporter } from './progress';
+import { campaignReportOutput, reportItem, reportProperties } from './report';
 import { executeSendAndWait, SEND_AND_WAIT, sendAndWaitProperties, sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait';
 
 /** The node's outputs: one for most operations; Send Campaign adds "Run Summary". */
 const SEND_CAMPAIGN_OUTPUTS = [[{ type: 'main' }], [{ type: 'main', displayName: 'Recipients' }, { type: 'main', displayName: 'Run Summary' }]];
 
-/** How often a running campaign logs its progress (n8n's log, level info). */
-export const PROGRESS_LOG_EVERY_MS = 10_000;
+/** How often a running campaign reports its progress (n8n's log, level info, and the editor: progress.ts). */
+export const PROGRESS_LOG_EVERY_MS = 5_000;
 
 /** Bad input naming the field (toNodeError turns it into a NodeOperationError). */
 function inputError(message: string, field: string): InputError {
@@ -282,13 +284,12 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 		audienceKeys,
 		maxWaitMs: Number(options.maxWaitSeconds ?? 120) * 1000,
 		signal,
-		// Long campaigns log progress (issue #7): every 10 s while sending, and once at the end.
-		onProgress: (p) =>
-			fn.logger.info(
-				`WhatsApp campaign ${campaignId}: ${p.accepted} accepted, ${p.skipped} skipped, ${p.failed} failed, ${p.deferred} deferred, ${p.retried} retried, ${p.unknown} unknown, ${p.inFlight} in flight, ${p.rateMps} mps, ${p.throttleErrors} throttle errors, ${Math.round(p.elapsedMs / 1000)} s`,
-				{ ...p },
-			),
+		// Long campaigns report progress (issues #7, 17): every 5 s while sending, and once at the end —
+		// counts, pace, what is left and the ETA, in n8n's log and the editor (progress.ts).
+		onProgress: progressReporter(fn, store, campaignId),
 		progressEveryMs: PROGRESS_LOG_EVERY_MS,
+		// MARKETING templates through /marketing_messages unless the option is off (core/messages/marketing.ts).
+		marketingMessagesApi: options.marketingMessagesApi !== false,
 	});
 	if (result.haltedAtStart && !fn.continueOnFail()) {
 		// Sticky pause: a schedule or a second execution must not undo it, and must not pass silently.
@@ -364,13 +365,13 @@ async function sendMessage(fn: IExecuteFunctions, i: number, client: GraphClient
 
 async function report(fn: IExecuteFunctions, i: number, store: Store): Promise<INodeExecutionData[]> {
 	const campaignId = String(param<string>(fn, 'campaignId', i, '')).trim();
-	const summary = await campaignSummary(store, campaignId);
+	const { summary, binary } = await campaignReportOutput(fn, i, store, campaignId);
 	const out: INodeExecutionData[] = [];
-	if (!param(fn, 'includeRows', i, false)) return [item(summary as unknown as IDataObject, i)];
+	if (!param(fn, 'includeRows', i, false)) return [reportItem(summary as unknown as IDataObject, binary, i)];
 	const groups = param(fn, 'hopper', i, []) as (keyof typeof HOPPER)[];
 	const states: RecipientState[] = groups.flatMap((g) => HOPPER[g] ?? []);
 	const page = await store.listRecipients(campaignId, states.length ? { states } : {}, { limit: param(fn, 'limit', i, 50), cursor: param<string>(fn, 'cursor', i, '') || undefined });
-	out.push(item({ ...(summary as unknown as IDataObject), nextCursor: page.next ?? null, rows: page.items.length }, i));
+	out.push(reportItem({ ...(summary as unknown as IDataObject), nextCursor: page.next ?? null, rows: page.items.length }, binary, i));
 	for (const r of page.items) out.push(item(rowJson(campaignId, summary.state, { ...r }, { itemIndex: r.itemIndex ?? null }), i));
 	return out;
 }
@@ -396,7 +397,7 @@ export class WhatsAppCampaign implements INodeType {
 		],
 		// Send and Wait for Response: n8n resumes the waiting execution through these (sendAndWait.ts).
 		webhooks: sendAndWaitWebhooks,
-		properties: [...campaignProperties, ...sendAndWaitProperties],
+		properties: [...campaignProperties, ...reportProperties, ...sendAndWaitProperties],
 	};
 
 	webhook = sendAndWaitWebhook;

@@ -154,7 +154,7 @@ export const campaignProperties: INodeProperties[] = [
 		default: 'graph',
 		displayOptions: op('sendCampaign'),
 		options: [
-			{ name: 'Read From Graph API', value: 'graph', description: 'Uses throughput.level: 80 mps, 1,000 when upgraded' },
+			{ name: 'Read From Graph API', value: 'graph', description: 'Uses is_on_biz_app and throughput.level: 80 mps, 1,000 when upgraded, 20 for a number also used in the WhatsApp Business app' },
 			{ name: 'Coexistence Number (20 Mps)', value: 'coexistence', description: 'Number also used in the WhatsApp Business app' },
 			{ name: 'Set by Hand', value: 'manual' },
 		],
@@ -198,6 +198,14 @@ export const campaignProperties: INodeProperties[] = [
 		options: [
 			{ displayName: 'Default Country', name: 'defaultCountry', type: 'string', default: '', placeholder: 'e.g. DE', description: 'ISO country for numbers written without a country code' },
 			{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to only validate every payload and report skips, deferrals, budget, ETA and estimated cost (sends nothing)' },
+			{
+				displayName: 'Marketing Messages API',
+				name: 'marketingMessagesApi',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to send MARKETING templates through Meta's Marketing Messages API (POST /{phone-number-ID}/marketing_messages), as Meta asks. A number that is not onboarded falls back to /messages for the rest of the run. Off: every send goes to /messages.",
+			},
 			{ displayName: 'Max Attempts (Transient Errors)', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1, maxValue: 20 }, default: 5 },
 			{ displayName: 'Max Days Deferred (131049)', name: 'maxDeferDays', type: 'number', typeOptions: { minValue: 0, maxValue: 30 }, default: 3 },
 			{ displayName: 'Max Wait for Retries (Seconds)', name: 'maxWaitSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 120, description: 'Retries due later than this are left for a later run of the same campaign' },
