@@ -378,7 +378,6 @@ export class WhatsAppCloudTrigger implements INodeType {
 			return reply(401, 'Invalid signature');
 		}
 
-
 		let parsed: ParsedWebhook;
 		try {
 			parsed = forwarded ? { events: parseForwardedBatch(raw!), skipped: [] } : parseWebhookRequest(raw!);
