@@ -115,7 +115,7 @@ test('an unclosed quote under CR / CRLF breaks fails its own line only, at every
 	const bytes = enc(text);
 	for (let size = 1; size <= 64; size++) {
 		const r = await read(chunked(bytes, size));
-		const summary = r.entries.map((e) => ('record' in e ? [e.line, e.record.name] : [e.line, 'failed']));
+		const summary = r.entries.map((e) => (e.record ? [e.line, e.record.name] : [e.line, 'failed']));
 		if (JSON.stringify(summary) !== JSON.stringify([[2, 'A'], [3, 'failed'], [4, 'C'], [5, 'D']])) throw new Error(`chunk size ${size}: ${JSON.stringify(summary)}`);
 	}
 });
