@@ -68,6 +68,12 @@ export async function triggerStore(ctx: Ctx): Promise<Store> {
 	return getStoreFor(storeOptionsFromCredentials(c));
 }
 
+/** The WhatsApp Store credential's data (read at most once a minute), or undefined when the trigger has none (resumeWaits.ts). */
+export async function triggerStoreCredentials(ctx: Ctx): Promise<ICredentialDataDecryptedObject | undefined> {
+	if (!ctx.getNode().credentials?.[STORE_CREDENTIAL]) return undefined;
+	return cached<ICredentialDataDecryptedObject>(ctx, STORE_CREDENTIAL, () => ctx.getCredentials(STORE_CREDENTIAL), 'use');
+}
+
 /** Forgets every kept credential (tests). */
 export function clearCredentialCache(): void {
 	cache.clear();

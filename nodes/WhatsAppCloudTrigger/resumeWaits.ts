@@ -14,7 +14,9 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import type { PendingWait } from '../../core/sendAndWait/waits';
 import type { MessageEvent, WebhookEvent } from '../../core/webhook/types';
 import type { WaitAnswer } from '../WhatsAppCampaign/sendAndWait';
-import { getWaitStore } from '../shared/waitStore';
+import { storeOptionsFromCredentials } from '../shared/store';
+import { getWaitStoreFor } from '../shared/waitStore';
+import { triggerStoreCredentials } from './hotPath';
 
 /** Message types that are not an answer: reactions, system notices, unsupported content. */
 const NOT_ANSWERS = new Set(['reaction', 'system', 'unsupported', 'errors', 'request_welcome']);
@@ -40,7 +42,8 @@ export async function claimAnswers(ctx: IWebhookFunctions, events: WebhookEvent[
 	if (!answers.length) return [];
 	const out: ClaimedAnswer[] = [];
 	try {
-		const store = await getWaitStore(ctx);
+		// The trigger's store credential, read at most once a minute (hotPath.ts).
+		const store = await getWaitStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx)));
 		for (const event of answers) {
 			const waits = await store.claim(event.phoneNumberId!, event.waId!, now, event.replyToMessageId);
 			if (waits.length) out.push({ event, waits });
