@@ -41,13 +41,13 @@ export const contactProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Block', value: 'block', action: 'Block a contact', description: 'Put a contact on the block list: no campaign message of any category is sent to them' },
 			{
 				name: 'Create or Update',
 				value: 'upsert',
 				action: 'Create or update a contact',
 				description: 'Create a new record, or update the current one if it already exists (upsert)',
 			},
-			{ name: 'Block', value: 'block', action: 'Block a contact', description: 'Put a contact on the block list: no campaign message of any category is sent to them' },
 			{ name: 'Delete', value: 'delete', action: 'Delete a contact', description: 'Delete a contact from the store' },
 			{ name: 'Export', value: 'export', action: 'Export contacts to CSV', description: 'Write matching contacts to a CSV file' },
 			{ name: 'Get', value: 'get', action: 'Get a contact', description: 'Get one contact by phone number' },
