@@ -16,7 +16,8 @@
  *  6. example 1 again (same campaign ID: nobody messaged again) and with a new campaign ID (the STOP honoured);
  *  7. example 4 (create template → wait for review → campaign to a tag);
  *  8. the browser check (test/e2e/browser.ts, Debian's headless Chromium): the editor opens every example,
- *     our nodes render with their icons, screenshots in the temp folder.
+ *     our nodes render with their icons, screenshots in the temp folder;
+ *  9. campaign 1's HTML report (issue 17) opened in the same Chromium (test/e2e/htmlReport.ts).
  * Outcomes are asserted through the store file (opened with dist/core/store, read methods only) and the
  * simulator's /_sim/messages and /_sim/stats. Any failed check → exit 1. Always stops everything and
  * deletes the temp folder (WA_N8N_KEEP=1 keeps it, with n8n.log and simulator.log).
@@ -28,6 +29,7 @@ import { createRequire } from 'node:module';
 import { findN8nDir, findRoot, n8nVersion, onInterrupt, prepare, sleep, startN8n, startSimulator, substitute } from '../n8n/lib/n8n.ts';
 import type { ExecutionResult, N8n, Simulator } from '../n8n/lib/n8n.ts';
 import { BrowserCheckError, runBrowserCheck } from './browser.ts';
+import { checkHtmlReport } from './htmlReport.ts';
 
 type Json = Record<string, unknown>;
 interface SimMessage {
@@ -331,6 +333,20 @@ async function main(): Promise<void> {
 	} catch (error) {
 		if (error instanceof BrowserCheckError) for (const problem of error.problems) check('browser check', false, problem);
 		else check('browser check', false, (error as Error).message);
+	}
+
+	// 10. campaign 1's HTML report (issue 17) in headless Chromium ----------------------------------------
+	// Built from this run's store file by the code the Campaign Report operation runs (dist/core/campaign).
+	section("browser: campaign 1's HTML report (Campaign Report → HTML Report) in headless Chromium");
+	try {
+		const load = createRequire(path.join(root, 'package.json'));
+		const { campaignProgressReport } = load(path.join(root, 'dist', 'core', 'campaign', 'progressReport')) as { campaignProgressReport(store: unknown, id: string): Promise<Parameters<typeof checkHtmlReport>[0]['report']> };
+		const { renderCampaignReportHtml } = load(path.join(root, 'dist', 'core', 'campaign', 'htmlReport')) as { renderCampaignReportHtml(report: unknown): string };
+		const report = await campaignProgressReport(st, CAMPAIGN_1);
+		const r = await checkHtmlReport({ html: renderCampaignReportHtml(report), report, screenshot: path.join(shots, 'campaign-html-report.png') });
+		check(`campaign 1's HTML report renders the funnel ${JSON.stringify(r.funnel)}, errors with Meta's titles, ${r.bars} hourly bars and the per-number table; no outside request`, r.problems.length === 0, r.problems.join('; ') || path.basename(r.screenshot));
+	} catch (error) {
+		check("campaign 1's HTML report in Chromium", false, (error as Error).message);
 	}
 	log(`screenshots: ${shots}${keep ? '' : ' (deleted at the end; WA_N8N_KEEP=1 keeps them)'}`);
 }
