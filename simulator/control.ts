@@ -115,7 +115,7 @@ function pick<T>(body: Record<string, any>, keys: (keyof T & string)[]): Partial
 
 const CONFIG_KEYS: (keyof SimulatorOptions)[] = [
 	'pairRateMs', 'windowMode', 'messagingLimit', 'statusDelays', 'deliveredRate', 'readRate', 'outOfOrderRate', 'duplicateRate',
-	'marketingCapRate', 'optOutOnStop', 'stopKeywords', 'reviewDelayMs', 'webhookUrl', 'webhookRetry', 'webhookTimeoutMs', 'webhookMaxInFlight', 'errorStatus', 'templateLimit',
+	'marketingCapRate', 'waIdAliases', 'optOutOnStop', 'stopKeywords', 'reviewDelayMs', 'webhookUrl', 'webhookRetry', 'webhookTimeoutMs', 'webhookMaxInFlight', 'errorStatus', 'templateLimit',
 ];
 
 /** POST /_sim/config: change behaviour options at run time (strings for regex options). */
@@ -232,7 +232,8 @@ function inboundMedia(ctx: SimContext, phoneId: string, type: string, b: Record<
 
 /** Injects an inbound customer message: signed `messages` webhook + opens the 24 h window (§4, §6). */
 function inbound(ctx: SimContext, b: Record<string, any>): Record<string, unknown> {
-	const from = digits(b.from, 'from');
+	// A user who hides their number is known to the business by their BSUID only.
+	const from = b.hide_phone === true && typeof b.user_id === 'string' ? b.user_id : digits(b.from, 'from');
 	const phone = b.phone_number_id ? ctx.phones.get(String(b.phone_number_id)) : ctx.phones.values().next().value;
 	if (!phone) throw new ControlError(404, `unknown phone_number_id ${b.phone_number_id}`);
 	const now = ctx.clock.now();
@@ -304,10 +305,22 @@ function inbound(ctx: SimContext, b: Record<string, any>): Record<string, unknow
 	ctx.stats.inbound++;
 	if (ctx.opts.optOutOnStop && text && ctx.opts.stopKeywords.some((k) => text!.trim().toUpperCase() === k.toUpperCase() || text!.trim().toUpperCase().startsWith(k.toUpperCase() + ' ')))
 		ctx.optOuts.add(from);
+	// WhatsApp usernames (cloud-api.md §4, 2026): a business-scoped user ID beside the number, or —
+	// when the user hides their number (hide_phone) — instead of it.
+	const userId = typeof b.user_id === 'string' ? b.user_id : undefined;
+	const contact: Record<string, unknown> = { profile: { name: String(b.name ?? 'Sim Customer') }, wa_id: from };
+	if (userId) {
+		contact.user_id = userId;
+		msg.from_user_id = userId;
+		if (b.hide_phone === true) {
+			delete contact.wa_id;
+			delete msg.from;
+		}
+	}
 	const value = {
 		messaging_product: 'whatsapp',
 		metadata: { display_phone_number: phone.display_phone_number, phone_number_id: phone.id },
-		contacts: [{ profile: { name: String(b.name ?? 'Sim Customer') }, wa_id: from }],
+		contacts: [contact],
 		messages: [msg],
 	};
 	ctx.webhooks.emit(ctx.opts.wabaId, 'messages', value);

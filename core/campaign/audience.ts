@@ -6,7 +6,8 @@
  * contacts always. The same check runs again right before each send (gates.ts).
  */
 import { lookupCandidates } from '../store/rules';
-import type { ConsentScope, RecipientInput, Store } from '../store/types';
+import type { Contact, ContactFilter, ConsentScope, RecipientInput, RecipientState, Store } from '../store/types';
+import type { SendValues } from '../templates/build';
 import { recipientWaId } from './phone';
 import type { RecipientSpec } from './types';
 
@@ -96,10 +97,6 @@ export async function addAudience(
 		} else if (options.authentication && phone.bsuid) {
 			// Meta refuses authentication templates to business-scoped user IDs (131062).
 			batch.push({ waId: phone.waId, itemIndex: spec.itemIndex, skipReason: `131062: authentication templates can't be sent to a business-scoped user ID (${phone.waId}); send to the phone number` });
-		} else if (options.scope && spec.optedOut) {
-			// Known opt-out (store audiences carry it).
-			result.optedOut++;
-			batch.push({ waId: phone.waId, itemIndex: spec.itemIndex, skipReason: 'opted out of marketing messages' });
 		} else {
 			batch.push({ waId: phone.waId, itemIndex: spec.itemIndex, payload: spec.values ? { values: spec.values } : {} });
 		}
@@ -107,4 +104,39 @@ export async function addAudience(
 	}
 	await flush();
 	return result;
+}
+
+/**
+ * A follow-up audience (issue 17): the recipients of another campaign in the chosen ledger states
+ * (e.g. 'delivered' = delivered but not read, 'read' = read but not replied, 'expired'), within a
+ * tag / attribute filter, with each one's template values built from their contact. Opt-outs since
+ * are stopped by the consent gates (addAudience and the send-time gates), not here.
+ */
+export async function* followUpAudience(
+	store: Store,
+	sourceCampaignId: string,
+	states: RecipientState[],
+	filter: ContactFilter,
+	valuesOf: (contact: Contact) => SendValues,
+): AsyncGenerator<RecipientSpec> {
+	const filtered = Boolean(filter.tagsAny?.length || filter.tagsAll?.length || (filter.attributes && Object.keys(filter.attributes).length));
+	let cursor: string | undefined;
+	do {
+		const page = await store.listRecipients(sourceCampaignId, { states }, { limit: 1000, cursor });
+		for (const r of page.items) {
+			if (r.waId.startsWith(INVALID_KEY_PREFIX)) continue;
+			const contact = (await store.getContact(r.waId)) ?? ({ waId: r.waId, tags: [], attributes: {}, optedOut: false, createdAt: 0, updatedAt: 0 } as Contact);
+			if (filtered && !matchesFilter(contact, filter)) continue;
+			yield { phone: r.waId, optedOut: contact.optedOut, values: valuesOf(contact) };
+		}
+		cursor = page.next;
+	} while (cursor);
+}
+
+/** Tag (any / all) and attribute (exact, as text) filters on one contact, as the store applies them. */
+function matchesFilter(c: Contact, f: ContactFilter): boolean {
+	if (f.tagsAny?.length && !f.tagsAny.some((t) => c.tags.includes(t))) return false;
+	if (f.tagsAll?.length && !f.tagsAll.every((t) => c.tags.includes(t))) return false;
+	for (const [k, v] of Object.entries(f.attributes ?? {})) if (String(c.attributes[k]) !== String(v)) return false;
+	return true;
 }

@@ -21,20 +21,21 @@ import { describeTemplateVariables, getTemplate, valuesFromInputs, type SendValu
 import { runCampaign, campaignRecipients, templateMessageBody } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { setCampaignControl, HOPPER } from '../../core/campaign/control';
-import { DUPLICATE_KEY_PREFIX, INVALID_KEY_PREFIX } from '../../core/campaign/audience';
+import { DUPLICATE_KEY_PREFIX, INVALID_KEY_PREFIX, followUpAudience } from '../../core/campaign/audience';
 import { recipientWaId } from '../../core/campaign/phone';
-import type { CampaignRunResult, CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
-import { throughputFromLevel } from '../../core/throttle/tokenBucket';
+import type { CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
 import { markAsRead, markAsReadBody, postMessage } from '../../core/messages';
-import { readNumberInfo, type NumberInfo } from '../../core/numbers/info';
+import { readNumberInfo } from '../../core/numbers/info';
 import { conversationWindow } from '../../core/window/window';
-import type { Contact, RecipientState, Store } from '../../core/store/types';
+import type { Contact, ContactFilter, RecipientState, Store } from '../../core/store/types';
 import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL, getGraphClient, type CloudApiCredentials } from '../shared/credentials';
 import { errorJson, toNodeError, InputError } from '../shared/errors';
 import { failedItem, item } from '../shared/items';
 import { getStore } from '../shared/store';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { campaignProperties } from './description';
+import { continueDueCampaigns, engineOptions, haltMessage, readLimits, runSummary } from './run';
+import { runConfigOf, scheduleFromParameters } from './schedule';
 import { sessionMessageBody, uploadBinary } from './sessionMessage';
 import { progressReporter } from './progress';
 import { campaignReportOutput, reportItem, reportProperties } from './report';
@@ -43,8 +44,8 @@ import { executeSendAndWait, SEND_AND_WAIT, sendAndWaitProperties, sendAndWaitWe
 /** The node's outputs: one for most operations; Send Campaign adds "Run Summary". */
 const SEND_CAMPAIGN_OUTPUTS = [[{ type: 'main' }], [{ type: 'main', displayName: 'Recipients' }, { type: 'main', displayName: 'Run Summary' }]];
 
-/** How often a running campaign reports its progress (n8n's log, level info, and the editor: progress.ts). */
-export const PROGRESS_LOG_EVERY_MS = 5_000;
+import { PROGRESS_LOG_EVERY_MS } from './run';
+export { PROGRESS_LOG_EVERY_MS };
 
 /** Bad input naming the field (toNodeError turns it into a NodeOperationError). */
 function inputError(message: string, field: string): InputError {
@@ -98,81 +99,6 @@ function fromContact(flat: Record<string, unknown>, contact: Contact): Record<st
 	return out;
 }
 
-/**
- * The number's throughput and messaging limit, as the user chose: from Graph (default), coexistence
- * (20 mps) or by hand. Graph's number info is read in every mode (best effort when both limits are
- * manual): its quality rating and tier feed the start-of-run checks.
- */
-async function readLimits(
-	fn: IExecuteFunctions,
-	client: GraphClient,
-	phoneNumberId: string,
-): Promise<{ mps: number; messagingLimit: number; info?: NumberInfo; limitFromGraph: boolean }> {
-	const throughputMode = param<string>(fn, 'throughputMode', 0, 'graph');
-	const limitMode = param<string>(fn, 'messagingLimitMode', 0, 'graph');
-	const needed = throughputMode === 'graph' || limitMode === 'graph';
-	const info = needed ? await readNumberInfo(client, phoneNumberId) : await readNumberInfo(client, phoneNumberId).catch(() => undefined);
-	let mps: number;
-	if (throughputMode === 'manual') mps = param(fn, 'mps', 0, 80);
-	else if (throughputMode === 'coexistence') mps = throughputFromLevel(undefined, true);
-	else mps = info?.mps ?? throughputFromLevel(undefined);
-	let messagingLimit = Infinity;
-	if (limitMode === 'manual') messagingLimit = param(fn, 'messagingLimit', 0, 250);
-	else if (limitMode === 'graph') {
-		if (info?.messagingLimit === undefined) {
-			throw inputError(
-				`Could not read the messaging limit of number ${phoneNumberId} (whatsapp_business_manager_messaging_limit = ${JSON.stringify(info?.tier ?? null)}): set it by hand`,
-				'messagingLimitMode',
-			);
-		}
-		messagingLimit = info.messagingLimit;
-	}
-	return { mps, messagingLimit, info, limitFromGraph: limitMode === 'graph' };
-}
-
-/** Why a campaign sent nothing this run (sticky pause / stop), as one sentence. */
-function haltMessage(campaignId: string, result: CampaignRunResult): string {
-	const h = result.haltedAtStart;
-	if (!h) return '';
-	const since = h.at ? ` since ${new Date(h.at).toISOString()}` : '';
-	const by = h.by ? ` by ${h.by}` : '';
-	const state = h.state === 'account_stopped' ? 'stopped at account level' : h.state;
-	return `Campaign ${campaignId} is ${state}${by}${since}${h.reason ? ` (${h.reason})` : ''}: nothing was sent. Fix the cause, then run the Resume Campaign operation.`;
-}
-
-/** The run summary item (every Send Campaign execution outputs one). */
-function runSummary(campaignId: string, result: CampaignRunResult, mps: number, messagingLimit: number): IDataObject {
-	return {
-		campaignId,
-		campaignState: result.state,
-		reason: result.reason ?? null,
-		stateBy: result.stateBy ?? null,
-		stateAt: result.stateAt ? new Date(result.stateAt).toISOString() : null,
-		added: result.added as unknown as IDataObject,
-		thisRun: {
-			sent: result.accepted,
-			skipped: result.skipped,
-			deferred: result.deferred,
-			failed: result.failed,
-			unknown: result.unknown,
-			retried: result.retried,
-			throttleErrors: result.throttleErrors,
-			requeuedAfterCrash: result.requeuedAfterCrash,
-			unknownResent: result.unknownResent,
-		},
-		byState: result.report.byState as IDataObject,
-		byErrorCode: result.report.byErrorCode,
-		deferredByDay: result.report.deferredByDay,
-		total: result.report.total,
-		nextDueAt: result.nextDueAt ? new Date(result.nextDueAt).toISOString() : null,
-		mps,
-		messagingLimit: messagingLimit === Infinity ? null : messagingLimit,
-		achievedMps: result.achievedMps,
-		elapsedSeconds: Math.round(result.elapsedMs / 100) / 10,
-		...(result.haltedAtStart ? { error: haltMessage(campaignId, result) } : result.stopError ? { error: result.stopError.message } : {}),
-	};
-}
-
 function rowJson(campaignId: string, campaignState: string, row: RecipientResult | undefined, extra: IDataObject = {}): IDataObject {
 	const invalid = row?.waId.startsWith(INVALID_KEY_PREFIX);
 	return {
@@ -187,6 +113,19 @@ function rowJson(campaignId: string, campaignState: string, row: RecipientResult
 		error: row?.errorMessage ?? null,
 		nextAttemptAt: row?.nextAttemptAt ? new Date(row.nextAttemptAt).toISOString() : null,
 		...extra,
+	};
+}
+
+/** The Tags (Any) / Attribute Filters parameters as a store contact filter. */
+function contactFilterOf(fn: IExecuteFunctions): ContactFilter {
+	const tagsAny = String(param<string>(fn, 'tagsAny', 0, ''))
+		.split(',')
+		.map((t) => t.trim())
+		.filter(Boolean);
+	const attrs = (param(fn, 'attributeFilters', 0, {}) as { filter?: { name: string; value: string }[] }).filter ?? [];
+	return {
+		...(tagsAny.length ? { tagsAny } : {}),
+		...(attrs.length ? { attributes: Object.fromEntries(attrs.map((a) => [a.name, a.value])) } : {}),
 	};
 }
 
@@ -214,17 +153,19 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 	};
 
 	let recipients: RecipientSpec[] | AsyncIterable<RecipientSpec>;
-	if (audience === 'store') {
+	if (audience === 'campaign') {
+		// Follow-up (issue 17): another campaign's recipients in the chosen states, within the tag /
+		// attribute filters; opt-outs since then are stopped by the send-time gates.
+		const source = String(param<string>(fn, 'sourceCampaignId', 0, '')).trim();
+		const states = param<string[]>(fn, 'sourceStates', 0, ['delivered']);
+		if (!source) throw inputError('Source Campaign ID is required for a follow-up audience', 'sourceCampaignId');
+		if (!(await store.getCampaign(source))) throw inputError(`Source Campaign ID: no campaign "${source}" in the store`, 'sourceCampaignId');
 		const flat = flatVariables(fn, 0);
-		const tagsAny = String(param<string>(fn, 'tagsAny', 0, ''))
-			.split(',')
-			.map((t) => t.trim())
-			.filter(Boolean);
-		const attrs = (param(fn, 'attributeFilters', 0, {}) as { filter?: { name: string; value: string }[] }).filter ?? [];
-		const filter = {
-			...(tagsAny.length ? { tagsAny } : {}),
-			...(attrs.length ? { attributes: Object.fromEntries(attrs.map((a) => [a.name, a.value])) } : {}),
-		};
+		const filter = contactFilterOf(fn);
+		recipients = followUpAudience(store, source, states as RecipientState[], filter, (c) => valuesOf(fromContact(flat, c)));
+	} else if (audience === 'store') {
+		const flat = flatVariables(fn, 0);
+		const filter = contactFilterOf(fn);
 		recipients = (async function* () {
 			for await (const c of store.iterateContacts(filter, 1000)) yield { phone: c.waId, optedOut: c.optedOut, values: valuesOf(fromContact(flat, c)) };
 		})();
@@ -235,7 +176,9 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 			return { phone: phone === undefined || phone === null ? '' : String(phone), itemIndex: i, values: valuesOf(flatVariables(fn, i)) };
 		});
 	}
-	const { mps, messagingLimit, info, limitFromGraph } = await readLimits(fn, client, phoneNumberId);
+	const runConfig = runConfigOf(fn);
+	const schedule = scheduleFromParameters(fn);
+	const { mps, messagingLimit, info, limitFromGraph } = await readLimits(client, phoneNumberId, runConfig);
 	const portfolioId = String(options.portfolioId || credentials.businessAccountId || phoneNumberId);
 
 	if (options.dryRun) {
@@ -250,6 +193,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 			messagingLimit,
 			defaultCountry,
 			collectRows: audience === 'items',
+			schedule,
 		});
 		const { rows, ...summary } = result;
 		if (audience !== 'items') return [[item(summary as unknown as IDataObject, 0)], []];
@@ -257,7 +201,6 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 	}
 
 	const signal = (fn as unknown as { getExecutionCancelSignal?: () => AbortSignal | undefined }).getExecutionCancelSignal?.();
-	const resolveMinutes = Number(options.resolveUnknownAfterMinutes ?? 0);
 	const audienceKeys = audience === 'items' ? new Map<number, string>() : undefined;
 	const result = await runCampaign({
 		client,
@@ -273,23 +216,18 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 		// Graph's limits and quality again every minute: a downgrade reaches the run without webhooks.
 		refreshNumber: limitFromGraph ? () => readNumberInfo(client, phoneNumberId) : undefined,
 		recipients,
-		defaultCountry,
 		limits: { mps, messagingLimit, sharedThroughput: Boolean(options.sharedThroughput) },
-		retry: { maxAttempts: Number(options.maxAttempts ?? 5), maxDeferDays: Number(options.maxDeferDays ?? 3) },
-		resendUnknown: Boolean(options.resendUnknown),
-		resolveUnknownAfterMs: resolveMinutes > 0 ? resolveMinutes * 60_000 : undefined,
-		respectOptOutsFor: options.respectOptOutsFor === 'all' ? 'all' : 'marketing',
-		qualityBreaker: options.qualityBreaker !== false,
+		...engineOptions(options),
+		// issue 17: Start At / End By / Send Window, and what a later due run needs, kept with the campaign.
+		schedule,
+		runConfig: runConfig as unknown as Record<string, unknown>,
 		collectSent: audience === 'items',
 		audienceKeys,
-		maxWaitMs: Number(options.maxWaitSeconds ?? 120) * 1000,
 		signal,
 		// Long campaigns report progress (issues #7, 17): every 5 s while sending, and once at the end —
 		// counts, pace, what is left and the ETA, in n8n's log and the editor (progress.ts).
 		onProgress: progressReporter(fn, store, campaignId),
 		progressEveryMs: PROGRESS_LOG_EVERY_MS,
-		// MARKETING templates through /marketing_messages unless the option is off (core/messages/marketing.ts).
-		marketingMessagesApi: options.marketingMessagesApi !== false,
 	});
 	if (result.haltedAtStart && !fn.continueOnFail()) {
 		// Sticky pause: a schedule or a second execution must not undo it, and must not pass silently.
@@ -447,6 +385,14 @@ export class WhatsAppCampaign implements INodeType {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const { client, credentials } = await getGraphClient(this, 0);
 		if (operation === SEND_AND_WAIT) return await executeSendAndWait(this, client, credentials);
+		if (operation === 'continueDue') {
+			try {
+				return [await continueDueCampaigns(this, client, credentials, await getStore(this))];
+			} catch (error) {
+				if (this.continueOnFail()) return [[item(errorJson(error), 0)]];
+				throw toNodeError(this.getNode(), error);
+			}
+		}
 		if (operation === 'sendCampaign') {
 			try {
 				return await sendCampaign(this, client, credentials);

@@ -12,7 +12,7 @@
  * the response itself (`noWebhookResponse`) → what it wrote; `webhookResponse` → 200 with that body;
  * workflow started → 200 `{ message: 'Workflow was started' }`; nothing → 200 `{ message: 'Webhook call received' }`.
  */
-import { HookContext, WebhookContext } from 'n8n-core';
+import { HookContext, PollContext, WebhookContext } from 'n8n-core';
 import type {
 	IDataObject,
 	IHttpRequestMethods,
@@ -311,4 +311,31 @@ export async function runWebhookMethod(
 		nodeStaticData: workflow.getStaticData('node', node),
 		webhookUrl: hookContext.getNodeWebhookUrl('default'),
 	};
+}
+
+export interface PollResult {
+	/** What `poll()` returned: the items of each output, or null (nothing to start the workflow with). */
+	result: INodeExecutionData[][] | null;
+	/** The node's static data after the poll (pass it back as `staticData` for the next poll). */
+	staticData: IDataObject;
+}
+
+/**
+ * Calls a polling trigger's `poll()` through n8n-core's PollContext, as n8n's ScheduledTaskManager
+ * does on each Poll Time. `options.mode`: 'trigger' (default; an active workflow) or 'manual' (the
+ * editor's "Fetch test event").
+ */
+export async function runPoll(
+	nodeType: AnyNodeType,
+	parameters: HarnessParameters,
+	credentials: CredentialsMap = {},
+	options: WebhookRunOptions & { mode?: 'trigger' | 'manual' } = {},
+): Promise<PollResult> {
+	const setup = setupSingleNode(nodeType, parameters, credentials, options);
+	const { context, workflow, node } = setup;
+	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (!type.poll) throw new Error(`Harness: node type "${node.type}" has no poll()`);
+	const pollContext = new PollContext(workflow, node, context.additionalData, options.mode ?? 'trigger', 'activate');
+	const result = await type.poll.call(pollContext);
+	return { result, staticData: workflow.staticData as IDataObject };
 }
