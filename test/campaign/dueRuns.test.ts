@@ -102,8 +102,7 @@ describe('SQLite store', () => {
 	it('a follow-up to "read, not replied" of an earlier campaign: exactly that set, minus new opt-outs', async () => {
 		dbPath = tmpDb();
 		storeCred = { backend: 'sqlite', path: dbPath };
-		let receiver: TriggerReceiver | undefined;
-		receiver = await startTriggerReceiver(SECRET, () => storeCred);
+		const receiver: TriggerReceiver = await startTriggerReceiver(SECRET, () => storeCred);
 		await start({ webhookUrl: receiver.url, readRate: 0.5, statusDelays: { sent: 10, delivered: 20, read: 40 } });
 		try {
 			const first = await runNode(new WhatsAppCampaign(), sendParams('first', { throughputMode: 'manual', mps: 80 }), people(12, 4915200006000), creds());
@@ -118,7 +117,7 @@ describe('SQLite store', () => {
 				// One reader replies (typed); one opts out since (by hand, e.g. a support call).
 				const before = receiver.deliveries.length;
 				await simControl(running.url, 'inbound', { from: read[0], type: 'text', text: 'thanks!' });
-				await waitFor(() => receiver!.deliveries.slice(before).some((d) => d.field === 'messages'));
+				await waitFor(() => receiver.deliveries.slice(before).some((d) => d.field === 'messages'));
 				const out = await runNode(new WhatsAppContacts(), { operation: 'optOut', phone: `+${read[1]}`, consentSource: 'support call' }, [{ json: {} }], creds());
 				expect(jsonOf(out.items)[0]).toMatchObject({ optedOut: true });
 				expect((await store.getRecipient('first', read[0]))?.state).toBe('replied');
@@ -137,7 +136,7 @@ describe('SQLite store', () => {
 				await store.close();
 			}
 		} finally {
-			await receiver?.close();
+			await receiver.close();
 		}
 	}, 60_000);
 });
