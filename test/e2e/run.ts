@@ -54,6 +54,35 @@ const CAMPAIGN_1 = 'diwali-2026';
 const CAMPAIGN_1_SECOND = 'diwali-2026-second';
 const CAMPAIGN_4 = 'vip-spring-sale-2026';
 const NEW_CONTACT = '4915123456789'; // never wrote in: its window is closed
+/** Send and Wait for Response (issue 16): one workflow answered through the trigger, one left to time out. */
+const SAW = { answered: 'waE2eSendWait05', timeout: 'waE2eSendWait06', answerer: '4915123450051', silent: '4915123450052' };
+
+/** Manual Trigger → WhatsApp Campaign (Send and Wait for Response) → No Operation, with the examples' credentials. */
+function sendAndWaitWorkflow(id: string, to: string, ask: Json): Json & { id: string; name: string; nodes: Json[] } {
+	const credentials = {
+		whatsAppCloudApi: { id: 'waDemoCloudApi01', name: 'WhatsApp Cloud API (simulator)' },
+		whatsAppCloudStoreApi: { id: 'waDemoStore00001', name: 'WhatsApp Store (demo)' },
+	};
+	return {
+		id,
+		name: `e2e: send and wait (${id})`,
+		nodes: [
+			{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-ask`,
+				name: 'Ask',
+				type: 'n8n-nodes-whatsapp-cloud.whatsAppCampaign',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { operation: 'sendAndWait', phoneNumber: { __rl: true, mode: 'id', value: SIM.phoneNumberId }, to: `+${to}`, ...ask },
+				credentials,
+			},
+			{ id: `${id}-after`, name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
+		],
+		connections: { Start: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, Ask: { main: [[{ node: 'After', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 // ---- checks ------------------------------------------------------------------------------------------
 const failures: string[] = [];
@@ -167,7 +196,15 @@ async function main(): Promise<void> {
 	setSetting(second, 'campaignId', CAMPAIGN_1_SECOND);
 	const wfDir = path.join(tmp, 'workflows');
 	fs.mkdirSync(wfDir);
-	for (const wf of [...workflows, second]) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
+	const sawAnswered = sendAndWaitWorkflow(SAW.answered, SAW.answerer, {
+		waitMessageType: 'buttons',
+		waitMessage: 'Approve the refund of 20 EUR?',
+		waitButtons: { button: [{ id: 'approve', title: 'Approve' }, { id: 'reject', title: 'Reject' }] },
+		waitAmount: 10,
+		waitUnit: 'minutes',
+	});
+	const sawTimeout = sendAndWaitWorkflow(SAW.timeout, SAW.silent, { waitMessage: 'Still interested?', waitAmount: 1, waitUnit: 'minutes' });
+	for (const wf of [...workflows, second, sawAnswered, sawTimeout]) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
 	p.importWorkflow(wfDir);
 	for (const id of [WF.bot, WF.crm]) p.publish(id);
 	log(`imported ${workflows.length} examples (+ the second-campaign copy of example 1), published ${WF.bot} and ${WF.crm}`);
@@ -272,6 +309,37 @@ async function main(): Promise<void> {
 	check('the CRM retrying the same event sends nothing again', retry.status === 200 && toNew.length === 1 && toNew[0].template?.name === 'order_update', `${toNew.length} message(s) to +${NEW_CONTACT}: ${toNew.map((m) => m.template?.name ?? m.type).join(', ')}`);
 	const crmContact = await st.getContact(NEW_CONTACT);
 	check('the CRM contact is in the store (tag crm)', Boolean(crmContact?.tags?.includes('crm')), JSON.stringify(crmContact?.tags));
+
+	// 5b. Send and Wait for Response (issue 16) ------------------------------------------------------------
+	section('Send and Wait for Response: the execution waits; the answer through the trigger resumes it; the other times out');
+	for (const from of [SAW.answerer, SAW.silent]) await inbound({ from, type: 'text', text: 'Hello, I have a question' });
+	await until(20000, async () => ((await st.getWindow(SIM.phoneNumberId, SAW.answerer)) && (await st.getWindow(SIM.phoneNumberId, SAW.silent)) ? true : undefined));
+	await drained(s);
+	await sleep(1100);
+	const status = async (id: string) => (await n.rest<{ status?: string }>('GET', `executions/${id}`).catch(() => undefined))?.status;
+	const timeoutId = await n.runManually(SAW.timeout, 'Start');
+	const askedAt = Date.now();
+	const answeredId = await n.runManually(SAW.answered, 'Start');
+	const bothWaiting = await until(60000, async () => ((await status(answeredId)) === 'waiting' && (await status(timeoutId)) === 'waiting' ? true : undefined));
+	check('both executions are waiting after sending their question', bothWaiting === true, `answered ${await status(answeredId)}, timeout ${await status(timeoutId)}`);
+	const question = (await messagesTo(s, SAW.answerer)).find((m) => m.type === 'interactive');
+	check('the question went out as reply buttons', question !== undefined, JSON.stringify((await messagesTo(s, SAW.answerer)).map((m) => m.type)));
+	await sleep(1100);
+	await inbound({ from: SAW.answerer, type: 'button_reply', id: 'approve', title: 'Approve', context_id: question?.id });
+	const answered = await n.waitForExecution(answeredId, 60000).catch((error: Error) => ({ status: error.message, outputs: {} as Record<string, unknown[][]> }));
+	const answer = (answered.outputs.After?.[0]?.[0] ?? {}) as Json;
+	check(
+		'the tapped button resumed the execution: answered, buttonId "approve", the answer\'s wamid',
+		answered.status === 'success' && answer.answered === true && answer.buttonId === 'approve' && answer.text === 'Approve' && String(answer.messageId).startsWith('wamid.') && answer.replyToMessageId === question?.id,
+		`${answered.status}: ${JSON.stringify(answer).slice(0, 240)}`,
+	);
+	const timedOut = await n.waitForExecution(timeoutId, 180000).catch((error: Error) => ({ status: error.message, outputs: {} as Record<string, unknown[][]> }));
+	const late = (timedOut.outputs.After?.[0]?.[0] ?? {}) as Json;
+	check(
+		'no answer: n8n resumed the other one after its 1-minute limit with timedOut: true',
+		timedOut.status === 'success' && late.timedOut === true && late.answered === false && late.to === SAW.silent,
+		`${timedOut.status} after ${((Date.now() - askedAt) / 1000).toFixed(0)} s: ${JSON.stringify(late).slice(0, 240)}`,
+	);
 
 	// 6. example 1 again ----------------------------------------------------------------------------------
 	section('example 1 again: same campaign ID (exactly once), then a new campaign ID (the STOP honoured)');
