@@ -390,6 +390,8 @@ class CampaignRun {
 				if (!(await this.admit(row))) continue;
 				// In flight ≈ rate × latency (Little's law), then wait for this send's slot.
 				while (this.inflight.size >= this.concurrency.limit(this.local.rate(clock.now()))) await this.anySettled();
+				// The number's first /marketing_messages send is answered before more are paced (core/messages/marketing.ts).
+				await this.route.ready(options.phoneNumberId);
 				const ticket = await this.pacer.take(clock, options.signal);
 				if (this.halt || !this.leaseLeft(row) || this.gates.lateBlock(row.waId)) {
 					// Halted, held too long (a cut rate), or blocked while it waited: not sent.

@@ -20,7 +20,12 @@
  *    onboarded; MarketingRoute remembers it for the rest of the run (one refused request per number
  *    per run, not one per recipient).
  *  - MarketingRoute: the per-run state the campaign engine keeps (the numbers found not onboarded,
- *    the template's current category) and the send with its fallback.
+ *    the template's current category) and the send with its fallback. The first marketing send of a
+ *    run from a number is a probe: the engine waits for its answer (ready()) before pacing the next
+ *    sends of that number, so a number that is not onboarded costs one refused request per run (plus
+ *    the few sends paced while the probe's dispatch mark was being written) — not one per request in
+ *    flight — and no burst of fallbacks can push a second over the throughput cap. A probe that ends
+ *    without a verdict (timeout, throttle) lets the next send probe again.
  */
 import { GraphApiError } from '../graph/errors';
 import type { GraphLike } from '../graph/like';
@@ -87,6 +92,10 @@ export interface RouteStats {
 /** The per-run routing state: numbers refused, the template's current category, counts. */
 export class MarketingRoute {
 	private readonly refusedNumbers = new Set<string>();
+	/** Numbers whose marketing endpoint answered a send in this run. */
+	private readonly confirmed = new Set<string>();
+	/** A number's first marketing send, in flight: later sends of the number wait for its answer. */
+	private readonly probes = new Map<string, Promise<void>>();
 	private category: string | undefined;
 	/** Meta refused this template on the marketing endpoint although we took it for MARKETING. */
 	private categoryRefused = false;
@@ -117,6 +126,14 @@ export class MarketingRoute {
 		});
 	}
 
+	/**
+	 * Resolves when the next send from this number may be paced: at once (undefined) unless the
+	 * number's first marketing send (the probe) is still waiting for Meta's answer.
+	 */
+	ready(phoneNumberId: string): Promise<void> | undefined {
+		return this.probes.get(phoneNumberId);
+	}
+
 	/** Numbers found not onboarded (tests, the run summary). */
 	isRefused(phoneNumberId: string): boolean {
 		return this.refusedNumbers.has(phoneNumberId);
@@ -130,17 +147,32 @@ export class MarketingRoute {
 	async send(client: GraphLike, phoneNumberId: string, body: unknown, timeoutMs?: number): Promise<SendResult & { endpoint: SendEndpoint }> {
 		const endpoint = this.endpointFor(phoneNumberId);
 		if (endpoint === 'marketing_messages') {
+			let settle: (() => void) | undefined;
+			if (!this.confirmed.has(phoneNumberId) && !this.probes.has(phoneNumberId)) {
+				this.probes.set(phoneNumberId, new Promise<void>((resolve) => (settle = resolve)));
+			}
+			const done = () => {
+				if (!settle) return;
+				this.probes.delete(phoneNumberId);
+				settle();
+			};
 			try {
 				const res = await postMessage(client, phoneNumberId, body, timeoutMs, 'marketing_messages');
 				this.stats.marketing++;
+				this.confirmed.add(phoneNumberId);
+				done();
 				return { ...res, endpoint };
 			} catch (error) {
-				if (!isMarketingEndpointRefusal(error)) throw error;
+				if (!isMarketingEndpointRefusal(error)) {
+					done(); // no verdict (timeout, throttle…): the next send probes again
+					throw error;
+				}
 				this.stats.refused++;
 				if (isNotOnboarded(error)) {
 					if (!this.refusedNumbers.has(phoneNumberId)) this.stats.notOnboarded.push(phoneNumberId);
 					this.refusedNumbers.add(phoneNumberId);
 				} else this.categoryRefused = true; // Meta does not take it for a marketing template
+				done();
 			}
 		}
 		const res = await postMessage(client, phoneNumberId, body, timeoutMs, 'messages');

@@ -102,17 +102,17 @@ describe('Send Campaign routes MARKETING templates to /marketing_messages (workf
 
 	it('a number that is not onboarded: one refused request (131055), then /messages for the rest of the run — each recipient once, ledger complete', async () => {
 		await simControl(running.url, `phone-numbers/${PHONE}`, { marketing_messages: false });
-		const r = await runNode(node, promo('mm-4'), people(12), creds());
+		const r = await runNode(node, promo('mm-4', { mps: 80 }), people(12), creds());
 		expect(r.nodeError).toBeUndefined();
 		const rows = jsonOf(r.items);
 		expect(rows.map((o) => o.state)).toEqual(Array(12).fill('accepted'));
 		expect(rows.every((o) => typeof o.messageId === 'string' && o.errorCode === null)).toBe(true);
 		expect(byEndpoint()).toEqual({ messages: 12 });
-		// Sends in flight when the first refusal came back may have been refused too; never more than
-		// the run's concurrency at that moment, and every one was resent to /messages exactly once.
+		// The first marketing send is a probe: the others wait for its answer, so one refusal
+		// (at most a send or two paced while the probe's dispatch mark was written), each resent once.
 		const refused = stats().errors['131055'] ?? 0;
 		expect(refused).toBeGreaterThanOrEqual(1);
-		expect(refused).toBeLessThanOrEqual(3);
+		expect(refused).toBeLessThanOrEqual(2);
 		expect(stats().requests.sends).toBe(12 + refused);
 		expect(stats().accepted.total).toBe(12);
 		expect(stats().duplicateSends.total).toBe(0);
@@ -149,6 +149,47 @@ describe('the endpoint rule and Meta refusals (pure)', () => {
 		expect(isNotOnboarded(utilityRefused)).toBe(false);
 		expect(isMarketingEndpointRefusal(graphErrorFromResponse(400, { error: { message: '(#131009) x', code: 131009 } }))).toBe(false);
 		expect(isMarketingEndpointRefusal(new GraphApiError('timeout', { errorClass: 'unknown_outcome' }))).toBe(false);
+	});
+
+	it("MarketingRoute: the number's first marketing send is a probe the next sends wait for (ready); a verdict-less failure lets the next send probe again", async () => {
+		const answers: Array<(v: unknown) => void> = [];
+		const fails: Array<(e: unknown) => void> = [];
+		const paths: string[] = [];
+		const client = {
+			request<T>(req: GraphRequest): Promise<T> {
+				paths.push(req.path);
+				return new Promise<T>((resolve, reject) => {
+					answers.push(resolve as (v: unknown) => void);
+					fails.push(reject);
+				});
+			},
+		};
+		const route = new MarketingRoute({ category: 'MARKETING' });
+		expect(route.ready('1')).toBeUndefined();
+		const first = route.send(client, '1', { to: 'a' });
+		const waiting = route.ready('1');
+		expect(waiting).toBeInstanceOf(Promise);
+		expect(route.ready('2')).toBeUndefined(); // another number has its own probe
+		let released = false;
+		void waiting?.then(() => (released = true));
+		await new Promise((r) => setImmediate(r));
+		expect(released).toBe(false);
+		fails[0](graphErrorFromResponse(400, { error: { message: '(#131055) You must accept the Marketing Messages API terms to use the API.', code: 131055 } }));
+		await new Promise((r) => setImmediate(r));
+		expect(released).toBe(true);
+		expect(route.isRefused('1')).toBe(true);
+		answers[1]({ messages: [{ id: 'wamid.a' }] }); // the probe's own resend to /messages
+		await expect(first).resolves.toMatchObject({ endpoint: 'messages', messageId: 'wamid.a' });
+		expect(paths).toEqual(['/1/marketing_messages', '/1/messages']);
+		expect(route.stats).toMatchObject({ refused: 1, messages: 1, marketing: 0, notOnboarded: ['1'] });
+
+		// Number 2: the probe times out (no verdict) → released, and the next send probes again.
+		const p2 = route.send(client, '2', { to: 'b' });
+		expect(route.ready('2')).toBeInstanceOf(Promise);
+		fails[2](new GraphApiError('timeout', { errorClass: 'unknown_outcome' }));
+		await expect(p2).rejects.toMatchObject({ errorClass: 'unknown_outcome' });
+		expect(route.ready('2')).toBeUndefined();
+		expect(route.endpointFor('2')).toBe('marketing_messages');
 	});
 
 	it('MarketingRoute: a non-marketing refusal resends that send to /messages; other errors are thrown as they are (no second request)', async () => {
