@@ -197,6 +197,38 @@ function describeHourlyStore(name: string, open: () => Promise<Store>) {
 
 describeHourlyStore('sqlite', () => openStore({ backend: 'sqlite', path: tmpDb() }));
 
+it('per-number rows and hourly sends split by number once the ledger holds a phone_number_id per recipient (sender pools)', async () => {
+	const file = tmpDb();
+	const store = await openStore({ backend: 'sqlite', path: file });
+	try {
+		await store.createCampaign({ id: 'pool-1', phoneNumberId: 'n1' }, T0);
+		await store.addRecipients('pool-1', ['4915200003001', '4915200003002', '4915200003003'].map((waId) => ({ waId, payload: {} })), T0);
+		for (const [i, at] of [T0 + 1, T0 + 2, T0 + HOUR_MS].entries()) {
+			const [row] = await store.claimRecipients({ campaignId: 'pool-1', workerId: 'w', limit: 1, now: at, leaseMs: 60_000 });
+			await store.markDispatched('pool-1', [row.waId], 'w', at);
+			await store.updateRecipient('pool-1', row.waId, { state: i === 2 ? 'failed' : 'accepted', now: at });
+		}
+		// What a sender-pool migration would add: the number each recipient is sent from.
+		const { DatabaseSync } = await import('node:sqlite');
+		const db = new DatabaseSync(file);
+		db.exec(`ALTER TABLE recipients ADD COLUMN phone_number_id TEXT`);
+		db.exec(`UPDATE recipients SET phone_number_id = CASE WHEN wa_id = '4915200003001' THEN 'n1' ELSE 'n2' END`);
+		db.close();
+		expect(await store.sendsPerHour('pool-1', 0)).toEqual([
+			{ hourStart: T0, sends: 1, phoneNumberId: 'n1' },
+			{ hourStart: T0, sends: 1, phoneNumberId: 'n2' },
+			{ hourStart: T0 + HOUR_MS, sends: 1, phoneNumberId: 'n2' },
+		]);
+		const r = await campaignProgressReport(store, 'pool-1', { now: T0 + HOUR_MS + 60_000 });
+		expect(r.perNumber).toEqual([
+			{ phoneNumberId: 'n1', total: 1, sent: 1, delivered: 0, read: 0, replied: 0, failed: 0, remaining: 0, sendsLast24h: 1 },
+			{ phoneNumberId: 'n2', total: 2, sent: 1, delivered: 0, read: 0, replied: 0, failed: 1, remaining: 0, sendsLast24h: 2 },
+		]);
+	} finally {
+		await store.close();
+	}
+});
+
 const describePg = pgSkipped() ? describe.skip : describe;
 describePg('on Postgres', () => {
 	let url = '';
