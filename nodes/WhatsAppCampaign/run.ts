@@ -89,6 +89,8 @@ export function runSummary(campaignId: string, result: CampaignRunResult, mps: n
 		added: result.added as unknown as IDataObject,
 		thisRun: {
 			sent: result.accepted,
+			/** The same count under its earlier name (workflows written before `sent`). */
+			accepted: result.accepted,
 			skipped: result.skipped,
 			deferred: result.deferred,
 			outsideWindow: result.outsideWindow,

@@ -106,7 +106,11 @@ it('five kill -9s mid-send: unknown ≤ requests in flight at the kills, 0 dupli
 			while (api.accepted.length < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
 			child.kill('SIGKILL');
 			await exited;
-			await new Promise((r) => setTimeout(r, 200)); // requests already on the wire reach the server
+			// Requests already on the wire reach the server (a loaded machine may take a while): wait until its log is still.
+			for (let seen = -1; seen !== api.accepted.length; ) {
+				seen = api.accepted.length;
+				await new Promise((r) => setTimeout(r, 300));
+			}
 			// In flight at this kill: reached the server, answer not in the ledger.
 			const reached = new Set(api.accepted.map((s) => s.to));
 			for (const to of reached) {

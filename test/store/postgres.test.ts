@@ -52,7 +52,7 @@ describePg('Postgres store', () => {
 				// JSON columns are JSONB.
 				const types = await admin.query(
 					`SELECT table_name, column_name, data_type FROM information_schema.columns
-					WHERE table_schema = $1 AND column_name IN ('tags', 'attributes', 'payload', 'config') ORDER BY 1, 2`,
+					WHERE table_schema = $1 AND table_name IN ('contacts', 'campaigns', 'recipients') AND column_name IN ('tags', 'attributes', 'payload', 'config') ORDER BY 1, 2`,
 					[schema],
 				);
 				expect(types.rows.map((r) => r.data_type)).toEqual(['jsonb', 'jsonb', 'jsonb', 'jsonb']);
