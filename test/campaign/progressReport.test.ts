@@ -5,6 +5,7 @@
  * after a real campaign against the simulator (statuses and a reply through the trigger), the store
  * query behind the hourly chart on SQLite and Postgres, and the progress lines with ETA.
  */
+import { ExecuteContext } from 'n8n-core';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator } from '../../simulator';
 import { estimateEta, failureRows, funnelOf, hourlySeries, HOUR_MS, perNumberRows, campaignProgressReport } from '../../core/campaign/progressReport';
@@ -272,6 +273,7 @@ describe('Campaign Report with HTML report (workflow executions, simulator, stat
 		const templateId = sim.state.templates.find(DEFAULT_WABA_ID, 'promo_named', 'en_US')?.id as string;
 		// 12 people; the simulator cannot deliver to numbers ending 0000 (131026 by status webhook).
 		const people = Array.from({ length: 12 }, (_, i) => ({ json: { phone: `+4915200${i < 2 ? `0${i}0000` : String(300100 + i)}`, name: `P${i}` } }));
+		const ui = jest.spyOn(ExecuteContext.prototype, 'sendMessageToUI');
 		const send = await runNode(
 			node,
 			{
@@ -289,6 +291,9 @@ describe('Campaign Report with HTML report (workflow executions, simulator, stat
 			creds(),
 		);
 		expect(send.nodeError).toBeUndefined();
+		// The progress line reached the editor (n8n shows it in a manual run's browser console).
+		expect(ui.mock.calls.map((c) => String(c[0])).filter((m) => m.startsWith('WhatsApp campaign rep-1: 12 accepted'))).toHaveLength(1);
+		ui.mockRestore();
 		// Sent to all 12 (statuses may already have moved some rows on).
 		expect(jsonOf(send.items).filter((o) => o.sentThisRun === true && typeof o.messageId === 'string')).toHaveLength(12);
 		const replier = (jsonOf(send.items)[5] as { waId: string }).waId;
