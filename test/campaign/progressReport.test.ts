@@ -158,9 +158,31 @@ describe('progress lines with ETA (Send Campaign)', () => {
 	});
 });
 
-/** Store.sendsPerHour / reportByNumber: the same answers from both backends. */
+/** Store.sendsPerHour / reportByNumber and the template_category breaker: the same answers from both backends. */
 function describeHourlyStore(name: string, open: () => Promise<Store>) {
 	describe(`Store.sendsPerHour and reportByNumber (${name})`, () => {
+		it('a template_category action sets the category of every campaign of that template (by id, or name + language), whatever its state', async () => {
+			const store = await open();
+			try {
+				await store.createCampaign({ id: 'c-1', phoneNumberId: PHONE, templateName: 'promo', templateLanguage: 'en_US', category: 'MARKETING', templateId: '71' }, T0);
+				await store.createCampaign({ id: 'c-2', phoneNumberId: PHONE, templateName: 'promo', templateLanguage: 'en_US', category: 'MARKETING' }, T0);
+				await store.createCampaign({ id: 'c-3', phoneNumberId: PHONE, templateName: 'promo', templateLanguage: 'de', category: 'MARKETING' }, T0);
+				await store.createCampaign({ id: 'c-4', phoneNumberId: PHONE, templateName: 'other', templateLanguage: 'en_US', category: 'MARKETING', templateId: '72' }, T0);
+				await store.setCampaignState('c-2', 'paused', 'by user', T0, 'user');
+				const effects = await store.applyBreakers([{ kind: 'template_category', templateId: '71', templateName: 'promo', language: 'en_US', category: 'UTILITY' }], T0 + 1);
+				expect(effects).toEqual([]); // no campaign changes state
+				const cat = async (id: string) => (await store.getCampaign(id))?.category;
+				// c-1 by its template id; c-2 (no template id stored, paused) by name + language; not the German one.
+				expect([await cat('c-1'), await cat('c-2'), await cat('c-3'), await cat('c-4')]).toEqual(['UTILITY', 'UTILITY', 'MARKETING', 'MARKETING']);
+				expect((await store.getCampaign('c-2'))?.state).toBe('paused');
+				// An event without a template id: by name + language only.
+				await store.applyBreakers([{ kind: 'template_category', templateName: 'promo', language: 'de', category: 'UTILITY' }], T0 + 2);
+				expect([await cat('c-3'), await cat('c-4')]).toEqual(['UTILITY', 'MARKETING']);
+			} finally {
+				await store.close();
+			}
+		});
+
 		it("buckets recipients' dispatched_at by clock hour since a time; one row per number (the ledger has none per row)", async () => {
 			const store = await open();
 			try {
