@@ -488,6 +488,23 @@ export const MIGRATIONS: readonly Migration[] = [
 			`CREATE INDEX webhook_outbox_due ON webhook_outbox (target, delivered_at, id)`,
 		],
 	},
+	{
+		version: 9,
+		name: 'sender pools: each recipient sticks to one business number; pool campaigns',
+		// issue 17: a campaign may send from several numbers of the portfolio. A ledger row names the
+		// number it sticks to (claims filter by it; a drained number's rows move to the others), and
+		// campaigns.sender_pool lists the numbers (a flagged pool number is drained, not the campaign paused).
+		sqlite: [
+			`ALTER TABLE recipients ADD COLUMN phone_number_id TEXT`,
+			`CREATE INDEX recipients_claim_number ON recipients (campaign_id, phone_number_id, state, next_attempt_at)`,
+			`ALTER TABLE campaigns ADD COLUMN sender_pool TEXT`,
+		],
+		postgres: [
+			`ALTER TABLE recipients ADD COLUMN phone_number_id TEXT`,
+			`CREATE INDEX recipients_claim_number ON recipients (campaign_id, phone_number_id, state, next_attempt_at)`,
+			`ALTER TABLE campaigns ADD COLUMN sender_pool JSONB`,
+		],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
