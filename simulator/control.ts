@@ -188,6 +188,10 @@ function templateControl(ctx: SimContext, id: string | undefined, body: Record<s
 		if (!['GREEN', 'YELLOW', 'RED', 'UNKNOWN'].includes(body.quality)) throw new ControlError(400, 'quality must be GREEN, YELLOW, RED or UNKNOWN');
 		ctx.templates.setQuality(t, body.quality as QualityScore);
 	}
+	if (body.category !== undefined) {
+		if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(body.category)) throw new ControlError(400, 'category must be MARKETING, UTILITY or AUTHENTICATION');
+		ctx.templates.setCategory(t, body.category);
+	}
 	return ctx.templates.view(t);
 }
 

@@ -337,6 +337,22 @@ export class TemplateStore {
 		});
 	}
 
+	/**
+	 * Meta recategorises an approved template (e.g. MARKETING → UTILITY): the completed form of
+	 * template_category_update (cloud-api.md §4: previous_category + new_category).
+	 */
+	setCategory(t: Template, category: string): void {
+		const previous = t.category;
+		t.category = category as Template['category'];
+		this.emit(t.wabaId, 'template_category_update', {
+			message_template_id: Number(t.id),
+			message_template_name: t.name,
+			message_template_language: t.language,
+			previous_category: previous,
+			new_category: category,
+		});
+	}
+
 	private scheduleReview(t: Template): void {
 		const components = t.components;
 		this.clock.setTimeout(() => {

@@ -20,7 +20,7 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
-import { simControl } from '../helpers/triggerReceiver';
+import { simControl, startTriggerReceiver, waitFor } from '../helpers/triggerReceiver';
 import { tmpDb } from './helpers/fixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
@@ -253,6 +253,27 @@ describe('template category map (template_category_update webhooks)', () => {
 		route.endpointFor(PHONE); // starts the re-read
 		await new Promise((r) => setTimeout(r, 20));
 		expect(route.endpointFor(PHONE)).toBe('messages');
+	});
+
+	it('through the trigger: Meta recategorises the template (simulator) → the campaign row follows → the next run posts to /messages', async () => {
+		const SECRET = 'cat-secret';
+		const receiver = await startTriggerReceiver(SECRET, () => ({ backend: 'sqlite', path: dbPath }));
+		await running.stop();
+		sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 12, token: TOKEN, appSecret: SECRET, webhookUrl: receiver.url });
+		running = await sim.start();
+		try {
+			const first = await runNode(node, promo('cat-run'), people(3, 4915200000700), creds());
+			expect(first.nodeError).toBeUndefined();
+			expect(byEndpoint()).toEqual({ marketing_messages: 3 });
+			await simControl(running.url, `templates/${templateId('promo_named')}`, { category: 'UTILITY' });
+			await waitFor(() => receiver.deliveries.some((d) => d.field === 'template_category_update' && d.status === 200));
+			expect((await store.getCampaign('cat-run'))?.category).toBe('UTILITY');
+			const second = await runNode(node, promo('cat-run'), people(2, 4915200000800), creds());
+			expect(second.nodeError).toBeUndefined();
+			expect(byEndpoint()).toEqual({ marketing_messages: 3, messages: 2 });
+		} finally {
+			await receiver.close();
+		}
 	});
 
 	it('an impending recategorisation (correct_category, a date) changes nothing yet', () => {
