@@ -177,11 +177,17 @@ export async function campaignProgressReport(store: Store, campaignId: string, o
 	};
 }
 
-/** Per-number rows; a ledger without a number per row is the campaign's one number. */
+/** Per-number rows; ledger rows without a number belong to the campaign's own number. */
 export function perNumberRows(numbers: readonly NumberReport[], hourly: readonly HourlySends[], campaignNumber: string, since: number): NumberRow[] {
-	const rows = numbers.length ? numbers : [{ total: 0, byState: {} } as NumberReport];
-	return rows.map((r) => {
+	const merged = new Map<string, NumberReport>();
+	for (const r of numbers.length ? numbers : [{ total: 0, byState: {} } as NumberReport]) {
 		const id = r.phoneNumberId ?? campaignNumber;
+		const m = merged.get(id) ?? { phoneNumberId: id, total: 0, byState: {} };
+		m.total += r.total;
+		for (const [state, n] of Object.entries(r.byState) as Array<[keyof NumberReport['byState'], number]>) m.byState[state] = (m.byState[state] ?? 0) + n;
+		merged.set(id, m);
+	}
+	return [...merged.entries()].map(([id, r]) => {
 		const sendsLast24h = hourly.filter((h) => h.hourStart >= since && (h.phoneNumberId ?? campaignNumber) === id).reduce((a, h) => a + h.sends, 0);
 		return { phoneNumberId: id, total: r.total, ...funnelOf(r.byState), remaining: remainingOf(r.byState), sendsLast24h };
 	});

@@ -81,10 +81,22 @@ describe('ETA, funnel, hourly series, failures (pure)', () => {
 			{ phoneNumberId: 'a', total: 4, sent: 2, delivered: 2, read: 1, replied: 0, failed: 0, remaining: 2, sendsLast24h: 2 },
 			{ phoneNumberId: 'b', total: 3, sent: 1, delivered: 1, read: 1, replied: 1, failed: 2, remaining: 0, sendsLast24h: 3 },
 		]);
-		// A ledger without a number per row: one row, the campaign's number.
+		// A ledger without a number per row: one row, the campaign's number; rows without one and rows
+		// naming the campaign's number are the same number.
 		expect(perNumberRows([{ total: 2, byState: { accepted: 2 } }], [{ hourStart: T0, sends: 2 }], 'n1', since)).toEqual([
 			{ phoneNumberId: 'n1', total: 2, sent: 2, delivered: 0, read: 0, replied: 0, failed: 0, remaining: 0, sendsLast24h: 2 },
 		]);
+		expect(
+			perNumberRows(
+				[
+					{ total: 2, byState: { accepted: 2 } },
+					{ phoneNumberId: 'n1', total: 3, byState: { accepted: 1, queued: 2 } },
+				],
+				[{ hourStart: T0, sends: 2 }, { hourStart: T0, sends: 1, phoneNumberId: 'n1' }],
+				'n1',
+				since,
+			),
+		).toEqual([{ phoneNumberId: 'n1', total: 5, sent: 3, delivered: 0, read: 0, replied: 0, failed: 0, remaining: 2, sendsLast24h: 3 }]);
 	});
 
 	it("funnel stages include the later ones; failures carry Meta's titles, most frequent first", () => {
@@ -195,13 +207,15 @@ function describeHourlyStore(name: string, open: () => Promise<Store>) {
 					expect(await store.markDispatched('h-1', [row.waId], 'w', at[i])).toEqual([row.waId]);
 					await store.updateRecipient('h-1', row.waId, { state: i === 5 ? 'failed' : 'accepted', errorCode: i === 5 ? 131026 : null, now: at[i] });
 				}
-				expect(await store.sendsPerHour('h-1', T0 - 2 * HOUR_MS)).toEqual([
-					{ hourStart: T0 - 2 * HOUR_MS, sends: 2 },
-					{ hourStart: T0, sends: 3 },
+				// A ledger row names no number (single-number campaign), or the campaign's number (migration v9).
+				const own = <T extends { phoneNumberId?: string }>(rows: T[]) => rows.map((r) => ({ ...r, phoneNumberId: r.phoneNumberId ?? PHONE }));
+				expect(own(await store.sendsPerHour('h-1', T0 - 2 * HOUR_MS))).toEqual([
+					{ hourStart: T0 - 2 * HOUR_MS, sends: 2, phoneNumberId: PHONE },
+					{ hourStart: T0, sends: 3, phoneNumberId: PHONE },
 				]);
 				expect((await store.sendsPerHour('h-1', 0)).reduce((a, r) => a + r.sends, 0)).toBe(6);
 				expect(await store.sendsPerHour('nope', 0)).toEqual([]);
-				expect(await store.reportByNumber('h-1')).toEqual([{ total: 9, byState: { accepted: 5, failed: 1, queued: 3 } }]);
+				expect(own(await store.reportByNumber('h-1'))).toEqual([{ total: 9, byState: { accepted: 5, failed: 1, queued: 3 }, phoneNumberId: PHONE }]);
 
 				const r = await campaignProgressReport(store, 'h-1', { now: T0 + 30 * 60_000 });
 				expect(r).toMatchObject({ remaining: 3, funnel: { sent: 5, failed: 1 }, nextDueAt: null, failures: [{ code: '131026', title: 'Message undeliverable', count: 1 }] });
@@ -231,10 +245,12 @@ it('per-number rows and hourly sends split by number once the ledger holds a pho
 			await store.markDispatched('pool-1', [row.waId], 'w', at);
 			await store.updateRecipient('pool-1', row.waId, { state: i === 2 ? 'failed' : 'accepted', now: at });
 		}
-		// What a sender-pool migration would add: the number each recipient is sent from.
+		// The number each recipient is sent from (store migration v9, sender pools; added here when the
+		// schema predates it).
 		const { DatabaseSync } = await import('node:sqlite');
 		const db = new DatabaseSync(file);
-		db.exec(`ALTER TABLE recipients ADD COLUMN phone_number_id TEXT`);
+		const columns = db.prepare(`PRAGMA table_info(recipients)`).all() as { name: string }[];
+		if (!columns.some((c) => c.name === 'phone_number_id')) db.exec(`ALTER TABLE recipients ADD COLUMN phone_number_id TEXT`);
 		db.exec(`UPDATE recipients SET phone_number_id = CASE WHEN wa_id = '4915200003001' THEN 'n1' ELSE 'n2' END`);
 		db.close();
 		expect(await store.sendsPerHour('pool-1', 0)).toEqual([
