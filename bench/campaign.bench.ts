@@ -25,6 +25,7 @@ import { createSimulator, DEFAULT_PHONE_NUMBERS, preloadedTemplate } from '../si
 import { openStore, postgresOptionsFromUrl } from '../core/store';
 import { runCampaign } from '../core/campaign/engine';
 import { addAudience } from '../core/campaign/audience';
+import { readNumberInfo } from '../core/numbers/info';
 import type { CampaignRunResult } from '../core/campaign/types';
 import type { PostgresStoreOptions, Store } from '../core/store/types';
 import type { CampaignTemplate, RecipientSpec } from '../core/campaign/types';
@@ -38,10 +39,12 @@ interface SimStats {
 
 // ───────────── server mode (child process): the project's simulator ─────────────
 
-function serve(cap: number, latencyMs: number): void {
+function serve(cap: number, latencyMs: number, numbers = 0): void {
 	// Strict cap over a sliding 1 s window (130429 beyond it, cloud-api.md §5), fixed latency, a
-	// messaging limit that never binds, no webhooks.
-	const sim = createSimulator({ mps: cap, latencyMs, tier: 1e9, maxLog: 10, statusDelays: { sent: 0, delivered: 0, read: 0 }, deliveredRate: 0, readRate: 0 });
+	// messaging limit that never binds, no webhooks. `numbers` > 0: that many business numbers, each
+	// with the cap (sender-pool case).
+	const phoneNumbers = numbers > 0 ? POOL_NUMBERS.slice(0, numbers).map((id, i) => ({ id, display_phone_number: `1555078${3900 + i}`, verified_name: `Pool ${i + 1}`, quality_rating: 'GREEN' as const, mps: cap })) : undefined;
+	const sim = createSimulator({ mps: cap, latencyMs, tier: 1e9, maxLog: numbers > 0 ? 100_000 : 10, statusDelays: { sent: 0, delivered: 0, read: 0 }, deliveredRate: 0, readRate: 0, ...(phoneNumbers ? { phoneNumbers } : {}) });
 	sim.start().then((running) => process.send?.({ url: running.url }));
 }
 
@@ -50,8 +53,11 @@ function serve(cap: number, latencyMs: number): void {
 /** The simulator's preloaded UTILITY template (body {{1}} {{2}}, URL button with a suffix). */
 const TEMPLATE: CampaignTemplate = preloadedTemplate('order_update');
 
+/** Sender-pool case: three business numbers of one WABA. */
+const POOL_NUMBERS = ['106540352242931', '106540352242932', '106540352242933'];
+
 interface Case {
-	name: 'a' | 'c' | 'd' | 'pg';
+	name: 'a' | 'c' | 'd' | 'pg' | 'pool';
 	recipients: number;
 	capMps: number;
 	latencyMs: number;
@@ -65,6 +71,8 @@ const CASES: Record<string, Case> = {
 	c: { name: 'c', recipients: 20_000, capMps: 1000, latencyMs: 50, fromStore: false },
 	d: { name: 'd', recipients: 100_000, capMps: 1000, latencyMs: 50, fromStore: true },
 	pg: { name: 'pg', recipients: 10_000, capMps: 80, latencyMs: 200, fromStore: false, workers: 2 },
+	/** Issue 17: a sender pool of 3 numbers at 80 mps each (cap 240), then the same with one forced RED mid-run. */
+	pool: { name: 'pool', recipients: 20_000, capMps: 240, latencyMs: 200, fromStore: false },
 };
 
 /** Achieved-rate figures (see the header): the sending span and the whole wall time. */
@@ -153,8 +161,8 @@ function arg(name: string): string | undefined {
 	return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function startServer(cap: number, latencyMs: number): Promise<{ url: string; stop: () => void }> {
-	const child = fork(__filename, ['--serve', String(cap), String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
+function startServer(cap: number, latencyMs: number, numbers = 0): Promise<{ url: string; stop: () => void }> {
+	const child = fork(__filename, ['--serve', String(cap), String(latencyMs), String(numbers)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
 	return new Promise((resolve, reject) => {
 		child.once('message', (m: { url: string }) => resolve({ url: m.url, stop: () => child.kill() }));
 		child.once('error', reject);
@@ -252,6 +260,105 @@ async function runCase(c: Case, scale: number): Promise<void> {
 		server.stop();
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+// ───────────── case pool (issue 17): one campaign from a sender pool of three numbers ─────────────
+
+async function runPoolCase(c: Case, scale: number, forceRed: boolean): Promise<void> {
+	const n = Math.max(30, Math.round(c.recipients * scale));
+	const perNumber = c.capMps / POOL_NUMBERS.length;
+	const loadStart = os.loadavg()[0];
+	const server = await startServer(perNumber, c.latencyMs, POOL_NUMBERS.length);
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-bench-'));
+	const store = await openStore({ backend: 'sqlite', path: path.join(dir, 'store.sqlite') });
+	try {
+		const graph = new GraphClient({ accessToken: 'sim-token', baseUrl: server.url, maxSockets: 1024 });
+		const { client, span } = timedClient(graph);
+		const red = POOL_NUMBERS[2];
+		let redAt: number | undefined;
+		const cpu0 = process.cpuUsage();
+		const t0 = Date.now();
+		// pool-red: 40 % into the expected sending time, one number turns RED (the simulator's control
+		// API; Graph's quality_rating says so from then on): it must be drained, the others go on.
+		const redTimer = forceRed
+			? setTimeout(() => {
+					redAt = Date.now();
+					void fetch(`${server.url}/_sim/phone-numbers/${red}`, { method: 'POST', body: JSON.stringify({ quality_rating: 'RED' }), headers: { 'content-type': 'application/json' } });
+				}, (n / c.capMps) * 400)
+			: undefined;
+		const result = await runCampaign({
+			client,
+			store,
+			campaignId: `bench-pool${forceRed ? '-red' : ''}`,
+			phoneNumberId: POOL_NUMBERS[0],
+			template: TEMPLATE,
+			recipients: itemAudience(n),
+			limits: { mps: perNumber },
+			pool: POOL_NUMBERS.map((id) => ({
+				phoneNumberId: id,
+				mps: perNumber,
+				// Graph's quality re-read (every refreshMs): how a RED number is noticed without webhooks.
+				refreshNumber: async () => ({ ...(await readInfo(graph, id)) }),
+			})),
+			refreshMs: 1000,
+		});
+		clearTimeout(redTimer);
+		const wallS = (Date.now() - t0) / 1000;
+		const cpu = process.cpuUsage(cpu0);
+		const stats = await getStats(server.url);
+		const messages = (await graph.request<{ data: Array<{ to: string; phone_number_id: string; acceptedAt: number }> }>({ method: 'GET', path: '/_sim/messages', unversioned: true, query: { limit: 100000 } })).data;
+		const byNumber: Record<string, number> = {};
+		const recipientsOn = new Map<string, Set<string>>();
+		let afterRed = 0;
+		for (const m of messages) {
+			byNumber[m.phone_number_id] = (byNumber[m.phone_number_id] ?? 0) + 1;
+			if (!recipientsOn.has(m.to)) recipientsOn.set(m.to, new Set());
+			(recipientsOn.get(m.to) as Set<string>).add(m.phone_number_id);
+			if (redAt !== undefined && m.phone_number_id === red && m.acceptedAt > redAt + 2000) afterRed++;
+		}
+		const maxPerSecond = Math.max(...Object.values(stats.maxAcceptedPerSecond));
+		const accepted = stats.accepted.total;
+		const { achievedMps, sendSpanS, wallMps } = rates(accepted, span.firstAt, span.lastAt, wallS);
+		const out = {
+			bench: 'campaign',
+			case: forceRed ? 'pool-red' : 'pool',
+			recipients: n,
+			numbers: POOL_NUMBERS.length,
+			capMps: c.capMps,
+			latencyMs: c.latencyMs,
+			achievedMps,
+			ratio: Math.round((achievedMps / c.capMps) * 1000) / 1000,
+			sendSpanS,
+			wallMps,
+			load1: [Math.round(loadStart * 100) / 100, Math.round(os.loadavg()[0] * 100) / 100],
+			maxAcceptedPer1sPerNumber: maxPerSecond,
+			accepted,
+			throttleErrors: stats.errors['130429'] ?? 0,
+			duplicates: stats.duplicateSends.total,
+			recipientsOnOneNumber: [...recipientsOn.values()].every((s) => s.size === 1),
+			byNumber,
+			...(forceRed ? { drained: result.perNumber?.filter((p) => p.drained).map((p) => `${p.phoneNumberId}: ${p.drained}`), sentByRedNumberAfterDrain: afterRed } : {}),
+			state: result.state,
+			ledger: result.report.byState,
+			wallS: Math.round(wallS * 10) / 10,
+			cpuMsPerMsg: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, accepted)) * 100) / 100,
+		};
+		console.log(
+			`case ${out.case}: ${n} recipients over ${POOL_NUMBERS.length} numbers × ${perNumber} mps, latency ${c.latencyMs} ms → ${achievedMps} mps (${out.ratio} × ${c.capMps}), ` +
+				`max ${maxPerSecond} per number in any 1 s, 130429: ${out.throttleErrors}, duplicates: ${out.duplicates}, by number ${JSON.stringify(byNumber)}` +
+				(forceRed ? `, drained ${JSON.stringify(out.drained)}, sent by the RED number after it was noticed: ${afterRed}` : ''),
+		);
+		console.log(JSON.stringify(out));
+	} finally {
+		await store.close();
+		server.stop();
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** Graph's number info (quality rating, throughput) for the pool's refresh. */
+function readInfo(graph: GraphClient, id: string) {
+	return readNumberInfo(graph, id);
 }
 
 // ───────────── case pg (issue #9): two worker processes, one campaign, the store on Postgres ─────────────
@@ -406,7 +513,7 @@ async function runPgCase(c: Case, scale: number): Promise<void> {
 async function main(): Promise<void> {
 	if (process.argv.includes('--serve')) {
 		const i = process.argv.indexOf('--serve');
-		serve(Number(process.argv[i + 1]), Number(process.argv[i + 2]));
+		serve(Number(process.argv[i + 1]), Number(process.argv[i + 2]), Number(process.argv[i + 3] ?? 0));
 		return;
 	}
 	if (process.argv.includes('--worker')) {
@@ -420,7 +527,7 @@ async function main(): Promise<void> {
 	const names = which === 'all' ? ['a', 'c', 'd', 'pg'] : which.split(',');
 	for (const name of names) {
 		const c = CASES[name];
-		if (!c) throw new Error(`Unknown case "${name}": use a, c, d, pg or all`);
+		if (!c) throw new Error(`Unknown case "${name}": use a, c, d, pg, pool or all`);
 		const v8Flags = [
 			...(HEAP_CAP_MB && !process.execArgv.some((a) => a.startsWith('--max-old-space-size')) ? [`--max-old-space-size=${HEAP_CAP_MB}`] : []),
 			...(YOUNG_MB && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) ? [`--max-semi-space-size=${YOUNG_MB}`] : []),
@@ -435,7 +542,10 @@ async function main(): Promise<void> {
 			continue;
 		}
 		if (c.workers) await runPgCase(c, scale);
-		else await runCase(c, scale);
+		else if (c.name === 'pool') {
+			await runPoolCase(c, scale, false);
+			await runPoolCase(c, scale, true);
+		} else await runCase(c, scale);
 	}
 }
 

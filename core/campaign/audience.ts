@@ -35,6 +35,8 @@ export async function addAudience(
 		authentication?: boolean;
 		/** Filled with itemIndex → ledger key (the person's contact key), for per-item output. */
 		keys?: Map<number, string>;
+		/** Sender pool: each row sticks to one of these numbers (last talked to them, else a hash). */
+		pool?: string[];
 	},
 ): Promise<AddAudienceResult> {
 	const result: AddAudienceResult = { inserted: 0, duplicates: 0, invalid: 0, optedOut: 0 };
@@ -81,6 +83,11 @@ export async function addAudience(
 			result.optedOut++;
 			r.skipReason = reason;
 			delete r.payload;
+		}
+		if (options.pool && options.pool.length > 0) {
+			const pool = options.pool;
+			const last = await store.lastInboundNumbers(batch.filter((r) => !r.skipReason).map((r) => r.waId), pool);
+			for (const r of batch) if (!r.skipReason) r.phoneNumberId = last.get(r.waId) ?? poolNumberFor(r.waId, pool);
 		}
 		const r = await store.addRecipients(campaignId, batch, options.now);
 		result.inserted += r.inserted;
@@ -139,4 +146,14 @@ function matchesFilter(c: Contact, f: ContactFilter): boolean {
 	if (f.tagsAll?.length && !f.tagsAll.every((t) => c.tags.includes(t))) return false;
 	for (const [k, v] of Object.entries(f.attributes ?? {})) if (String(c.attributes[k]) !== String(v)) return false;
 	return true;
+}
+
+/** A recipient's number in a sender pool when none talked to them: a stable hash (FNV-1a) of the key. */
+export function poolNumberFor(waId: string, pool: readonly string[]): string {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < waId.length; i++) {
+		h ^= waId.charCodeAt(i);
+		h = Math.imul(h, 0x01000193) >>> 0;
+	}
+	return pool[h % pool.length];
 }

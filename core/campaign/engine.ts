@@ -37,7 +37,10 @@ import { PairRateGuard } from '../throttle/pairRate';
 import { BudgetGate } from '../throttle/budget';
 import { ConcurrencyLimiter } from '../throttle/concurrency';
 import { WINDOW_MS } from '../window/window';
-import { addAudience, type AddAudienceResult } from './audience';
+import { addAudience, poolNumberFor, type AddAudienceResult } from './audience';
+
+/** Meta's number-level spam rate limit (cloud-api.md §3): in a sender pool it drains that number. */
+const SPAM_RATE_LIMIT_CODE = 131048;
 import { DispatchMarks } from './dispatch';
 import { SendGates, consentScope, isHalted, isMarketing, type Halt } from './gates';
 import { checkSendWindow, nextOpening, type SendWindow } from './schedule';
@@ -168,7 +171,9 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	let haltedAtStart = campaignGate(campaign);
 	// 2. checks: Graph's view of the template and the number when the run starts.
 	if (!haltedAtStart && campaign.state !== 'completed') {
-		const h = startHalt({ template, templateQuality: options.templateQuality, numberInfo: options.numberInfo, qualityBreaker: options.qualityBreaker });
+		// A sender pool drains a flagged number instead (runPool); its template still counts.
+		const pooled = Boolean(options.pool && options.pool.length > 1);
+		const h = startHalt({ template, templateQuality: options.templateQuality, numberInfo: pooled ? undefined : options.numberInfo, qualityBreaker: options.qualityBreaker });
 		if (h) {
 			await store.setCampaignState(campaignId, h.state, h.reason, started, h.by);
 			haltedAtStart = { ...h, at: started };
@@ -192,6 +197,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			now: started,
 			authentication: String(template.category ?? '').toUpperCase() === 'AUTHENTICATION',
 			keys: options.audienceKeys,
+			pool: options.pool && options.pool.length > 1 ? options.pool.map((p) => p.phoneNumberId) : undefined,
 		});
 	}
 
@@ -236,9 +242,19 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	}
 	if (campaign.state !== 'running') await store.setCampaignState(campaignId, 'running', undefined, started, 'run');
 
-	// 5. the send loop
-	const run = new CampaignRun(options, clock, started, scope, campaign);
-	await run.loop();
+	// 5. the send loop: one per number of a sender pool (each paced at its own throughput), else one.
+	const pool = options.pool && options.pool.length > 1 ? options.pool : undefined;
+	let run: CampaignRun;
+	let perNumber: CampaignRunResult['perNumber'];
+	if (pool) {
+		if (!campaign.senderPool) await store.updateCampaignSettings(campaignId, { senderPool: pool.map((p) => p.phoneNumberId) }, started);
+		const res = await runPool(options, pool, clock, started, scope, campaign);
+		run = res.run;
+		perNumber = res.perNumber;
+	} else {
+		run = new CampaignRun(options, clock, started, scope, campaign);
+		await run.loop();
+	}
 
 	// 6. finish: other runs' claims whose lease ran out meanwhile; claims still leased stay in flight.
 	const end = clock.now();
@@ -269,10 +285,76 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		requeuedAfterCrash: recovered.requeued,
 		unknownResent,
 		sentThisRun: run.sentThisRun,
+		perNumber,
 		nextDueAt,
 		report,
 		elapsedMs,
 		achievedMps: Math.round((run.counters.accepted / (elapsedMs / 1000)) * 100) / 100,
+	};
+}
+
+/** Quality ratings / statuses that drain a pool number (core/numbers/info.ts qualityProblem). */
+const DRAIN_QUALITY = new Set(['RED', 'FLAGGED', 'RESTRICTED']);
+
+/**
+ * A sender pool's send loops (issue 17): one CampaignRun per number, concurrently, each claiming
+ * only its own recipients at its own pace; the portfolio budget and the campaign's gates are shared
+ * through the store. A drained number's unsent recipients move to the numbers still active, which
+ * then run again (up to three rounds) so they go out in this execution.
+ */
+async function runPool(
+	options: RunCampaignOptions,
+	pool: NonNullable<RunCampaignOptions['pool']>,
+	clock: Clock,
+	started: number,
+	scope: ConsentScope | undefined,
+	campaign: Campaign,
+): Promise<{ run: CampaignRun; perNumber: NonNullable<CampaignRunResult['perNumber']> }> {
+	const drained = new Map<string, string>();
+	for (const p of pool) {
+		const problem = p.numberInfo && qualityProblem(p.numberInfo);
+		if (problem) drained.set(p.phoneNumberId, problem);
+	}
+	const totals = new Map(pool.map((p) => [p.phoneNumberId, { accepted: 0, failed: 0, deferred: 0 }]));
+	const summary = new CampaignRun(options, clock, started, scope, campaign); // carries the merged counters
+	const moveFrom = async (num: string) => {
+		const active = pool.map((p) => p.phoneNumberId).filter((id) => !drained.has(id));
+		if (active.length) await options.store.reassignRecipients(options.campaignId, num, (waId) => poolNumberFor(waId, active));
+	};
+	for (const num of drained.keys()) await moveFrom(num);
+	for (let round = 0; round < 3; round++) {
+		const active = pool.filter((p) => !drained.has(p.phoneNumberId));
+		if (active.length === 0) break;
+		const runs = active.map(
+			(p) =>
+				new CampaignRun(
+					{ ...options, phoneNumberId: p.phoneNumberId, limits: { ...options.limits, mps: p.mps }, numberInfo: p.numberInfo, refreshNumber: p.refreshNumber },
+					clock,
+					started,
+					scope,
+					campaign,
+					{ claimNumber: p.phoneNumberId },
+				),
+		);
+		await Promise.all(runs.map((r) => r.loop()));
+		let again = false;
+		for (const r of runs) {
+			summary.absorb(r);
+			const t = totals.get(r.numberId) as { accepted: number; failed: number; deferred: number };
+			t.accepted += r.counters.accepted;
+			t.failed += r.counters.failed;
+			t.deferred += r.counters.deferred;
+			if (r.drained && !drained.has(r.numberId)) {
+				drained.set(r.numberId, r.drained);
+				await moveFrom(r.numberId);
+				again = true;
+			}
+		}
+		if (!again || summary.halt) break;
+	}
+	return {
+		run: summary,
+		perNumber: pool.map((p) => ({ phoneNumberId: p.phoneNumberId, ...(totals.get(p.phoneNumberId) as { accepted: number; failed: number; deferred: number }), ...(drained.has(p.phoneNumberId) ? { drained: drained.get(p.phoneNumberId) } : {}) })),
 	};
 }
 
@@ -316,6 +398,8 @@ class CampaignRun {
 		private readonly started: number,
 		scope: ConsentScope | undefined,
 		campaign: Campaign,
+		/** Sender pools: this loop sends only the recipients that stick to this number. */
+		private readonly poolMember?: { claimNumber: string },
 	) {
 		const { store, campaignId, phoneNumberId } = options;
 		this.store = store;
@@ -355,6 +439,21 @@ class CampaignRun {
 		});
 	}
 
+	/** Sender pools: why this loop's number was drained (quality, spam rate limit), if it was. */
+	drained: string | undefined;
+
+	get numberId(): string {
+		return this.options.phoneNumberId;
+	}
+
+	/** Adds another loop's outcome to this one (a pool's merged result). */
+	absorb(other: CampaignRun): void {
+		for (const k of Object.keys(this.counters) as Array<keyof CampaignRun['counters']>) this.counters[k] += other.counters[k];
+		if (other.sentThisRun) for (const w of other.sentThisRun) this.sentThisRun?.add(w);
+		if (other.halt) this.setHalt(other.halt);
+		if (other.stopError && !this.stopError) this.stopError = other.stopError;
+	}
+
 	/** The campaign's send window (recipient's local hours) and End By. */
 	private readonly window: ReturnType<typeof checkSendWindow> | undefined;
 	private readonly endBy: number | undefined;
@@ -370,7 +469,7 @@ class CampaignRun {
 			await this.gates.poll(() => []); // the state as the run starts (version baseline)
 			if (this.gates.halt) this.setHalt(this.gates.halt);
 			for (;;) {
-				if (this.halt) break;
+				if (this.halt || this.drained) break;
 				const now = clock.now();
 				// End By passed, or this execution's share of the work is done (Continue Due Campaigns).
 				if ((this.endBy !== undefined && now >= this.endBy) || (options.runUntil !== undefined && now >= options.runUntil)) break;
@@ -428,7 +527,7 @@ class CampaignRun {
 		const { store, options, clock } = this;
 		const now = clock.now();
 		const want = Math.max(4, Math.min(500, Math.ceil(this.local.rate(now) * 0.25)));
-		const claimed = await store.claimRecipients({ campaignId: options.campaignId, workerId: this.workerId, limit: want, now, leaseMs: this.leaseMs });
+		const claimed = await store.claimRecipients({ campaignId: options.campaignId, workerId: this.workerId, limit: want, now, leaseMs: this.leaseMs, phoneNumberId: this.poolMember?.claimNumber });
 		if (claimed.length > 0) {
 			// Consent at claim time, one query for the batch; later changes come through the gate version.
 			const blocked = await this.gates.checkClaimed(claimed.map((r) => r.waId));
@@ -490,6 +589,10 @@ class CampaignRun {
 
 	private applyGates(): void {
 		if (this.gates.halt) this.setHalt(this.gates.halt);
+		// A pool number flagged or RED (webhook or Graph): drain it, the campaign goes on.
+		if (this.poolMember && !this.drained && DRAIN_QUALITY.has(String(this.gates.numberQuality ?? '').toUpperCase())) {
+			this.drained = `quality ${this.gates.numberQuality}`;
+		}
 		if (this.gates.limitChange !== undefined) {
 			this.budget.setLimit(this.gates.limitChange ?? Infinity);
 			this.gates.limitChange = undefined;
@@ -509,6 +612,11 @@ class CampaignRun {
 			tier: info.tier,
 			updatedAt: now,
 		});
+		if (this.poolMember) {
+			const problem = qualityProblem(info);
+			if (problem) this.drained = problem;
+			return;
+		}
 		const h = startHalt({ template: options.template, numberInfo: info, qualityBreaker: options.qualityBreaker });
 		if (h && !this.halt) {
 			this.setHalt(h);
@@ -721,7 +829,10 @@ class CampaignRun {
 		if (d.outcome !== 'halted') this.counters[d.outcome]++;
 		await this.update(row.waId, { ...d.update, expectClaimedBy: this.workerId });
 		if (d.optOutSource) await store.setOptOut(row.waId, true, d.optOutSource, now).catch(() => undefined);
-		if (d.halt) {
+		if (d.halt && this.poolMember && error.code === SPAM_RATE_LIMIT_CODE) {
+			// 131048 is this number's spam rate limit: drain the number, not the whole pool campaign.
+			this.drained = `131048 spam rate limit`;
+		} else if (d.halt) {
 			this.setHalt({ ...d.halt, at: now });
 			if (d.halt.state === 'account_stopped' && !this.stopError) this.stopError = { message: error.message, code: error.code, errorClass: error.errorClass };
 			const current = await store.getCampaign(options.campaignId);

@@ -59,6 +59,8 @@ export class SendGates {
 	halt: Halt | undefined;
 	/** A messaging limit written after the run started (webhook or Graph re-read), once seen. */
 	limitChange: number | null | undefined;
+	/** The number's quality as last recorded (number_health: webhook or Graph re-read). */
+	numberQuality: string | undefined;
 
 	constructor(private readonly options: SendGatesOptions) {
 		this.healthSeenAt = options.since;
@@ -95,6 +97,7 @@ export class SendGates {
 			this.healthSeenAt = health.updatedAt;
 			this.limitChange = health.messagingLimit;
 		}
+		if (health?.quality) this.numberQuality = health.quality;
 		const ids = waiting();
 		if (ids.length) for (const [waId, reason] of await store.gateBlocks(ids, scope)) this.late.set(waId, reason);
 		return true;

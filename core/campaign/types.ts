@@ -120,6 +120,14 @@ export interface RunCampaignOptions {
 	schedule?: { startAt?: number | null; endBy?: number | null; window?: SendWindow | null };
 	/** What a due run needs to continue this campaign (limits, options), stored with it. */
 	runConfig?: Record<string, unknown>;
+	/**
+	 * Sender pool (issue 17): business numbers of the portfolio the campaign sends from, each at its
+	 * own throughput (the first is `phoneNumberId`). Each recipient sticks to one number (the one
+	 * that last talked to them, else a hash); the portfolio budget is shared; a number that turns
+	 * RED / FLAGGED or hits the spam rate limit (131048) is drained — its recipients move to the
+	 * others — without stopping the campaign.
+	 */
+	pool?: Array<{ phoneNumberId: string; mps: number; numberInfo?: NumberInfo; refreshNumber?: () => Promise<NumberInfo> }>;
 	/** Stop claiming new recipients at this time (epoch ms): bounds one execution (n8n's timeouts). */
 	runUntil?: number;
 	/** Collect the waIds accepted in this run (result.sentThisRun; for per-recipient output). */
@@ -175,6 +183,8 @@ export interface CampaignRunResult {
 	requeuedAfterCrash: number;
 	/** 'unknown' rows resolved for resending (resolveUnknownAfterMs). */
 	unknownResent: number;
+	/** Sender pools: this run per number, and the numbers drained (with why). */
+	perNumber?: Array<{ phoneNumberId: string; accepted: number; failed: number; deferred: number; drained?: string }>;
 	/** account_stop: everything stopped; the node fails with this. */
 	stopError?: { message: string; code?: number; errorClass: ErrorClass };
 	added: { inserted: number; duplicates: number; invalid: number; optedOut: number };

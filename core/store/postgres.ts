@@ -650,7 +650,7 @@ export class PostgresStore implements Store {
 			quality_breaker = COALESCE($3, quality_breaker), max_defer_days = COALESCE($4::int, max_defer_days),
 			start_at = CASE WHEN $7::boolean THEN start_at ELSE $8::bigint END, end_by = CASE WHEN $9::boolean THEN end_by ELSE $10::bigint END,
 			send_window = CASE WHEN $11::boolean THEN send_window ELSE $12::jsonb END, run_config = COALESCE($13::jsonb, run_config),
-			updated_at = $5 WHERE id = $6`,
+			sender_pool = COALESCE($14::jsonb, sender_pool), updated_at = $5 WHERE id = $6`,
 			[
 				settings.templateId ?? null,
 				settings.wabaId ?? null,
@@ -665,6 +665,7 @@ export class PostgresStore implements Store {
 				settings.sendWindow === undefined,
 				json(settings.sendWindow),
 				json(settings.runConfig),
+				settings.senderPool ? JSON.stringify(settings.senderPool) : null,
 			],
 		);
 	}
@@ -695,10 +696,10 @@ export class PostgresStore implements Store {
 				// WITH ORDINALITY + ORDER BY: ledger ids follow input order (claims go in insertion order);
 				// insert-or-ignore, also for a number given twice in one call.
 				const res = await db.query(
-					`INSERT INTO ${this.t.recipients} (campaign_id, wa_id, state, item_index, payload, error_message, updated_at)
-					SELECT $1, u.wa_id, u.state, u.item_index, u.payload::jsonb, u.reason, $2
-					FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) WITH ORDINALITY
-						AS u(wa_id, state, item_index, payload, reason, ord)
+					`INSERT INTO ${this.t.recipients} (campaign_id, wa_id, state, item_index, payload, error_message, updated_at, phone_number_id)
+					SELECT $1, u.wa_id, u.state, u.item_index, u.payload::jsonb, u.reason, $2, u.num
+					FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+						AS u(wa_id, state, item_index, payload, reason, num, ord)
 					ORDER BY u.ord
 					ON CONFLICT (campaign_id, wa_id) DO NOTHING`,
 					[
@@ -709,6 +710,7 @@ export class PostgresStore implements Store {
 						chunk.map((r) => r.itemIndex ?? null),
 						chunk.map((r) => JSON.stringify(r.payload ?? {})),
 						chunk.map((r, j) => (skipped[j] ? (r.skipReason as string) : null)),
+						chunk.map((r) => r.phoneNumberId ?? null),
 					],
 				);
 				inserted += res.rowCount ?? 0;
@@ -732,16 +734,16 @@ export class PostgresStore implements Store {
 			const ids: number[] = (
 				await db.query(
 					`SELECT id FROM ${this.t.recipients} WHERE campaign_id = $1 AND state IN ('retry', 'deferred')
-					AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+					AND (next_attempt_at IS NULL OR next_attempt_at <= $2) AND ($4::text IS NULL OR phone_number_id IS NULL OR phone_number_id = $4)
 					ORDER BY next_attempt_at NULLS FIRST, id LIMIT $3 FOR UPDATE SKIP LOCKED`,
-					[campaignId, now, limit],
+					[campaignId, now, limit, options.phoneNumberId ?? null],
 				)
 			).rows.map((r) => r.id as number);
 			if (ids.length < limit) {
 				const { rows } = await db.query(
-					`SELECT id FROM ${this.t.recipients} WHERE campaign_id = $1 AND state = 'queued'
+					`SELECT id FROM ${this.t.recipients} WHERE campaign_id = $1 AND state = 'queued' AND ($3::text IS NULL OR phone_number_id IS NULL OR phone_number_id = $3)
 					ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-					[campaignId, limit - ids.length],
+					[campaignId, limit - ids.length, options.phoneNumberId ?? null],
 				);
 				for (const r of rows) ids.push(r.id as number);
 			}
@@ -894,6 +896,41 @@ export class PostgresStore implements Store {
 			[now, options.wabaId ?? null, options.campaignId ?? null],
 		);
 		return dueOf(rows.map((r) => ({ campaign: toCampaign(r), due: Number(r.due_rows), left: Number(r.left_rows) })), now, options.limit);
+	}
+
+	async reassignRecipients(campaignId: string, from: string, pick: (waId: string) => string): Promise<number> {
+		checkId(campaignId, 'reassignRecipients: campaignId');
+		return this.tx(async (db) => {
+			const { rows } = await db.query(
+				`SELECT wa_id FROM ${this.t.recipients} WHERE campaign_id = $1 AND phone_number_id = $2 AND state IN ('queued', 'retry', 'deferred') FOR UPDATE SKIP LOCKED`,
+				[campaignId, from],
+			);
+			const byTarget = new Map<string, string[]>();
+			for (const r of rows) {
+				const to = pick(r.wa_id as string);
+				byTarget.set(to, [...(byTarget.get(to) ?? []), r.wa_id as string]);
+			}
+			let moved = 0;
+			for (const [to, ids] of byTarget) {
+				const res = await db.query(
+					`UPDATE ${this.t.recipients} SET phone_number_id = $1 WHERE campaign_id = $2 AND wa_id = ANY($3::text[]) AND state IN ('queued', 'retry', 'deferred')`,
+					[to, campaignId, ids],
+				);
+				moved += res.rowCount ?? 0;
+			}
+			return moved;
+		});
+	}
+
+	async lastInboundNumbers(waIds: string[], phoneNumberIds: string[]): Promise<Map<string, string>> {
+		const out = new Map<string, string>();
+		if (waIds.length === 0 || phoneNumberIds.length === 0) return out;
+		const { rows } = await this.query(
+			`SELECT wa_id, phone_number_id FROM ${this.t.windows} WHERE wa_id = ANY($1::text[]) AND phone_number_id = ANY($2::text[]) ORDER BY last_inbound_at`,
+			[waIds, phoneNumberIds],
+		);
+		for (const r of rows) out.set(r.wa_id as string, r.phone_number_id as string); // the latest wins
+		return out;
 	}
 
 	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
@@ -1574,7 +1611,7 @@ export class PostgresStore implements Store {
 				);
 			} else if (a.kind === 'number_quality') {
 				await move(
-					`state = 'running' AND UPPER(COALESCE(category, '')) = 'MARKETING' AND quality_breaker AND (phone_number_id = $5::text
+					`state = 'running' AND UPPER(COALESCE(category, '')) = 'MARKETING' AND quality_breaker AND sender_pool IS NULL AND (phone_number_id = $5::text
 					OR phone_number_id IN (SELECT phone_number_id FROM ${this.t.numberHealth} WHERE display_digits = $6::text))`,
 					[a.phoneNumberId ?? null, a.displayDigits ?? null],
 					'paused',

@@ -104,6 +104,7 @@ export function rowMappers(codec: RowCodec) {
 				endBy: row.end_by === null || row.end_by === undefined ? undefined : Number(row.end_by),
 				sendWindow: row.send_window === null || row.send_window === undefined ? undefined : object(row.send_window),
 				runConfig: row.run_config === null || row.run_config === undefined ? undefined : object(row.run_config),
+				senderPool: row.sender_pool === null || row.sender_pool === undefined ? undefined : codec.json<string[]>(row.sender_pool, []),
 				config: object(row.config),
 				createdAt: row.created_at as number,
 				updatedAt: row.updated_at as number,
@@ -125,6 +126,7 @@ export function rowMappers(codec: RowCodec) {
 				claimedBy: opt(row.claimed_by),
 				claimExpiresAt: opt(row.claim_expires_at),
 				dispatchedAt: opt(row.dispatched_at),
+				phoneNumberId: opt(row.phone_number_id),
 				deferDays: Number(row.defer_days ?? 0),
 				updatedAt: row.updated_at as number,
 			});

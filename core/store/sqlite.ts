@@ -552,7 +552,8 @@ export class SqliteStore implements Store {
 				`UPDATE campaigns SET template_id = COALESCE(?, template_id), waba_id = COALESCE(?, waba_id),
 				quality_breaker = COALESCE(?, quality_breaker), max_defer_days = COALESCE(?, max_defer_days),
 				start_at = CASE WHEN ? THEN start_at ELSE ? END, end_by = CASE WHEN ? THEN end_by ELSE ? END,
-				send_window = CASE WHEN ? THEN send_window ELSE ? END, run_config = COALESCE(?, run_config), updated_at = ? WHERE id = ?`,
+				send_window = CASE WHEN ? THEN send_window ELSE ? END, run_config = COALESCE(?, run_config),
+				sender_pool = COALESCE(?, sender_pool), updated_at = ? WHERE id = ?`,
 			).run(
 				settings.templateId ?? null,
 				settings.wabaId ?? null,
@@ -565,6 +566,7 @@ export class SqliteStore implements Store {
 				keep(settings.sendWindow),
 				json(settings.sendWindow),
 				json(settings.runConfig),
+				settings.senderPool ? JSON.stringify(settings.senderPool) : null,
 				now,
 				String(id),
 			),
@@ -590,8 +592,8 @@ export class SqliteStore implements Store {
 		return this.write(() => {
 			if (!this.stmt(`SELECT 1 AS x FROM campaigns WHERE id = ?`).get(campaignId)) throw new Error(`Campaign "${campaignId}" not found`);
 			const insert = this.stmt(
-				`INSERT INTO recipients (campaign_id, wa_id, state, item_index, payload, error_message, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, wa_id) DO NOTHING`,
+				`INSERT INTO recipients (campaign_id, wa_id, state, item_index, payload, error_message, updated_at, phone_number_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, wa_id) DO NOTHING`,
 			);
 			let inserted = 0;
 			for (const r of recipients) {
@@ -605,6 +607,7 @@ export class SqliteStore implements Store {
 						JSON.stringify(r.payload ?? {}),
 						skipped ? (r.skipReason as string) : null,
 						now,
+						r.phoneNumberId ?? null,
 					).changes,
 				);
 			}
@@ -624,14 +627,16 @@ export class SqliteStore implements Store {
 			// Due retries/deferrals first (oldest due first), then fresh rows in insertion order.
 			const ids = this.stmt(
 				`SELECT id FROM recipients WHERE campaign_id = ? AND state IN ('retry', 'deferred')
-				AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY next_attempt_at, id LIMIT ?`,
+				AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND (? IS NULL OR phone_number_id IS NULL OR phone_number_id = ?)
+				ORDER BY next_attempt_at, id LIMIT ?`,
 			)
-				.all(campaignId, now, limit)
+				.all(campaignId, now, options.phoneNumberId ?? null, options.phoneNumberId ?? null, limit)
 				.map((r) => r.id as number);
 			if (ids.length < limit) {
 				for (const r of this.stmt(
-					`SELECT id FROM recipients WHERE campaign_id = ? AND state = 'queued' ORDER BY next_attempt_at, id LIMIT ?`,
-				).all(campaignId, limit - ids.length)) {
+					`SELECT id FROM recipients WHERE campaign_id = ? AND state = 'queued' AND (? IS NULL OR phone_number_id IS NULL OR phone_number_id = ?)
+					ORDER BY next_attempt_at, id LIMIT ?`,
+				).all(campaignId, options.phoneNumberId ?? null, options.phoneNumberId ?? null, limit - ids.length)) {
 					ids.push(r.id as number);
 				}
 			}
@@ -768,6 +773,31 @@ export class SqliteStore implements Store {
 			ORDER BY c.created_at, c.id`,
 		).all(now, options.wabaId ?? null, options.wabaId ?? null, options.campaignId ?? null, options.campaignId ?? null);
 		return dueOf(rows.map((r) => ({ campaign: toCampaign(r), due: Number(r.due_rows), left: Number(r.left_rows) })), now, options.limit);
+	}
+
+	async reassignRecipients(campaignId: string, from: string, pick: (waId: string) => string): Promise<number> {
+		checkId(campaignId, 'reassignRecipients: campaignId');
+		return this.write(() => {
+			const rows = this.stmt(`SELECT wa_id FROM recipients WHERE campaign_id = ? AND phone_number_id = ? AND state IN ('queued', 'retry', 'deferred')`).all(
+				campaignId,
+				from,
+			);
+			const move = this.stmt(`UPDATE recipients SET phone_number_id = ? WHERE campaign_id = ? AND wa_id = ? AND state IN ('queued', 'retry', 'deferred')`);
+			let moved = 0;
+			for (const r of rows) moved += Number(move.run(pick(r.wa_id as string), campaignId, r.wa_id as string).changes);
+			return moved;
+		});
+	}
+
+	async lastInboundNumbers(waIds: string[], phoneNumberIds: string[]): Promise<Map<string, string>> {
+		const out = new Map<string, string>();
+		if (waIds.length === 0 || phoneNumberIds.length === 0) return out;
+		const rows = this.stmt(
+			`SELECT wa_id, phone_number_id FROM windows WHERE wa_id IN (SELECT value FROM json_each(?)) AND phone_number_id IN (SELECT value FROM json_each(?))
+			ORDER BY last_inbound_at`,
+		).all(JSON.stringify(waIds), JSON.stringify(phoneNumberIds));
+		for (const r of rows) out.set(r.wa_id as string, r.phone_number_id as string); // the latest wins
+		return out;
 	}
 
 	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
@@ -1411,7 +1441,7 @@ export class SqliteStore implements Store {
 				);
 			} else if (a.kind === 'number_quality') {
 				move(
-					`state = 'running' AND UPPER(COALESCE(category, '')) = 'MARKETING' AND quality_breaker = 1 AND (phone_number_id = ?
+					`state = 'running' AND UPPER(COALESCE(category, '')) = 'MARKETING' AND quality_breaker = 1 AND sender_pool IS NULL AND (phone_number_id = ?
 					OR phone_number_id IN (SELECT phone_number_id FROM number_health WHERE display_digits = ?))`,
 					[a.phoneNumberId ?? null, a.displayDigits ?? null],
 					'paused',

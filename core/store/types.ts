@@ -138,6 +138,8 @@ export interface Campaign {
 	sendWindow?: Record<string, unknown>;
 	/** What a due run needs to continue the campaign without the original execution (limits, options). */
 	runConfig?: Record<string, unknown>;
+	/** Sender pool (issue 17): the business numbers it sends from (a flagged one is drained, the campaign goes on). */
+	senderPool?: string[];
 	/** Free-form JSON the campaign engine needs to resume (options, template snapshot…). */
 	config: Record<string, unknown>;
 	createdAt: number;
@@ -168,6 +170,7 @@ export interface CampaignSettings {
 	endBy?: number | null;
 	sendWindow?: Record<string, unknown> | null;
 	runConfig?: Record<string, unknown>;
+	senderPool?: string[];
 }
 
 /** A campaign with work due now (Store.dueCampaigns). */
@@ -221,6 +224,8 @@ export interface Recipient {
 	claimExpiresAt?: number;
 	/** Set right before the request was written (Store.markDispatched); cleared by a new claim. */
 	dispatchedAt?: number;
+	/** Sender pools (issue 17): the business number this recipient sticks to. */
+	phoneNumberId?: string;
 	/** How many times 131049 deferred it to the next day. */
 	deferDays: number;
 	updatedAt: number;
@@ -232,6 +237,8 @@ export interface RecipientInput {
 	payload?: Record<string, unknown>;
 	/** Insert directly as skipped with this reason (invalid phone, opted out…). */
 	skipReason?: string;
+	/** Sender pools (issue 17): the business number this recipient sticks to. */
+	phoneNumberId?: string;
 }
 
 export interface ClaimOptions {
@@ -241,6 +248,8 @@ export interface ClaimOptions {
 	now: number;
 	/** How long the claim holds before another worker may take the row back (ms). */
 	leaseMs: number;
+	/** Sender pools: claim only rows that stick to this number (rows with no number too). */
+	phoneNumberId?: string;
 }
 
 export interface RecipientUpdate {
@@ -553,6 +562,13 @@ export interface Store {
 	 * whose time has come, or past End By with rows left to expire), optionally of one WABA; oldest first.
 	 */
 	dueCampaigns(now: number, options?: { wabaId?: string; campaignId?: string; limit?: number }): Promise<DueCampaign[]>;
+	/**
+	 * Sender pools (issue 17): moves the unsent rows (queued / retry / deferred) that stick to `from`
+	 * to the other numbers, each row to `pick(waId)`. Returns how many moved.
+	 */
+	reassignRecipients(campaignId: string, from: string, pick: (waId: string) => string): Promise<number>;
+	/** For each waId, the business number (of `phoneNumberIds`) it last wrote to, if any (windows). */
+	lastInboundNumbers(waIds: string[], phoneNumberIds: string[]): Promise<Map<string, string>>;
 	/** Which of these waIds have a ledger row in the campaign. */
 	recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>>;
 	/** Earliest nextAttemptAt among retry/deferred rows (for waiting), or undefined. */

@@ -34,7 +34,7 @@ import { failedItem, item } from '../shared/items';
 import { getStore } from '../shared/store';
 import { templateIdFromLocator, templateListSearch } from '../shared/templatePicker';
 import { campaignProperties } from './description';
-import { continueDueCampaigns, engineOptions, haltMessage, readLimits, runSummary } from './run';
+import { continueDueCampaigns, engineOptions, haltMessage, readLimits, runSummary, senderPool } from './run';
 import { runConfigOf, scheduleFromParameters } from './schedule';
 import { sessionMessageBody, uploadBinary } from './sessionMessage';
 import { progressReporter } from './progress';
@@ -179,6 +179,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 	const runConfig = runConfigOf(fn);
 	const schedule = scheduleFromParameters(fn);
 	const { mps, messagingLimit, info, limitFromGraph } = await readLimits(client, phoneNumberId, runConfig);
+	const pool = await senderPool(client, phoneNumberId, String(options.senderPool ?? ''), runConfig, { mps, info, limitFromGraph });
 	const portfolioId = String(options.portfolioId || credentials.businessAccountId || phoneNumberId);
 
 	if (options.dryRun) {
@@ -220,6 +221,7 @@ async function sendCampaign(fn: IExecuteFunctions, client: GraphClient, credenti
 		...engineOptions(options),
 		// issue 17: Start At / End By / Send Window, and what a later due run needs, kept with the campaign.
 		schedule,
+		pool,
 		runConfig: runConfig as unknown as Record<string, unknown>,
 		collectSent: audience === 'items',
 		audienceKeys,

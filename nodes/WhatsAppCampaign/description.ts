@@ -334,6 +334,15 @@ export const campaignProperties: INodeProperties[] = [
 				],
 				description: 'Which templates an opt-out stops. Checked when a recipient is added and again right before each send; the block list always applies.',
 			},
+			{
+				displayName: 'Sender Pool (More Phone Number IDs)',
+				name: 'senderPool',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 106540352242923, 106540352242924',
+				description:
+					'Other business numbers of the portfolio to send from as well, each at its own throughput: every recipient sticks to one number (the one that last talked to them, else a hash), the messaging limit is shared, and a number that turns RED / FLAGGED is drained without stopping the campaign',
+			},
 			{ displayName: 'Share Throughput Across Workers', name: 'sharedThroughput', type: 'boolean', default: false, description: 'Whether to take send tokens from the store so several executions on one number stay under its cap' },
 		],
 	},

@@ -49,6 +49,29 @@ export async function readLimits(
 	return { mps, messagingLimit, info, limitFromGraph: rc.messagingLimitMode === 'graph' };
 }
 
+/**
+ * The Sender Pool option → the engine's pool (issue 17): this number first, then the others, each
+ * with its own throughput read as the user chose (Graph, coexistence or by hand) and its quality.
+ * Undefined when no other number is named.
+ */
+export async function senderPool(
+	client: GraphClient,
+	phoneNumberId: string,
+	others: string,
+	rc: Pick<RunConfig, 'throughputMode' | 'mps' | 'messagingLimitMode' | 'messagingLimit'>,
+	first: { mps: number; info?: NumberInfo; limitFromGraph: boolean },
+): Promise<RunCampaignOptions['pool']> {
+	const ids = [...new Set(others.split(/[\s,;]+/).map((x) => x.trim()).filter((x) => x && x !== phoneNumberId))];
+	if (ids.length === 0) return undefined;
+	for (const id of ids) if (!/^[0-9]+$/.test(id)) throw new InputError(`Sender Pool: ${JSON.stringify(id)} is not a phone number ID (digits)`, 'campaignOptions');
+	const pool: NonNullable<RunCampaignOptions['pool']> = [{ phoneNumberId, mps: first.mps, numberInfo: first.info, refreshNumber: () => readNumberInfo(client, phoneNumberId) }];
+	for (const id of ids) {
+		const l = await readLimits(client, id, { ...rc, messagingLimitMode: rc.messagingLimitMode === 'graph' ? 'none' : rc.messagingLimitMode });
+		pool.push({ phoneNumberId: id, mps: l.mps, numberInfo: l.info, refreshNumber: () => readNumberInfo(client, id) });
+	}
+	return pool;
+}
+
 /** The engine options that come from Send Campaign's Options collection. */
 export function engineOptions(options: IDataObject): Pick<
 	RunCampaignOptions,
@@ -107,6 +130,7 @@ export function runSummary(campaignId: string, result: CampaignRunResult, mps: n
 		deferredByDay: result.report.deferredByDay,
 		total: result.report.total,
 		scheduledFor: result.scheduledFor ? new Date(result.scheduledFor).toISOString() : null,
+		...(result.perNumber ? { senderPool: result.perNumber as unknown as IDataObject[] } : {}),
 		nextDueAt: result.nextDueAt ? new Date(result.nextDueAt).toISOString() : null,
 		mps,
 		messagingLimit: messagingLimit === Infinity ? null : messagingLimit,
@@ -138,6 +162,8 @@ export async function continueDueCampaigns(fn: IExecuteFunctions, client: GraphC
 		const rc = (campaign.runConfig as RunConfig | undefined) ?? { throughputMode: 'graph', messagingLimitMode: 'graph', options: {} };
 		const options = rc.options ?? {};
 		const { mps, messagingLimit, info, limitFromGraph } = await readLimits(client, campaign.phoneNumberId, rc);
+		const others = (campaign.senderPool ?? []).filter((id) => id !== campaign.phoneNumberId).join(',');
+		const pool = others ? await senderPool(client, campaign.phoneNumberId, others, rc, { mps, info, limitFromGraph }) : undefined;
 		const result = await runCampaign({
 			client,
 			store,
@@ -153,6 +179,7 @@ export async function continueDueCampaigns(fn: IExecuteFunctions, client: GraphC
 			...engineOptions(options),
 			maxWaitMs: 0,
 			runUntil,
+			pool,
 			signal,
 			onProgress: progressReporter(fn, store, campaign.id),
 			progressEveryMs: PROGRESS_LOG_EVERY_MS,
