@@ -38,8 +38,8 @@ describe('runNode: credentials, parameters, pairedItem', () => {
 		const { status, items } = await runNode(new EchoCredentialsNode(), { tag: '={{ "t-" + $json.n }}' }, [{ json: { n: 1 } }, { json: { n: 2 } }], cloudApi);
 		expect(status).toBe('success');
 		expect(jsonOf(items)).toEqual([
-			{ waba: '1029384756', apiVersion: 'v24.0', baseUrl: 'https://graph.facebook.com', tokenLength: 17, tag: 't-1', input: { n: 1 } },
-			{ waba: '1029384756', apiVersion: 'v24.0', baseUrl: 'https://graph.facebook.com', tokenLength: 17, tag: 't-2', input: { n: 2 } },
+			{ waba: '1029384756', apiVersion: 'v27.0', baseUrl: 'https://graph.facebook.com', tokenLength: 17, tag: 't-1', input: { n: 1 } },
+			{ waba: '1029384756', apiVersion: 'v27.0', baseUrl: 'https://graph.facebook.com', tokenLength: 17, tag: 't-2', input: { n: 2 } },
 		]);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
@@ -247,7 +247,7 @@ describe('runListSearch / runLoadOptions: editor methods', () => {
 	});
 
 	it('calls loadOptions with credential defaults applied', async () => {
-		expect(await runLoadOptions(new ListingNode(), {}, 'getVersions', cloudApi)).toEqual([{ name: 'v24.0', value: 'v24.0' }]);
+		expect(await runLoadOptions(new ListingNode(), {}, 'getVersions', cloudApi)).toEqual([{ name: 'v27.0', value: 'v27.0' }]);
 		await expect(runLoadOptions(new ListingNode(), {}, 'nope', cloudApi)).rejects.toThrow(/no methods.loadOptions.nope/);
 	});
 });

@@ -79,7 +79,7 @@ const creds = () => ({
 const node = new WhatsAppCampaign();
 
 const uploads = () => recorded.filter((r) => r.method === 'POST' && r.path.endsWith(`/${PHONE}/media`));
-const sends = () => recorded.filter((r) => r.method === 'POST' && r.path.endsWith(`/${PHONE}/messages`)).map((r) => JSON.parse(r.body.toString('utf8')) as Record<string, any>);
+const sends = () => recorded.filter((r) => r.method === 'POST' && /\/(marketing_)?messages$/.test(r.path) && r.path.includes(`/${PHONE}/`)).map((r) => JSON.parse(r.body.toString('utf8')) as Record<string, any>);
 
 /** The multipart upload as the simulator received it. */
 async function uploadForm(r: Recorded): Promise<{ product: unknown; type: unknown; file: File }> {
