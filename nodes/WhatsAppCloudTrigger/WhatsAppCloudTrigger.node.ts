@@ -242,6 +242,15 @@ export class WhatsAppCloudTrigger implements INodeType {
 						description: 'Whether each inbound message updates the contact\'s last-active time and profile name in the store (creating the contact if new)',
 					},
 					{
+						displayName: 'Reply Attribution Window (Hours)',
+						name: 'replyAttributionHours',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 72,
+						description:
+							'A message from a campaign recipient within this many hours after our latest campaign message from that number marks them "replied" (typed replies count, not only quick-reply taps). 0: only replies that quote our message.',
+					},
+					{
 						displayName: 'Resume Waiting Executions',
 						name: 'resumeWaits',
 						type: 'boolean',
@@ -409,6 +418,7 @@ export class WhatsAppCloudTrigger implements INodeType {
 			dedupScope: `trigger:${this.getNode().webhookId ?? this.getNode().id}`,
 			sideEffects: !forwarded && options.updateStore !== false,
 			touchContacts: options.touchContacts !== false,
+			replyAttributionMs: Number(options.replyAttributionHours ?? 72) * 3_600_000,
 			optOutKeywords: options.optOutKeywords !== false,
 			keywordOptions: {
 				optOutKeywords: parseKeywordList(options.optOutList as string | undefined),
