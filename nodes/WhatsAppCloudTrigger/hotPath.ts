@@ -41,7 +41,8 @@ function keyOf(ctx: Ctx, type: string): string | undefined {
 
 async function cached<T>(ctx: Ctx, type: string, read: () => Promise<T>, mode: 'use' | 'refresh', now = Date.now()): Promise<T> {
 	const key = keyOf(ctx, type);
-	if (key === undefined) return read();
+	// WHATSAPP_CLOUD_CREDENTIAL_CACHE=0: read on every request (the cost before issue 19; test/n8n/capacity.ts measures it).
+	if (key === undefined || process.env.WHATSAPP_CLOUD_CREDENTIAL_CACHE === '0') return read();
 	const hit = cache.get(key) as Entry<T> | undefined;
 	const fresh = hit && (mode === 'use' ? now - hit.at < CACHE_MS : now - hit.at < REFRESH_MS);
 	if (hit && fresh) return hit.value;
