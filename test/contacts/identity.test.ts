@@ -192,3 +192,18 @@ describe('username users (BSUID only)', () => {
 		expect((await store.listContacts({})).items.map((x) => x.waId)).toEqual(['14155550102']);
 	});
 });
+
+it('two trigger executions at once learning the same person (old form + BSUID, new form) end in one contact', async () => {
+	const SECRET_BODY = (from: string, extra: Record<string, unknown> = {}) => ({ from, type: 'text', text: 'hi', ...extra });
+	const before = receiver.deliveries.length;
+	await Promise.all([
+		control('inbound', SECRET_BODY('551187650002', { user_id: 'BR.77665544332211' })),
+		control('inbound', SECRET_BODY('5511987650002')),
+	]);
+	await waitFor(() => receiver.deliveries.slice(before).filter((d) => d.field === 'messages').length >= 2);
+	const people = (await store.listContacts({})).items;
+	expect(people.map((c) => c.waId)).toEqual(['5511987650002']);
+	const keys = await store.resolveContacts(['551187650002', '5511987650002', 'BR.77665544332211']);
+	expect(new Set(keys.values())).toEqual(new Set(['5511987650002']));
+	expect((await windowFor('BR.77665544332211')).windowOpen).toBe(true);
+});
