@@ -34,13 +34,14 @@ import {
 	canMarkReplied,
 	checkArrivalBooking,
 	deferralForStatus,
-	checkIdentityKind,
+	checkLinkIdentity,
 	checkMaxDeferDays,
 	checkNumberHealth,
 	dueOf,
-	lookupCandidates,
+	identityLookups,
 	mergeContactRows,
 	mergeSurvivor,
+	resolveFromForms,
 	freshBreakers,
 	freshOutbox,
 	OUTBOX_RETENTION_MS,
@@ -1398,34 +1399,21 @@ export class PostgresStore implements Store {
 	// ───────────── identity (issue 14): one contact per person ─────────────
 
 	async resolveContacts(identifiers: string[]): Promise<Map<string, string>> {
-		const out = new Map<string, string>();
-		const wanted = [...new Set(identifiers.filter((x) => typeof x === 'string' && x.length > 0))];
-		if (wanted.length === 0) return out;
-		const candidates = new Map(wanted.map((id) => [id, lookupCandidates(id)]));
-		const all = [...new Set([...candidates.values()].flat())];
+		const { candidates, forms } = identityLookups(identifiers);
+		if (forms.length === 0) return new Map();
 		const [contacts, links] = await Promise.all([
-			this.query(`SELECT wa_id FROM ${this.t.contacts} WHERE wa_id = ANY($1::text[])`, [all]),
-			this.query(`SELECT identifier, contact_key FROM ${this.t.identities} WHERE identifier = ANY($1::text[])`, [all]),
+			this.query(`SELECT wa_id FROM ${this.t.contacts} WHERE wa_id = ANY($1::text[])`, [forms]),
+			this.query(`SELECT identifier, contact_key FROM ${this.t.identities} WHERE identifier = ANY($1::text[])`, [forms]),
 		]);
-		const keys = new Set(contacts.rows.map((r) => r.wa_id as string));
-		const linked = new Map(links.rows.map((r) => [r.identifier as string, r.contact_key as string]));
-		for (const [id, forms] of candidates) {
-			for (const form of forms) {
-				const key = keys.has(form) ? form : linked.get(form);
-				if (key) {
-					out.set(id, key);
-					break;
-				}
-			}
-		}
-		return out;
+		return resolveFromForms(
+			candidates,
+			new Set(contacts.rows.map((r) => r.wa_id as string)),
+			new Map(links.rows.map((r) => [r.identifier as string, r.contact_key as string])),
+		);
 	}
 
 	async linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
-		checkWaId(key, 'linkIdentity: key');
-		checkId(identifier, 'linkIdentity: identifier');
-		checkIdentityKind(kind);
-		checkTime(at, 'linkIdentity: at');
+		checkLinkIdentity(key, identifier, kind, at);
 		return this.tx(async (db) => {
 			// One person is learnt by one transaction at a time: lock both identifiers (in a fixed order).
 			for (const id of [key, identifier].sort()) await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wa-identity:${id}`]);

@@ -475,3 +475,37 @@ export function dueOf(rows: Array<{ campaign: Campaign; due: number; left: numbe
 	}
 	return out;
 }
+
+/**
+ * Store.resolveContacts, backend-neutral: each identifier → the first of its lookup forms
+ * (lookupCandidates) that is a contact key or a linked identifier. `keys`: the forms that are
+ * contacts; `links`: identifier → contact key.
+ */
+export function resolveFromForms(candidates: Map<string, string[]>, keys: Set<string>, links: Map<string, string>): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const [id, forms] of candidates) {
+		for (const form of forms) {
+			const key = keys.has(form) ? form : links.get(form);
+			if (key) {
+				out.set(id, key);
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+/** Store.resolveContacts' inputs: the distinct identifiers and every lookup form of each. */
+export function identityLookups(identifiers: string[]): { candidates: Map<string, string[]>; forms: string[] } {
+	const wanted = [...new Set(identifiers.filter((x) => typeof x === 'string' && x.length > 0))];
+	const candidates = new Map(wanted.map((id) => [id, lookupCandidates(id)]));
+	return { candidates, forms: [...new Set([...candidates.values()].flat())] };
+}
+
+/** Store.linkIdentity's arguments, checked once for both backends. */
+export function checkLinkIdentity(key: string, identifier: string, kind: IdentityKind, at: number): void {
+	checkWaId(key, 'linkIdentity: key');
+	checkId(identifier, 'linkIdentity: identifier');
+	checkIdentityKind(kind);
+	checkTime(at, 'linkIdentity: at');
+}

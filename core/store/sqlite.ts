@@ -25,7 +25,7 @@ import {
 	checkContactFilter,
 	checkContactInput,
 	checkId,
-	checkIdentityKind,
+	checkLinkIdentity,
 	checkMaxDeferDays,
 	checkNumberHealth,
 	checkTime,
@@ -35,10 +35,11 @@ import {
 	freshOutbox,
 	OUTBOX_RETENTION_MS,
 	gateReason,
-	lookupCandidates,
+	identityLookups,
 	mergeContact,
 	mergeContactRows,
 	mergeSurvivor,
+	resolveFromForms,
 	nextStateForStatus,
 	parseCallbackData,
 	type ContactFields,
@@ -1230,34 +1231,20 @@ export class SqliteStore implements Store {
 	// ───────────── identity (issue 14): one contact per person ─────────────
 
 	async resolveContacts(identifiers: string[]): Promise<Map<string, string>> {
-		const out = new Map<string, string>();
-		const wanted = [...new Set(identifiers.filter((x) => typeof x === 'string' && x.length > 0))];
-		if (wanted.length === 0) return out;
-		const candidates = new Map(wanted.map((id) => [id, lookupCandidates(id)]));
-		const all = JSON.stringify([...new Set([...candidates.values()].flat())]);
+		const { candidates, forms } = identityLookups(identifiers);
+		if (forms.length === 0) return new Map();
+		const all = JSON.stringify(forms);
 		const keys = new Set(this.stmt(`SELECT wa_id FROM contacts WHERE wa_id IN (SELECT value FROM json_each(?))`).all(all).map((r) => r.wa_id as string));
-		const linked = new Map(
+		const links = new Map(
 			this.stmt(`SELECT identifier, contact_key FROM contact_identities WHERE identifier IN (SELECT value FROM json_each(?))`)
 				.all(all)
 				.map((r) => [r.identifier as string, r.contact_key as string]),
 		);
-		for (const [id, forms] of candidates) {
-			for (const form of forms) {
-				const key = keys.has(form) ? form : linked.get(form);
-				if (key) {
-					out.set(id, key);
-					break;
-				}
-			}
-		}
-		return out;
+		return resolveFromForms(candidates, keys, links);
 	}
 
 	async linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
-		checkWaId(key, 'linkIdentity: key');
-		checkId(identifier, 'linkIdentity: identifier');
-		checkIdentityKind(kind);
-		checkTime(at, 'linkIdentity: at');
+		checkLinkIdentity(key, identifier, kind, at);
 		return this.write(() => {
 			const holder = (id: string): string | undefined =>
 				this.stmt(`SELECT wa_id FROM contacts WHERE wa_id = ?`).get(id) ? id : (this.stmt(`SELECT contact_key FROM contact_identities WHERE identifier = ?`).get(id)?.contact_key as string | undefined);
