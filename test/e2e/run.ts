@@ -18,6 +18,10 @@
  *  8. the browser check (test/e2e/browser.ts, Debian's headless Chromium): the editor opens every example,
  *     our nodes render with their icons, screenshots in the temp folder;
  *  9. campaign 1's HTML report (issue 17) opened in the same Chromium (test/e2e/htmlReport.ts).
+ * WA_E2E_RECEIVER=1 (npm run test:e2e -- --receiver): Meta's side (the simulator) posts every webhook to the webhook
+ * receiver (dist/receiver/cli.js, issue 19) instead of n8n; the receiver applies the store side effects (example 1's
+ * statuses reach the ledger without n8n) and forwards only example 3's subscribed events (messages) to its trigger,
+ * signed with the credential's Receiver Secret.
  * Outcomes are asserted through the store file (opened with dist/core/store, read methods only) and the
  * simulator's /_sim/messages and /_sim/stats. Any failed check → exit 1. Always stops everything and
  * deletes the temp folder (WA_N8N_KEEP=1 keeps it, with n8n.log and simulator.log).
@@ -26,7 +30,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { findN8nDir, findRoot, n8nVersion, onInterrupt, prepare, sleep, startN8n, startSimulator, substitute } from '../n8n/lib/n8n.ts';
+import { findN8nDir, findRoot, freePort, n8nVersion, onInterrupt, prepare, sleep, startN8n, startProcess, startSimulator, substitute, waitFor } from '../n8n/lib/n8n.ts';
 import type { ExecutionResult, N8n, Simulator } from '../n8n/lib/n8n.ts';
 import { BrowserCheckError, runBrowserCheck } from './browser.ts';
 import { checkHtmlReport } from './htmlReport.ts';
@@ -117,6 +121,8 @@ async function until<T>(timeoutMs: number, probe: () => Promise<T | undefined | 
 const root = findRoot(path.dirname(process.argv[1]));
 const argv = process.argv.slice(2);
 const keep = process.env.WA_N8N_KEEP === '1';
+const viaReceiver = process.env.WA_E2E_RECEIVER === '1' || argv.includes('--receiver');
+const RECEIVER_SECRET = `e2e-receiver-${Math.random().toString(36).slice(2)}`;
 let tmp = '';
 let sim: Simulator | undefined;
 let n8n: N8n | undefined;
@@ -167,6 +173,12 @@ async function main(): Promise<void> {
 		.filter((f) => f.endsWith('.json'))
 		.sort()
 		.flatMap((f) => JSON.parse(substitute(fs.readFileSync(path.join(credDir, f), 'utf8'), values)) as Json[]);
+	if (viaReceiver) {
+		// The trigger accepts the receiver's signed batches (credential field Receiver Secret).
+		const hook = credentials.find((c) => (c as { type?: string }).type === 'whatsAppCloudWebhookApi') as { data: Record<string, string> } | undefined;
+		if (!hook) throw new Error('examples/credentials has no WhatsApp Cloud Webhook credential');
+		hook.data.receiverSecret = RECEIVER_SECRET;
+	}
 	fs.writeFileSync(path.join(tmp, 'credentials.json'), JSON.stringify(credentials));
 	log(`importing ${credentials.length} credentials (examples/credentials) and the examples`);
 	p.importCredentials(path.join(tmp, 'credentials.json'));
@@ -222,6 +234,34 @@ async function main(): Promise<void> {
 	if (!check('the WABA points at the trigger production URL', registered === true, triggerUrl)) {
 		console.log(n.tail(40));
 		throw new Error('trigger not registered');
+	}
+	if (viaReceiver) {
+		section('webhook receiver (issue 19): Meta\'s webhooks go to the receiver, only example 3\'s messages reach n8n');
+		const port = await freePort();
+		const receiverLog = path.join(tmp, 'receiver.log');
+		const webhookCred = credentials.find((c) => (c as { type?: string }).type === 'whatsAppCloudWebhookApi') as { data: Record<string, string> };
+		const child = startProcess(
+			'receiver',
+			process.execPath,
+			[path.join(root, 'dist', 'receiver', 'cli.js'), '--port', String(port), '--host', '127.0.0.1', '--store', `sqlite:${storePath}`, '--forward', triggerUrl, '--events', 'message'],
+			{ ...process.env, WHATSAPP_APP_SECRET: webhookCred.data.appSecret, WHATSAPP_VERIFY_TOKEN: webhookCred.data.verifyToken, WHATSAPP_RECEIVER_SECRET: RECEIVER_SECRET },
+			receiverLog,
+			log,
+		);
+		await waitFor('receiver', 30000, child, async () => /receiver listening/.test(fs.readFileSync(receiverLog, 'utf8')));
+		const receiverUrl = `http://127.0.0.1:${port}/`;
+		// As the Meta app dashboard would: the WABA's callback URL is the receiver (the simulator verifies it with the GET handshake).
+		const moved = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${SIM.token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ override_callback_uri: receiverUrl, verify_token: webhookCred.data.verifyToken }),
+		});
+		const pointed = await until(10000, async () => {
+			const res = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, { headers: { authorization: `Bearer ${SIM.token}` } });
+			const body = (await res.json()) as { data?: { override_callback_uri?: string }[] };
+			return body.data?.some((a) => a.override_callback_uri === receiverUrl) ? true : undefined;
+		});
+		if (!check('the WABA points at the receiver (handshake answered by the receiver)', moved.ok && pointed === true, `${receiverUrl} (HTTP ${moved.status})`)) throw new Error('receiver not registered');
 	}
 	await n.ownerLogin();
 	const { openStore } = createRequire(path.join(root, 'package.json'))(path.join(root, 'dist', 'core', 'store')) as {

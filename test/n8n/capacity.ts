@@ -132,6 +132,16 @@ async function seedCampaign(storePath: string, campaignId: string, n: number): P
 	return ids;
 }
 
+function outboxPending(storePath: string): number {
+	const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+	const db = new DatabaseSync(storePath, { readOnly: true });
+	try {
+		return Number(db.prepare(`SELECT COUNT(*) AS n FROM webhook_outbox WHERE delivered_at IS NULL`).get()?.n ?? 0);
+	} finally {
+		db.close();
+	}
+}
+
 function ledgerStates(storePath: string, campaignId: string): Map<string, string> {
 	const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 	const db = new DatabaseSync(storePath, { readOnly: true });
@@ -475,8 +485,12 @@ async function runCrash(n8nDir: string): Promise<object> {
 			}
 		});
 		await restarted;
-		// Let the outbox drain into n8n.
-		await sleep(8000);
+		// Let the outbox drain into n8n: the batch the killed receiver had leased is sent again when its lease
+		// (30 s) expires, by the restarted receiver.
+		const drainStart = Date.now();
+		while (outboxPending(storePath) > 0 && Date.now() - drainStart < 120_000) await sleep(1000);
+		const drainedMs = Date.now() - drainStart;
+		await sleep(3000);
 		const missing = ledgerMissingFor(storePath, campaignId, sent);
 		const { items, executions } = await executionItems(n8n);
 		const wanted = new Set(sent.filter((s) => s.kind === 'message' && s.code === 200).map((s) => s.id));
@@ -500,10 +514,11 @@ async function runCrash(n8nDir: string): Promise<object> {
 			lost,
 			duplicated,
 			executions,
+			outboxDrainedAfterMs: drainedMs,
 			pass: missing === 0 && lost === 0 && duplicated === 0,
 		};
 		console.log(
-			`[capacity] crash: ${ok}/${sent.length} answered 200 (${refused} refused or cut while the receiver was down — Meta retries those), ledger missing ${missing}, messages answered 200 ${wanted.size}, in n8n ${out.messagesInN8n}, lost ${lost}, duplicated ${duplicated} → ${out.pass ? 'PASS' : 'FAIL'}`,
+			`[capacity] crash: ${ok}/${sent.length} answered 200 (${refused} refused or cut while the receiver was down — Meta retries those), ledger missing ${missing}, messages answered 200 ${wanted.size}, in n8n ${out.messagesInN8n}, lost ${lost}, duplicated ${duplicated}, outbox drained ${Math.round(drainedMs / 1000)} s after the load → ${out.pass ? 'PASS' : 'FAIL'}`,
 		);
 		console.log(JSON.stringify(out));
 		return out;

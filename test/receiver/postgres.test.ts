@@ -58,7 +58,10 @@ describePg('receiver on Postgres', () => {
 			req.on('data', (c) => chunks.push(c));
 			req.on('end', () => {
 				const raw = Buffer.concat(chunks);
-				if (!verifyForward(raw, req.headers[RECEIVER_SIGNATURE_HEADER] as string, FORWARD_SECRET)) return res.writeHead(401).end();
+				if (!verifyForward(raw, req.headers[RECEIVER_SIGNATURE_HEADER] as string, FORWARD_SECRET)) {
+					res.writeHead(401).end();
+					return;
+				}
 				for (const item of parseForwardedBatch(raw)) seen.push(item.eventId);
 				res.writeHead(200).end();
 			});
