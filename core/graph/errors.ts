@@ -206,20 +206,3 @@ export function graphErrorFromResponse(httpStatus: number, body: unknown): Graph
 		isTransient: err.is_transient,
 	});
 }
-
-/** Error objects inside webhook `statuses[].errors[]` / `value.errors[]` (async failures). */
-export interface MetaWebhookError {
-	code?: number;
-	title?: string;
-	message?: string;
-	error_data?: { details?: string };
-	href?: string;
-}
-
-export function graphErrorFromWebhook(e: MetaWebhookError): GraphApiError {
-	return new GraphApiError(`(#${e.code}) ${e.title ?? e.message ?? 'Error'}`, {
-		code: e.code,
-		title: e.title,
-		details: e.error_data?.details,
-	});
-}

@@ -3,7 +3,6 @@
  * client, plus the resumable upload that turns a sample file into a `header_handle`, a review
  * poller and a small per-credential TTL cache of template definitions (campaign sends).
  */
-import { createHash } from 'node:crypto';
 import type { GraphClient, QueryValue } from '../graph/client';
 import { REVIEW_PENDING_STATUSES, isOneOf } from './rules';
 import { StoredTemplate, TemplateComponent, TemplateDefinition } from './types';
@@ -199,61 +198,4 @@ export async function waitForReview(client: TemplateGraph, templateId: string, o
 		}
 		await sleep(options.intervalMs);
 	}
-}
-
-/** A cache key for a credential that never contains the token itself (sha256 of it). */
-export function credentialCacheKey(credential: { baseUrl?: string; businessAccountId?: string; accessToken: string }): string {
-	const tokenHash = createHash('sha256').update(credential.accessToken).digest('hex').slice(0, 16);
-	return `${credential.baseUrl ?? ''}|${credential.businessAccountId ?? ''}|${tokenHash}`;
-}
-
-/**
- * Template definitions by key with a TTL (default 60 s) — a campaign fetches each template once per
- * minute instead of once per recipient. Concurrent loads of one key share a request; failures are
- * not cached.
- */
-export class TemplateDefinitionCache {
-	private readonly entries = new Map<string, { expires: number; value: Promise<StoredTemplate> }>();
-
-	constructor(
-		readonly ttlMs = 60_000,
-		private readonly now: () => number = Date.now,
-	) {}
-
-	get(key: string, load: () => Promise<StoredTemplate>): Promise<StoredTemplate> {
-		const hit = this.entries.get(key);
-		if (hit && hit.expires > this.now()) return hit.value;
-		const value = load();
-		this.entries.set(key, { expires: this.now() + this.ttlMs, value });
-		value.catch(() => {
-			if (this.entries.get(key)?.value === value) this.entries.delete(key);
-		});
-		return value;
-	}
-
-	/** Drops entries whose key starts with the prefix (all when omitted). */
-	invalidate(prefix = ''): void {
-		for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
-	}
-
-	get size(): number {
-		return this.entries.size;
-	}
-}
-
-/** One process-wide cache for nodes. */
-export const sharedTemplateCache = new TemplateDefinitionCache();
-
-/** A template by id, or by name + language, through the cache. */
-export function getTemplateCached(
-	client: TemplateGraph,
-	target: { credentialKey: string; templateId: string } | { credentialKey: string; wabaId: string; name: string; language: string },
-	cache: TemplateDefinitionCache = sharedTemplateCache,
-): Promise<StoredTemplate> {
-	if ('templateId' in target) {
-		return cache.get(`${target.credentialKey}|id:${target.templateId}`, () => getTemplate(client, target.templateId));
-	}
-	return cache.get(`${target.credentialKey}|${target.wabaId}|${target.name}|${target.language}`, () =>
-		getTemplateByName(client, target.wabaId, target.name, target.language),
-	);
 }

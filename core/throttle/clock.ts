@@ -30,23 +30,6 @@ export const systemClock: Clock = {
 	sleep: realSleep,
 };
 
-/**
- * Real time shifted by an offset: `advance(ms)` jumps ahead without waiting (mirrors the
- * simulator's fake clock, `/_sim` control API). Sleeps still take real time.
- */
-export class OffsetClock implements Clock {
-	constructor(private offsetMs = 0) {}
-	now(): number {
-		return Date.now() + this.offsetMs;
-	}
-	advance(ms: number): void {
-		this.offsetMs += ms;
-	}
-	sleep(ms: number, signal?: AbortSignal): Promise<void> {
-		return realSleep(ms, signal);
-	}
-}
-
 /** Fully manual time for unit tests: sleep() advances the clock instead of waiting. */
 export class FakeClock implements Clock {
 	constructor(private t = 0) {}

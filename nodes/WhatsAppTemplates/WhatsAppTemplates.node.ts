@@ -15,6 +15,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import type { GraphClient } from '../../core/graph/client';
 import {
+	CATEGORY_EDITABLE_STATUSES,
 	EDITABLE_STATUSES,
 	SendComponent,
 	SendValues,
@@ -36,7 +37,6 @@ import {
 	listTemplates,
 	parameterFormatOf,
 	renderTemplate,
-	sharedTemplateCache,
 	templateMessage,
 	uploadTemplateSample,
 	validateTemplate,
@@ -239,6 +239,14 @@ async function opEdit(ctx: Ctx): Promise<IDataObject> {
 		});
 	}
 	const newCategory = param<string>(fn, 'category', i, 'KEEP');
+	// cloud-api.md §1 Limits (core/templates/rules.ts CATEGORY_EDITABLE_STATUSES): a template's category can change only while it is REJECTED
+	if (newCategory !== 'KEEP' && newCategory !== current.category && status && !isOneOf(CATEGORY_EDITABLE_STATUSES, status)) {
+		throw new NodeOperationError(
+			fn.getNode(),
+			`Template "${current.name}" (${current.language}) is ${status}; its category can be changed only while it is ${CATEGORY_EDITABLE_STATUSES.join(' or ')} (keep the current category to edit its components)`,
+			{ itemIndex: i },
+		);
+	}
 	const category = newCategory === 'KEEP' ? String(current.category) : newCategory;
 	const format = parameterFormatOf(current);
 	const components = await componentsFromParameters(ctx, category, format);
@@ -246,7 +254,6 @@ async function opEdit(ctx: Ctx): Promise<IDataObject> {
 	const body: { category?: string; components: TemplateComponent[] } = { components };
 	if (newCategory !== 'KEEP' && newCategory !== current.category) body.category = newCategory;
 	const result = await editTemplate(client, id, body);
-	sharedTemplateCache.invalidate();
 	return { ...result, id, name: current.name, language: current.language, ...(body.category ? { category: body.category } : {}) };
 }
 
@@ -265,7 +272,6 @@ async function opDelete(ctx: Ctx): Promise<IDataObject> {
 		result = await deleteTemplate(client, credentials.businessAccountId, { name });
 		target = { name, language: 'all' };
 	}
-	sharedTemplateCache.invalidate();
 	return { ...result, ...target, deleted: Boolean(result?.success) };
 }
 

@@ -9,7 +9,6 @@
  * Search matches the filter against name, language code, language name and status.
  */
 import type {
-	IDataObject,
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
 	INodeListSearchResult,
@@ -112,8 +111,3 @@ export const templateListSearch = {
 		return search(this, filter, paginationToken, true);
 	},
 };
-
-/** A template as a node output item (stable field order). */
-export function templateToJson(t: StoredTemplate): IDataObject {
-	return { ...t } as IDataObject;
-}

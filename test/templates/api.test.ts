@@ -2,12 +2,9 @@
 import type { GraphRequest } from '../../core/graph/client';
 import {
 	StoredTemplate,
-	TemplateDefinitionCache,
 	TemplateGraph,
-	credentialCacheKey,
 	deleteTemplate,
 	getTemplateByName,
-	getTemplateCached,
 	listTemplates,
 	searchTemplateLanguages,
 	isTemplateLanguage,
@@ -105,41 +102,6 @@ describe('waitForReview', () => {
 		const outcome = await waitForReview(pending.client, '9', { intervalMs: 1000, timeoutMs: 3500, now: () => clock, sleep: async (ms) => void (clock += ms) });
 		// polls at 0, 1, 2, 3 s; the next one (4 s) would pass the 3.5 s timeout
 		expect(outcome).toMatchObject({ status: 'PENDING', done: false, timedOut: true, polls: 4, elapsedMs: 3000 });
-	});
-});
-
-describe('TemplateDefinitionCache', () => {
-	it('serves from cache within the TTL and reloads after it', async () => {
-		let clock = 0;
-		const cache = new TemplateDefinitionCache(60_000, () => clock);
-		let loads = 0;
-		const load = async () => ({ ...t('1', 'a', 'en'), loads: ++loads });
-		expect((await cache.get('k', load)).loads).toBe(1);
-		clock = 59_999;
-		expect((await cache.get('k', load)).loads).toBe(1);
-		clock = 60_001;
-		expect((await cache.get('k', load)).loads).toBe(2);
-	});
-
-	it('shares concurrent loads and does not cache failures', async () => {
-		const cache = new TemplateDefinitionCache();
-		let loads = 0;
-		const slow = () => new Promise<StoredTemplate>((resolve) => setImmediate(() => resolve({ ...t('1', 'a', 'en'), n: ++loads })));
-		await Promise.all([cache.get('k', slow), cache.get('k', slow)]);
-		expect(loads).toBe(1);
-		await expect(cache.get('bad', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-		await Promise.resolve();
-		expect((await cache.get('bad', async () => t('2', 'b', 'en'))).id).toBe('2');
-	});
-
-	it('getTemplateCached keys by credential and never by raw token', async () => {
-		const key = credentialCacheKey({ baseUrl: 'http://x', businessAccountId: 'W', accessToken: 'SECRET_TOKEN' });
-		expect(key).not.toContain('SECRET_TOKEN');
-		const { client, requests } = fakeGraph([[t('1', 'order_update', 'en_US')]]);
-		const cache = new TemplateDefinitionCache();
-		await getTemplateCached(client, { credentialKey: key, wabaId: 'W', name: 'order_update', language: 'en_US' }, cache);
-		await getTemplateCached(client, { credentialKey: key, wabaId: 'W', name: 'order_update', language: 'en_US' }, cache);
-		expect(requests).toHaveLength(1);
 	});
 });
 

@@ -445,6 +445,16 @@ describe('Edit', () => {
 		expect([t.category, t.previous_category, t.status]).toEqual(['MARKETING', 'UTILITY', 'PENDING']);
 	});
 
+	it("refuses a category change on a template that is not REJECTED before calling Meta (CATEGORY_EDITABLE_STATUSES)", async () => {
+		const id = templatesNamed('order_update')[0].id;
+		proxy.clear();
+		const r = await run({ operation: 'edit', template: byId(id), category: 'MARKETING', definitionMode: 'json', componentsJson: '[{"type":"BODY","text":"Hi."}]' });
+		expect(r.status).toBe('error');
+		expect(r.nodeError?.message).toContain('is APPROVED; its category can be changed only while it is REJECTED');
+		expect(proxy.requests.filter((q) => q.method === 'POST')).toEqual([]);
+		expect(templatesNamed('order_update')[0].category).toBe('UTILITY');
+	});
+
 	it('validates edits too', async () => {
 		const id = templatesNamed('order_update')[0].id;
 		const r = await run({ operation: 'edit', template: byId(id), definitionMode: 'json', componentsJson: '[{"type":"BODY","text":"Hi {{1}}"}]' });
