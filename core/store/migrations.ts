@@ -505,6 +505,13 @@ export const MIGRATIONS: readonly Migration[] = [
 			`ALTER TABLE campaigns ADD COLUMN sender_pool JSONB`,
 		],
 	},
+	{
+		version: 10,
+		name: 'drop the unused shared token buckets (pacing is bookArrival over paces / arrivals)',
+		// issue 18: Store.takeTokens had no caller outside tests since the shared pace (v4) took its place.
+		sqlite: [`DROP TABLE IF EXISTS buckets`],
+		postgres: [`DROP TABLE IF EXISTS buckets`],
+	},
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

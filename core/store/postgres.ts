@@ -11,7 +11,6 @@
  *  - Cross-process guarantees (queue mode):
  *      claimRecipients   SELECT … FOR UPDATE SKIP LOCKED → two workers never claim the same row;
  *      reserveBudget     pg_advisory_xact_lock per portfolio, then count + insert (cloud-api.md §5);
- *      takeTokens        one statement: lock the bucket row, refill, take, write back;
  *      bookArrival       one call of book_arrival() (migration 4): lock the key's pace row, apply
  *                        the raises, plan the slot over every worker's arrival bounds, book it;
  *      markProcessed     INSERT … ON CONFLICT DO NOTHING RETURNING (the unique key decides);
@@ -92,7 +91,6 @@ import type {
 	RecipientUpdate,
 	StatusUpdate,
 	Store,
-	TokenGrant,
 	UpsertOptions,
 	UpsertOutcome,
 	WindowRecord,
@@ -300,7 +298,6 @@ export class PostgresStore implements Store {
 		| 'windows'
 		| 'processed'
 		| 'budget'
-		| 'buckets'
 		| 'gateVersion'
 		| 'numberHealth'
 		| 'identities'
@@ -324,7 +321,6 @@ export class PostgresStore implements Store {
 			windows: `${s}.windows`,
 			processed: `${s}.processed`,
 			budget: `${s}.budget`,
-			buckets: `${s}.buckets`,
 			gateVersion: `${s}.gate_version`,
 			numberHealth: `${s}.number_health`,
 			identities: `${s}.contact_identities`,
@@ -1196,50 +1192,6 @@ export class PostgresStore implements Store {
 			now - DAY_MS,
 		]);
 		return rows[0].n as number;
-	}
-
-	// ───────────── shared throughput buckets ─────────────
-
-	async takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant> {
-		checkId(key, 'takeTokens: key');
-		checkTime(now, 'takeTokens: now');
-		if (typeof ratePerS !== 'number' || !(ratePerS > 0) || !Number.isFinite(ratePerS)) throw new Error('takeTokens: ratePerS must be > 0');
-		if (typeof burst !== 'number' || !(burst >= 1) || !Number.isFinite(burst)) throw new Error('takeTokens: burst must be ≥ 1');
-		if (!Number.isInteger(requested) || requested < 0) throw new Error('takeTokens: requested must be an integer ≥ 0');
-		// One statement: lock the bucket row (FOR UPDATE waits for another worker's take and then
-		// sees its result), refill by elapsed time (never backwards when clocks disagree), take.
-		// Times are float ms (a caller's clock may be sub-millisecond); the row keeps whole ms and
-		// folds the fraction into the tokens, so nothing is lost or gained by the rounding.
-		const take = `WITH cur AS (
-				SELECT tokens, updated_at FROM ${this.t.buckets} WHERE key = $1 FOR UPDATE
-			), calc AS (
-				SELECT LEAST($3::float8, tokens + GREATEST(0, $5::float8 - updated_at) * $2::float8 / 1000) AS refilled,
-					GREATEST(updated_at::float8, $5::float8) AS at FROM cur
-			), g AS (
-				SELECT refilled, at, LEAST($4::int, floor(refilled + 1e-9)::int) AS granted FROM calc
-			), upd AS (
-				UPDATE ${this.t.buckets} b SET tokens = g.refilled - g.granted - (g.at - floor(g.at)) * $2::float8 / 1000,
-					updated_at = floor(g.at)::bigint FROM g WHERE b.key = $1 RETURNING b.key
-			)
-			SELECT g.granted, g.refilled - g.granted AS tokens, g.at FROM g, upd`;
-		const params: Param[] = [key, ratePerS, burst, requested, now];
-		let { rows } = await this.query(take, params);
-		if (rows.length === 0) {
-			// First use of this key anywhere: a full bucket, then take as usual.
-			await this.query(`INSERT INTO ${this.t.buckets} (key, tokens, updated_at) VALUES ($1, $2, floor($3::float8)::bigint) ON CONFLICT (key) DO NOTHING`, [
-				key,
-				burst,
-				now,
-			]);
-			({ rows } = await this.query(take, params));
-		}
-		const granted = Number(rows[0].granted);
-		const tokens = Number(rows[0].tokens);
-		// The bucket's clock may be ahead of the caller's (another worker wrote a later time): the
-		// wait counts from the caller's `now` to the moment one whole token is there.
-		const ahead = Math.max(0, Number(rows[0].at) - now);
-		const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(ahead + ((1 - tokens) * 1000) / ratePerS - 1e-9));
-		return { granted, waitMs };
 	}
 
 	async bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant> {

@@ -79,7 +79,6 @@ import type {
 	RecipientUpdate,
 	StatusUpdate,
 	Store,
-	TokenGrant,
 	UpsertOptions,
 	UpsertOutcome,
 	WindowRecord,
@@ -1055,35 +1054,6 @@ export class SqliteStore implements Store {
 		if (Math.abs(now - this.lastBudgetPrune) < PRUNE_EVERY_MS) return;
 		this.lastBudgetPrune = now;
 		this.stmt(`DELETE FROM budget WHERE first_at <= ?`).run(now - DAY_MS);
-	}
-
-	// ───────────── shared throughput buckets ─────────────
-
-	async takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant> {
-		checkId(key, 'takeTokens: key');
-		checkTime(now, 'takeTokens: now');
-		if (typeof ratePerS !== 'number' || !(ratePerS > 0) || !Number.isFinite(ratePerS)) throw new Error('takeTokens: ratePerS must be > 0');
-		if (typeof burst !== 'number' || !(burst >= 1) || !Number.isFinite(burst)) throw new Error('takeTokens: burst must be ≥ 1');
-		if (!Number.isInteger(requested) || requested < 0) throw new Error('takeTokens: requested must be an integer ≥ 0');
-		return this.write((): TokenGrant => {
-			const row = this.stmt(`SELECT tokens, updated_at FROM buckets WHERE key = ?`).get(key);
-			let tokens = burst;
-			let at = now;
-			if (row) {
-				const last = row.updated_at as number;
-				// Clocks of several processes may disagree slightly: never refill backwards.
-				at = Math.max(last, now);
-				tokens = Math.min(burst, (row.tokens as number) + (Math.max(0, now - last) * ratePerS) / 1000);
-			}
-			const granted = Math.min(requested, Math.floor(tokens + 1e-9));
-			tokens -= granted;
-			this.stmt(
-				`INSERT INTO buckets (key, tokens, updated_at) VALUES (?, ?, ?)
-				ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`,
-			).run(key, tokens, at);
-			const waitMs = granted > 0 || requested === 0 ? 0 : Math.max(1, Math.ceil(((1 - tokens) * 1000) / ratePerS));
-			return { granted, waitMs };
-		});
 	}
 
 	async bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant> {

@@ -7,7 +7,6 @@
  *  - campaigns and a per-recipient ledger (the "hopper": fresh / retry / pending / closed)
  *  - conversation windows (last inbound per business number + contact; cloud-api.md §6)
  *  - the rolling 24 h recipient budget (unique business-initiated recipients, portfolio-wide; §5)
- *  - shared throughput buckets (so several processes/workers stay under one number's mps cap)
  *  - processed webhook ids (de-duplication of Meta's redeliveries)
  *
  * Times are epoch milliseconds (numbers) everywhere in this interface.
@@ -375,13 +374,6 @@ export interface ArrivalGrant {
 	at: number;
 }
 
-export interface TokenGrant {
-	/** Tokens granted now (0..requested). */
-	granted: number;
-	/** When none was granted: ms until the next token. */
-	waitMs: number;
-}
-
 /**
  * Everything one webhook request writes to the store, applied in ONE transaction by
  * `Store.applyWebhookBatch` (the trigger's hot path).
@@ -650,8 +642,6 @@ export interface Store {
 	releaseBudget(portfolioId: string, waId: string, now: number): Promise<void>;
 	budgetUsed(portfolioId: string, now: number): Promise<number>;
 
-	// shared throughput buckets (cross-process token bucket per business number)
-	takeTokens(key: string, ratePerS: number, burst: number, requested: number, now: number): Promise<TokenGrant>;
 	/**
 	 * Books one send's slot in the number's shared pace, atomically for every process (a row lock on
 	 * Postgres, the write lock on SQLite): first applies `raises`, then the slot is the earliest time

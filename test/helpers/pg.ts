@@ -60,21 +60,20 @@ export interface PgWorkerResult {
 	claimed: string[];
 	lostGuard: number;
 	charged: string[];
-	tokens: number;
 	firstKeys: string[];
 }
 
 /**
  * Child-process body (run via `node -r test/store/helpers/register-ts.js -e …`): opens the store on
  * the shared schema, prints "ready", waits for "go" on stdin, then interleaves claims (recording an
- * outcome under the claim guard), budget reservations, token takes at a frozen clock, merged
+ * outcome under the claim guard), budget reservations, merged
  * contact upserts and dedup keys; drains the ledger; prints its JSON line.
  */
 export async function runPgWorker(url: string, schema: string, role: string, rounds: number): Promise<void> {
 	const store = await openPostgresStore({ ...pgOptions(url, schema), poolSize: 4 });
 	process.stdout.write('ready\n');
 	await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-	const result: PgWorkerResult = { role, claimed: [], lostGuard: 0, charged: [], tokens: 0, firstKeys: [] };
+	const result: PgWorkerResult = { role, claimed: [], lostGuard: 0, charged: [], firstKeys: [] };
 	const claimAndAccept = async (limit: number): Promise<number> => {
 		const batch = await store.claimRecipients({ campaignId: 'c', workerId: role, limit, now: 1_000_000, leaseMs: 600_000 });
 		for (const rec of batch) {
@@ -88,7 +87,6 @@ export async function runPgWorker(url: string, schema: string, role: string, rou
 		await claimAndAccept(5);
 		const r = await store.reserveBudget('waba', `b${round}`, 40, 1_000_000);
 		if (r.charged) result.charged.push(`b${round}`);
-		result.tokens += (await store.takeTokens('pn', 10, 30, 2, 2_000_000)).granted;
 		await store.upsertContacts(
 			Array.from({ length: 5 }, (_, i) => ({ waId: String(500000 + round * 5 + i), tags: [role], attributes: { [role]: round } })),
 		);

@@ -844,22 +844,6 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 			});
 		});
 
-		// ───────────── token buckets ─────────────
-
-		describe('shared token buckets', () => {
-			it('starts full at burst, refills at the rate, caps at burst, per key', async () => {
-				expect(await store.takeTokens('pn', 10, 5, 3, T0)).toEqual({ granted: 3, waitMs: 0 });
-				expect(await store.takeTokens('pn', 10, 5, 3, T0)).toEqual({ granted: 2, waitMs: 0 });
-				expect(await store.takeTokens('pn', 10, 5, 1, T0)).toEqual({ granted: 0, waitMs: 100 });
-				expect(await store.takeTokens('pn', 10, 5, 1, T0 + 50)).toEqual({ granted: 0, waitMs: 50 });
-				expect(await store.takeTokens('pn', 10, 5, 4, T0 + 300)).toEqual({ granted: 3, waitMs: 0 });
-				expect(await store.takeTokens('pn', 10, 5, 10, T0 + 60_000)).toEqual({ granted: 5, waitMs: 0 });
-				expect(await store.takeTokens('other', 10, 5, 1, T0 + 60_000)).toEqual({ granted: 1, waitMs: 0 });
-				expect(await store.takeTokens('pn', 10, 5, 0, T0 + 60_000)).toEqual({ granted: 0, waitMs: 0 });
-				await expect(store.takeTokens('pn', 0, 5, 1, T0)).rejects.toThrow(/ratePerS/);
-			});
-		});
-
 		// ───────────── shared arrival bounds (one pace per number across workers) ─────────────
 
 		describe('shared arrival bounds (bookArrival)', () => {
