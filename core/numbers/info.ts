@@ -12,7 +12,7 @@
  */
 import type { GraphLike } from '../graph/like';
 import { messagingLimitFromTier } from '../throttle/budget';
-import { throughputFromLevel } from '../throttle/tokenBucket';
+import { throughputFromLevel } from '../throttle/throughput';
 
 export const NUMBER_INFO_FIELDS = 'display_phone_number,quality_rating,status,throughput,whatsapp_business_manager_messaging_limit,is_on_biz_app,platform_type';
 

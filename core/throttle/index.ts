@@ -1,5 +1,6 @@
 export * from './clock';
 export * from './tokenBucket';
+export * from './sharedPacer';
 export * from './pairRate';
 export * from './budget';
 export * from './concurrency';

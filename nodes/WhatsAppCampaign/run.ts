@@ -8,7 +8,7 @@ import type { GraphClient } from '../../core/graph/client';
 import { runCampaign } from '../../core/campaign/engine';
 import type { CampaignRunResult, CampaignTemplate, RunCampaignOptions } from '../../core/campaign/types';
 import { readNumberInfo, type NumberInfo } from '../../core/numbers/info';
-import { throughputFromLevel } from '../../core/throttle/tokenBucket';
+import { throughputFromLevel } from '../../core/throttle/throughput';
 import type { Store } from '../../core/store/types';
 import type { CloudApiCredentials } from '../shared/credentials';
 import { InputError } from '../shared/errors';

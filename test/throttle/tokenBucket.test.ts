@@ -1,4 +1,6 @@
-import { TokenBucket, throughputFromLevel, SharedTokenBucket } from '../../core/throttle/tokenBucket';
+import { TokenBucket } from '../../core/throttle/tokenBucket';
+import { SharedTokenBucket } from '../../core/throttle/sharedPacer';
+import { throughputFromLevel } from '../../core/throttle/throughput';
 import { ArrivalWindow } from '../../core/throttle/arrivals';
 import { FakeClock } from '../../core/throttle/clock';
 import { openStore } from '../../core/store';
