@@ -4,6 +4,7 @@
  *  - Pair rate: ≥ `pairRateMs` (default 6 s) between messages to one recipient from one number → 131056.
  *  - Messaging limit: unique business-initiated recipients per rolling 24 h, portfolio-wide → configurable.
  */
+import { MESSAGING_LIMIT_TIERS, ROLLING_WINDOW_MS } from '../core/throttle/budget';
 
 /** Timestamps of accepted events in the last `windowMs`, as a growable ring (deque). */
 export class SlidingWindow {
@@ -77,7 +78,7 @@ export class RollingUniqueRecipients {
 	private log: { to: string; at: number }[] = [];
 	private head = 0;
 
-	constructor(private readonly windowMs = 24 * 3600 * 1000) {}
+	constructor(private readonly windowMs = ROLLING_WINDOW_MS) {}
 
 	private evict(now: number): void {
 		const cut = now - this.windowMs;
@@ -118,6 +119,9 @@ export class RollingUniqueRecipients {
 /** Meta's limit label for a tier size: 250 → TIER_250, 2000 → TIER_2K, ∞ → TIER_UNLIMITED. */
 export function tierLabel(tier: number): string {
 	if (!Number.isFinite(tier) || tier < 0) return 'TIER_UNLIMITED';
+	// Meta's labels (core/throttle/budget.ts); a size between them (a test's 5 → TIER_5) gets the same shape.
+	const known = Object.entries(MESSAGING_LIMIT_TIERS).find(([, size]) => size === tier);
+	if (known) return known[0];
 	if (tier >= 1000 && tier % 1000 === 0) return `TIER_${tier / 1000}K`;
 	return `TIER_${tier}`;
 }

@@ -1,5 +1,10 @@
 /** Simulator options and their defaults (documented in simulator/README.md). */
 import { DEFAULT_REVIEW_RULES, type ReviewRule } from './templates';
+// Meta's rules have one home in core/; the simulator enforces the same figures by default.
+import { MESSAGING_LIMIT_TIERS } from '../core/throttle/budget';
+import { PAIR_INTERVAL_MS } from '../core/throttle/pairRate';
+import { THROUGHPUT_MPS } from '../core/throttle/throughput';
+import { WINDOW_MS } from '../core/window/window';
 
 export interface PhoneNumberSeed {
 	id: string;
@@ -132,12 +137,12 @@ export function resolveOptions(o: Partial<SimulatorOptions> = {}): SimulatorOpti
 		appId: '1000000000000001',
 		wabaId: DEFAULT_WABA_ID,
 		phoneNumbers: DEFAULT_PHONE_NUMBERS,
-		mps: 80,
-		tier: 2000,
+		mps: THROUGHPUT_MPS.STANDARD,
+		tier: MESSAGING_LIMIT_TIERS.TIER_2K,
 		messagingLimit: { mode: 'async', code: 131049 },
-		pairRateMs: 6000,
+		pairRateMs: PAIR_INTERVAL_MS,
 		errorStatus: {},
-		windowMs: 24 * 3600 * 1000,
+		windowMs: WINDOW_MS,
 		windowMode: 'async',
 		unreachable: /0000$/,
 		waIdAliases: {},

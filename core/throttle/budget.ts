@@ -8,6 +8,9 @@
  */
 import type { Store } from '../store/types';
 
+/** The messaging limit counts unique recipients over a rolling 24 h (cloud-api.md §5). */
+export const ROLLING_WINDOW_MS = 24 * 3600_000;
+
 export const MESSAGING_LIMIT_TIERS: Readonly<Record<string, number>> = {
 	TIER_50: 50,
 	TIER_250: 250,
@@ -59,7 +62,7 @@ export class BudgetGate {
 		if (windowOpen || this.options.limit === Infinity) return { ok: true, counted: false };
 		const r = await this.options.store.reserveBudget(this.options.portfolioId, waId, this.options.limit, now);
 		if (r.ok) return { ok: true, counted: r.charged ?? true, used: r.used };
-		return { ok: false, availableAt: r.availableAt ?? now + 24 * 3600_000, used: r.used };
+		return { ok: false, availableAt: r.availableAt ?? now + ROLLING_WINDOW_MS, used: r.used };
 	}
 
 	/** Gives the slot back when the send did not reach Meta. */
