@@ -421,6 +421,21 @@ async function main(): Promise<void> {
 	check('no duplicate campaign sends (same recipient + campaign)', stats.duplicateSends.total === 0, `${stats.duplicateSends.total}`);
 	// A slow answer (> 10 s on a loaded machine) is a failed attempt that Meta — and the simulator — redelivers.
 	check('every signed webhook was eventually accepted by n8n (none given up)', stats.webhooks.givenUp === 0 && stats.webhooks.delivered > 0, `delivered ${stats.webhooks.delivered}, redelivered after a failed attempt ${stats.webhooks.failedAttempts}, given up ${stats.webhooks.givenUp}`);
+	if (viaReceiver) {
+		// The receiver's outbox (store migration v8): what it handed to n8n. Only messages (example 3 subscribes to
+		// messages), every one delivered; the statuses stayed in the receiver (the ledgers above are reconciled).
+		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
+		const db = new DatabaseSync(path.join(tmp, 'store', 'whatsapp-cloud.sqlite'), { readOnly: true });
+		const rows = db.prepare('SELECT payload, delivered_at FROM webhook_outbox').all();
+		db.close();
+		const kinds = new Set(rows.map((r) => (JSON.parse(String(r.payload)) as { kind?: string }).kind));
+		const pending = rows.filter((r) => r.delivered_at === null).length;
+		check(
+			'through the receiver, n8n got only the messages (every one delivered), no status',
+			rows.length > 0 && pending === 0 && kinds.size === 1 && kinds.has('message'),
+			`${rows.length} forwarded (${[...kinds].join(', ')}), ${pending} pending, of ${stats.webhooks.delivered} webhooks the receiver took`,
+		);
+	}
 	log(`simulator: ${stats.accepted.total} messages accepted, statuses ${JSON.stringify(stats.statuses)}, sync errors ${JSON.stringify(stats.errors)}, async failures ${JSON.stringify(stats.asyncFailures)}`);
 
 	// 9. the browser check (issue #8) --------------------------------------------------------------------------
