@@ -5,7 +5,6 @@
  * (test/harness/binaryData.ts).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { Container } from '@n8n/di';
@@ -16,6 +15,7 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runWorkflow, useFilesystemBinaryData, type FilesystemBinaryData } from '../harness';
+import { tmpDir } from '../helpers/tmp';
 
 const node = new WhatsAppContacts();
 const MiB = 1 << 20;
@@ -36,7 +36,7 @@ function csvRows(rows: number, name: (i: number) => string = (i) => `Person ${i}
 }
 
 beforeEach(async () => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-contacts-fs-'));
+	dir = tmpDir('wa-contacts-fs-');
 	dbPath = path.join(dir, 'store.sqlite');
 	store = await openStore({ backend: 'sqlite', path: dbPath });
 	fsMode = await useFilesystemBinaryData();

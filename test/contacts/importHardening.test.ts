@@ -9,7 +9,6 @@
  *    error, stoppedAt), and re-running the fixed file is idempotent.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { importContactFile } from '../../core/contacts';
@@ -19,6 +18,7 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
+import { tmpDir } from '../helpers/tmp';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -51,7 +51,7 @@ function bigCsv(rows: number): string {
 }
 
 beforeEach(async () => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-harden-'));
+	dir = tmpDir('wa-harden-');
 	dbPath = path.join(dir, 'store.sqlite');
 	store = await openStore({ backend: 'sqlite', path: dbPath });
 });

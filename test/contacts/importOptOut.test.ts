@@ -5,7 +5,6 @@
  * the store in-process and through the worker-thread sink; the node's "Opt-Out Column" override.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { openCsv } from '../../core/csv';
@@ -18,8 +17,9 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
+import { tmpDir } from '../helpers/tmp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-import-optout-'));
+const dir = tmpDir('wa-import-optout-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 let store: Store;

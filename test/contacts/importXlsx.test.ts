@@ -5,7 +5,6 @@
  * file-level errors with nothing written, and a sheet broken half-way as a partial summary.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { openStore } from '../../core/store';
@@ -15,6 +14,7 @@ import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.
 import { closeAllStores } from '../../nodes/shared/store';
 import { editWorkbook, workbookBuffer } from '../../fuzz/workbooks';
 import { jsonOf, runNode } from '../harness';
+import { tmpDir } from '../helpers/tmp';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -40,7 +40,7 @@ async function count(): Promise<number> {
 }
 
 beforeEach(async () => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-xlsx-'));
+	dir = tmpDir('wa-xlsx-');
 	dbPath = path.join(dir, 'store.sqlite');
 	store = await openStore({ backend: 'sqlite', path: dbPath });
 });

@@ -4,7 +4,6 @@
  * Export, continueOnFail and pairedItem.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { openStore } from '../../core/store';
@@ -12,6 +11,7 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runLoadOptions, runNode, runWorkflow } from '../harness';
+import { tmpDir } from '../helpers/tmp';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -29,7 +29,7 @@ function importParams(extra: Record<string, unknown> = {}) {
 }
 
 beforeEach(async () => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-contacts-'));
+	dir = tmpDir('wa-contacts-');
 	dbPath = path.join(dir, 'store.sqlite');
 	store = await openStore({ backend: 'sqlite', path: dbPath });
 });

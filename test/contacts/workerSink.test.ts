@@ -4,14 +4,14 @@
  * Under jest the worker runs the TypeScript source through the project's swc require hook.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { openCsv } from '../../core/csv';
 import { importContacts } from '../../core/contacts';
 import { WorkerStoreSink } from '../../core/contacts/workerSink';
 import { openStore } from '../../core/store';
+import { tmpDir } from '../helpers/tmp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-worker-sink-'));
+const dir = tmpDir('wa-worker-sink-');
 const bootstrap = path.join(dir, 'boot.js');
 fs.writeFileSync(
 	bootstrap,

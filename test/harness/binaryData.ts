@@ -14,13 +14,12 @@
  * until `restore()`.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Container } from '@n8n/di';
 import { BinaryDataConfig, BinaryDataService, FileLocation } from 'n8n-core';
 import type { IBinaryData } from 'n8n-workflow';
 import { ensureHarnessEnv } from './env';
+import { tmpDir } from '../helpers/tmp';
 
 export interface FilesystemBinaryData {
 	/** Folder holding the binary files (a temp folder unless given). */
@@ -35,7 +34,7 @@ export interface FilesystemBinaryData {
 
 export async function useFilesystemBinaryData(storagePath?: string): Promise<FilesystemBinaryData> {
 	ensureHarnessEnv();
-	const dir = storagePath ?? fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), 'wa-harness-binary-'));
+	const dir = storagePath ?? tmpDir('wa-harness-binary-');
 	const config = Container.get(BinaryDataConfig);
 	const service = Container.get(BinaryDataService);
 	const saved = { mode: config.mode, localStoragePath: config.localStoragePath };

@@ -13,9 +13,8 @@
  *   (base64 in `binary.<key>.data`), n8n's in-memory "default" mode. Nothing to initialise.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Expression } from 'n8n-workflow';
+import { tmpDir } from '../helpers/tmp';
 
 let userFolder: string | undefined;
 
@@ -23,7 +22,7 @@ export function ensureHarnessEnv(): string {
 	if (userFolder) return userFolder;
 	// One folder per jest worker process (env survives jest's per-file module registry).
 	if (!process.env.WA_HARNESS_USER_FOLDER) {
-		const created = fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), 'wa-harness-'));
+		const created = tmpDir('wa-harness-');
 		process.env.WA_HARNESS_USER_FOLDER = created;
 		process.once('exit', () => fs.rmSync(created, { recursive: true, force: true }));
 	}

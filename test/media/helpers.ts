@@ -3,11 +3,8 @@
  * customer message from POST /_sim/inbound) is kept raw — bytes and X-Hub-Signature-256 — so a test
  * passes it to the WhatsApp Cloud Trigger exactly as Meta would deliver it.
  */
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import type { CredentialsMap } from '../harness';
@@ -91,9 +88,7 @@ export function cloudCreds(baseUrl: string, storePath?: string): CredentialsMap 
 	};
 }
 
-export function tmpDir(prefix: string): string {
-	return fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), prefix));
-}
+export { tmpDir } from '../helpers/tmp';
 
 /** A small valid-looking PNG (signature + filler): what the simulator and the nodes see as image/png. */
 export function png(size = 2048, seed = 1): Buffer {

@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../core/store';
+import { tmpDir } from '../helpers/tmp';
 
 interface WorkerResult {
 	role: string;
@@ -58,7 +58,7 @@ function startWorker(file: string, role: string) {
 describe('two processes on one SQLite file', () => {
 	let dir: string;
 	beforeAll(() => {
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-concurrent-'));
+		dir = tmpDir('wa-concurrent-');
 	});
 	afterAll(() => {
 		fs.rmSync(dir, { recursive: true, force: true });

@@ -3,18 +3,18 @@
  * with data in it, to the latest — without losing a row.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../core/store';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from '../../core/store/migrations';
 import { migrateSqlite, openSqliteDatabase, sqliteSchemaVersion } from '../../core/store/sqlite';
+import { tmpDir } from '../helpers/tmp';
 
 const T0 = 1_700_000_000_000;
 const HOUR = 3600_000;
 
 let dir: string;
 beforeAll(() => {
-	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-migrate-'));
+	dir = tmpDir('wa-migrate-');
 });
 afterAll(() => {
 	fs.rmSync(dir, { recursive: true, force: true });

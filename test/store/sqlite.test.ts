@@ -3,18 +3,18 @@
  * specific to SQLite: pragmas and the openStore entry point.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../core/store';
 import { openSqliteDatabase } from '../../core/store/sqlite';
 import { describeStoreContract } from './contract';
+import { tmpDir } from '../helpers/tmp';
 
 describeStoreContract('sqlite (memory)', () => openStore({ backend: 'sqlite', path: ':memory:' }));
 
 describe('SQLite store on a file', () => {
 	let dir: string;
 	beforeAll(() => {
-		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-store-'));
+		dir = tmpDir('wa-store-');
 	});
 	afterAll(() => {
 		fs.rmSync(dir, { recursive: true, force: true });

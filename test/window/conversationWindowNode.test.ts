@@ -3,11 +3,11 @@
  * item-field sources, phone normalisation, safety margin, errors naming the item.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runNode } from '../harness';
 import { closeAllStores, getStoreFor } from '../../nodes/shared/store';
 import { WhatsAppConversationWindow } from '../../nodes/WhatsAppConversationWindow/WhatsAppConversationWindow.node';
+import { tmpDir } from '../helpers/tmp';
 
 const PNID = '106540352242922';
 const H = 3_600_000;
@@ -15,7 +15,7 @@ let tmp: string;
 let storePath: string;
 
 beforeAll(() => {
-	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-window-'));
+	tmp = tmpDir('wa-window-');
 });
 beforeEach(async () => {
 	await closeAllStores();

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CampaignTemplate } from '../../../core/campaign/types';
 import type { Clock } from '../../../core/throttle/clock';
+import { tmpDir } from '../../helpers/tmp';
 
 export const TEMPLATE: CampaignTemplate = {
 	name: 'spring_sale',
@@ -31,7 +31,7 @@ if (typeof afterAll === 'function') {
 
 /** A store file in a fresh temp folder, removed when the test process exits. */
 export function tmpDb(): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-campaign-'));
+	const dir = tmpDir('wa-campaign-');
 	tmpDirs.push(dir);
 	return path.join(dir, 'store.sqlite');
 }
