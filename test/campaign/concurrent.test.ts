@@ -8,8 +8,8 @@ import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
 import type { RunCampaignOptions } from '../../core/campaign/types';
-import { startFakeCloudApi } from './helpers/fakeCloudApi';
-import { TEMPLATE, values, phones, tmpDb } from './helpers/fixtures';
+import { startFakeCloudApi } from '../helpers/fakeCloudApi';
+import { TEMPLATE, values, phones, tmpDb } from '../helpers/campaignFixtures';
 
 /** Counts the rows each expireClaims call moved (to 'unknown' or back to the queue). */
 function countExpired(store: Store): { moved: number } {

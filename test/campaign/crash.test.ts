@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { GraphClient } from '../../core/graph/client';
 import { openStore } from '../../core/store';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
-import { startFakeCloudApi } from './helpers/fakeCloudApi';
-import { TEMPLATE, tmpDb } from './helpers/fixtures';
+import { startFakeCloudApi } from '../helpers/fakeCloudApi';
+import { TEMPLATE, tmpDb } from '../helpers/campaignFixtures';
 
 const LEASE_MS = 3000;
 
@@ -21,8 +21,8 @@ it('kill -9 mid-send, re-run → no duplicates, everyone accounted for', async (
 	const api = await startFakeCloudApi({ latencyMs: 30 });
 	const db = tmpDb();
 	const total = 150;
-	const child = fork(path.join(__dirname, 'helpers/campaignChild.ts'), [db, api.url, String(total), '50', String(LEASE_MS), '1000'], {
-		execArgv: ['-r', path.join(__dirname, '../store/helpers/register-ts.js')],
+	const child = fork(path.join(__dirname, '../helpers/campaignChild.ts'), [db, api.url, String(total), '50', String(LEASE_MS), '1000'], {
+		execArgv: ['-r', path.join(__dirname, '../helpers/register-ts.js')],
 		stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 	});
 	let stderr = '';
@@ -94,8 +94,8 @@ it('five kill -9s mid-send: unknown ≤ requests in flight at the kills, 0 dupli
 	const store = await openStore({ backend: 'sqlite', path: db });
 	try {
 		for (let kill = 0; kill < 5; kill++) {
-			const child = fork(path.join(__dirname, 'helpers/campaignChild.ts'), [db, api.url, String(total), '60', String(LEASE_MS), '1000'], {
-				execArgv: ['-r', path.join(__dirname, '../store/helpers/register-ts.js')],
+			const child = fork(path.join(__dirname, '../helpers/campaignChild.ts'), [db, api.url, String(total), '60', String(LEASE_MS), '1000'], {
+				execArgv: ['-r', path.join(__dirname, '../helpers/register-ts.js')],
 				stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 			});
 			const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -3,7 +3,7 @@ import type { Store } from '../../core/store/types';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { approxPrice } from '../../core/campaign/pricing';
 import { campaignSummary, setCampaignControl } from '../../core/campaign/control';
-import { TEMPLATE, values, tmpDb } from './helpers/fixtures';
+import { TEMPLATE, values, tmpDb } from '../helpers/campaignFixtures';
 
 let store: Store;
 beforeEach(async () => {

@@ -16,7 +16,7 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runPoll, runWorkflow } from '../harness';
 import { pgOptions, pgSkipped, startPostgres } from '../helpers/pg';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'due-runs-secret';

@@ -1,5 +1,5 @@
 /**
- * Campaign engine against a local Cloud API stand-in (helpers/fakeCloudApi.ts) and the real SQLite
+ * Campaign engine against a local Cloud API stand-in (test/helpers/fakeCloudApi.ts) and the real SQLite
  * store: exactly-once, every error class, budget deferral across 24 h, pause from another
  * execution, resume.
  */
@@ -9,8 +9,8 @@ import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
 import { setCampaignControl } from '../../core/campaign/control';
 import type { RunCampaignOptions, RecipientResult } from '../../core/campaign/types';
-import { startFakeCloudApi, FakeCloudApi } from './helpers/fakeCloudApi';
-import { TEMPLATE, values, phones, tmpDb, JumpClock } from './helpers/fixtures';
+import { startFakeCloudApi, FakeCloudApi } from '../helpers/fakeCloudApi';
+import { TEMPLATE, values, phones, tmpDb, JumpClock } from '../helpers/campaignFixtures';
 
 const DAY = 24 * 3600_000;
 

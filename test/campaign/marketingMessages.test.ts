@@ -21,7 +21,7 @@ import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor } from '../helpers/triggerReceiver';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const TOKEN = 'sim-token';

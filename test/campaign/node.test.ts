@@ -10,7 +10,7 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { runNode, jsonOf, runResourceMapping, runListSearch } from '../harness';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 let sim: Simulator;

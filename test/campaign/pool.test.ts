@@ -13,7 +13,7 @@ import { runCampaign } from '../../core/campaign/engine';
 import { poolNumberFor } from '../../core/campaign/audience';
 import { readNumberInfo } from '../../core/numbers/info';
 import { preloadedTemplate } from '../../simulator';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const NUMBERS = ['106540352242941', '106540352242942', '106540352242943'];
 const TEMPLATE = preloadedTemplate('order_update');

@@ -13,7 +13,7 @@ import type { RunningSimulator, Simulator } from '../../simulator';
 import { PROGRESS_LOG_EVERY_MS, WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const asked: { progressEveryMs?: number }[] = [];
 /** Off: the engine runs as the node asks (10 s cadence); on: a report on every loop turn. */

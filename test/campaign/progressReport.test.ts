@@ -19,7 +19,7 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { dropSchemas, pgOptions, pgSkipped, runPrefix, startPostgres } from '../helpers/pg';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const T0 = Date.UTC(2026, 11, 5, 10, 0, 0);

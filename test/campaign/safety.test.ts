@@ -21,7 +21,7 @@ import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { JumpClock, tmpDb } from './helpers/fixtures';
+import { JumpClock, tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'safety-app-secret';

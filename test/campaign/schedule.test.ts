@@ -9,8 +9,8 @@ import { runCampaign } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { checkSendWindow, forecastCampaign, isOpen, localTime, nextOpening } from '../../core/campaign/schedule';
 import { phoneTimeZone } from '../../core/phone';
-import { startFakeCloudApi, type FakeCloudApi } from './helpers/fakeCloudApi';
-import { JumpClock, TEMPLATE, tmpDb, values } from './helpers/fixtures';
+import { startFakeCloudApi, type FakeCloudApi } from '../helpers/fakeCloudApi';
+import { JumpClock, TEMPLATE, tmpDb, values } from '../helpers/campaignFixtures';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

@@ -19,7 +19,7 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 import { jsonOf, runNode, runWorkflow, useFilesystemBinaryData } from '../harness';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 import { webp } from '../helpers/media';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;

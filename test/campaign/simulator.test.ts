@@ -12,7 +12,7 @@ import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
 import type { CampaignTemplate, RunCampaignOptions, RecipientResult } from '../../core/campaign/types';
 import type { Clock } from '../../core/throttle/clock';
-import { tmpDb } from './helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const DAY = 24 * 3600_000;

@@ -21,7 +21,7 @@ import { WhatsAppConversationWindow } from '../../nodes/WhatsAppConversationWind
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { tmpDb } from '../campaign/helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'identity-app-secret';

@@ -135,7 +135,7 @@ test('the worker-thread sink gives the same summary and the same opt-outs as an 
 	const bootstrap = path.join(dir, 'boot.js');
 	fs.writeFileSync(
 		bootstrap,
-		`require(${JSON.stringify(path.resolve(__dirname, '../store/helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/contacts/sinkWorker.ts'))});\n`,
+		`require(${JSON.stringify(path.resolve(__dirname, '../helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/contacts/sinkWorker.ts'))});\n`,
 	);
 	const values = Array.from({ length: 1200 }, (_, i) => (i % 97 === 5 ? 'maybe' : i % 7 === 0 ? 'Unsubscribed' : i % 5 === 0 ? '' : 'no'));
 	const text = crmFile('Do Not Contact', values);

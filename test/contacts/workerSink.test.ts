@@ -15,7 +15,7 @@ const dir = tmpDir('wa-worker-sink-');
 const bootstrap = path.join(dir, 'boot.js');
 fs.writeFileSync(
 	bootstrap,
-	`require(${JSON.stringify(path.resolve(__dirname, '../store/helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/contacts/sinkWorker.ts'))});\n`,
+	`require(${JSON.stringify(path.resolve(__dirname, '../helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/contacts/sinkWorker.ts'))});\n`,
 );
 
 function csv(rows: number): string {

@@ -5,14 +5,14 @@
  *
  * "Blocking the event loop" (busyWait) stands for what n8n does while a node maps 10,000 items
  * synchronously: timers cannot fire and the server's FIN sits unread in the kernel. Those cases use
- * a server in a worker thread (helpers/workerServer.ts), which keeps its own timers meanwhile.
+ * a server in a worker thread (test/helpers/workerServer.ts), which keeps its own timers meanwhile.
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { GraphClient, DEFAULT_GET_RETRIES, getRetryDelayMs, isRetryableGetError } from '../../core/graph/client';
 import { GraphApiError } from '../../core/graph/errors';
 import { idleLimitMs, keepAliveHintMs, MIN_SERVER_IDLE_CLOSE_MS } from '../../core/graph/keepAlive';
-import { serveInWorker } from './helpers/workerServer';
+import { serveInWorker } from '../helpers/workerServer';
 import { createSimulator } from '../../simulator';
 import { parseArgs } from '../../simulator/cli';
 

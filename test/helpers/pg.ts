@@ -64,7 +64,7 @@ export interface PgWorkerResult {
 }
 
 /**
- * Child-process body (run via `node -r test/store/helpers/register-ts.js -e …`): opens the store on
+ * Child-process body (run via `node -r test/helpers/register-ts.js -e …`): opens the store on
  * the shared schema, prints "ready", waits for "go" on stdin, then interleaves claims (recording an
  * outcome under the claim guard), budget reservations, merged
  * contact upserts and dedup keys; drains the ledger; prints its JSON line.

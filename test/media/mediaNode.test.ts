@@ -13,7 +13,7 @@ import { WhatsAppMedia } from '../../nodes/WhatsAppMedia/WhatsAppMedia.node';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runWebhook, runWorkflow, useFilesystemBinaryData } from '../harness';
-import { cloudCreds, PHONE, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir } from './helpers';
+import { cloudCreds, PHONE, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir } from '../helpers/simWithWebhooks';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openStore } from '../../core/store';

@@ -7,7 +7,7 @@
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { runWebhook, runWorkflow, type CredentialsMap } from '../harness';
-import { APP_SECRET, cloudCreds, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir, VERIFY_TOKEN } from './helpers';
+import { APP_SECRET, cloudCreds, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir, VERIFY_TOKEN } from '../helpers/simWithWebhooks';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

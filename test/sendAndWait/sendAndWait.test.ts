@@ -13,7 +13,7 @@ import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppC
 import { closeAllStores } from '../../nodes/shared/store';
 import { closeAllWaitStores, getWaitStoreFor } from '../../nodes/shared/waitStore';
 import { jsonOf, runWebhook, startWaitingRun, type WaitingRun } from '../harness';
-import { cloudCreds, PHONE, SimWithWebhooks, startSimWithWebhooks, tmpDir } from '../media/helpers';
+import { cloudCreds, PHONE, SimWithWebhooks, startSimWithWebhooks, tmpDir } from '../helpers/simWithWebhooks';
 
 const CUSTOMER = '4915100000903';
 let s: SimWithWebhooks;

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemoryWaitStore, openWaitStore, PostgresWaitStore, SqliteWaitStore, type PendingWait, type WaitStore } from '../../core/sendAndWait/waits';
 import { dropSchemas, pgOptions, pgSkipped, runPrefix, startPostgres } from '../helpers/pg';
-import { tmpDir } from '../media/helpers';
+import { tmpDir } from '../helpers/simWithWebhooks';
 
 const NOW = 1_780_000_000_000;
 const wait = (id: string, extra: Partial<PendingWait> = {}): PendingWait => ({

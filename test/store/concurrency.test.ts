@@ -3,7 +3,7 @@
  * upserts keep both sides, no ledger row is claimed twice, the 24 h budget is never exceeded,
  * a webhook key is "first seen" exactly once, and shared arrival slots (bookArrival) keep one
  * window across both. Children run the TypeScript store through
- * helpers/register-ts.js (@swc/core) under the same Node as jest (Node 24, node:sqlite).
+ * test/helpers/register-ts.js (@swc/core) under the same Node as jest (Node 24, node:sqlite).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,7 +29,7 @@ const BUDGET = 25;
 function startWorker(file: string, role: string) {
 	const child = spawn(
 		process.execPath,
-		['-r', path.join(__dirname, 'helpers', 'register-ts.js'), path.join(__dirname, 'helpers', 'store-worker.ts'), file, role, String(ROUNDS)],
+		['-r', path.join(__dirname, '..', 'helpers', 'register-ts.js'), path.join(__dirname, '..', 'helpers', 'storeWorker.ts'), file, role, String(ROUNDS)],
 		{ cwd: path.join(__dirname, '..', '..'), stdio: ['pipe', 'pipe', 'pipe'] },
 	);
 	let out = '';

@@ -241,7 +241,7 @@ describePg('Postgres store', () => {
 			const script =
 				`require(${JSON.stringify(helper)}).runPgWorker(${JSON.stringify(url)}, ${JSON.stringify(schema)}, ${JSON.stringify(role)}, ${ROUNDS})` +
 				`.catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });`;
-			const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test', 'store', 'helpers', 'register-ts.js'), '-e', script], {
+			const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test', 'helpers', 'register-ts.js'), '-e', script], {
 				cwd: ROOT,
 				stdio: ['pipe', 'pipe', 'pipe'],
 			});

@@ -13,7 +13,7 @@ import { WhatsAppTemplates } from '../../nodes/WhatsAppTemplates/WhatsAppTemplat
 import { closeAllStores } from '../../nodes/shared/store';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID, type RunningSimulator, type Simulator } from '../../simulator';
 import { jsonOf, runNode, runWorkflow } from '../harness';
-import { tmpDb } from '../campaign/helpers/fixtures';
+import { tmpDb } from '../helpers/campaignFixtures';
 import { schemaFor, validateAgainst } from '../helpers/openapi';
 import { productCarouselTemplate } from './fixtures';
 import { startRecordingProxy, type RecordingProxy } from './recordingProxy';

@@ -2,10 +2,10 @@
  * Child process for test/store/concurrency.test.ts: opens the shared SQLite file and hammers it
  * (contact upserts, budget reservations, recipient claims, dedup keys, shared arrival slots), then
  * prints one JSON line.
- * Run with `node -r test/store/helpers/register-ts.js test/store/helpers/store-worker.ts <file> <role> <n>`.
+ * Run with `node -r test/helpers/register-ts.js test/helpers/storeWorker.ts <file> <role> <n>`.
  * It waits for "go" on stdin so both processes start writing at the same moment.
  */
-import { openStore } from '../../../core/store';
+import { openStore } from '../../core/store';
 
 async function main(): Promise<void> {
 	const [file, role, nText] = process.argv.slice(2);

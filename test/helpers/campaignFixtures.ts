@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CampaignTemplate } from '../../../core/campaign/types';
-import type { Clock } from '../../../core/throttle/clock';
-import { tmpDir } from '../../helpers/tmp';
+import type { CampaignTemplate } from '../../core/campaign/types';
+import type { Clock } from '../../core/throttle/clock';
+import { tmpDir } from './tmp';
 
 export const TEMPLATE: CampaignTemplate = {
 	name: 'spring_sale',

@@ -2,10 +2,10 @@
  * Child process for the crash test: runs one campaign against a shared SQLite file until the parent
  * kills it with SIGKILL. argv: <dbPath> <apiUrl> <count> <mps> [leaseMs] [requestTimeoutMs]
  */
-import { GraphClient } from '../../../core/graph/client';
-import { openStore } from '../../../core/store';
-import { runCampaign } from '../../../core/campaign/engine';
-import { TEMPLATE, values, phones } from './fixtures';
+import { GraphClient } from '../../core/graph/client';
+import { openStore } from '../../core/store';
+import { runCampaign } from '../../core/campaign/engine';
+import { TEMPLATE, values, phones } from './campaignFixtures';
 
 async function main() {
 	const [dbPath, url, count, mps, lease, timeout] = process.argv.slice(2);

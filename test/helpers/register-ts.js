@@ -1,7 +1,7 @@
 /**
  * Lets a plain Node child process `require()` the project's TypeScript sources: transpiles each .ts
  * file on load with @swc/core (the same compiler jest uses), no build step. Usage:
- *   node -r ./test/store/helpers/register-ts.js some-script.ts
+ *   node -r ./test/helpers/register-ts.js some-script.ts
  */
 'use strict';
 const fs = require('node:fs');
