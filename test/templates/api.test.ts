@@ -1,4 +1,4 @@
-/** core/templates/api.ts against an in-memory Graph double (the simulator-backed runs are in templates-node.test.ts). */
+/** core/templates/api.ts against an in-memory Graph double (the simulator-backed runs are in WhatsAppTemplates.node.test.ts). */
 import type { GraphRequest } from '../../core/graph/client';
 import {
 	StoredTemplate,
