@@ -484,6 +484,7 @@ interface StoreApi {
 	iterateContacts(filter: { tagsAny?: string[] }, batch?: number): AsyncIterable<{ waId: string; optedOut?: boolean }>;
 	campaignReport(campaignId: string): Promise<{ total: number; byState: Record<string, number>; byErrorCode: Record<string, number> }>;
 	listRecipients(campaignId: string, filter: Json, page: { limit: number; cursor?: string }): Promise<{ items: { waId: string; state: string; messageId?: string }[]; next?: string }>;
+	getRecipient(campaignId: string, waId: string): Promise<{ waId: string; state: string } | undefined>;
 	close(): Promise<void>;
 }
 
