@@ -3,15 +3,11 @@
  * files, failed-rows output), Create or Update, Get, List (filters, paging), Opt Out / In, Delete,
  * Export, continueOnFail and pairedItem.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runLoadOptions, runNode, runWorkflow } from '../harness';
-import { tmpDir } from '../helpers/tmp';
+import { closeTempStore, openTempStore } from '../helpers/tempStore';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -29,14 +25,10 @@ function importParams(extra: Record<string, unknown> = {}) {
 }
 
 beforeEach(async () => {
-	dir = tmpDir('wa-contacts-');
-	dbPath = path.join(dir, 'store.sqlite');
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ dir, dbPath, store } = await openTempStore('wa-contacts-'));
 });
 afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	fs.rmSync(dir, { recursive: true, force: true });
+	await closeTempStore({ dir, store });
 });
 
 describe('Import', () => {

@@ -15,7 +15,7 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runWorkflow, useFilesystemBinaryData, type FilesystemBinaryData } from '../harness';
-import { tmpDir } from '../helpers/tmp';
+import { closeTempStore, openTempStore } from '../helpers/tempStore';
 
 const node = new WhatsAppContacts();
 const MiB = 1 << 20;
@@ -36,17 +36,13 @@ function csvRows(rows: number, name: (i: number) => string = (i) => `Person ${i}
 }
 
 beforeEach(async () => {
-	dir = tmpDir('wa-contacts-fs-');
-	dbPath = path.join(dir, 'store.sqlite');
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ dir, dbPath, store } = await openTempStore('wa-contacts-fs-'));
 	fsMode = await useFilesystemBinaryData();
 });
 afterEach(async () => {
 	jest.restoreAllMocks();
 	fsMode.restore();
-	await closeAllStores();
-	await store.close();
-	fs.rmSync(dir, { recursive: true, force: true });
+	await closeTempStore({ dir, store });
 });
 
 test('a file kept on disk is streamed in 1 MiB chunks (never read whole); a character split across chunks survives', async () => {

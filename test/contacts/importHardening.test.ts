@@ -8,17 +8,13 @@
  *  - a failure found after batches were written gives a summary that counts them (complete:false,
  *    error, stoppedAt), and re-running the fixed file is idempotent.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { importContactFile } from '../../core/contacts';
 import type { ContactSink } from '../../core/contacts/import';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
-import { tmpDir } from '../helpers/tmp';
+import { closeTempStore, openTempStore } from '../helpers/tempStore';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -51,14 +47,10 @@ function bigCsv(rows: number): string {
 }
 
 beforeEach(async () => {
-	dir = tmpDir('wa-harden-');
-	dbPath = path.join(dir, 'store.sqlite');
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ dir, dbPath, store } = await openTempStore('wa-harden-'));
 });
 afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	fs.rmSync(dir, { recursive: true, force: true });
+	await closeTempStore({ dir, store });
 });
 
 describe('a problem near the end of a large file: file-level error, nothing written', () => {

@@ -4,17 +4,13 @@
  * typed as numbers (no 9.18E+11, zero-padded formats keep their zeros), damaged workbooks as
  * file-level errors with nothing written, and a sheet broken half-way as a partial summary.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { cellText, formatNumber } from '../../core/csv';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { editWorkbook, workbookBuffer } from '../../fuzz/workbooks';
 import { jsonOf, runNode } from '../harness';
-import { tmpDir } from '../helpers/tmp';
+import { closeTempStore, openTempStore } from '../helpers/tempStore';
 
 const node = new WhatsAppContacts();
 let dir: string;
@@ -40,14 +36,10 @@ async function count(): Promise<number> {
 }
 
 beforeEach(async () => {
-	dir = tmpDir('wa-xlsx-');
-	dbPath = path.join(dir, 'store.sqlite');
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ dir, dbPath, store } = await openTempStore('wa-xlsx-'));
 });
 afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	fs.rmSync(dir, { recursive: true, force: true });
+	await closeTempStore({ dir, store });
 });
 
 describe('cell text as the user sees it', () => {
