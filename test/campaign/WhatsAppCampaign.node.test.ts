@@ -10,7 +10,8 @@ import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { runNode, jsonOf, runResourceMapping, runListSearch } from '../harness';
-import { tmpDb } from '../helpers/campaignFixtures';
+import { sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
+import type { IDataObject } from 'n8n-workflow';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 let sim: Simulator;
@@ -26,19 +27,9 @@ const creds = () => ({
 const node = new WhatsAppCampaign();
 const stats = () => sim.stats() as unknown as { accepted: { total: number }; duplicateSends: { total: number }; maxAcceptedPerSecond: Record<string, number> };
 
-function campaignParams(campaignId: string, extra: Record<string, unknown> = {}) {
-	return {
-		operation: 'sendCampaign',
-		campaignId,
-		phoneNumber: { mode: 'id', value: PHONE },
-		template: { mode: 'id', value: templateId },
-		audience: 'items',
-		phoneField: 'phone',
-		variables: { mappingMode: 'defineBelow', value: { 'body.1': '={{ $json.name }}', 'body.2': '={{ $json.order }}', 'button.0': '={{ $json.order }}' } },
-		throughputMode: 'graph',
-		messagingLimitMode: 'graph',
-		...extra,
-	};
+function campaignParams(campaignId: string, extra: IDataObject = {}) {
+	const mapping = { 'body.1': '={{ $json.name }}', 'body.2': '={{ $json.order }}', 'button.0': '={{ $json.order }}' };
+	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId }, mapping, extra);
 }
 
 const people = (n: number, base = 4915100000100) =>

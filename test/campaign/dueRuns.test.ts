@@ -16,7 +16,8 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runPoll, runWorkflow } from '../harness';
 import { pgOptions, pgSkipped, startPostgres } from '../helpers/pg';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { tmpDb } from '../helpers/campaignFixtures';
+import { sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
+import type { IDataObject } from 'n8n-workflow';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'due-runs-secret';
@@ -33,19 +34,9 @@ const creds = () => ({
 const templateId = (name: string) => sim.state.templates.find(DEFAULT_WABA_ID, name, 'en_US')?.id as string;
 const people = (n: number, base: number) => Array.from({ length: n }, (_, i) => ({ json: { phone: `+${base + i}`, name: `P${i}` } }));
 
-function sendParams(campaignId: string, extra: Record<string, unknown> = {}) {
-	return {
-		operation: 'sendCampaign',
-		campaignId,
-		phoneNumber: { mode: 'id', value: PHONE },
-		template: { mode: 'id', value: templateId('order_update') },
-		audience: 'items',
-		phoneField: 'phone',
-		variables: { mappingMode: 'defineBelow', value: { 'body.1': '={{ $json.name }}', 'body.2': 'A1', 'button.0': 'A1' } },
-		throughputMode: 'graph',
-		messagingLimitMode: 'graph',
-		...extra,
-	};
+function sendParams(campaignId: string, extra: IDataObject = {}) {
+	const mapping = { 'body.1': '={{ $json.name }}', 'body.2': 'A1', 'button.0': 'A1' };
+	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId: templateId('order_update') }, mapping, extra);
 }
 
 async function start(options: Parameters<typeof createSimulator>[0] = {}): Promise<void> {

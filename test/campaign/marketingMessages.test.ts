@@ -21,7 +21,7 @@ import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor } from '../helpers/triggerReceiver';
-import { tmpDb } from '../helpers/campaignFixtures';
+import { PROMO_NAMED_MAPPING, sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const TOKEN = 'sim-token';
@@ -45,19 +45,7 @@ const byEndpoint = () => {
 };
 
 function promo(campaignId: string, extra: Record<string, unknown> = {}) {
-	return {
-		operation: 'sendCampaign',
-		campaignId,
-		phoneNumber: { mode: 'id', value: PHONE },
-		template: { mode: 'id', value: templateId('promo_named') },
-		audience: 'items',
-		phoneField: 'phone',
-		variables: { mappingMode: 'defineBelow', value: { 'header.media': 'https://cdn.example/p.jpg', 'body.first_name': '={{ $json.name }}', 'body.promo_code': 'SPRING' } },
-		throughputMode: 'manual',
-		mps: 20,
-		messagingLimitMode: 'graph',
-		...extra,
-	};
+	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId: templateId('promo_named') }, PROMO_NAMED_MAPPING, { throughputMode: 'manual', mps: 20, ...extra });
 }
 
 function utility(campaignId: string) {

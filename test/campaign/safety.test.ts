@@ -21,7 +21,7 @@ import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.
 import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { JumpClock, tmpDb } from '../helpers/campaignFixtures';
+import { JumpClock, PROMO_NAMED_MAPPING, sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'safety-app-secret';
@@ -46,19 +46,7 @@ const people = (n: number, base = 4915200000100) => Array.from({ length: n }, (_
 const acceptedTo = (to: string) => sim.state.messages.filter((m) => m.to === to && m.type === 'template');
 
 function promoParams(campaignId: string, extra: Record<string, unknown> = {}) {
-	return {
-		operation: 'sendCampaign',
-		campaignId,
-		phoneNumber: { mode: 'id', value: PHONE },
-		template: { mode: 'id', value: templateId('promo_named') },
-		audience: 'items',
-		phoneField: 'phone',
-		variables: { mappingMode: 'defineBelow', value: { 'header.media': 'https://cdn.example/p.jpg', 'body.first_name': '={{ $json.name }}', 'body.promo_code': 'SPRING' } },
-		throughputMode: 'manual',
-		mps: 20,
-		messagingLimitMode: 'graph',
-		...extra,
-	};
+	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId: templateId('promo_named') }, PROMO_NAMED_MAPPING, { throughputMode: 'manual', mps: 20, ...extra });
 }
 
 beforeEach(async () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { CampaignTemplate } from '../../core/campaign/types';
 import type { Clock } from '../../core/throttle/clock';
 import { tmpDir } from './tmp';
+import type { IDataObject } from 'n8n-workflow';
 
 export const TEMPLATE: CampaignTemplate = {
 	name: 'spring_sale',
@@ -59,3 +60,31 @@ export class JumpClock implements Clock {
 		await new Promise((r) => setTimeout(r, ms));
 	}
 }
+
+/**
+ * The WhatsApp Campaign node's Send Campaign parameters the workflow tests start from: the audience
+ * is the input items (phone in `phone`), the template and number by ID, throughput and messaging
+ * limit read from Graph; `extra` overrides any of them (e.g. `{ throughputMode: 'manual', mps: 20 }`).
+ */
+export function sendCampaignParams(
+	campaignId: string,
+	target: { phoneNumberId: string; templateId: string },
+	mapping: Record<string, string>,
+	extra: IDataObject = {},
+): IDataObject {
+	return {
+		operation: 'sendCampaign',
+		campaignId,
+		phoneNumber: { mode: 'id', value: target.phoneNumberId },
+		template: { mode: 'id', value: target.templateId },
+		audience: 'items',
+		phoneField: 'phone',
+		variables: { mappingMode: 'defineBelow', value: mapping },
+		throughputMode: 'graph',
+		messagingLimitMode: 'graph',
+		...extra,
+	};
+}
+
+/** The simulator's `promo_named` (MARKETING, image header) filled from an item's `name`. */
+export const PROMO_NAMED_MAPPING = { 'header.media': 'https://cdn.example/p.jpg', 'body.first_name': '={{ $json.name }}', 'body.promo_code': 'SPRING' };

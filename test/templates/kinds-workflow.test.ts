@@ -13,7 +13,7 @@ import { WhatsAppTemplates } from '../../nodes/WhatsAppTemplates/WhatsAppTemplat
 import { closeAllStores } from '../../nodes/shared/store';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID, type RunningSimulator, type Simulator } from '../../simulator';
 import { jsonOf, runNode, runWorkflow } from '../harness';
-import { tmpDb } from '../helpers/campaignFixtures';
+import { sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
 import { schemaFor, validateAgainst } from '../helpers/openapi';
 import { productCarouselTemplate } from './fixtures';
 import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
@@ -86,17 +86,7 @@ async function createReviewPreview(create: INodeParameters, previewValues: Recor
 async function campaign(campaignId: string, templateId: string, mapping: Record<string, string>, recipients: Record<string, unknown>[]) {
 	const r = await runNode(
 		campaignNode,
-		{
-			operation: 'sendCampaign',
-			campaignId,
-			phoneNumber: { mode: 'id', value: PHONE },
-			template: { mode: 'id', value: templateId },
-			audience: 'items',
-			phoneField: 'phone',
-			variables: { mappingMode: 'defineBelow', value: mapping },
-			throughputMode: 'graph',
-			messagingLimitMode: 'graph',
-		},
+		sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId }, mapping),
 		recipients.map((json) => ({ json })) as INodeExecutionData[],
 		credentials(),
 	);
