@@ -1,0 +1,73 @@
+/**
+ * Upload: an item's binary property → media ID (`POST /{PHONE_NUMBER_ID}/media` in core/media/api.ts),
+ * after Meta's MIME type / size rules (core/messages/media.ts). In n8n's filesystem binary mode the
+ * size is checked from the metadata before the file is read.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { MediaError, uploadMedia } from '../../../core/media/api';
+import { MEDIA_TYPES, type MediaType } from '../../../core/messages/limits';
+import { mediaProblem, mediaKindOfMime } from '../../../core/messages/media';
+import { getGraphClient } from '../../shared/credentials';
+import { item } from '../../shared/items';
+import { inputError, phoneNumberIdOf } from './shared';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryProperty',
+		type: 'string',
+		default: 'data',
+		required: true,
+		description: 'The binary property of the item holding the file to upload',
+		displayOptions: { show: { operation: ['upload'] } },
+	},
+	{
+		displayName: 'Media Type',
+		name: 'mediaType',
+		type: 'options',
+		options: [
+			{ name: 'Audio', value: 'audio' },
+			{ name: 'Document', value: 'document' },
+			{ name: 'From the MIME Type', value: 'auto' },
+			{ name: 'Image', value: 'image' },
+			{ name: 'Sticker', value: 'sticker' },
+			{ name: 'Video', value: 'video' },
+		],
+		default: 'auto',
+		description: "The message type the file is for: its MIME type and size are checked against Meta's limits for it before uploading (image 5 MB JPEG/PNG, video and audio 16 MB, document 100 MB, sticker WebP 100 KB static / 500 KB animated)",
+		displayOptions: { show: { operation: ['upload'] } },
+	},
+];
+
+export async function execute(fn: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
+	const { client, credentials } = await getGraphClient(fn, i);
+	const phoneNumberId = await phoneNumberIdOf(fn, i, credentials.phoneNumberId);
+	const property = String(fn.getNodeParameter('binaryProperty', i, 'data') ?? '').trim();
+	if (!property) throw inputError('Input Binary Field is empty', 'binaryProperty');
+	const binaries = fn.getInputData()[i]?.binary ?? {};
+	const binary = binaries[property];
+	if (!binary) {
+		const present = Object.keys(binaries);
+		throw inputError(`no binary property "${property}" (${present.length ? `the item has ${present.map((p) => `"${p}"`).join(', ')}` : 'the item has no binary data'})`, 'binaryProperty');
+	}
+	const chosen = fn.getNodeParameter('mediaType', i, 'auto') as string;
+	if (chosen !== 'auto' && !(MEDIA_TYPES as readonly string[]).includes(chosen)) throw inputError(`Unknown media type "${chosen}"`, 'mediaType');
+	const type: MediaType = chosen === 'auto' ? mediaKindOfMime(binary.mimeType) : (chosen as MediaType);
+	const label = `binary property "${property}"${binary.fileName ? ` (${binary.fileName})` : ''}`;
+	// Filesystem / S3 binary mode: the size is known without reading the file, so an oversized file
+	// is refused before it is read (the static-sticker cap needs the first bytes: checked in uploadMedia).
+	if (binary.id) {
+		const { fileSize } = await fn.helpers.getBinaryMetadata(binary.id);
+		const problem = fileSize === undefined ? undefined : mediaProblem(type, binary.mimeType, fileSize);
+		if (problem) throw inputError(`${label} ${problem}`, 'binaryProperty');
+	}
+	const data = await fn.helpers.getBinaryDataBuffer(i, property);
+	let uploaded;
+	try {
+		uploaded = await uploadMedia(client, phoneNumberId, { data, mimeType: binary.mimeType, fileName: binary.fileName }, type);
+	} catch (error) {
+		if (error instanceof MediaError) throw inputError(`${label} ${error.message.replace(/^The file( "[^"]*")? /, '')}`, 'binaryProperty');
+		throw error;
+	}
+	return item({ id: uploaded.id, mediaType: uploaded.type, mimeType: binary.mimeType, fileName: binary.fileName ?? null, fileSize: data.length, phoneNumberId }, i);
+}
