@@ -1,0 +1,88 @@
+/**
+ * What the WhatsApp Contacts operations share: parameter readers that name the item and field in
+ * their errors, the phone parameter (core/phone: any format → wa_id, or a BSUID), list filters, and
+ * a contact as an output item. Storage rules live in core/store, not here.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { splitTags } from '../../../core/contacts';
+import { isBsuid, normalizePhone } from '../../../core/phone';
+import type { Contact, ContactFilter, Store } from '../../../core/store/types';
+
+export type Ctx = IExecuteFunctions;
+
+/** The node's two outputs: results, and Import's failed rows. */
+export interface Outputs {
+	main: INodeExecutionData[];
+	failed: INodeExecutionData[];
+}
+
+/** One operation: reads item i's parameters, writes its output items. `operation` tells paired operations (Opt Out / Opt In) apart. */
+export type ContactOperation = (fn: Ctx, store: Store, i: number, out: Outputs, operation: string) => Promise<void>;
+
+export function param<T>(fn: Ctx, name: string, i: number, fallback: T): T {
+	return fn.getNodeParameter(name, i, fallback) as T;
+}
+
+export function commaList(value: unknown): string[] {
+	return typeof value === 'string' ? splitTags(value, ',') : [];
+}
+
+export function timeParam(fn: Ctx, i: number, value: unknown, field: string): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const t = typeof value === 'number' ? value : Date.parse(String(value));
+	if (!Number.isFinite(t)) throw new NodeOperationError(fn.getNode(), `${field}: ${JSON.stringify(value)} is not a date/time`, { itemIndex: i });
+	return t;
+}
+
+export function contactJson(c: Contact): IDataObject {
+	return {
+		...c,
+		phone: '+' + c.waId,
+		optOutAt: c.optOutAt === undefined ? undefined : new Date(c.optOutAt).toISOString(),
+		optInAt: c.optInAt === undefined ? undefined : new Date(c.optInAt).toISOString(),
+		createdAt: new Date(c.createdAt).toISOString(),
+		updatedAt: new Date(c.updatedAt).toISOString(),
+		lastActiveAt: c.lastActiveAt === undefined ? undefined : new Date(c.lastActiveAt).toISOString(),
+		blockedAt: c.blockedAt === undefined ? undefined : new Date(c.blockedAt).toISOString(),
+	} as IDataObject;
+}
+
+/** The waId of the item's phone parameter, or a NodeOperationError naming item and value. */
+export function waIdParam(fn: Ctx, i: number, requireMobile = false): { waId: string; country: string } {
+	const raw = fn.getNodeParameter('phone', i, '') as unknown;
+	// A username user's business-scoped user ID (BSUID) is a contact key too (issue 14).
+	if (isBsuid(typeof raw === 'string' ? raw.trim() : raw)) return { waId: (raw as string).trim(), country: '' };
+	const defaultCountry = param(fn, 'defaultCountry', i, '');
+	const r = normalizePhone(raw, { defaultCountry: defaultCountry || undefined, requireMobile });
+	if (!r.ok) {
+		throw new NodeOperationError(fn.getNode(), `Phone Number ${JSON.stringify(raw)}: ${r.reason}`, {
+			itemIndex: i,
+			description: `Item ${i}, field "Phone Number". ${r.code === 'NEEDS_DEFAULT_COUNTRY' ? 'Set "Default Country" or write the number with + and its country code.' : ''}`.trim(),
+		});
+	}
+	return { waId: r.waId, country: r.country };
+}
+
+export function filterParam(fn: Ctx, i: number): ContactFilter {
+	const f = param<IDataObject>(fn, 'filters', i, {});
+	const filter: ContactFilter = {};
+	const tagsAny = commaList(f.tagsAny);
+	const tagsAll = commaList(f.tagsAll);
+	if (tagsAny.length > 0) filter.tagsAny = tagsAny;
+	if (tagsAll.length > 0) filter.tagsAll = tagsAll;
+	const attrs = ((f.attributes as IDataObject | undefined)?.attribute as Array<{ name?: string; value?: string }> | undefined) ?? [];
+	for (const a of attrs) {
+		if (!a.name) throw new NodeOperationError(fn.getNode(), 'Filters → Attributes: an attribute filter has no name', { itemIndex: i });
+		filter.attributes = { ...filter.attributes, [a.name]: String(a.value ?? '') };
+	}
+	if (f.consent === 'optedOut') filter.optedOut = true;
+	else if (f.consent === 'optedIn') filter.optedOut = false;
+	filter.createdFrom = timeParam(fn, i, f.createdFrom, 'Filters → Created After');
+	filter.createdTo = timeParam(fn, i, f.createdTo, 'Filters → Created Before');
+	filter.lastActiveFrom = timeParam(fn, i, f.lastActiveFrom, 'Filters → Last Active After');
+	filter.lastActiveTo = timeParam(fn, i, f.lastActiveTo, 'Filters → Last Active Before');
+	for (const k of Object.keys(filter) as Array<keyof ContactFilter>) if (filter[k] === undefined) delete filter[k];
+	return filter;
+}
+
