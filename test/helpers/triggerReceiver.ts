@@ -1,8 +1,8 @@
 /**
  * Delivers the simulator's signed webhooks to the WhatsApp Cloud Trigger node (one harness
  * execution per delivery, as n8n runs them beside other executions) and answers with its status.
- * `deliveries` records each delivery's webhook field, when its store writes were committed, and the
- * status it got.
+ * `deliveries` records each delivery's webhook field ('statuses' for a `messages` change that only
+ * carries statuses), when its store writes were committed, and the status it got.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +27,10 @@ export async function startTriggerReceiver(appSecret: string, storeCredential: (
 				.then((r) => {
 					let field = '?';
 					try {
-						field = JSON.parse(rawBody.toString('utf8')).entry?.[0]?.changes?.[0]?.field ?? '?';
+						const change = JSON.parse(rawBody.toString('utf8')).entry?.[0]?.changes?.[0];
+						field = change?.field ?? '?';
+						// Status webhooks come under the `messages` field too: tell them apart.
+						if (field === 'messages' && !change?.value?.messages && change?.value?.statuses) field = 'statuses';
 					} catch {
 						// recorded as '?'
 					}
