@@ -35,7 +35,7 @@ describe('credential types', () => {
 
 	it('declare the fields nodes/shared reads', () => {
 		expect(new WhatsAppCloudApi().properties.map((p) => p.name)).toEqual(['accessToken', 'businessAccountId', 'phoneNumberId', 'apiVersion', 'baseUrl']);
-		expect(new WhatsAppCloudWebhookApi().properties.map((p) => p.name)).toEqual(['appSecret', 'verifyToken', 'appId']);
+		expect(new WhatsAppCloudWebhookApi().properties.map((p) => p.name)).toEqual(['appSecret', 'verifyToken', 'appId', 'receiverSecret']);
 		expect(new WhatsAppCloudStoreApi().properties.map((p) => p.name)).toEqual(['backend', 'path', 'host', 'port', 'database', 'user', 'password', 'ssl', 'schema']);
 	});
 
