@@ -3,7 +3,7 @@
  * client, plus the resumable upload that turns a sample file into a `header_handle`, a review
  * poller and a small per-credential TTL cache of template definitions (campaign sends).
  */
-import type { GraphClient, QueryValue } from '../graph/client';
+import type { GraphClient, GraphPage, QueryValue } from '../graph/client';
 import { REVIEW_PENDING_STATUSES, isOneOf } from './rules';
 import { StoredTemplate, TemplateComponent, TemplateDefinition } from './types';
 
@@ -67,6 +67,24 @@ export async function listTemplates(client: TemplateGraph, wabaId: string, optio
 		if (options.limit !== undefined && out.length >= options.limit) break;
 	}
 	return out;
+}
+
+/**
+ * One page of `GET /{WABA_ID}/message_templates` (default 100 per page), for pickers that page on
+ * demand: the templates and the cursor of the next page (undefined on the last one).
+ */
+export async function listTemplatesPage(
+	client: TemplateGraph,
+	wabaId: string,
+	options: { after?: string; status?: string; pageSize?: number } = {},
+): Promise<{ templates: StoredTemplate[]; after?: string }> {
+	const page = await client.request<GraphPage<StoredTemplate>>({
+		method: 'GET',
+		path: `/${wabaId}/message_templates`,
+		query: { fields: TEMPLATE_FIELDS, limit: options.pageSize ?? 100, after: options.after, status: options.status },
+	});
+	const after = page.paging?.next && page.paging.cursors?.after ? page.paging.cursors.after : undefined;
+	return { templates: page.data ?? [], after };
 }
 
 /** `GET /{TEMPLATE_ID}`. */

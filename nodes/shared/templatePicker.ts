@@ -15,8 +15,7 @@ import type {
 	INodeParameterResourceLocator,
 	INodeProperties,
 } from 'n8n-workflow';
-import { GraphPage } from '../../core/graph/client';
-import { TEMPLATE_FIELDS } from '../../core/templates/api';
+import { listTemplatesPage } from '../../core/templates/api';
 import { templateLanguageName } from '../../core/templates/languages';
 import type { StoredTemplate } from '../../core/templates/types';
 import { getGraphClient } from './credentials';
@@ -89,17 +88,12 @@ export function templateMatchesFilter(t: Pick<StoredTemplate, 'name' | 'language
 
 async function search(ctx: ILoadOptionsFunctions, filter: string | undefined, paginationToken: string | undefined, approvedOnly: boolean): Promise<INodeListSearchResult> {
 	const { client, credentials } = await getGraphClient(ctx);
-	const page = await client.request<GraphPage<StoredTemplate>>({
-		method: 'GET',
-		path: `/${credentials.businessAccountId}/message_templates`,
-		query: { fields: TEMPLATE_FIELDS, limit: 100, after: paginationToken, status: approvedOnly ? 'APPROVED' : undefined },
-	});
-	const results: INodeListSearchItems[] = (page.data ?? [])
+	const page = await listTemplatesPage(client, credentials.businessAccountId, { after: paginationToken, status: approvedOnly ? 'APPROVED' : undefined });
+	const results: INodeListSearchItems[] = page.templates
 		.filter((t) => !approvedOnly || t.status === 'APPROVED')
 		.filter((t) => templateMatchesFilter(t, filter))
 		.map((t) => ({ name: templateLabel(t), value: t.id }));
-	const next = page.paging?.next && page.paging.cursors?.after ? page.paging.cursors.after : undefined;
-	return { results, paginationToken: next };
+	return { results, paginationToken: page.after };
 }
 
 /** `listSearch` methods to spread into a node's `methods.listSearch`. */
