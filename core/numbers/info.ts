@@ -77,3 +77,21 @@ export function qualityProblem(info: Pick<NumberInfo, 'qualityRating' | 'status'
 	if (status === 'FLAGGED' || status === 'RESTRICTED') return `Number ${info.phoneNumberId} status is ${status}`;
 	return undefined;
 }
+
+/** A business number as `GET /{WABA_ID}/phone_numbers` lists it (for pickers). */
+export interface ListedPhoneNumber {
+	id: string;
+	display_phone_number?: string;
+	verified_name?: string;
+	throughput?: { level?: string };
+}
+
+/** One page (100) of the WhatsApp Business Account's numbers and the cursor of the next page (undefined on the last one). */
+export async function listPhoneNumbersPage(client: GraphLike, wabaId: string, after?: string): Promise<{ numbers: ListedPhoneNumber[]; after?: string }> {
+	const page = await client.request<{ data?: ListedPhoneNumber[]; paging?: { next?: string; cursors?: { after?: string } } }>({
+		method: 'GET',
+		path: `/${wabaId}/phone_numbers`,
+		query: { fields: 'id,display_phone_number,verified_name,throughput', limit: 100, after },
+	});
+	return { numbers: page.data ?? [], after: page.paging?.next ? page.paging.cursors?.after : undefined };
+}

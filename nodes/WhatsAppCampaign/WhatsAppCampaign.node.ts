@@ -16,7 +16,7 @@ import type {
 	ResourceMapperValue,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { GraphClient, GraphPage } from '../../core/graph/client';
+import type { GraphClient } from '../../core/graph/client';
 import { describeTemplateVariables, getTemplate, valuesFromInputs, type SendValues, type StoredTemplate } from '../../core/templates';
 import { runCampaign, campaignRecipients, templateMessageBody } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
@@ -25,7 +25,7 @@ import { DUPLICATE_KEY_PREFIX, INVALID_KEY_PREFIX, followUpAudience } from '../.
 import { recipientWaId } from '../../core/campaign/phone';
 import type { CampaignTemplate, RecipientResult, RecipientSpec } from '../../core/campaign/types';
 import { markAsRead, markAsReadBody, postMessage } from '../../core/messages';
-import { readNumberInfo } from '../../core/numbers/info';
+import { listPhoneNumbersPage, readNumberInfo } from '../../core/numbers/info';
 import { conversationWindow } from '../../core/window/window';
 import type { Contact, ContactFilter, RecipientState, Store } from '../../core/store/types';
 import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL, getGraphClient, type CloudApiCredentials } from '../shared/credentials';
@@ -347,16 +347,12 @@ export class WhatsAppCampaign implements INodeType {
 			...templateListSearch,
 			async searchPhoneNumbers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 				const { client, credentials } = await getGraphClient(this);
-				const page = await client.request<GraphPage<{ id: string; display_phone_number?: string; verified_name?: string; throughput?: { level?: string } }>>({
-					method: 'GET',
-					path: `/${credentials.businessAccountId}/phone_numbers`,
-					query: { fields: 'id,display_phone_number,verified_name,throughput', limit: 100, after: paginationToken },
-				});
+				const page = await listPhoneNumbersPage(client, credentials.businessAccountId, paginationToken);
 				const terms = (filter ?? '').toLowerCase();
-				const results = (page.data ?? [])
+				const results = page.numbers
 					.map((p) => ({ name: [p.display_phone_number, p.verified_name, p.throughput?.level].filter(Boolean).join(' · ') || p.id, value: p.id }))
 					.filter((r) => !terms || r.name.toLowerCase().includes(terms) || r.value.includes(terms));
-				return { results, paginationToken: page.paging?.next ? page.paging.cursors?.after : undefined };
+				return { results, paginationToken: page.after };
 			},
 		},
 		resourceMapping: {
