@@ -5,6 +5,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { closeAllStores } from '../../nodes/shared/store';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import type { CredentialsMap } from '../harness';
@@ -96,4 +98,15 @@ export function png(size = 2048, seed = 1): Buffer {
 	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b);
 	for (let i = 8; i < size; i++) b[i] = (i * 7 + seed) & 0xff;
 	return b;
+}
+
+/** Per test: the simulator with webhooks, and a fresh store file path in `dir` (the nodes open the store). */
+export async function startSimAndStorePath(dir: string): Promise<{ s: SimWithWebhooks; storePath: string }> {
+	return { s: await startSimWithWebhooks(), storePath: path.join(dir, `store-${Math.random().toString(36).slice(2)}.sqlite`) };
+}
+
+/** After each test: the simulator stopped and the stores the nodes opened closed. */
+export async function stopSimAndStores(s: SimWithWebhooks): Promise<void> {
+	await s.stop();
+	await closeAllStores();
 }

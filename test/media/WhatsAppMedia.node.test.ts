@@ -11,11 +11,9 @@ import { downloadMedia, MediaError, openMediaUrl } from '../../core/media/api';
 import { GraphClient } from '../../core/graph/client';
 import { WhatsAppMedia } from '../../nodes/WhatsAppMedia/WhatsAppMedia.node';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode, runWebhook, runWorkflow, useFilesystemBinaryData } from '../harness';
-import { cloudCreds, PHONE, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir } from '../helpers/simWithWebhooks';
+import { cloudCreds, PHONE, png, SimWithWebhooks, SIM_TOKEN, startSimAndStorePath, stopSimAndStores, tmpDir } from '../helpers/simWithWebhooks';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { openStore } from '../../core/store';
 
 const CUSTOMER = '4915100000901';
@@ -27,12 +25,10 @@ beforeAll(() => {
 	dir = tmpDir('wa-media-');
 });
 beforeEach(async () => {
-	s = await startSimWithWebhooks();
-	storePath = path.join(dir, `store-${Math.random().toString(36).slice(2)}.sqlite`);
+	({ s, storePath } = await startSimAndStorePath(dir));
 });
 afterEach(async () => {
-	await s.stop();
-	await closeAllStores();
+	await stopSimAndStores(s);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -5,11 +5,9 @@
  * event is kept; texts and statuses make no Graph call.
  */
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { runWebhook, runWorkflow, type CredentialsMap } from '../harness';
-import { APP_SECRET, cloudCreds, png, SimWithWebhooks, SIM_TOKEN, startSimWithWebhooks, tmpDir, VERIFY_TOKEN } from '../helpers/simWithWebhooks';
+import { APP_SECRET, cloudCreds, png, SimWithWebhooks, SIM_TOKEN, startSimAndStorePath, stopSimAndStores, tmpDir, VERIFY_TOKEN } from '../helpers/simWithWebhooks';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 const CUSTOMER = '4915100000902';
 let s: SimWithWebhooks;
@@ -20,12 +18,10 @@ beforeAll(() => {
 	dir = tmpDir('wa-trigger-media-');
 });
 beforeEach(async () => {
-	s = await startSimWithWebhooks();
-	storePath = path.join(dir, `store-${Math.random().toString(36).slice(2)}.sqlite`);
+	({ s, storePath } = await startSimAndStorePath(dir));
 });
 afterEach(async () => {
-	await s.stop();
-	await closeAllStores();
+	await stopSimAndStores(s);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -6,14 +6,12 @@
  * `timedOut: true`; a late answer is reported on the trigger's item, not lost.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import { openStore } from '../../core/store';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { closeAllWaitStores, getWaitStoreFor } from '../../nodes/shared/waitStore';
 import { jsonOf, runWebhook, startWaitingRun, type WaitingRun } from '../harness';
-import { cloudCreds, PHONE, SimWithWebhooks, startSimWithWebhooks, tmpDir } from '../helpers/simWithWebhooks';
+import { cloudCreds, PHONE, SimWithWebhooks, startSimAndStorePath, stopSimAndStores, tmpDir } from '../helpers/simWithWebhooks';
 
 const CUSTOMER = '4915100000903';
 let s: SimWithWebhooks;
@@ -25,14 +23,12 @@ beforeAll(() => {
 	dir = tmpDir('wa-saw-');
 });
 beforeEach(async () => {
-	s = await startSimWithWebhooks();
-	storePath = path.join(dir, `store-${Math.random().toString(36).slice(2)}.sqlite`);
+	({ s, storePath } = await startSimAndStorePath(dir));
 });
 afterEach(async () => {
 	await waiting?.close();
 	waiting = undefined;
-	await s.stop();
-	await closeAllStores();
+	await stopSimAndStores(s);
 	await closeAllWaitStores();
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
