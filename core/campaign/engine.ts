@@ -30,7 +30,7 @@ import { MarketingRoute } from '../messages/marketing';
 import { qualityProblem, type NumberInfo } from '../numbers/info';
 import { isBsuid } from '../phone';
 import { buildTemplateMessage, type SendValues } from '../templates/build';
-import type { Campaign, ConsentScope, Recipient, RecipientUpdate, Store } from '../store/types';
+import type { Campaign, CampaignSettings, ConsentScope, NumberHealth, Recipient, RecipientUpdate, Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
 import { TokenBucket } from '../throttle/tokenBucket';
 import { SharedTokenBucket } from '../throttle/sharedPacer';
@@ -109,20 +109,38 @@ export function startHalt(options: {
 	return undefined;
 }
 
-/** Opens (creates or resumes) the campaign row; throws when the ID belongs to another number or template. */
+/**
+ * Opens (creates or resumes) the campaign row and stores this run's settings (template id, WABA,
+ * breaker option, max defer days, schedule, run settings) in one write; throws when the ID belongs
+ * to another number or template, or the schedule is invalid.
+ */
 async function openCampaign(options: RunCampaignOptions, now: number): Promise<Campaign> {
 	const { store, campaignId, phoneNumberId, template } = options;
+	const s = options.schedule ?? {};
+	if (s.window) checkSendWindow(s.window);
+	if (s.startAt && s.endBy && s.endBy <= s.startAt) throw new Error('End By must be after Start At');
 	const settings = {
 		templateId: options.templateId,
 		wabaId: options.wabaId,
 		qualityBreaker: options.qualityBreaker,
 		maxDeferDays: options.retry?.maxDeferDays,
 	};
+	const later: CampaignSettings = {
+		startAt: s.startAt,
+		endBy: s.endBy,
+		sendWindow: s.window === undefined ? undefined : (s.window as Record<string, unknown> | null),
+		runConfig: options.runConfig,
+	};
+	const scheduled = Boolean(options.schedule || options.runConfig);
 	const { campaign, created } = await store.createCampaign(
 		{ id: campaignId, phoneNumberId, templateName: template.name, templateLanguage: template.language, category: template.category, config: { template }, ...settings },
 		now,
 	);
-	if (created) return campaign;
+	if (created && !scheduled) return campaign;
+	if (created) {
+		await store.updateCampaignSettings(campaignId, later, now);
+		return (await store.getCampaign(campaignId)) ?? campaign;
+	}
 	if (campaign.phoneNumberId !== phoneNumberId) {
 		throw new Error(`Campaign "${campaignId}" belongs to business number ${campaign.phoneNumberId}, not ${phoneNumberId}: use another campaign ID`);
 	}
@@ -131,8 +149,21 @@ async function openCampaign(options: RunCampaignOptions, now: number): Promise<C
 			`Campaign "${campaignId}" sends template ${campaign.templateName} (${campaign.templateLanguage}), not ${template.name} (${template.language}): use another campaign ID`,
 		);
 	}
-	await store.updateCampaignSettings(campaignId, settings, now);
-	return campaign;
+	await store.updateCampaignSettings(campaignId, { ...settings, ...later }, now);
+	return scheduled ? ((await store.getCampaign(campaignId)) ?? campaign) : campaign;
+}
+
+/** A number's health as Graph reported it, for the store (an unlimited tier is null there). */
+function healthOf(info: NumberInfo, phoneNumberId: string, at: number, wabaId?: string): NumberHealth {
+	return {
+		phoneNumberId,
+		displayDigits: info.displayDigits,
+		wabaId,
+		quality: info.qualityRating,
+		messagingLimit: info.messagingLimit === undefined ? undefined : info.messagingLimit === Infinity ? null : info.messagingLimit,
+		tier: info.tier,
+		updatedAt: at,
+	};
 }
 
 export async function runCampaign(options: RunCampaignOptions): Promise<CampaignRunResult> {
@@ -145,30 +176,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	const scope = consentScope(template, options.respectOptOutsFor);
 
 	// 1. open: a halted campaign stays halted (sticky) — its audience is still recorded.
-	let campaign = await openCampaign(options, started);
-	if (options.schedule || options.runConfig) {
-		const s = options.schedule ?? {};
-		if (s.window) checkSendWindow(s.window);
-		if (s.startAt && s.endBy && s.endBy <= s.startAt) throw new Error('End By must be after Start At');
-		await store.updateCampaignSettings(
-			campaignId,
-			{ startAt: s.startAt, endBy: s.endBy, sendWindow: s.window === undefined ? undefined : (s.window as Record<string, unknown> | null), runConfig: options.runConfig },
-			started,
-		);
-		campaign = (await store.getCampaign(campaignId)) ?? campaign;
-	}
-	if (options.numberInfo) {
-		const n = options.numberInfo;
-		await store.setNumberHealth({
-			phoneNumberId,
-			displayDigits: n.displayDigits,
-			wabaId: options.wabaId,
-			quality: n.qualityRating,
-			messagingLimit: n.messagingLimit === undefined ? undefined : n.messagingLimit === Infinity ? null : n.messagingLimit,
-			tier: n.tier,
-			updatedAt: started,
-		});
-	}
+	const campaign = await openCampaign(options, started);
+	if (options.numberInfo) await store.setNumberHealth(healthOf(options.numberInfo, phoneNumberId, started, options.wabaId));
 	let haltedAtStart = campaignGate(campaign);
 	// 2. checks: Graph's view of the template and the number when the run starts.
 	if (!haltedAtStart && campaign.state !== 'completed') {
@@ -293,9 +302,6 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 		achievedMps: Math.round((run.counters.accepted / (elapsedMs / 1000)) * 100) / 100,
 	};
 }
-
-/** Quality ratings / statuses that drain a pool number (core/numbers/info.ts qualityProblem). */
-const DRAIN_QUALITY = new Set(['RED', 'FLAGGED', 'RESTRICTED']);
 
 /**
  * A sender pool's send loops (issue 17): one CampaignRun per number, concurrently, each claiming
@@ -591,8 +597,11 @@ class CampaignRun {
 	private applyGates(): void {
 		if (this.gates.halt) this.setHalt(this.gates.halt);
 		// A pool number flagged or RED (webhook or Graph): drain it, the campaign goes on.
-		if (this.poolMember && !this.drained && DRAIN_QUALITY.has(String(this.gates.numberQuality ?? '').toUpperCase())) {
-			this.drained = `quality ${this.gates.numberQuality}`;
+		if (this.poolMember && !this.drained && this.gates.numberQuality) {
+			// number_health.quality holds a rating (RED…) or a status (FLAGGED…): the same rule as Graph's answer.
+			const q = this.gates.numberQuality;
+			const problem = qualityProblem({ phoneNumberId: this.options.phoneNumberId, qualityRating: q, status: q });
+			if (problem) this.drained = problem;
 		}
 		if (this.gates.limitChange !== undefined) {
 			this.budget.setLimit(this.gates.limitChange ?? Infinity);
@@ -605,14 +614,7 @@ class CampaignRun {
 		const { options, store, clock } = this;
 		const info = await (options.refreshNumber as () => Promise<NumberInfo>)();
 		const now = clock.now();
-		await store.setNumberHealth({
-			phoneNumberId: options.phoneNumberId,
-			displayDigits: info.displayDigits,
-			quality: info.qualityRating,
-			messagingLimit: info.messagingLimit === undefined ? undefined : info.messagingLimit === Infinity ? null : info.messagingLimit,
-			tier: info.tier,
-			updatedAt: now,
-		});
+		await store.setNumberHealth(healthOf(info, options.phoneNumberId, now));
 		if (this.poolMember) {
 			const problem = qualityProblem(info);
 			if (problem) this.drained = problem;
@@ -787,8 +789,6 @@ class CampaignRun {
 			this.pair.record(row.waId, now);
 			this.counters.accepted++;
 			this.sentThisRun?.add(row.waId);
-			// Meta's answer names the WhatsApp ID it resolved the number to: learn it (issue 14).
-			if (res.waId && res.waId !== row.waId) await this.store.linkIdentity(row.waId, res.waId, 'wa_id', 'send_response', now).catch(() => undefined);
 			this.charged.delete(row.waId);
 			const done: RecipientUpdate = {
 				state: 'accepted',
@@ -805,6 +805,9 @@ class CampaignRun {
 				const current = await this.store.getRecipient(options.campaignId, row.waId);
 				if (current && (current.state === 'unknown' || current.state === 'sending')) await this.update(row.waId, done);
 			}
+			// Meta's answer names the WhatsApp ID it resolved the number to: learn it (issue 14), after the
+			// ledger has the outcome.
+			if (res.waId && res.waId !== row.waId) await this.store.linkIdentity(row.waId, res.waId, 'wa_id', 'send_response', now).catch(() => undefined);
 		} catch (error) {
 			const e =
 				error instanceof GraphApiError

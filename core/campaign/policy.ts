@@ -20,17 +20,16 @@
  * (core/store/rules.ts deferralForStatus).
  */
 import type { ErrorClass, GraphApiError } from '../graph/errors';
+import { MARKETING_CAP_ERROR_CODE, marketingCapDeferral } from '../store/rules';
 import type { CampaignState, RecipientUpdate } from '../store/types';
 import { backoffDelay, type BackoffOptions, type Rng } from '../throttle/backoff';
-
-export const DAY_MS = 24 * 3600_000;
 
 /** Meta codes with a rule of their own (cloud-api.md §3). */
 export const CODE_RULES = {
 	/** Pair rate (same recipient too often): only that recipient waits; the number's rate is fine. */
 	pairRate: 131056,
-	/** Per-user marketing cap: not before tomorrow. */
-	marketingCap: 131049,
+	/** Per-user marketing cap: not before tomorrow (the day rule: core/store/rules.ts marketingCapDeferral). */
+	marketingCap: MARKETING_CAP_ERROR_CODE,
 	/** The user stopped marketing messages: also opts the contact out. */
 	marketingStopped: 131050,
 } as const;
@@ -115,22 +114,11 @@ export function decideOnError(error: GraphApiError, ctx: ErrorContext, limits: P
 			};
 		}
 		case 'defer_day': {
-			const day = ctx.deferDays + 1;
-			if (day > limits.maxDeferDays) {
-				return {
-					update: failed(error, { errorMessage: `${error.code}: still capped after ${limits.maxDeferDays} day(s) of deferral — ${error.message}`.slice(0, 500) }),
-					outcome: 'failed',
-				};
-			}
+			// The same day rule as a 131049 reported by a status webhook (core/store/rules.ts).
+			const d = marketingCapDeferral(ctx.deferDays, limits.maxDeferDays, now, error.message);
+			if (d.state === 'failed') return { update: failed(error, { errorMessage: d.errorMessage }), outcome: 'failed' };
 			return {
-				update: {
-					state: 'deferred',
-					nextAttemptAt: now + DAY_MS,
-					attemptsIncrement: 1,
-					deferDays: day,
-					...errorFields(error),
-					errorMessage: `${error.code}: deferred to the next day (day ${day} of ${limits.maxDeferDays})`,
-				},
+				update: { state: 'deferred', nextAttemptAt: d.nextAttemptAt, attemptsIncrement: 1, deferDays: d.deferDays, ...errorFields(error), errorMessage: d.errorMessage },
 				outcome: 'deferred',
 			};
 		}

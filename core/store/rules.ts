@@ -266,19 +266,40 @@ export function deferralForStatus(
 	deferDays: number,
 	maxDeferDays: number,
 	update: { status: StatusKind; errorCode?: number; at: number; errorMessage?: string },
-): { state: 'deferred' | 'failed'; nextAttemptAt: number | null; deferDays: number; errorMessage: string } | undefined {
+): MarketingCapDeferral | undefined {
 	if (update.status !== 'failed' || update.errorCode !== MARKETING_CAP_ERROR_CODE) return undefined;
 	if (current !== 'sending' && current !== 'accepted' && current !== 'unknown') return undefined;
+	return marketingCapDeferral(deferDays, maxDeferDays, update.at, update.errorMessage);
+}
+
+export interface MarketingCapDeferral {
+	state: 'deferred' | 'failed';
+	nextAttemptAt: number | null;
+	deferDays: number;
+	errorMessage: string;
+}
+
+/**
+ * The 131049 day rule, one home for both ways Meta reports it (a synchronous answer,
+ * core/campaign/policy.ts; a failed status, deferralForStatus): the next day, up to maxDeferDays
+ * deferrals, then failed.
+ */
+export function marketingCapDeferral(deferDays: number, maxDeferDays: number, at: number, detail?: string): MarketingCapDeferral {
 	const day = deferDays + 1;
 	if (day > maxDeferDays) {
 		return {
 			state: 'failed',
 			nextAttemptAt: null,
 			deferDays,
-			errorMessage: `131049: still capped after ${maxDeferDays} day(s) of deferral${update.errorMessage ? ` — ${update.errorMessage}` : ''}`.slice(0, 500),
+			errorMessage: `${MARKETING_CAP_ERROR_CODE}: still capped after ${maxDeferDays} day(s) of deferral${detail ? ` — ${detail}` : ''}`.slice(0, 500),
 		};
 	}
-	return { state: 'deferred', nextAttemptAt: update.at + DAY_MS, deferDays: day, errorMessage: `131049: deferred to the next day (day ${day} of ${maxDeferDays})` };
+	return {
+		state: 'deferred',
+		nextAttemptAt: at + DAY_MS,
+		deferDays: day,
+		errorMessage: `${MARKETING_CAP_ERROR_CODE}: deferred to the next day (day ${day} of ${maxDeferDays})`,
+	};
 }
 
 /** Webhook timestamps are whole seconds: an inbound stamped up to 1 s before our send may still follow it. */

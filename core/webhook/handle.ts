@@ -58,30 +58,45 @@ export function contactKeyOf(e: WebhookEvent, options: Pick<HandleOptions, 'cont
 export async function resolveEventContacts(store: Store, events: readonly WebhookEvent[], now: number): Promise<Map<string, string>> {
 	const keys = new Map<string, string>();
 	const people = events.filter((e) => e.kind === 'message' || e.kind === 'user_preference') as Array<WebhookEvent & { waId?: string; userId?: string }>;
-	const phones = [...new Set(people.map((e) => contactKeyOf(e)).filter((k): k is string => Boolean(k) && DIGITS.test(k as string)))];
-	const known = phones.length ? await store.resolveContacts(phones) : new Map<string, string>();
+	const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');
+	// Every identifier the request shows, resolved in one query: a mapping the store already knows
+	// costs no write (the status webhooks of a campaign repeat the same recipient_id three times).
+	const ids = new Set<string>();
+	for (const e of people) for (const id of [contactKeyOf(e), e.waId, e.userId]) if (id) ids.add(id);
+	for (const e of statuses) for (const id of [e.waId, e.recipientUserId]) if (id) ids.add(id);
+	const known = ids.size ? await store.resolveContacts([...ids]) : new Map<string, string>();
+	/** Links `id` to `key` unless the store already resolves it there; returns the surviving key. */
+	const link = async (key: string, id: string | undefined, kind: 'variant' | 'wa_id' | 'bsuid', source: string): Promise<string> => {
+		if (!id || id === key || known.get(id) === key) return key;
+		const r = await store.linkIdentity(key, id, kind, source, now);
+		known.set(id, r.key);
+		return r.key;
+	};
 	for (const e of people) {
 		let key = contactKeyOf(e);
 		if (key && DIGITS.test(key)) {
-			const variant = known.get(key);
 			// A contact stored under a national variant (e.g. Argentina without the mobile 9) becomes Meta's form.
-			if (variant && variant !== key) key = (await store.linkIdentity(key, variant, 'variant', 'webhook', now)).key;
-			if (e.waId && e.waId !== key) key = (await store.linkIdentity(key, e.waId, 'wa_id', 'webhook', now)).key;
-			if (isBsuid(e.userId)) key = (await store.linkIdentity(key, e.userId, 'bsuid', 'webhook', now)).key;
+			const variant = known.get(key);
+			if (variant && variant !== key) {
+				const merged = (await store.linkIdentity(key, variant, 'variant', 'webhook', now)).key;
+				known.set(variant, merged).set(merged, merged);
+				key = merged;
+			}
+			key = await link(key, e.waId, 'wa_id', 'webhook');
+			if (isBsuid(e.userId)) key = await link(key, e.userId, 'bsuid', 'webhook');
 		} else if (key) {
-			key = (await store.resolveContacts([key])).get(key) ?? key;
+			key = known.get(key) ?? key;
 		}
 		// WhatsApp usernames: a user's BSUID can change (system message user_changed_user_id).
 		const sys = (e as { system?: { type?: string; newUserId?: string } }).system;
 		if (key && sys?.type === 'user_changed_user_id' && isBsuid(sys.newUserId)) key = (await store.linkIdentity(key, sys.newUserId, 'bsuid', 'user_changed_user_id', now)).key;
 		if (key) keys.set(e.eventId, key);
 	}
-	for (const e of events) {
-		if (e.kind !== 'status') continue;
+	for (const e of statuses) {
 		const sent = parseCallbackData(e.bizOpaqueCallbackData)?.waId;
 		if (!sent || !(DIGITS.test(sent) || isBsuid(sent))) continue;
-		if (e.waId && e.waId !== sent) await store.linkIdentity(sent, e.waId, 'wa_id', 'status', now);
-		if (isBsuid(e.recipientUserId) && e.recipientUserId !== sent) await store.linkIdentity(sent, e.recipientUserId, 'bsuid', 'status', now);
+		await link(sent, e.waId, 'wa_id', 'status');
+		if (isBsuid(e.recipientUserId)) await link(sent, e.recipientUserId, 'bsuid', 'status');
 	}
 	return keys;
 }
