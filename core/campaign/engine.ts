@@ -30,7 +30,7 @@ import { MarketingRoute } from '../messages/marketing';
 import { qualityProblem, type NumberInfo } from '../numbers/info';
 import { isBsuid } from '../phone';
 import { buildTemplateMessage, type SendValues } from '../templates/build';
-import type { Campaign, CampaignSettings, ConsentScope, NumberHealth, Recipient, RecipientUpdate, Store } from '../store/types';
+import type { Campaign, CampaignReport, CampaignSettings, ConsentScope, NumberHealth, Recipient, RecipientUpdate, Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
 import { TokenBucket } from '../throttle/tokenBucket';
 import { SharedTokenBucket } from '../throttle/sharedPacer';
@@ -217,7 +217,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	if (!haltedAtStart && campaign.endBy !== undefined && campaign.endBy <= started) expired = await store.expireRemaining(campaignId, started);
 	if (haltedAtStart || scheduledFor !== undefined || expired > 0) {
 		const report = await store.campaignReport(campaignId);
-		const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
+		const pending = pendingOf(report);
 		let state = haltedAtStart?.state ?? campaign.state;
 		if (!haltedAtStart && expired > 0 && pending === 0) {
 			await store.setCampaignState(campaignId, 'completed', undefined, started, 'run');
@@ -232,15 +232,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			haltedAtStart,
 			scheduledFor,
 			expired,
-			outsideWindow: 0,
 			added,
-			accepted: 0,
-			failed: 0,
-			retried: 0,
-			deferred: 0,
-			unknown: 0,
-			skipped: 0,
-			throttleErrors: 0,
+			...zeroCounters(),
 			requeuedAfterCrash: recovered.requeued,
 			unknownResent,
 			sentThisRun: options.collectSent ? new Set() : undefined,
@@ -271,23 +264,23 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	await store.expireClaims(campaignId, end).catch(() => undefined);
 	if (campaign.endBy !== undefined && end >= campaign.endBy) expired = await store.expireRemaining(campaignId, end);
 	const report = await store.campaignReport(campaignId);
-	const pending = (report.byState.queued ?? 0) + (report.byState.retry ?? 0) + (report.byState.deferred ?? 0) + (report.byState.sending ?? 0);
+	const pending = pendingOf(report);
 	const current = await store.getCampaign(campaignId);
 	let state = current?.state ?? 'running';
+	let { stateBy, stateAt } = current ?? {};
 	if (!run.halt && pending === 0 && state === 'running') {
 		await store.setCampaignState(campaignId, 'completed', undefined, end, 'run');
-		state = 'completed';
+		[state, stateBy, stateAt] = ['completed', 'run', end];
 	}
 	const nextDueAt = pending > 0 ? await store.nextDueAt(campaignId) : undefined;
 	run.progress(true);
 	const elapsedMs = Math.max(1, end - started);
-	const after = await store.getCampaign(campaignId);
 	return {
 		campaignId,
 		state,
 		reason: run.halt?.reason ?? current?.reason,
-		stateBy: after?.stateBy,
-		stateAt: after?.stateAt,
+		stateBy,
+		stateAt,
 		stopError: run.stopError,
 		added,
 		...run.counters,
@@ -365,9 +358,20 @@ async function runPool(
 	};
 }
 
+/** A run's own counts, all zero. */
+function zeroCounters() {
+	return { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, skipped: 0, outsideWindow: 0, throttleErrors: 0 };
+}
+
+/** Rows still to send or in flight (queued, retry, deferred, sending). */
+function pendingOf(report: CampaignReport): number {
+	const n = report.byState;
+	return (n.queued ?? 0) + (n.retry ?? 0) + (n.deferred ?? 0) + (n.sending ?? 0);
+}
+
 /** One run of the send loop: claims, gates, pacing, sends and their outcomes. */
 class CampaignRun {
-	readonly counters = { accepted: 0, failed: 0, retried: 0, deferred: 0, unknown: 0, skipped: 0, outsideWindow: 0, throttleErrors: 0 };
+	readonly counters = zeroCounters();
 	readonly sentThisRun: Set<string> | undefined;
 	halt: Halt | undefined;
 	stopError: CampaignRunResult['stopError'];
