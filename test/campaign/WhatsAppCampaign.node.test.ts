@@ -3,14 +3,13 @@
  * Campaign with items (paired output, resume), dry run, Pause from a second execution, the report,
  * and Send Message refused / recontact template when the window is closed.
  */
-import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
+import { DEFAULT_PHONE_NUMBERS } from '../../simulator';
 import type { RunningSimulator, Simulator } from '../../simulator';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { runNode, jsonOf, runResourceMapping, runListSearch } from '../harness';
-import { sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
+import { sendCampaignParams } from '../helpers/campaignFixtures';
+import { simCreds, simTemplateId, startSimStore, stopSimStore } from '../helpers/simStore';
 import type { IDataObject } from 'n8n-workflow';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
@@ -20,10 +19,7 @@ let dbPath: string;
 let store: Store;
 let templateId: string;
 
-const creds = () => ({
-	whatsAppCloudApi: { accessToken: 'sim-token', businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion: 'v23.0' },
-	whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath },
-});
+const creds = () => simCreds(running.url, dbPath);
 const node = new WhatsAppCampaign();
 const stats = () => sim.stats() as unknown as { accepted: { total: number }; duplicateSends: { total: number }; maxAcceptedPerSecond: Record<string, number> };
 
@@ -36,17 +32,10 @@ const people = (n: number, base = 4915100000100) =>
 	Array.from({ length: n }, (_, i) => ({ json: { phone: `+${base + i}`, name: `P${i}`, order: `A${i}` } }));
 
 beforeEach(async () => {
-	sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 3 });
-	running = await sim.start();
-	templateId = sim.state.templates.find(DEFAULT_WABA_ID, 'order_update', 'en_US')?.id as string;
-	dbPath = tmpDb();
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ sim, running, dbPath, store } = await startSimStore({ mps: 80, tier: 2000, latencyMs: 2, seed: 3 }));
+	templateId = simTemplateId(sim, 'order_update');
 });
-afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	await running.stop();
-});
+afterEach(() => stopSimStore({ running, store }));
 
 it('Send Campaign: one output item per input item (paired), duplicates and invalid phones accounted for; re-running resumes', async () => {
 	const input = [...people(4), { json: { phone: '+4915100000100', name: 'dup', order: 'X' } }, { json: { phone: 'n/a', name: 'bad', order: 'Y' } }];

@@ -15,13 +15,12 @@ import { isMarketingEndpointRefusal, isNotOnboarded, MarketingRoute, sendEndpoin
 import { readNumberInfo } from '../../core/numbers/info';
 import { breakerActions } from '../../core/campaign/breakers';
 import { parseWebhook } from '../../core/webhook/parse';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor } from '../helpers/triggerReceiver';
-import { PROMO_NAMED_MAPPING, sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
+import { PROMO_NAMED_MAPPING, sendCampaignParams } from '../helpers/campaignFixtures';
+import { simCreds, simTemplateId, startSimStore, stopSimStore } from '../helpers/simStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const TOKEN = 'sim-token';
@@ -31,11 +30,8 @@ let dbPath: string;
 let store: Store;
 
 const node = new WhatsAppCampaign();
-const creds = (apiVersion = 'v27.0') => ({
-	whatsAppCloudApi: { accessToken: TOKEN, businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion },
-	whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath },
-});
-const templateId = (name: string) => sim.state.templates.find(DEFAULT_WABA_ID, name, 'en_US')?.id as string;
+const creds = (apiVersion = 'v27.0') => simCreds(running.url, dbPath, { token: TOKEN, apiVersion });
+const templateId = (name: string) => simTemplateId(sim, name);
 const people = (n: number, base = 4915200000500) => Array.from({ length: n }, (_, i) => ({ json: { phone: `+${base + i}`, name: `P${i}`, order: `A${i}` } }));
 const stats = () => sim.stats() as unknown as { accepted: { total: number }; duplicateSends: { total: number }; errors: Record<string, number>; requests: { sends: number } };
 const byEndpoint = () => {
@@ -57,16 +53,9 @@ function utility(campaignId: string) {
 }
 
 beforeEach(async () => {
-	sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 11, token: TOKEN });
-	running = await sim.start();
-	dbPath = tmpDb();
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ sim, running, dbPath, store } = await startSimStore({ mps: 80, tier: 2000, latencyMs: 2, seed: 11, token: TOKEN }));
 });
-afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	await running.stop();
-});
+afterEach(() => stopSimStore({ running, store }));
 
 describe('Send Campaign routes MARKETING templates to /marketing_messages (workflow executions, simulator)', () => {
 	it('default on: every marketing send goes to /marketing_messages; a UTILITY campaign stays on /messages', async () => {

@@ -10,18 +10,17 @@
  *  - a messaging-limit downgrade webhook mid-run: the budget is re-read, the rest is deferred
  *  - a 131049 failed status webhook defers the recipient to the next day; sent the next day
  */
-import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
+import { DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator } from '../../simulator';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { runCampaign } from '../../core/campaign/engine';
 import { GraphClient } from '../../core/graph/client';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { JumpClock, PROMO_NAMED_MAPPING, sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
+import { JumpClock, PROMO_NAMED_MAPPING, sendCampaignParams } from '../helpers/campaignFixtures';
+import { simCreds, simTemplateId, startSimStore, stopSimStore } from '../helpers/simStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'safety-app-secret';
@@ -34,11 +33,8 @@ let dbPath: string;
 let store: Store;
 
 const storeCred = (): Record<string, string> => ({ backend: 'sqlite', path: dbPath });
-const creds = () => ({
-	whatsAppCloudApi: { accessToken: 'sim-token', businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion: 'v23.0' },
-	whatsAppCloudStoreApi: storeCred(),
-});
-const templateId = (name: string) => sim.state.templates.find(DEFAULT_WABA_ID, name, 'en_US')?.id as string;
+const creds = () => simCreds(running.url, dbPath);
+const templateId = (name: string) => simTemplateId(sim, name);
 
 const control = (path: string, body: unknown) => simControl(running.url, path, body);
 
@@ -51,15 +47,10 @@ function promoParams(campaignId: string, extra: Record<string, unknown> = {}) {
 
 beforeEach(async () => {
 	receiver = await startTriggerReceiver(SECRET, storeCred);
-	sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 7, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 20, delivered: 40, read: 60 } });
-	running = await sim.start();
-	dbPath = tmpDb();
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ sim, running, dbPath, store } = await startSimStore({ mps: 80, tier: 2000, latencyMs: 2, seed: 7, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 20, delivered: 40, read: 60 } }));
 });
 afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	await running.stop();
+	await stopSimStore({ running, store });
 	await receiver.close();
 });
 

@@ -11,17 +11,15 @@
  *  - a BSUID-only user: contact, STOP and user_preferences stop opt them out, window open, a
  *    marketing campaign skips them; an authentication template to them is refused before sending
  */
-import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
+import { DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator } from '../../simulator';
-import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { WhatsAppConversationWindow } from '../../nodes/WhatsAppConversationWindow/WhatsAppConversationWindow.node';
-import { closeAllStores } from '../../nodes/shared/store';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { tmpDb } from '../helpers/campaignFixtures';
+import { simCreds, simTemplateId, startSimStore, stopSimStore } from '../helpers/simStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'identity-app-secret';
@@ -33,12 +31,9 @@ let dbPath: string;
 let store: Store;
 
 const storeCred = (): Record<string, string> => ({ backend: 'sqlite', path: dbPath });
-const creds = () => ({
-	whatsAppCloudApi: { accessToken: 'sim-token', businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: running.url, apiVersion: 'v23.0' },
-	whatsAppCloudStoreApi: storeCred(),
-});
+const creds = () => simCreds(running.url, dbPath);
 const control = (path: string, body: unknown) => simControl(running.url, path, body);
-const templateId = (name: string) => sim.state.templates.find(DEFAULT_WABA_ID, name, 'en_US')?.id as string;
+const templateId = (name: string) => simTemplateId(sim, name);
 
 /** A customer writes (signed webhook → trigger); resolves once the trigger committed it. */
 async function inbound(body: Record<string, unknown>): Promise<void> {
@@ -83,16 +78,11 @@ function campaign(campaignId: string, phones: string[], template = 'order_update
 }
 
 beforeEach(async () => {
-	dbPath = tmpDb();
 	receiver = await startTriggerReceiver(SECRET, storeCred);
-	sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 1, seed: 11, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 10, delivered: 20, read: 30 } });
-	running = await sim.start();
-	store = await openStore({ backend: 'sqlite', path: dbPath });
+	({ sim, running, dbPath, store } = await startSimStore({ mps: 80, tier: 2000, latencyMs: 1, seed: 11, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 10, delivered: 20, read: 30 } }));
 });
 afterEach(async () => {
-	await closeAllStores();
-	await store.close();
-	await running.stop();
+	await stopSimStore({ running, store });
 	await receiver.close();
 });
 

@@ -14,6 +14,7 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID, type RunningSimulator, type Simulator } from '../../simulator';
 import { jsonOf, runNode, runWorkflow } from '../harness';
 import { sendCampaignParams, tmpDb } from '../helpers/campaignFixtures';
+import { simCreds } from '../helpers/simStore';
 import { schemaFor, validateAgainst } from '../helpers/openapi';
 import { productCarouselTemplate } from './fixtures';
 import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
@@ -45,10 +46,7 @@ afterAll(async () => {
 });
 
 // No App ID option anywhere: media samples find the app through GET /app (the simulator answers it).
-const credentials = () => ({
-	whatsAppCloudApi: { accessToken: TOKEN, businessAccountId: DEFAULT_WABA_ID, phoneNumberId: PHONE, baseUrl: proxy.url, apiVersion: 'v23.0' },
-	whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath },
-});
+const credentials = () => simCreds(proxy.url, dbPath, { token: TOKEN });
 
 /** Create → Wait for Review → Preview in one workflow; returns each node's first output item. */
 async function createReviewPreview(create: INodeParameters, previewValues: Record<string, unknown>, input?: INodeExecutionData[]) {
