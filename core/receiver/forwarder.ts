@@ -26,6 +26,12 @@ export interface ForwarderOptions {
 	idleMs?: number;
 	/** Receiver instance id (default: random). */
 	worker?: string;
+	/**
+	 * How a batch reaches its target. Default: a signed POST to the target URL (protocol.ts). The
+	 * in-n8n listener trigger (nodes/WhatsAppCloudListenerTrigger) passes one that starts its workflow
+	 * (`emit`), with targets that are names, not URLs. A throw leaves the rows in the outbox for a retry.
+	 */
+	deliver?: (target: string, payloads: string[]) => Promise<void>;
 	log?: (message: string) => void;
 }
 
@@ -41,14 +47,14 @@ export class Forwarder {
 	private running = false;
 	private wake: Array<() => void> = [];
 	private loops: Promise<void>[] = [];
-	private readonly o: Required<Omit<ForwarderOptions, 'log' | 'worker'>> & Pick<ForwarderOptions, 'log'>;
+	private readonly o: Required<Omit<ForwarderOptions, 'log' | 'worker' | 'deliver'>> & Pick<ForwarderOptions, 'log' | 'deliver'>;
 
 	constructor(
 		private readonly store: Store,
 		options: ForwarderOptions,
 	) {
-		if (!options.secret) throw new Error('The receiver needs a forward secret (the Receiver Secret of the trigger\'s WhatsApp Cloud Webhook credential)');
-		for (const t of options.targets) {
+		if (!options.secret && !options.deliver) throw new Error('The receiver needs a forward secret (the Receiver Secret of the trigger\'s WhatsApp Cloud Webhook credential)');
+		for (const t of options.deliver ? [] : options.targets) {
 			const u = new URL(t);
 			if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`Forward target ${t}: only http(s) URLs`);
 		}
@@ -102,17 +108,9 @@ export class Forwarder {
 				continue;
 			}
 			const ids = rows.map((r) => r.id);
-			const body = `{"whatsAppCloudReceiver":${RECEIVER_PROTOCOL_VERSION},"items":[${rows.map((r) => r.payload).join(',')}]}`;
 			let error: string | undefined;
 			try {
-				const res = await fetch(target, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', [RECEIVER_SIGNATURE_HEADER]: signForward(body, this.o.secret) },
-					body,
-					signal: AbortSignal.timeout(this.o.timeoutMs),
-				});
-				await res.arrayBuffer().catch(() => undefined);
-				if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+				await (this.o.deliver ?? ((t: string, p: string[]) => this.post(t, p)))(target, rows.map((r) => r.payload));
 			} catch (e) {
 				error = (e as Error).message;
 			}
@@ -125,7 +123,7 @@ export class Forwarder {
 				} else {
 					this.stats.failures++;
 					backoff = Math.min(60_000, backoff ? backoff * 2 : 500);
-					this.o.log?.(`forwarding ${rows.length} event(s) to ${redact(target)} failed (${error}); retrying in ${backoff} ms`);
+					this.o.log?.(`forwarding ${rows.length} event(s) to ${this.o.deliver ? target : redact(target)} failed (${error}); retrying in ${backoff} ms`);
 					await this.store.failOutbox(ids, this.worker, error, Date.now() + backoff);
 					await this.sleep(backoff);
 				}
@@ -135,6 +133,19 @@ export class Forwarder {
 				await this.sleep(1000);
 			}
 		}
+	}
+
+	/** The default delivery: one signed POST of the batch to the n8n trigger's URL; not 2xx → throws. */
+	private async post(target: string, payloads: string[]): Promise<void> {
+		const body = `{"whatsAppCloudReceiver":${RECEIVER_PROTOCOL_VERSION},"items":[${payloads.join(',')}]}`;
+		const res = await fetch(target, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', [RECEIVER_SIGNATURE_HEADER]: signForward(body, this.o.secret) },
+			body,
+			signal: AbortSignal.timeout(this.o.timeoutMs),
+		});
+		await res.arrayBuffer().catch(() => undefined);
+		if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status}`);
 	}
 }
 

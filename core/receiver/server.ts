@@ -26,10 +26,10 @@ import { parseWebhookRequest, WebhookParseError, WEBHOOK_LIMITS } from '../webho
 import type { WebhookEvent } from '../webhook/types';
 import { verifyChallenge, verifySignature } from '../webhook/verify';
 import type { OutboxEntry, Store } from '../store/types';
-import { Forwarder } from './forwarder';
+import { Forwarder, type ForwarderOptions } from './forwarder';
 
 export interface ReceiverTarget extends EventFilter {
-	/** The n8n trigger's production webhook URL. */
+	/** The n8n trigger's production webhook URL (or, with `forward.deliver`, the name deliver knows the target by). */
 	url: string;
 }
 
@@ -47,8 +47,11 @@ export interface ReceiverOptions {
 	keywordOptions?: OptKeywordOptions;
 	/** Most events per shared store transaction. Default 2,000. */
 	maxGroupEvents?: number;
-	/** Forwarder tuning (batch size, lease, timeouts). */
-	forward?: { batchSize?: number; leaseMs?: number; timeoutMs?: number; idleMs?: number };
+	/**
+	 * Forwarder tuning (batch size, lease, timeouts) and, for the in-n8n listener trigger, `deliver`: how a
+	 * batch reaches its target (default: a signed POST to the target's URL; see forwarder.ts).
+	 */
+	forward?: Pick<ForwarderOptions, 'batchSize' | 'leaseMs' | 'timeoutMs' | 'idleMs' | 'deliver'>;
 	/** Don't start the forwarder (tests, a receiver that only records). */
 	noForward?: boolean;
 	log?: (message: string) => void;

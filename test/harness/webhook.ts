@@ -12,12 +12,13 @@
  * the response itself (`noWebhookResponse`) → what it wrote; `webhookResponse` → 200 with that body;
  * workflow started → 200 `{ message: 'Workflow was started' }`; nothing → 200 `{ message: 'Webhook call received' }`.
  */
-import { HookContext, PollContext, WebhookContext } from 'n8n-core';
+import { HookContext, PollContext, TriggerContext, WebhookContext } from 'n8n-core';
 import type {
 	IDataObject,
 	IHttpRequestMethods,
 	INode,
 	INodeExecutionData,
+	ITriggerResponse,
 	IWebhookData,
 	IWebhookDescription,
 	IWebhookFunctions,
@@ -338,4 +339,33 @@ export async function runPoll(
 	const pollContext = new PollContext(workflow, node, context.additionalData, options.mode ?? 'trigger', 'activate');
 	const result = await type.poll.call(pollContext);
 	return { result, staticData: workflow.staticData as IDataObject };
+}
+
+export interface TriggerRun {
+	/** What `trigger()` returned (call `closeFunction` to deactivate). */
+	response: ITriggerResponse;
+	/** Every `emit()` so far: one entry per started execution, each the items of every output. */
+	emitted: INodeExecutionData[][][];
+}
+
+/**
+ * Calls a trigger node's `trigger()` through n8n-core's TriggerContext, as n8n's ActiveWorkflows does on
+ * activation (`mode: 'trigger'`, default) or for the editor's "Test step" (`'manual'`). `emit` records.
+ */
+export async function runTrigger(
+	nodeType: AnyNodeType,
+	parameters: HarnessParameters,
+	credentials: CredentialsMap = {},
+	options: WebhookRunOptions & { mode?: 'trigger' | 'manual' } = {},
+): Promise<TriggerRun> {
+	const setup = setupSingleNode(nodeType, parameters, credentials, options);
+	const { context, workflow, node } = setup;
+	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (!type.trigger) throw new Error(`Harness: node type "${node.type}" has no trigger()`);
+	const emitted: INodeExecutionData[][][] = [];
+	const triggerContext = new TriggerContext(workflow, node, context.additionalData, options.mode ?? 'trigger', 'activate', (data) => {
+		emitted.push(data);
+	});
+	const response = (await type.trigger.call(triggerContext)) ?? {};
+	return { response, emitted };
 }

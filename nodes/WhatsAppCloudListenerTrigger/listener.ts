@@ -1,0 +1,66 @@
+/**
+ * The listener trigger's server (issue 19): the webhook receiver (core/receiver/server.ts) run inside
+ * n8n's own process, started on activation and closed on deactivation. Every request is answered by
+ * the receiver's code — handshake, signature, size/depth checks, every store side effect and the
+ * outbox row in one transaction, then 200 — so n8n builds no expression isolate per request. Only the
+ * outbox rows of this trigger start executions: the receiver's forwarder hands them to `emit`
+ * instead of POSTing them, one execution per batch, and marks them done after. Rows left by a
+ * previous run (n8n stopped or crashed before emitting them) are emitted after the next activation.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { WebhookReceiver } from '../../core/receiver/server';
+import type { EventFilter } from '../../core/webhook/handle';
+import type { OptKeywordOptions } from '../../core/webhook/optOut';
+import type { Store } from '../../core/store/types';
+
+export interface ListenerConfig {
+	port: number;
+	host: string;
+	appSecret: string;
+	verifyToken: string;
+	store: Store;
+	/** The outbox name of this trigger: one per workflow and node (production and manual tests apart). */
+	target: string;
+	filter: EventFilter;
+	touchContacts: boolean;
+	optOutKeywords: boolean;
+	keywordOptions: OptKeywordOptions;
+	/** Starts one execution with these items. */
+	emit: (items: INodeExecutionData[]) => void;
+	log: (message: string) => void;
+}
+
+/** Starts listening; resolves to the receiver (close() it on deactivation). A taken port is a clear error. */
+export async function startListener(c: ListenerConfig): Promise<WebhookReceiver> {
+	const receiver = new WebhookReceiver({
+		store: c.store,
+		appSecret: c.appSecret,
+		verifyToken: c.verifyToken,
+		forwardSecret: '',
+		targets: [{ ...c.filter, url: c.target }],
+		dedupScope: c.target,
+		touchContacts: c.touchContacts,
+		optOutKeywords: c.optOutKeywords,
+		keywordOptions: c.keywordOptions,
+		forward: {
+			deliver: async (_target, payloads) => {
+				c.emit(payloads.map((p) => ({ json: JSON.parse(p) as IDataObject })));
+			},
+		},
+		log: c.log,
+	});
+	try {
+		await receiver.listen(c.port, c.host);
+	} catch (error) {
+		await receiver.close().catch(() => undefined);
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE') {
+			throw new Error(
+				`Port ${c.port} on ${c.host} is already in use (another process, or this workflow while it is active: deactivate it to test here, or test with another port)`,
+			);
+		}
+		if (code === 'EACCES') throw new Error(`Port ${c.port} on ${c.host} needs privileges n8n does not have: use a port above 1023`);
+		throw error;
+	}
+	return receiver;
+}
