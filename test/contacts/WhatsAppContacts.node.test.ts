@@ -3,22 +3,19 @@
  * files, failed-rows output), Create or Update, Get, List (filters, paging), Opt Out / In, Delete,
  * Export, continueOnFail and pairedItem.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
 import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { jsonOf, runLoadOptions, runNode, runWorkflow } from '../harness';
 import { closeTempStore, openTempStore } from '../helpers/tempStore';
+import { fileItem, storeCreds } from '../helpers/contactImport';
 
 const node = new WhatsAppContacts();
 let dir: string;
 let dbPath: string;
 let store: Store;
-const creds = () => ({ whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath } });
+const creds = () => storeCreds(dbPath);
 
-function file(text: string | Buffer, fileName = 'contacts.csv'): INodeExecutionData {
-	const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-	return { json: {}, binary: { data: { data: buf.toString('base64'), mimeType: 'text/csv', fileName } } };
-}
+const file = (text: string | Buffer, fileName?: string) => fileItem(text, fileName);
 
 function importParams(extra: Record<string, unknown> = {}) {
 	return { operation: 'import', binaryPropertyName: 'data', defaultCountry: 'IN', ...extra };

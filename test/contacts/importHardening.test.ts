@@ -8,36 +8,23 @@
  *  - a failure found after batches were written gives a summary that counts them (complete:false,
  *    error, stoppedAt), and re-running the fixed file is idempotent.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
 import { importContactFile } from '../../core/contacts';
 import type { ContactSink } from '../../core/contacts/import';
 import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { jsonOf, runNode } from '../harness';
 import { closeTempStore, openTempStore } from '../helpers/tempStore';
+import { countContacts, fileItem, importParams, storeCreds } from '../helpers/contactImport';
 
 const node = new WhatsAppContacts();
 let dir: string;
 let dbPath: string;
 let store: Store;
-const creds = () => ({ whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath } });
+const creds = () => storeCreds(dbPath);
 
-function file(content: string | Buffer, fileName = 'contacts.csv'): INodeExecutionData {
-	const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-	return { json: {}, binary: { data: { data: buf.toString('base64'), mimeType: 'text/csv', fileName } } };
-}
-const params = (importOptions: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
-	operation: 'import',
-	binaryPropertyName: 'data',
-	defaultCountry: 'IN',
-	importOptions,
-	...extra,
-});
-async function count(): Promise<number> {
-	let n = 0;
-	for await (const c of store.iterateContacts({}, 1000)) if (c) n++;
-	return n;
-}
+const file = (content: string | Buffer, fileName?: string) => fileItem(content, fileName);
+const params = importParams;
+const count = () => countContacts(store);
 
 /** `rows` valid rows (≈ 25 bytes each): 45,000 rows ≈ 1.1 MB, more than one 1 MiB read chunk. */
 function bigCsv(rows: number): string {

@@ -4,36 +4,24 @@
  * typed as numbers (no 9.18E+11, zero-padded formats keep their zeros), damaged workbooks as
  * file-level errors with nothing written, and a sheet broken half-way as a partial summary.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
 import type { Store } from '../../core/store/types';
 import { cellText, formatNumber } from '../../core/csv';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { editWorkbook, workbookBuffer } from '../../fuzz/workbooks';
 import { jsonOf, runNode } from '../harness';
 import { closeTempStore, openTempStore } from '../helpers/tempStore';
+import { countContacts, fileItem, importParams, storeCreds } from '../helpers/contactImport';
 
 const node = new WhatsAppContacts();
 let dir: string;
 let dbPath: string;
 let store: Store;
-const creds = () => ({ whatsAppCloudStoreApi: { backend: 'sqlite', path: dbPath } });
+const creds = () => storeCreds(dbPath);
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function file(buf: Buffer, fileName = 'contacts.xlsx', mimeType = XLSX_MIME): INodeExecutionData {
-	return { json: {}, binary: { data: { data: buf.toString('base64'), mimeType, fileName } } };
-}
-const params = (importOptions: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
-	operation: 'import',
-	binaryPropertyName: 'data',
-	defaultCountry: 'IN',
-	importOptions,
-	...extra,
-});
-async function count(): Promise<number> {
-	let n = 0;
-	for await (const c of store.iterateContacts({}, 1000)) if (c) n++;
-	return n;
-}
+const file = (buf: Buffer, fileName = 'contacts.xlsx', mimeType = XLSX_MIME) => fileItem(buf, fileName, mimeType);
+const params = importParams;
+const count = () => countContacts(store);
 
 beforeEach(async () => {
 	({ dir, dbPath, store } = await openTempStore('wa-xlsx-'));
