@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run bench:n8n — webhook capacity of a real n8n 2.x with default settings, directly and through the
 # webhook receiver, plus the receiver crash test (test/n8n/capacity.ts; flags are passed through:
-# --configs direct,direct-store,direct-nocache,receiver,crash --seconds 10 --levels … --receiver-levels …).
+# --configs direct,direct-store,direct-nocache,listener,receiver,crash --seconds 10 --levels … --receiver-levels …).
 # Needs `npm run build` first. Takes ~5–10 minutes with the defaults; uses both cores.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
