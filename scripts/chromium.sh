@@ -11,6 +11,7 @@
 # Status lines go to stderr; stdout carries only the path, so `bin=$(chromium.sh)` works.
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 log() { echo "[chromium.sh] $*" >&2; }
 
 find_chromium() {
@@ -22,21 +23,10 @@ find_chromium() {
 }
 
 install_chromium() {
-	if find_chromium >/dev/null; then return 0; fi
-	if [ "$(id -u)" != 0 ]; then
-		log "Chromium is not installed and this is not root: run 'apt-get install -y chromium' as root (or set WA_CHROMIUM)"
-		exit 1
-	fi
-	# One apt at a time on this machine (scripts/pg.sh takes the same lock).
-	exec 8>/tmp/wa-apt.lock
-	flock 8
-	if ! find_chromium >/dev/null; then
-		log "installing Debian's chromium package (≈ 100 MB)"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq >&2
-		apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2
-	fi
-	flock -u 8
+	wa_apt_install find_chromium \
+		"Chromium is not installed and this is not root: run 'apt-get install -y chromium' as root (or set WA_CHROMIUM)" \
+		"installing Debian's chromium package (≈ 100 MB)" \
+		--no-install-recommends chromium fonts-liberation
 	find_chromium >/dev/null || { log "chromium is still missing after apt-get install"; exit 1; }
 }
 

@@ -25,6 +25,7 @@ PG_USER=postgres
 DATA="$PG_DIR/data"
 LOG="$PG_DIR/server.log"
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 log() { echo "[pg.sh] $*" >&2; }
 
 # Newest installed server version's bin folder (Debian: /usr/lib/postgresql/<major>/bin).
@@ -39,21 +40,10 @@ find_bindir() {
 }
 
 install_pg() {
-	if find_bindir >/dev/null; then return 0; fi
-	if [ "$(id -u)" != 0 ]; then
-		log "PostgreSQL is not installed and this is not root: run 'apt-get install -y postgresql' as root"
-		exit 1
-	fi
-	# One apt at a time even when several test files start at once.
-	exec 8>/tmp/wa-apt.lock
-	flock 8
-	if ! find_bindir >/dev/null; then
-		log "installing Debian's postgresql package"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq >&2
-		apt-get install -y -qq postgresql >&2
-	fi
-	flock -u 8
+	wa_apt_install find_bindir \
+		"PostgreSQL is not installed and this is not root: run 'apt-get install -y postgresql' as root" \
+		"installing Debian's postgresql package" \
+		postgresql
 }
 
 # Runs a server-side command as the cluster owner.

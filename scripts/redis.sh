@@ -15,23 +15,16 @@ set -euo pipefail
 REDIS_DIR="${WA_REDIS_DIR:-/tmp/wa-redis}"
 REDIS_PORT="${WA_REDIS_PORT:-63799}"
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 log() { echo "[redis.sh] $*" >&2; }
 
+has_redis() { command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; }
+
 install_redis() {
-	if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then return 0; fi
-	if [ "$(id -u)" != 0 ]; then
-		log "redis-server is not installed and this is not root: run 'apt-get install -y redis-server' as root"
-		exit 1
-	fi
-	exec 8>/tmp/wa-apt.lock
-	flock 8
-	if ! command -v redis-server >/dev/null 2>&1; then
-		log "installing Debian's redis-server package"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq >&2
-		apt-get install -y -qq redis-server >&2
-	fi
-	flock -u 8
+	wa_apt_install has_redis \
+		"redis-server is not installed and this is not root: run 'apt-get install -y redis-server' as root" \
+		"installing Debian's redis-server package" \
+		redis-server
 }
 
 url() { echo "redis://127.0.0.1:$REDIS_PORT"; }

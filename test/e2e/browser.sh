@@ -18,11 +18,7 @@
 # It installs what it needs: Debian's chromium (scripts/chromium.sh, as root), playwright-core (a
 # devDependency), the cached n8n (scripts/n8n-install.sh, via test/n8n/lib). It tests dist/: build first.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-
-source test/n8n/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../n8n/lib/common.sh" # cd to the project root
 wa_require_dist "[browser]" dist/credentials
 wa_browser "[browser]"
 wa_run_ts test/e2e/browser.ts "$@"

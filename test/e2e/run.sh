@@ -6,11 +6,7 @@
 #     devDependency) for the browser check at the end (test/e2e/browser.ts);
 #  4. test/e2e/run.ts under Node 24: simulator, n8n with the package, the examples, assertions, browser check.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-
-source test/n8n/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../n8n/lib/common.sh" # cd to the project root
 wa_require_dist "[test:e2e]" dist/simulator/cli.js dist/nodes
 n8n_dir="$(wa_n8n_dir "[test:e2e]")"
 wa_browser "[test:e2e]"

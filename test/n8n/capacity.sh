@@ -4,10 +4,7 @@
 # --configs direct,direct-store,direct-nocache,listener,receiver,crash --seconds 10 --levels … --receiver-levels …).
 # Needs `npm run build` first. Takes ~5–10 minutes with the defaults; uses both cores.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-source test/n8n/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # cd to the project root
 wa_require_dist "[bench:n8n]" dist/receiver/cli.js dist/nodes/WhatsAppCloudTrigger
 n8n_dir="$(wa_n8n_dir "[bench:n8n]")"
 wa_run_ts test/n8n/capacity.ts --n8n-dir "$n8n_dir" "$@"

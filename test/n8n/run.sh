@@ -4,11 +4,7 @@
 #  2. `npm run build` output in dist/ (this script does not build: CI builds first);
 #  3. test/n8n/run.ts under Node 24: throwaway user folder, imports, n8n start, type checks, workflows.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-
-source test/n8n/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # cd to the project root
 wa_require_dist "[test:n8n]" dist/credentials
 n8n_dir="$(wa_n8n_dir "[test:n8n]")"
 

@@ -7,11 +7,7 @@
 #  3. the cached n8n install (scripts/n8n-install.sh, under the same lock as test:n8n);
 #  4. test/queue/run.ts under Node 24.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-cd "$root"
-
-source test/n8n/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../n8n/lib/common.sh" # cd to the project root
 wa_require_dist "[test:queue]" dist/simulator/cli.js dist/core/store/index.js
 
 echo "[test:queue] PostgreSQL and Redis (throwaway, 127.0.0.1)"

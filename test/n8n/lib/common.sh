@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Shared preamble of the real-n8n suites (test/n8n/run.sh, test/e2e/run.sh, test/e2e/browser.sh,
-# test/queue/run.sh). Source it after `cd` to the project root:
+# test/queue/run.sh). Sourcing it moves to the project root (the paths below are relative to it):
 #
-#   source test/n8n/lib/common.sh
+#   source "$(dirname "${BASH_SOURCE[0]}")/../n8n/lib/common.sh"   # from test/e2e/ (any cwd)
 #   wa_require_dist "[test:e2e]" dist/simulator/cli.js dist/nodes   # dist/ must be built (CI builds first)
 #   n8n_dir="$(wa_n8n_dir "[test:e2e]")"                           # the cached n8n install (cold ≈ 15 min)
 #   wa_browser "[test:e2e]"                                         # Debian chromium + playwright-core
 #   wa_run_ts test/e2e/run.ts --n8n-dir "$n8n_dir" "$@"              # a .ts entry under Node 24
+
+cd "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 
 # Exits with a clear message when a built file or folder is missing.
 wa_require_dist() {
