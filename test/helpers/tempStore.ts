@@ -4,6 +4,10 @@
  *
  *   beforeEach(async () => ({ dir, dbPath, store } = await openTempStore('wa-contacts-')));
  *   afterEach(() => closeTempStore({ dir, store }));
+ *
+ * Or, for nodes run without a Store credential, the default store path (env) per test:
+ *
+ *   const env = useEnvStorePath('wa-window-');   // env.storePath: this test's file
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,4 +32,28 @@ export async function closeTempStore(t: Pick<TempStore, 'dir' | 'store'>): Promi
 	await closeAllStores();
 	await t.store.close();
 	fs.rmSync(t.dir, { recursive: true, force: true });
+}
+
+/**
+ * Registers the hooks that point WHATSAPP_CLOUD_STORE_PATH (the store the nodes open without a
+ * Store credential) at a fresh file before each test, in one temp folder per test file; after all,
+ * the stores are closed, the variable unset and the folder removed. The returned object is live:
+ * `storePath` is the current test's file, `dir` the folder.
+ */
+export function useEnvStorePath(prefix: string): { dir: string; storePath: string } {
+	const env = { dir: '', storePath: '' };
+	beforeAll(() => {
+		env.dir = tmpDir(prefix);
+	});
+	beforeEach(async () => {
+		await closeAllStores();
+		env.storePath = path.join(env.dir, `store-${Math.random().toString(36).slice(2)}.sqlite`);
+		process.env.WHATSAPP_CLOUD_STORE_PATH = env.storePath;
+	});
+	afterAll(async () => {
+		await closeAllStores();
+		delete process.env.WHATSAPP_CLOUD_STORE_PATH;
+		fs.rmSync(env.dir, { recursive: true, force: true });
+	});
+	return env;
 }

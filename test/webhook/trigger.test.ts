@@ -6,12 +6,12 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { runWebhook, runWebhookMethod } from '../harness';
 import { signBody } from '../../core/webhook/verify';
-import { closeAllStores, getStoreFor } from '../../nodes/shared/store';
+import { getStoreFor } from '../../nodes/shared/store';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
+import { useEnvStorePath } from '../helpers/tempStore';
 
 const SECRET = 'trigger-test-app-secret';
 const TOKEN = 'trigger-test-verify-token';
@@ -19,21 +19,7 @@ const CREDS = { whatsAppCloudWebhookApi: { appSecret: SECRET, verifyToken: TOKEN
 const fixtures = path.join(__dirname, '..', 'fixtures', 'webhooks');
 const raw = (rel: string) => fs.readFileSync(path.join(fixtures, rel));
 
-let tmp: string;
-let storePath: string;
-beforeAll(() => {
-	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-trigger-'));
-});
-beforeEach(async () => {
-	await closeAllStores();
-	storePath = path.join(tmp, `store-${Math.random().toString(36).slice(2)}.sqlite`);
-	process.env.WHATSAPP_CLOUD_STORE_PATH = storePath;
-});
-afterAll(async () => {
-	await closeAllStores();
-	delete process.env.WHATSAPP_CLOUD_STORE_PATH;
-	fs.rmSync(tmp, { recursive: true, force: true });
-});
+const env = useEnvStorePath('wa-trigger-');
 
 const trigger = () => new WhatsAppCloudTrigger();
 function post(body: Buffer | string, params: Record<string, unknown> = {}, headers?: Record<string, string>, webhookId?: string) {
@@ -146,26 +132,26 @@ describe('POST events', () => {
 		stop.entry[0].changes[0].value.messages[0].text.body = 'STOP';
 		const res = await post(JSON.stringify(stop));
 		expect(res.workflowData?.[0][0].json).toMatchObject({ optIntent: 'opt_out', optApplied: true });
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		expect(await store.getWindow('106540352242922', '16505551234')).toMatchObject({ lastInboundAt: 1749416383000 });
 		expect(await store.getContact('16505551234')).toMatchObject({ optedOut: true, optOutSource: 'keyword:STOP' });
 	});
 
 	it('user_preferences stop opts the contact out', async () => {
 		await post(raw('meta-docs/user-preferences-stop.json'));
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		expect(await store.getContact('16505551234')).toMatchObject({ optedOut: true, optOutSource: 'user_preferences' });
 	});
 
 	it('no store writes when Update Store is off', async () => {
 		await post(raw('meta-openapi/text-message.json'), { options: { updateStore: false, dedup: false } });
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		expect(await store.getWindow('106540352242922', '16505551234')).toBeUndefined();
 	});
 
 	it('contact activity can be turned off (the window is still recorded)', async () => {
 		await post(raw('meta-openapi/text-message.json'), { options: { touchContacts: false } });
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		expect(await store.getWindow('106540352242922', '16505551234')).toBeDefined();
 		expect(await store.getContact('16505551234')).toBeUndefined();
 		await post(raw('meta-openapi/reaction-message.json'));
@@ -173,8 +159,8 @@ describe('POST events', () => {
 	});
 
 	it('500 when the store cannot be written (Meta will redeliver)', async () => {
-		process.env.WHATSAPP_CLOUD_STORE_PATH = path.join(tmp, 'not-a-dir.txt', 'store.sqlite');
-		fs.writeFileSync(path.join(tmp, 'not-a-dir.txt'), 'x');
+		process.env.WHATSAPP_CLOUD_STORE_PATH = path.join(env.dir, 'not-a-dir.txt', 'store.sqlite');
+		fs.writeFileSync(path.join(env.dir, 'not-a-dir.txt'), 'x');
 		const res = await post(raw('meta-openapi/text-message.json'));
 		expect(res.statusCode).toBe(500);
 		expect(res.workflowData).toBeUndefined();

@@ -10,7 +10,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
@@ -18,6 +17,7 @@ import { runWebhook, runWebhookMethod, runWorkflow } from '../harness';
 import { signBody } from '../../core/webhook/verify';
 import { closeAllStores, getStoreFor } from '../../nodes/shared/store';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
+import { useEnvStorePath } from '../helpers/tempStore';
 import { createSimulator, DEFAULT_WABA_ID, type RunningSimulator } from '../../simulator';
 
 const SECRET = 'hardening-app-secret';
@@ -28,22 +28,8 @@ const load = (rel: string): any => JSON.parse(fs.readFileSync(path.join(fixtures
 const PNID = '106540352242922';
 const USER = '16505551234';
 
-let tmp: string;
-let storePath: string;
-beforeAll(() => {
-	tmp = fs.mkdtempSync(path.join(process.env.WA_TEST_TMP ?? os.tmpdir(), 'wa-trigger-hardening-'));
-});
-beforeEach(async () => {
-	await closeAllStores();
-	storePath = path.join(tmp, `store-${Math.random().toString(36).slice(2)}.sqlite`);
-	process.env.WHATSAPP_CLOUD_STORE_PATH = storePath;
-});
+const env = useEnvStorePath('wa-trigger-hardening-');
 afterEach(() => jest.restoreAllMocks());
-afterAll(async () => {
-	await closeAllStores();
-	delete process.env.WHATSAPP_CLOUD_STORE_PATH;
-	fs.rmSync(tmp, { recursive: true, force: true });
-});
 
 const trigger = () => new WhatsAppCloudTrigger();
 function post(body: Buffer | string | object, params: Record<string, unknown> = {}) {
@@ -78,7 +64,7 @@ describe('signed requests never get a 5xx for their content', () => {
 
 	it('a status with "id": "" is skipped and reported (item + log); the message and the valid status beside it are applied; 200', async () => {
 		const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => undefined);
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		// a campaign message whose status arrives in the same request as the bad one
 		await store.createCampaign({ id: 'cmp-15', phoneNumberId: PNID, category: 'MARKETING' }, 1_700_000_000_000);
 		await store.addRecipients('cmp-15', [{ waId: USER }], 1_700_000_000_000);
@@ -197,10 +183,10 @@ describe('template events: de-duplicated by content, not entry.time', () => {
 describe('opt-out words through the trigger', () => {
 	async function send(text: string, params: Record<string, unknown> = {}, id = `wamid.${Math.random()}`) {
 		await closeAllStores();
-		storePath = path.join(tmp, `store-${Math.random().toString(36).slice(2)}.sqlite`);
-		process.env.WHATSAPP_CLOUD_STORE_PATH = storePath;
+		env.storePath = path.join(env.dir, `store-${Math.random().toString(36).slice(2)}.sqlite`);
+		process.env.WHATSAPP_CLOUD_STORE_PATH = env.storePath;
 		const res = await post(messagesBody({ contacts: [{ profile: { name: 'A' }, wa_id: USER }], messages: [textMessage(id, text)] }), params);
-		const contact = await (await getStoreFor({ backend: 'sqlite', path: storePath })).getContact(USER);
+		const contact = await (await getStoreFor({ backend: 'sqlite', path: env.storePath })).getContact(USER);
 		return { item: res.workflowData?.[0][0].json, optedOut: contact?.optedOut === true };
 	}
 

@@ -2,38 +2,21 @@
  * WhatsApp Conversation Window node through the harness: Open / Closed outputs, store-backed and
  * item-field sources, phone normalisation, safety margin, errors naming the item.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { runNode } from '../harness';
-import { closeAllStores, getStoreFor } from '../../nodes/shared/store';
+import { getStoreFor } from '../../nodes/shared/store';
 import { WhatsAppConversationWindow } from '../../nodes/WhatsAppConversationWindow/WhatsAppConversationWindow.node';
-import { tmpDir } from '../helpers/tmp';
+import { useEnvStorePath } from '../helpers/tempStore';
 
 const PNID = '106540352242922';
 const H = 3_600_000;
-let tmp: string;
-let storePath: string;
-
-beforeAll(() => {
-	tmp = tmpDir('wa-window-');
-});
-beforeEach(async () => {
-	await closeAllStores();
-	storePath = path.join(tmp, `store-${Math.random().toString(36).slice(2)}.sqlite`);
-	process.env.WHATSAPP_CLOUD_STORE_PATH = storePath;
-});
-afterAll(async () => {
-	await closeAllStores();
-	delete process.env.WHATSAPP_CLOUD_STORE_PATH;
-	fs.rmSync(tmp, { recursive: true, force: true });
-});
+const env = useEnvStorePath('wa-window-');
 
 const node = () => new WhatsAppConversationWindow();
 const jsons = (items: Array<{ json: unknown }> | undefined) => (items ?? []).map((i) => i.json as Record<string, unknown>);
 
 describe('store-backed window check', () => {
 	it('routes contacts to Open or Closed from the recorded inbound, any phone format', async () => {
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		const now = Date.now();
 		await store.recordInbound([
 			{ phoneNumberId: PNID, waId: '919876543210', at: now - 2 * H },
@@ -59,7 +42,7 @@ describe('store-backed window check', () => {
 	});
 
 	it('takes the business number from the WhatsApp Cloud API credential', async () => {
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		await store.recordInbound([{ phoneNumberId: PNID, waId: '919876543210', at: Date.now() - H }]);
 		const creds = { whatsAppCloudApi: { accessToken: 't', businessAccountId: '1', phoneNumberId: PNID } };
 		const result = await runNode(node(), { contact: '919876543210' }, [{ json: {} }], creds);
@@ -67,7 +50,7 @@ describe('store-backed window check', () => {
 	});
 
 	it('safety margin: a window closing within N minutes goes to Closed', async () => {
-		const store = await getStoreFor({ backend: 'sqlite', path: storePath });
+		const store = await getStoreFor({ backend: 'sqlite', path: env.storePath });
 		await store.recordInbound([{ phoneNumberId: PNID, waId: '919876543210', at: Date.now() - 24 * H + 10 * 60_000 }]);
 		const noMargin = await runNode(node(), { contact: '919876543210', phoneNumberId: PNID }, [{ json: {} }]);
 		expect(jsons(noMargin.nodeOutputs[0])).toHaveLength(1);
