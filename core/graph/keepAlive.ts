@@ -132,45 +132,48 @@ function retireStale(agent: http.Agent): void {
 	}
 }
 
+/** Node's options for the agent: ours without `idleSocketMs`, keep-alive always on. */
+function nodeAgentOptions<O extends KeepAliveAgentOptions>({ idleSocketMs: _ours, ...node }: O) {
+	return { ...node, keepAlive: true };
+}
+
 export class KeepAliveHttpAgent extends http.Agent {
 	readonly idleSocketMs: number;
 	constructor(options: KeepAliveAgentOptions = {}) {
-		const { idleSocketMs, ...rest } = options;
-		super({ ...rest, keepAlive: true });
-		this.idleSocketMs = idleSocketMs ?? DEFAULT_IDLE_SOCKET_MS;
-	}
-	keepSocketAlive(socket: Duplex): boolean {
-		return markIdle(this.idleSocketMs, socket, (super.keepSocketAlive(socket) as unknown) !== false);
-	}
-	reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-		super.reuseSocket(socket, request);
-		markReused(socket, request);
+		super(nodeAgentOptions(options));
+		this.idleSocketMs = options.idleSocketMs ?? DEFAULT_IDLE_SOCKET_MS;
 	}
 }
 
 export class KeepAliveHttpsAgent extends https.Agent {
 	readonly idleSocketMs: number;
 	constructor(options: KeepAliveAgentOptions & https.AgentOptions = {}) {
-		const { idleSocketMs, ...rest } = options;
-		super({ ...rest, keepAlive: true });
-		this.idleSocketMs = idleSocketMs ?? DEFAULT_IDLE_SOCKET_MS;
-	}
-	keepSocketAlive(socket: Duplex): boolean {
-		return markIdle(this.idleSocketMs, socket, (super.keepSocketAlive(socket) as unknown) !== false);
-	}
-	reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-		super.reuseSocket(socket, request);
-		markReused(socket, request);
+		super(nodeAgentOptions(options));
+		this.idleSocketMs = options.idleSocketMs ?? DEFAULT_IDLE_SOCKET_MS;
 	}
 }
 
-// `addRequest` (where Node picks a pooled socket) is not in @types/node: wrap it on both classes.
+type KeepAliveAgent = http.Agent & { idleSocketMs: number };
+
+/**
+ * Node's agent hooks, overridden the same way on both classes (each calls Node's own first):
+ * `keepSocketAlive` (a freed socket goes back to the pool: arm its idle timer), `reuseSocket` (a
+ * pooled socket is handed to a request: record its idle time) and `addRequest` (where Node picks a
+ * pooled socket, not in @types/node: retire the stale ones first).
+ */
 for (const Agent of [KeepAliveHttpAgent, KeepAliveHttpsAgent]) {
-	const proto = Agent.prototype as unknown as AgentInternals;
-	const base = proto.addRequest;
-	proto.addRequest = function addRequest(this: http.Agent, req: http.ClientRequest, options: unknown): void {
+	const proto = Agent.prototype as unknown as AgentInternals & KeepAliveAgent;
+	const { addRequest, keepSocketAlive, reuseSocket } = proto;
+	proto.keepSocketAlive = function (this: KeepAliveAgent, socket: Duplex): boolean {
+		return markIdle(this.idleSocketMs, socket, (keepSocketAlive.call(this, socket) as unknown) !== false);
+	};
+	proto.reuseSocket = function (this: KeepAliveAgent, socket: Duplex, request: http.ClientRequest): void {
+		reuseSocket.call(this, socket, request);
+		markReused(socket, request);
+	};
+	proto.addRequest = function (this: KeepAliveAgent, req: http.ClientRequest, options: unknown): void {
 		retireStale(this);
-		base.call(this, req, options);
+		addRequest.call(this, req, options);
 	};
 }
 
