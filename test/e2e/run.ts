@@ -22,6 +22,9 @@
  * receiver (dist/receiver/cli.js, issue 19) instead of n8n; the receiver applies the store side effects (example 1's
  * statuses reach the ledger without n8n) and forwards only example 3's subscribed events (messages) to its trigger,
  * signed with the credential's Receiver Secret.
+ * WA_E2E_LISTENER=1 (npm run test:e2e -- --listener): example 3 starts on the WhatsApp Cloud Listener Trigger (issue 19)
+ * instead of the WhatsApp Cloud Trigger: Meta's side posts every webhook to the listener's own port inside n8n, which
+ * applies the store side effects and starts example 3 only for messages; Send and Wait answers resume through it.
  * Outcomes are asserted through the store file (opened with dist/core/store, read methods only) and the
  * simulator's /_sim/messages and /_sim/stats. Any failed check → exit 1. Always stops everything and
  * deletes the temp folder (WA_N8N_KEEP=1 keeps it, with n8n.log and simulator.log).
@@ -122,6 +125,7 @@ const root = findRoot(path.dirname(process.argv[1]));
 const argv = process.argv.slice(2);
 const keep = process.env.WA_N8N_KEEP === '1';
 const viaReceiver = process.env.WA_E2E_RECEIVER === '1' || argv.includes('--receiver');
+const viaListener = process.env.WA_E2E_LISTENER === '1' || argv.includes('--listener');
 const RECEIVER_SECRET = `e2e-receiver-${Math.random().toString(36).slice(2)}`;
 let tmp = '';
 let sim: Simulator | undefined;
@@ -206,6 +210,15 @@ async function main(): Promise<void> {
 		if (n.webhookId) n.webhookId = `${String(n.webhookId).slice(0, -4)}e2e2`;
 	}
 	setSetting(second, 'campaignId', CAMPAIGN_1_SECOND);
+	// --listener: example 3 starts on the Listener Trigger (same node name, events and credentials, its own port).
+	const listenerPort = viaListener ? await freePort() : 0;
+	if (viaListener) {
+		const trigger = byId(WF.bot).nodes.find((x) => String(x.type).endsWith('.whatsAppCloudTrigger')) as Json & { parameters: Json };
+		trigger.type = String(trigger.type).replace(/\.whatsAppCloudTrigger$/, '.whatsAppCloudListenerTrigger');
+		trigger.parameters = { events: trigger.parameters.events, port: listenerPort, host: '127.0.0.1', options: trigger.parameters.options ?? {} };
+		delete trigger.webhookId;
+		delete (trigger.credentials as Json).whatsAppCloudApi; // registration and media downloads are the webhook trigger's
+	}
 	const wfDir = path.join(tmp, 'workflows');
 	fs.mkdirSync(wfDir);
 	const sawAnswered = sendAndWaitWorkflow(SAW.answered, SAW.answerer, {
@@ -225,21 +238,40 @@ async function main(): Promise<void> {
 	const n = await startN8n({ n8nDir, load: 'package', prepared: p, log });
 	n8n = n;
 	const triggerUrl = `${n.url}/webhook/${TRIGGER_WEBHOOK_ID}/webhook`;
-	section('example 3 active: the trigger registers its production URL (subscribed_apps override + handshake)');
-	const registered = await until(60000, async () => {
-		const res = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, { headers: { authorization: `Bearer ${SIM.token}` } });
-		const body = (await res.json()) as { data?: { override_callback_uri?: string }[] };
-		return body.data?.some((a) => a.override_callback_uri === triggerUrl) ? true : undefined;
-	});
-	if (!check('the WABA points at the trigger production URL', registered === true, triggerUrl)) {
-		console.log(n.tail(40));
-		throw new Error('trigger not registered');
+	const webhookCred = credentials.find((c) => (c as { type?: string }).type === 'whatsAppCloudWebhookApi') as { data: Record<string, string> };
+	const wabaPointsAt = (url: string, ms: number) =>
+		until(ms, async () => {
+			const res = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, { headers: { authorization: `Bearer ${SIM.token}` } });
+			const body = (await res.json()) as { data?: { override_callback_uri?: string }[] };
+			return body.data?.some((a) => a.override_callback_uri === url) ? true : undefined;
+		});
+	// As the Meta app dashboard would: point the WABA's callback URL at `url` (the simulator verifies it with the GET handshake).
+	const pointWabaAt = async (url: string, what: string) => {
+		const moved = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${SIM.token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ override_callback_uri: url, verify_token: webhookCred.data.verifyToken }),
+		});
+		const pointed = await wabaPointsAt(url, 10000);
+		if (!check(`the WABA points at the ${what} (handshake answered by the ${what})`, moved.ok && pointed === true, `${url} (HTTP ${moved.status})`)) throw new Error(`${what} not registered`);
+	};
+	if (viaListener) {
+		section("listener trigger (issue 19): Meta's webhooks go to example 3's Listener Trigger on its own port inside n8n");
+		const listenerUrl = `http://127.0.0.1:${listenerPort}/`;
+		await waitFor('listener trigger', 60000, n.process, async () => (await fetch(`${listenerUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(webhookCred.data.verifyToken)}&hub.challenge=1`).catch(() => undefined))?.status === 200);
+		await pointWabaAt(listenerUrl, 'listener trigger');
+	} else {
+		section('example 3 active: the trigger registers its production URL (subscribed_apps override + handshake)');
+		const registered = await wabaPointsAt(triggerUrl, 60000);
+		if (!check('the WABA points at the trigger production URL', registered === true, triggerUrl)) {
+			console.log(n.tail(40));
+			throw new Error('trigger not registered');
+		}
 	}
 	if (viaReceiver) {
 		section('webhook receiver (issue 19): Meta\'s webhooks go to the receiver, only example 3\'s messages reach n8n');
 		const port = await freePort();
 		const receiverLog = path.join(tmp, 'receiver.log');
-		const webhookCred = credentials.find((c) => (c as { type?: string }).type === 'whatsAppCloudWebhookApi') as { data: Record<string, string> };
 		const child = startProcess(
 			'receiver',
 			process.execPath,
@@ -249,19 +281,7 @@ async function main(): Promise<void> {
 			log,
 		);
 		await waitFor('receiver', 30000, child, async () => /receiver listening/.test(fs.readFileSync(receiverLog, 'utf8')));
-		const receiverUrl = `http://127.0.0.1:${port}/`;
-		// As the Meta app dashboard would: the WABA's callback URL is the receiver (the simulator verifies it with the GET handshake).
-		const moved = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, {
-			method: 'POST',
-			headers: { authorization: `Bearer ${SIM.token}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ override_callback_uri: receiverUrl, verify_token: webhookCred.data.verifyToken }),
-		});
-		const pointed = await until(10000, async () => {
-			const res = await fetch(`${s.url}/v23.0/${SIM.wabaId}/subscribed_apps`, { headers: { authorization: `Bearer ${SIM.token}` } });
-			const body = (await res.json()) as { data?: { override_callback_uri?: string }[] };
-			return body.data?.some((a) => a.override_callback_uri === receiverUrl) ? true : undefined;
-		});
-		if (!check('the WABA points at the receiver (handshake answered by the receiver)', moved.ok && pointed === true, `${receiverUrl} (HTTP ${moved.status})`)) throw new Error('receiver not registered');
+		await pointWabaAt(`http://127.0.0.1:${port}/`, 'receiver');
 	}
 	await n.ownerLogin();
 	const { openStore } = createRequire(path.join(root, 'package.json'))(path.join(root, 'dist', 'core', 'store')) as {
@@ -421,8 +441,8 @@ async function main(): Promise<void> {
 	check('no duplicate campaign sends (same recipient + campaign)', stats.duplicateSends.total === 0, `${stats.duplicateSends.total}`);
 	// A slow answer (> 10 s on a loaded machine) is a failed attempt that Meta — and the simulator — redelivers.
 	check('every signed webhook was eventually accepted by n8n (none given up)', stats.webhooks.givenUp === 0 && stats.webhooks.delivered > 0, `delivered ${stats.webhooks.delivered}, redelivered after a failed attempt ${stats.webhooks.failedAttempts}, given up ${stats.webhooks.givenUp}`);
-	if (viaReceiver) {
-		// The receiver's outbox (store migration v8): what it handed to n8n. Only messages (example 3 subscribes to
+	if (viaReceiver || viaListener) {
+		// The receiver's (or the listener trigger's) outbox (store migration v8): what it handed to n8n. Only messages (example 3 subscribes to
 		// messages), every one delivered; the statuses stayed in the receiver (the ledgers above are reconciled).
 		const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
 		const db = new DatabaseSync(path.join(tmp, 'store', 'whatsapp-cloud.sqlite'), { readOnly: true });
@@ -431,9 +451,9 @@ async function main(): Promise<void> {
 		const kinds = new Set(rows.map((r) => (JSON.parse(String(r.payload)) as { kind?: string }).kind));
 		const pending = rows.filter((r) => r.delivered_at === null).length;
 		check(
-			'through the receiver, n8n got only the messages (every one delivered), no status',
+			`through the ${viaListener ? 'listener trigger' : 'receiver'}, n8n got only the messages (every one delivered), no status`,
 			rows.length > 0 && pending === 0 && kinds.size === 1 && kinds.has('message'),
-			`${rows.length} forwarded (${[...kinds].join(', ')}), ${pending} pending, of ${stats.webhooks.delivered} webhooks the receiver took`,
+			`${rows.length} forwarded (${[...kinds].join(', ')}), ${pending} pending, of ${stats.webhooks.delivered} webhooks it took`,
 		);
 	}
 	log(`simulator: ${stats.accepted.total} messages accepted, statuses ${JSON.stringify(stats.statuses)}, sync errors ${JSON.stringify(stats.errors)}, async failures ${JSON.stringify(stats.asyncFailures)}`);
