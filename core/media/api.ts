@@ -88,6 +88,8 @@ export interface UploadFile {
 	data: Buffer;
 	mimeType: string;
 	fileName?: string;
+	/** How errors name the file (default `The file "<fileName>"`), e.g. the n8n binary property it came from. */
+	label?: string;
 }
 
 /**
@@ -99,7 +101,8 @@ export async function uploadMedia(client: GraphLike, phoneNumberId: string, file
 	const mimeType = baseMimeType(file.mimeType);
 	const kind = type ?? mediaKindOfMime(mimeType);
 	const problem = mediaProblem(kind, mimeType, file.data.length, file.data.subarray(0, 32));
-	if (problem) throw new MediaError(`The file${file.fileName ? ` "${file.fileName}"` : ''} ${problem}`, problem.includes('at most') ? 'too_large' : 'invalid_file');
+	const label = file.label ?? `The file${file.fileName ? ` "${file.fileName}"` : ''}`;
+	if (problem) throw new MediaError(`${label} ${problem}`, problem.includes('at most') ? 'too_large' : 'invalid_file');
 	const form = new FormData();
 	form.append('messaging_product', 'whatsapp');
 	form.append('type', mimeType);

@@ -17,7 +17,16 @@ export function encodeCursor(kind: CursorKind, after: string | number): string {
 	return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
-/** The key a cursor points after; a clear error for anything that is not our cursor. */
+/** A page cursor this store did not hand out: callers name their cursor field by this type (`field`), not by the message. */
+export class PageCursorError extends Error {
+	readonly field = 'cursor';
+	constructor(kind: CursorKind) {
+		super(`Invalid ${kind} page cursor: not a cursor returned by this store`);
+		this.name = 'PageCursorError';
+	}
+}
+
+/** The key a cursor points after; a PageCursorError for anything that is not our cursor. */
 export function decodeCursor(kind: 'contacts', cursor: string): string;
 export function decodeCursor(kind: 'recipients', cursor: string): number;
 export function decodeCursor(kind: CursorKind, cursor: string): string | number {
@@ -25,15 +34,15 @@ export function decodeCursor(kind: CursorKind, cursor: string): string | number 
 	try {
 		payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
 	} catch {
-		throw new Error(`Invalid ${kind} page cursor: not a cursor returned by this store`);
+		throw new PageCursorError(kind);
 	}
 	const p = payload as Partial<CursorPayload> | null;
 	if (!p || typeof p !== 'object' || p.v !== 1 || p.k !== kind) {
-		throw new Error(`Invalid ${kind} page cursor: not a cursor returned by this store`);
+		throw new PageCursorError(kind);
 	}
 	if (kind === 'contacts' && typeof p.a === 'string') return p.a;
 	if (kind === 'recipients' && typeof p.a === 'number' && Number.isSafeInteger(p.a)) return p.a;
-	throw new Error(`Invalid ${kind} page cursor: not a cursor returned by this store`);
+	throw new PageCursorError(kind);
 }
 
 export const DEFAULT_PAGE_LIMIT = 100;

@@ -11,12 +11,9 @@
  * Output 2: Import's failed rows (line, raw value, reason).
  */
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeExecutionData, INodePropertyOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 import { countryOptions } from '../../core/phone';
-import type { Store } from '../../core/store/types';
 import { STORE_CREDENTIAL } from '../shared/credentials';
-import { failedItem } from '../shared/items';
-import { getStore } from '../shared/store';
+import { operationProperties, routeItems } from '../shared/router';
 import * as block from './actions/block.operation';
 import * as consent from './actions/consent.operation';
 import * as remove from './actions/delete.operation';
@@ -24,22 +21,20 @@ import * as exportOp from './actions/export.operation';
 import * as get from './actions/get.operation';
 import * as importOp from './actions/import.operation';
 import * as list from './actions/list.operation';
-import type { ContactOperation, Outputs } from './actions/shared';
 import * as upsert from './actions/upsert.operation';
-import { contactProperties } from './description';
 
-/** One module per operation (actions/<op>.operation.ts); paired operations share one. */
-const operations: Record<string, ContactOperation> = {
-	import: importOp.execute,
-	upsert: upsert.execute,
-	get: get.execute,
-	list: list.execute,
-	optOut: consent.execute,
-	optIn: consent.execute,
-	block: block.execute,
-	unblock: block.execute,
-	delete: remove.execute,
-	export: exportOp.execute,
+/** One module per operation (actions/<op>.operation.ts: its fields and its execute); paired operations share one. */
+const operations = {
+	import: importOp,
+	upsert,
+	get,
+	list,
+	optOut: consent,
+	optIn: consent,
+	block,
+	unblock: block,
+	delete: remove,
+	export: exportOp,
 };
 
 export class WhatsAppContacts implements INodeType {
@@ -59,7 +54,33 @@ export class WhatsAppContacts implements INodeType {
 		outputs: ['main', 'main'],
 		outputNames: ['Result', 'Failed Rows'],
 		credentials: [{ name: STORE_CREDENTIAL, required: false }],
-		properties: contactProperties,
+		properties: operationProperties(
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Block', value: 'block', action: 'Block a contact', description: 'Put a contact on the block list: no campaign message of any category is sent to them' },
+					{
+						name: 'Create or Update',
+						value: 'upsert',
+						action: 'Create or update a contact',
+						description: 'Create a new record, or update the current one if it already exists (upsert)',
+					},
+					{ name: 'Delete', value: 'delete', action: 'Delete a contact', description: 'Delete a contact from the store' },
+					{ name: 'Export', value: 'export', action: 'Export contacts to CSV', description: 'Write matching contacts to a CSV file' },
+					{ name: 'Get', value: 'get', action: 'Get a contact', description: 'Get one contact by phone number' },
+					{ name: 'Import', value: 'import', action: 'Import contacts from a file', description: 'Import contacts from a CSV or TXT file' },
+					{ name: 'List', value: 'list', action: 'List contacts', description: 'List contacts matching filters' },
+					{ name: 'Opt In', value: 'optIn', action: 'Opt a contact in', description: 'Record a marketing opt-in' },
+					{ name: 'Opt Out', value: 'optOut', action: 'Opt a contact out', description: 'Record a marketing opt-out' },
+					{ name: 'Unblock', value: 'unblock', action: 'Unblock a contact', description: 'Take a contact off the block list' },
+				],
+				default: 'import',
+			},
+			operations,
+		),
 	};
 
 	methods = {
@@ -73,22 +94,8 @@ export class WhatsAppContacts implements INodeType {
 		},
 	};
 
-	/** The router: each item goes to its operation; with Continue On Fail a failing item becomes its error item. */
+	/** The router (nodes/shared/router.ts): output 1 results, output 2 Import's failed rows. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const input = this.getInputData();
-		const out: Outputs = { main: [], failed: [] };
-		let store: Store | undefined;
-		for (let i = 0; i < input.length; i++) {
-			try {
-				store ??= await getStore(this);
-				const operation = this.getNodeParameter('operation', i) as string;
-				const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation ${JSON.stringify(operation)}`, { itemIndex: i });
-				await run(this, store, i, out, operation);
-			} catch (error) {
-				out.main.push(failedItem(this, error, i));
-			}
-		}
-		return [out.main, out.failed];
+		return routeItems(this, operations, { outputs: 2 });
 	}
 }

@@ -7,9 +7,9 @@
  * time comes from the store (recorded by the WhatsApp Cloud Trigger) or from a field of the item.
  * A thin adapter: the rule lives in core/window, phone normalisation in core/phone.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL } from '../shared/credentials';
-import { failedItem } from '../shared/items';
+import { routeItems } from '../shared/router';
 import * as check from './actions/check.operation';
 
 export class WhatsAppConversationWindow implements INodeType {
@@ -37,19 +37,7 @@ export class WhatsAppConversationWindow implements INodeType {
 
 	/** Each item to Open or Closed, extended with the window fields; a failing item goes to Closed (Continue On Fail). */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const open: INodeExecutionData[] = [];
-		const closed: INodeExecutionData[] = [];
 		const ctx: check.CheckContext = { now: Date.now() };
-		for (let i = 0; i < items.length; i++) {
-			try {
-				const state = await check.execute(this, i, ctx);
-				const json: IDataObject = { ...items[i].json, ...(state as unknown as IDataObject) };
-				(state.windowOpen ? open : closed).push({ json, pairedItem: { item: i } });
-			} catch (error) {
-				closed.push(failedItem(this, error, i, items[i].json));
-			}
-		}
-		return [open, closed];
+		return routeItems(this, (run) => check.execute(run, ctx), { outputs: 2, errorOutput: 1, keepInputOnError: true });
 	}
 }

@@ -13,14 +13,14 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { CLOUD_API_CREDENTIAL } from '../shared/credentials';
-import { failedItem } from '../shared/items';
+import { operationProperties, routeItems } from '../shared/router';
 import * as remove from './actions/delete.operation';
 import * as download from './actions/download.operation';
-import { inputError, labelled, mediaIdField, phoneNumberIdField } from './actions/shared';
+import { labelled } from './actions/shared';
 import * as upload from './actions/upload.operation';
 
 /** One module per operation (actions/<op>.operation.ts: its fields and its execute). */
-const operations: Record<string, { execute(fn: IExecuteFunctions, i: number): Promise<INodeExecutionData> }> = { upload, download, delete: remove };
+const operations = { upload, download, delete: remove };
 
 export class WhatsAppMedia implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,8 +35,7 @@ export class WhatsAppMedia implements INodeType {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: CLOUD_API_CREDENTIAL, required: true }],
-		// The fields in the order the editor shows them; shared fields list the operations they belong to.
-		properties: [
+		properties: operationProperties(
 			{
 				displayName: 'Operation',
 				name: 'operation',
@@ -49,28 +48,12 @@ export class WhatsAppMedia implements INodeType {
 				],
 				default: 'upload',
 			},
-			phoneNumberIdField,
-			...upload.description,
-			mediaIdField,
-			...download.description,
-			...remove.description,
-		],
+			operations,
+		),
 	};
 
-	/** The router: each item goes to its operation; with Continue On Fail a failing item becomes its error item. */
+	/** The router (nodes/shared/router.ts); media and input errors name the item. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const input = this.getInputData();
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < input.length; i++) {
-			const operation = this.getNodeParameter('operation', i) as string;
-			try {
-				const op = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-				if (!op) throw inputError(`Unknown operation "${operation}"`, 'operation');
-				out.push(await op.execute(this, i));
-			} catch (error) {
-				out.push(failedItem(this, labelled(error, i), i));
-			}
-		}
-		return [out];
+		return routeItems(this, operations, { mapError: labelled });
 	}
 }

@@ -1,4 +1,4 @@
-/** Node parameters that several nodes share: n8n's usual paging fields. */
+/** Node parameters that several nodes share: n8n's usual paging fields, binary fields, the business number. */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 type Show = NonNullable<IDisplayOptions['show']>;
@@ -35,5 +35,33 @@ export function cursorField(show: Show): INodeProperties {
 		default: '',
 		displayOptions: { show },
 		description: 'The "nextCursor" of a previous page, to continue from there',
+	};
+}
+
+/** A field naming an item's binary property (input file, or where an output file is put). */
+export function binaryPropertyField(options: { name: string; displayName?: string; show: Show; required?: boolean; description?: string; hint?: string }): INodeProperties {
+	const { name, displayName = 'Input Binary Field', show, required, description, hint } = options;
+	return {
+		displayName,
+		name,
+		type: 'string',
+		default: 'data',
+		...(required ? { required } : {}),
+		...(description ? { description } : {}),
+		...(hint ? { hint } : {}),
+		displayOptions: { show },
+	};
+}
+
+/** The business number (Meta's phone_number_id) an operation acts for; empty falls back to a credential's, as `description` says. */
+export function businessNumberField(show: Show, description: string): INodeProperties {
+	return {
+		displayName: 'Business Phone Number ID',
+		name: 'phoneNumberId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 106540352242922',
+		description,
+		displayOptions: { show },
 	};
 }

@@ -1,9 +1,13 @@
 /** Delete: removes a contact from the store. */
-import type { Store } from '../../../core/store/types';
-import { item } from '../../shared/items';
-import { waIdParam, type Ctx, type Outputs } from './shared';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { ItemRun } from '../../shared/router';
+import { defaultCountryField, phoneField } from './fields';
+import { executionStore, waIdParam } from './shared';
 
-export async function execute(fn: Ctx, store: Store, i: number, { main }: Outputs): Promise<void> {
+export const description: INodeProperties[] = [defaultCountryField, phoneField];
+
+export async function execute({ fn, i }: ItemRun): Promise<IDataObject> {
+	const store = await executionStore(fn);
 	const { waId } = waIdParam(fn, i);
-	main.push(item({ waId, deleted: await store.deleteContact(waId) }, i));
+	return { waId, deleted: await store.deleteContact(waId) };
 }

@@ -1,10 +1,26 @@
 /** Export: contacts matching the filters → a CSV file (core/contacts contactsToCsv), streamed into n8n's binary store. */
 import { Readable } from 'node:stream';
+import type { INodeProperties } from 'n8n-workflow';
 import { contactsToCsv } from '../../../core/contacts';
-import type { Store } from '../../../core/store/types';
-import { filterParam, param, type Ctx, type Outputs } from './shared';
+import { binaryPropertyField } from '../../shared/fields';
+import type { ItemRun } from '../../shared/router';
+import { filtersField } from './fields';
+import { executionStore, filterParam, param } from './shared';
 
-export async function execute(fn: Ctx, store: Store, i: number, { main }: Outputs): Promise<void> {
+export const description: INodeProperties[] = [
+	filtersField,
+	binaryPropertyField({ name: 'outputBinaryPropertyName', displayName: 'Put Output File in Field', show: { operation: ['export'] } }),
+	{
+		displayName: 'File Name',
+		name: 'exportFileName',
+		type: 'string',
+		default: 'contacts.csv',
+		displayOptions: { show: { operation: ['export'] } },
+	},
+];
+
+export async function execute({ fn, i, emitItem }: ItemRun): Promise<void> {
+	const store = await executionStore(fn);
 	const filter = filterParam(fn, i);
 	const counter = { rows: 0 };
 	const csv = contactsToCsv(store.iterateContacts(filter, 1000), counter);
@@ -16,5 +32,5 @@ export async function execute(fn: Ctx, store: Store, i: number, { main }: Output
 	const fileName = param(fn, 'exportFileName', i, 'contacts.csv') || 'contacts.csv';
 	const binary = await fn.helpers.prepareBinaryData(stream, fileName, 'text/csv');
 	const property = param(fn, 'outputBinaryPropertyName', i, 'data') || 'data';
-	main.push({ json: { operation: 'export', fileName, rows: counter.rows }, binary: { [property]: binary }, pairedItem: { item: i } });
+	emitItem({ json: { operation: 'export', fileName, rows: counter.rows }, binary: { [property]: binary } });
 }

@@ -3,59 +3,60 @@
  * (importContactFile: file check, rows, normalised, tagged, upserted, failure report). One summary
  * item per file on output 1 (optionally followed by the contacts), failed rows on output 2.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { CsvFileError, type ByteSource, type CsvDelimiter } from '../../../core/csv';
-import { importContactFile, type ContactFile, type ContactFileFormat, type DuplicatePolicy, type ImportSummary } from '../../../core/contacts';
-import type { ContactInput, Store } from '../../../core/store/types';
-import { item } from '../../shared/items';
+import { CsvFileError, type CsvDelimiter } from '../../../core/csv';
+import { importContactFile, type ContactFileFormat, type DuplicatePolicy, type ImportSummary } from '../../../core/contacts';
+import type { ContactInput } from '../../../core/store/types';
+import { binaryPropertyField } from '../../shared/fields';
+import type { ItemRun } from '../../shared/router';
 import { getImportSink } from '../../shared/store';
-import { commaList, param, type Ctx, type Outputs } from './shared';
+import { defaultCountryField, requireMobileField, tagsModeField } from './fields';
+import { binaryFile } from './importFile';
+import { importOptionsField } from './importOptions';
+import { commaList, executionStore, param } from './shared';
 
-/**
- * The item's binary file: its bytes in memory (n8n's default mode), or a stream that can be opened
- * twice (filesystem / S3 mode: the item carries only an id) so the file is checked before anything
- * is written (core/contacts/importFile.ts).
- */
-async function binaryFile(fn: Ctx, i: number, property: string): Promise<ContactFile> {
-	const binaries = fn.getInputData()[i]?.binary ?? {};
-	const binary = binaries[property];
-	if (!binary) {
-		const present = Object.keys(binaries);
-		throw new NodeOperationError(
-			fn.getNode(),
-			`Item ${i}: no binary property "${property}" (${present.length ? `the item has ${present.map((p) => `"${p}"`).join(', ')}` : 'the item has no binary data'})`,
-			{ itemIndex: i, description: 'Set "Input Binary Field" to the name of the binary property holding the CSV / TXT / XLSX file.' },
-		);
-	}
-	const fileName = binary.fileName ?? property;
-	if (binary.id) {
-		const id = binary.id;
-		const open = async (): Promise<ByteSource> => {
-			try {
-				return (await fn.helpers.getBinaryStream(id, 1 << 20)) as AsyncIterable<Uint8Array>;
-			} catch (error) {
-				throw new NodeOperationError(fn.getNode(), `Item ${i}, file ${JSON.stringify(fileName)} (binary property "${property}"): the stored file cannot be read: ${(error as Error).message}`, {
-					itemIndex: i,
-				});
-			}
-		};
-		return { fileName, mimeType: binary.mimeType, open };
-	}
-	return { fileName, mimeType: binary.mimeType, buffer: await fn.helpers.getBinaryDataBuffer(i, property) };
-}
+const onImport = { operation: ['import'] };
+
+export const description: INodeProperties[] = [
+	binaryPropertyField({ name: 'binaryPropertyName', required: true, description: 'Name of the binary property holding the CSV, TXT or XLSX file', show: onImport }),
+	defaultCountryField,
+	requireMobileField,
+	{
+		displayName: 'Duplicates in File',
+		name: 'duplicates',
+		type: 'options',
+		options: [
+			{ name: 'Keep First', value: 'keepFirst', description: 'Later rows with the same number are skipped' },
+			{ name: 'Keep Last', value: 'keepLast', description: 'Later rows with the same number overwrite earlier ones' },
+		],
+		default: 'keepFirst',
+		displayOptions: { show: onImport },
+	},
+	tagsModeField,
+	{
+		displayName: 'Emit Imported Contacts',
+		name: 'emitContacts',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: onImport },
+		description: 'Whether to output one item per imported contact after the summary item',
+	},
+	importOptionsField,
+];
 
 function countsText(s: ImportSummary): string {
 	return `${s.rowsRead} rows read, ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.failed} failed, ${s.duplicates} duplicates${s.notWritten ? `, ${s.notWritten} not written` : ''}`;
 }
 
-export async function execute(fn: Ctx, store: Store, i: number, { main, failed }: Outputs): Promise<void> {
+export async function execute({ fn, i, emit }: ItemRun): Promise<void> {
+	const store = await executionStore(fn);
 	const property = param(fn, 'binaryPropertyName', i, 'data');
 	const o = param<IDataObject>(fn, 'importOptions', i, {});
 	const file = await binaryFile(fn, i, property);
 	const { fileName } = file;
-	const emit = param(fn, 'emitContacts', i, false);
-	const contacts: INodeExecutionData[] = [];
+	const emitContacts = param(fn, 'emitContacts', i, false);
+	const contacts: IDataObject[] = [];
 	let summary: ImportSummary;
 	const target = await getImportSink(fn, store);
 	try {
@@ -85,7 +86,7 @@ export async function execute(fn: Ctx, store: Store, i: number, { main, failed }
 				source: (o.sourceColumn as string) || undefined,
 				optOut: (o.optOutColumn as string) || undefined,
 			},
-			onContact: emit ? (c: ContactInput, outcome, line) => contacts.push(item({ ...c, phone: '+' + c.waId, outcome, line } as IDataObject, i)) : undefined,
+			onContact: emitContacts ? (c: ContactInput, outcome, line) => contacts.push({ ...c, phone: '+' + c.waId, outcome, line } as IDataObject) : undefined,
 		});
 	} catch (error) {
 		if (error instanceof CsvFileError) {
@@ -108,7 +109,8 @@ export async function execute(fn: Ctx, store: Store, i: number, { main, failed }
 		}
 	}
 	const { failures, ...totals } = summary;
-	main.push(item({ operation: 'import', fileName, ...totals } as unknown as IDataObject, i));
-	main.push(...contacts);
-	for (const f of failures) failed.push(item({ fileName, line: f.line, raw: f.raw, reason: f.reason, ...(f.field ? { field: f.field } : {}) }, i));
+	emit({ operation: 'import', fileName, ...totals } as unknown as IDataObject);
+	contacts.forEach((c) => emit(c));
+	// Output 2: the failed rows.
+	for (const f of failures) emit({ fileName, line: f.line, raw: f.raw, reason: f.reason, ...(f.field ? { field: f.field } : {}) }, 1);
 }

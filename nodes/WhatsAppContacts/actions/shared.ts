@@ -1,24 +1,29 @@
 /**
- * What the WhatsApp Contacts operations share: parameter readers that name the item and field in
- * their errors, the phone parameter (core/phone: any format → wa_id, or a BSUID), list filters, and
- * a contact as an output item. Storage rules live in core/store, not here.
+ * What the WhatsApp Contacts operations share: the execution's store, parameter readers that name
+ * the item and field in their errors, the phone parameter (core/phone: any format → wa_id, or a
+ * BSUID), list filters, and a contact as an output item. Storage rules live in core/store, not here.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { splitTags } from '../../../core/contacts';
 import { isBsuid, normalizePhone } from '../../../core/phone';
 import type { Contact, ContactFilter, Store } from '../../../core/store/types';
+import { getStore } from '../../shared/store';
 
 export type Ctx = IExecuteFunctions;
 
-/** The node's two outputs: results, and Import's failed rows. */
-export interface Outputs {
-	main: INodeExecutionData[];
-	failed: INodeExecutionData[];
-}
+const stores = new WeakMap<Ctx, Promise<Store>>();
 
-/** One operation: reads item i's parameters, writes its output items. `operation` tells paired operations (Opt Out / Opt In) apart. */
-export type ContactOperation = (fn: Ctx, store: Store, i: number, out: Outputs, operation: string) => Promise<void>;
+/** The store of this execution: opened by the first item that needs it, shared by the others (a failed open is tried again by the next item). */
+export function executionStore(fn: Ctx): Promise<Store> {
+	let store = stores.get(fn);
+	if (!store) {
+		store = getStore(fn);
+		stores.set(fn, store);
+		store.catch(() => stores.delete(fn));
+	}
+	return store;
+}
 
 export function param<T>(fn: Ctx, name: string, i: number, fallback: T): T {
 	return fn.getNodeParameter(name, i, fallback) as T;

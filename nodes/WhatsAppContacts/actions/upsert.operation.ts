@@ -1,12 +1,37 @@
 /** Upsert: one contact from the item's fields (tags merge or replace, attributes merge; core/store rules). */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { splitName } from '../../../core/contacts';
-import type { ContactInput, Store } from '../../../core/store/types';
-import { item } from '../../shared/items';
-import { commaList, contactJson, param, waIdParam, type Ctx, type Outputs } from './shared';
+import type { ContactInput } from '../../../core/store/types';
+import type { ItemRun } from '../../shared/router';
+import { defaultCountryField, phoneField, requireMobileField, tagsModeField } from './fields';
+import { commaList, contactJson, executionStore, param, waIdParam } from './shared';
 
-async function upsert(fn: Ctx, store: Store, i: number): Promise<IDataObject> {
+export const description: INodeProperties[] = [
+	defaultCountryField,
+	requireMobileField,
+	tagsModeField,
+	phoneField,
+	{
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { operation: ['upsert'] } },
+		options: [
+			{ displayName: 'Attributes (JSON)', name: 'attributes', type: 'json', default: '{}', description: 'Custom attributes, merged key by key' },
+			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
+			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Full name (split into first and last name when those are empty)' },
+			{ displayName: 'Source', name: 'source', type: 'string', default: '' },
+			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated tags' },
+		],
+	},
+];
+
+export async function execute({ fn, i }: ItemRun): Promise<IDataObject> {
+	const store = await executionStore(fn);
 	const { waId, country } = waIdParam(fn, i, param(fn, 'requireMobile', i, false));
 	const fields = param<IDataObject>(fn, 'fields', i, {});
 	const input: ContactInput = { waId, country };
@@ -36,8 +61,4 @@ async function upsert(fn: Ctx, store: Store, i: number): Promise<IDataObject> {
 	const [outcome] = await store.upsertContacts([input], { tagsMode: param(fn, 'tagsMode', i, 'merge') });
 	const contact = await store.getContact(input.waId);
 	return { outcome, ...(contact ? contactJson(contact) : { waId: input.waId }) };
-}
-
-export async function execute(fn: Ctx, store: Store, i: number, { main }: Outputs): Promise<void> {
-	main.push(item(await upsert(fn, store, i), i));
 }

@@ -3,12 +3,14 @@
  * core/window/window.ts, phone numbers core/phone.) The last inbound time comes from the store
  * (recorded by the WhatsApp Cloud Trigger) or from a field of the item.
  */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { isBsuid, normalizePhone } from '../../../core/phone';
 import type { Store } from '../../../core/store/types';
 import { conversationWindow, type TimeInput, type WindowState } from '../../../core/window/window';
 import { CLOUD_API_CREDENTIAL, getOptionalCredentials } from '../../shared/credentials';
+import { businessNumberField } from '../../shared/fields';
+import type { ItemRun } from '../../shared/router';
 import { getStore } from '../../shared/store';
 
 export const description: INodeProperties[] = [
@@ -39,15 +41,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'store',
 	},
-	{
-		displayName: 'Business Phone Number ID',
-		name: 'phoneNumberId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 106540352242922',
-		description: 'The business number (phone_number_id) the window is with. Empty: the one in the WhatsApp Cloud API credential.',
-		displayOptions: { show: { source: ['store'] } },
-	},
+	businessNumberField({ source: ['store'] }, 'The business number (phone_number_id) the window is with. Empty: the one in the WhatsApp Cloud API credential.'),
 	{
 		displayName: 'Last Inbound At',
 		name: 'lastInboundAt',
@@ -82,11 +76,17 @@ export interface CheckContext {
 	credentialPhoneNumberId?: string | null;
 }
 
+/** Routes the item to Open (output 0) or Closed (output 1), extended with the window fields. */
+export async function execute(run: ItemRun, ctx: CheckContext): Promise<void> {
+	const state = await windowOf(run, ctx);
+	run.emit({ ...run.fn.getInputData()[run.i].json, ...(state as unknown as IDataObject) }, state.windowOpen ? 0 : 1);
+}
+
 /**
  * One item's window. The contact is a phone number in any format (→ wa_id) or a business-scoped user
  * id (BSUID, e.g. `BR.1502576394655843`), used as it is.
  */
-export async function execute(fn: IExecuteFunctions, i: number, ctx: CheckContext): Promise<WindowState> {
+async function windowOf({ fn, i }: ItemRun, ctx: CheckContext): Promise<WindowState> {
 	const contact = String(fn.getNodeParameter('contact', i, '') ?? '').trim();
 	if (!contact) throw new NodeOperationError(fn.getNode(), `Item ${i}: Contact is empty`, { itemIndex: i });
 	let waId: string;

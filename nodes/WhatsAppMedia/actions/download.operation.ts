@@ -3,23 +3,24 @@
  * data with Meta's MIME type, streamed from Meta's short-lived URL (core/media/api.ts) into n8n's
  * binary store, capped by Max File Size.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_DOWNLOAD_MAX_BYTES, downloadMedia } from '../../../core/media/api';
 import { getGraphClient } from '../../shared/credentials';
-import { inputError } from './shared';
+import { binaryPropertyField } from '../../shared/fields';
+import type { ItemRun } from '../../shared/router';
+import { inputError, mediaIdField } from './shared';
 
 const MB = 1024 * 1024;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Output Binary Field',
+	mediaIdField,
+	binaryPropertyField({
 		name: 'binaryPropertyOutput',
-		type: 'string',
-		default: 'data',
+		displayName: 'Output Binary Field',
 		required: true,
 		description: 'The binary property the downloaded file is put in',
-		displayOptions: { show: { operation: ['download'] } },
-	},
+		show: { operation: ['download'] },
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -48,7 +49,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(fn: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
+export async function execute({ fn, i, emitItem }: ItemRun): Promise<void> {
 	const { client, credentials } = await getGraphClient(fn, i);
 	const mediaId = String(fn.getNodeParameter('mediaId', i, '') ?? '').trim();
 	const property = String(fn.getNodeParameter('binaryPropertyOutput', i, 'data') ?? '').trim();
@@ -60,9 +61,8 @@ export async function execute(fn: IExecuteFunctions, i: number): Promise<INodeEx
 	// A stream: in n8n's filesystem (default) binary mode the file goes straight to disk.
 	const binary = await fn.helpers.prepareBinaryData(got.stream, got.fileName, got.mimeType);
 	const source = fn.getInputData()[i];
-	return {
+	emitItem({
 		json: { ...source.json, mediaId: got.info.id, mimeType: got.mimeType, fileName: got.fileName, fileSize: got.info.fileSize ?? null, sha256: got.info.sha256 ?? null },
 		binary: { ...(source.binary ?? {}), [property]: binary },
-		pairedItem: { item: i },
-	};
+	});
 }

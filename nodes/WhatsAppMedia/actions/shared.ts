@@ -6,44 +6,43 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { MediaError } from '../../../core/media/api';
 import { InputError } from '../../shared/errors';
+import { businessNumberField } from '../../shared/fields';
 
 /** Errors naming the user's input (shared/errors.ts turns them into NodeOperationError). */
 export function inputError(message: string, field?: string): InputError {
 	return new InputError(message, field);
 }
 
-export const phoneNumberIdField: INodeProperties = {
-		displayName: 'Business Phone Number ID',
-		name: 'phoneNumberId',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. 106540352242922',
-		description: 'The business number the media belongs to. Empty: the phone number ID of the WhatsApp Cloud API credential.',
-		displayOptions: { show: { operation: ['upload', 'delete'] } },
-	};
+/** Upload and Delete: the business number the media belongs to. */
+export const phoneNumberIdField = businessNumberField(
+	{ operation: ['upload', 'delete'] },
+	'The business number the media belongs to. Empty: the phone number ID of the WhatsApp Cloud API credential.',
+);
 
+/** Download and Delete: the media ID. */
 export const mediaIdField: INodeProperties = {
-		displayName: 'Media ID',
-		name: 'mediaId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 1037543291543636',
-		description: 'The media ID: what Upload returned, or an inbound message\'s media ID from the WhatsApp Cloud Trigger',
-		displayOptions: { show: { operation: ['download', 'delete'] } },
-	};
+	displayName: 'Media ID',
+	name: 'mediaId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 1037543291543636',
+	description: "The media ID: what Upload returned, or an inbound message's media ID from the WhatsApp Cloud Trigger",
+	displayOptions: { show: { operation: ['download', 'delete'] } },
+};
 
-/** Media errors name the item, as the other nodes' input errors do. */
+/** Media errors name the item, as the other nodes' input errors do (the router's mapError). */
 export function labelled(error: unknown, i: number): unknown {
 	if (error instanceof MediaError || error instanceof InputError) {
-		const copy = inputError(error.message.startsWith('Item ') ? error.message : `Item ${i}: ${error.message}`);
-		return copy;
+		return inputError(error.message.startsWith('Item ') ? error.message : `Item ${i}: ${error.message}`);
 	}
 	return error;
 }
 
-export async function phoneNumberIdOf(fn: IExecuteFunctions, i: number, fallback: string | undefined): Promise<string> {
+/** The business number: the field, else the credential's; digits only (Meta's phone_number_id). */
+export function phoneNumberIdOf(fn: IExecuteFunctions, i: number, fallback: string | undefined, required = true): string | undefined {
 	const id = String(fn.getNodeParameter('phoneNumberId', i, '') ?? '').trim() || fallback || '';
+	if (!id && !required) return undefined;
 	if (!/^[0-9]{1,40}$/.test(id)) {
 		throw inputError(id ? `Business Phone Number ID "${id}" is not a phone number ID (digits)` : 'Business Phone Number ID is empty and the credential has no phone number ID', 'phoneNumberId');
 	}

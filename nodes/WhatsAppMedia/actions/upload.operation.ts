@@ -3,24 +3,18 @@
  * after Meta's MIME type / size rules (core/messages/media.ts). In n8n's filesystem binary mode the
  * size is checked from the metadata before the file is read.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { MediaError, uploadMedia } from '../../../core/media/api';
 import { MEDIA_TYPES, type MediaType } from '../../../core/messages/limits';
 import { mediaProblem, mediaKindOfMime } from '../../../core/messages/media';
 import { getGraphClient } from '../../shared/credentials';
-import { item } from '../../shared/items';
-import { inputError, phoneNumberIdOf } from './shared';
+import { binaryPropertyField } from '../../shared/fields';
+import type { ItemRun } from '../../shared/router';
+import { inputError, phoneNumberIdField, phoneNumberIdOf } from './shared';
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryProperty',
-		type: 'string',
-		default: 'data',
-		required: true,
-		description: 'The binary property of the item holding the file to upload',
-		displayOptions: { show: { operation: ['upload'] } },
-	},
+	phoneNumberIdField,
+	binaryPropertyField({ name: 'binaryProperty', required: true, description: 'The binary property of the item holding the file to upload', show: { operation: ['upload'] } }),
 	{
 		displayName: 'Media Type',
 		name: 'mediaType',
@@ -39,9 +33,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(fn: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
+export async function execute({ fn, i }: ItemRun): Promise<IDataObject> {
 	const { client, credentials } = await getGraphClient(fn, i);
-	const phoneNumberId = await phoneNumberIdOf(fn, i, credentials.phoneNumberId);
+	const phoneNumberId = phoneNumberIdOf(fn, i, credentials.phoneNumberId) as string;
 	const property = String(fn.getNodeParameter('binaryProperty', i, 'data') ?? '').trim();
 	if (!property) throw inputError('Input Binary Field is empty', 'binaryProperty');
 	const binaries = fn.getInputData()[i]?.binary ?? {};
@@ -64,10 +58,11 @@ export async function execute(fn: IExecuteFunctions, i: number): Promise<INodeEx
 	const data = await fn.helpers.getBinaryDataBuffer(i, property);
 	let uploaded;
 	try {
-		uploaded = await uploadMedia(client, phoneNumberId, { data, mimeType: binary.mimeType, fileName: binary.fileName }, type);
+		uploaded = await uploadMedia(client, phoneNumberId, { data, mimeType: binary.mimeType, fileName: binary.fileName, label }, type);
 	} catch (error) {
-		if (error instanceof MediaError) throw inputError(`${label} ${error.message.replace(/^The file( "[^"]*")? /, '')}`, 'binaryProperty');
+		// core/media names the file by `label` (MediaError.code tells a wrong file from a Graph failure).
+		if (error instanceof MediaError && (error.code === 'invalid_file' || error.code === 'too_large')) throw inputError(error.message, 'binaryProperty');
 		throw error;
 	}
-	return item({ id: uploaded.id, mediaType: uploaded.type, mimeType: binary.mimeType, fileName: binary.fileName ?? null, fileSize: data.length, phoneNumberId }, i);
+	return { id: uploaded.id, mediaType: uploaded.type, mimeType: binary.mimeType, fileName: binary.fileName ?? null, fileSize: data.length, phoneNumberId };
 }
