@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CsvFileError } from '../csv/errors';
 import { openCsv, type ByteSource, type CsvDelimiter, type CsvReader } from '../csv/reader';
+import { takeAtLeast } from '../csv/take';
 import { checkTextFile } from '../csv/utf8';
 import { checkXlsx, looksLikeOle, looksLikeZip, openXlsx, type XlsxInput } from '../csv/xlsx';
 import { importContacts, type ContactSink, type ImportOptions, type ImportSummary } from './import';
@@ -67,18 +68,7 @@ async function peek(source: ByteSource, want: number): Promise<{ head: Uint8Arra
 	const iterator = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]
 		? (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]()
 		: (source as Iterable<Uint8Array | string>)[Symbol.iterator]();
-	const taken: Array<Uint8Array | string> = [];
-	let length = 0;
-	let done = false;
-	while (length < want) {
-		const next = await iterator.next();
-		if (next.done) {
-			done = true;
-			break;
-		}
-		taken.push(next.value);
-		length += toBytes(next.value).length;
-	}
+	const { taken, done } = await takeAtLeast<Uint8Array | string>(iterator, want, (c) => toBytes(c).length);
 	const head = Buffer.concat(taken.map((c) => toBytes(c))).subarray(0, want);
 	async function* replay(): AsyncGenerator<Uint8Array | string> {
 		yield* taken;

@@ -12,6 +12,7 @@
 import { parse } from 'csv-parse/sync';
 import { CsvFileError, type FilePosition } from './errors';
 import { preview, RecordScanner, type ScanFailure } from './scanner';
+import { takeAtLeast } from './take';
 import { Utf8Checker } from './utf8';
 
 export type CsvDelimiter = ',' | ';' | '\t' | '|';
@@ -164,18 +165,7 @@ export async function openCsv(source: ByteSource, options: CsvReadOptions = {}):
 	const maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
 	const checker = new Utf8Checker(fileName);
 	const chunks = decodeUtf8(source, fileName, checker);
-	const head: string[] = [];
-	let headLength = 0;
-	let exhausted = false;
-	while (headLength < SNIFF_CHARS) {
-		const next = await chunks.next();
-		if (next.done) {
-			exhausted = true;
-			break;
-		}
-		head.push(next.value);
-		headLength += next.value.length;
-	}
+	const { taken: head, done: exhausted } = await takeAtLeast(chunks, SNIFF_CHARS, (text) => text.length);
 	const sample = head.join('');
 	if (sample.trim() === '') throw new CsvFileError(`${fileName} is empty`);
 

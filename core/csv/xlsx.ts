@@ -361,16 +361,24 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 	const model = () => (workbook as unknown as { model?: { sheets?: Array<{ id: number; name: string; state?: string }> } }).model;
 	const sheets = workbook[Symbol.asyncIterator]() as AsyncGenerator<SheetReader>;
 	const seenNames: string[] = [];
-	let sheet: SheetReader | undefined;
 	let firstYielded = true;
 	const close = () => {
 		void sheets.return(undefined).catch(() => undefined);
 		stream.destroy();
 	};
-	try {
+	/** Runs one read of the workbook; a failure closes it and becomes a file-level error (readFailed). */
+	const reading = async <T>(read: () => Promise<T>): Promise<T> => {
+		try {
+			return await read();
+		} catch (error) {
+			close();
+			throw readFailed(error);
+		}
+	};
+	const sheet = await reading(async (): Promise<SheetReader | undefined> => {
 		for (;;) {
 			const next = await sheets.next();
-			if (next.done) break;
+			if (next.done) return undefined;
 			const ws = next.value;
 			if (ws.name) seenNames.push(ws.name);
 			let wanted: boolean;
@@ -380,15 +388,9 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 				wanted = first ? ws.id === first.id : firstYielded;
 			}
 			firstYielded = false;
-			if (wanted) {
-				sheet = ws;
-				break;
-			}
+			if (wanted) return ws;
 		}
-	} catch (error) {
-		close();
-		throw readFailed(error);
-	}
+	});
 	if (!sheet) {
 		close();
 		const names = (model()?.sheets ?? []).map((s) => s.name);
@@ -404,12 +406,10 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 	}
 	const rows = sheet[Symbol.asyncIterator]();
 
-	let headers: string[] | undefined;
-	let headerLine = 0;
-	try {
+	const headerRowFound = await reading(async (): Promise<{ headers: string[]; headerLine: number } | undefined> => {
 		for (;;) {
 			const next = await rows.next();
-			if (next.done) break;
+			if (next.done) return undefined;
 			const row = next.value;
 			line = row.number;
 			if (row.number < headerRow) continue;
@@ -417,20 +417,16 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 			const problem = damage();
 			if (problem) throw problem;
 			if (fields.length === 0) continue;
-			headers = uniqueHeaders(fields);
-			headerLine = row.number;
-			break;
+			return { headers: uniqueHeaders(fields), headerLine: row.number };
 		}
-	} catch (error) {
-		close();
-		throw readFailed(error);
-	}
-	if (!headers) {
+	});
+	if (!headerRowFound) {
 		close();
 		const problem = damage();
 		if (problem) throw problem;
 		throw new CsvFileError(`${fileName}: sheet ${JSON.stringify(sheetName)} is empty${headerRow > 1 ? ` from row ${headerRow} on` : ''}`);
 	}
+	const { headers, headerLine } = headerRowFound;
 	const width = headers.length;
 	const names = headers;
 

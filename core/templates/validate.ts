@@ -192,13 +192,7 @@ function checkHeader(c: Collector, h: TemplateComponent, path: string, format: s
 		return;
 	}
 	if (fmt === 'TEXT') {
-		if (!isNonEmptyString(h.text)) {
-			c.add(`${path}.text`, 'header.text_required');
-			return;
-		}
-		if (h.text.length > L.HEADER_TEXT_MAX_LENGTH) {
-			c.add(`${path}.text`, 'header.max_length', `Header text is ${h.text.length} characters; the maximum is ${L.HEADER_TEXT_MAX_LENGTH}`);
-		}
+		if (!checkText(c, h.text, `${path}.text`, 'header', 'Header text', L.HEADER_TEXT_MAX_LENGTH)) return;
 		const vars = extractVariables(h.text);
 		if (vars.length > L.HEADER_MAX_VARIABLES) {
 			c.add(`${path}.text`, 'header.max_variables', `Header text has ${vars.length} variables; at most ${L.HEADER_MAX_VARIABLES} is allowed`);
@@ -214,6 +208,19 @@ function checkHeader(c: Collector, h: TemplateComponent, path: string, format: s
 	}
 }
 
+/**
+ * A header / body / footer text: required (rule `<part>.text_required`; false, and nothing else to
+ * check, when missing) and at most `max` characters (rule `<part>.max_length`, reported with its length).
+ */
+function checkText(c: Collector, text: unknown, path: string, part: 'header' | 'body' | 'footer', label: string, max: number): text is string {
+	if (!isNonEmptyString(text)) {
+		c.add(path, `${part}.text_required`);
+		return false;
+	}
+	if (text.length > max) c.add(path, `${part}.max_length`, `${label} is ${text.length} characters; the maximum is ${max}`);
+	return true;
+}
+
 function checkBody(c: Collector, b: TemplateComponent, path: string, format: string, isAuth: boolean): void {
 	if (isAuth) {
 		if (b.text !== undefined && b.text !== '') c.add(`${path}.text`, 'authentication.body_text_not_allowed');
@@ -222,13 +229,7 @@ function checkBody(c: Collector, b: TemplateComponent, path: string, format: str
 		}
 		return;
 	}
-	if (!isNonEmptyString(b.text)) {
-		c.add(`${path}.text`, 'body.text_required');
-		return;
-	}
-	if (b.text.length > L.BODY_MAX_LENGTH) {
-		c.add(`${path}.text`, 'body.max_length', `Body text is ${b.text.length} characters; the maximum is ${L.BODY_MAX_LENGTH}`);
-	}
+	if (!checkText(c, b.text, `${path}.text`, 'body', 'Body text', L.BODY_MAX_LENGTH)) return;
 	const examples =
 		format === 'NAMED'
 			? namedExamples(b.example?.body_text_named_params)
@@ -263,13 +264,7 @@ function checkFooter(c: Collector, f: TemplateComponent, path: string, isAuth: b
 		}
 		return;
 	}
-	if (!isNonEmptyString(f.text)) {
-		c.add(`${path}.text`, 'footer.text_required');
-		return;
-	}
-	if (f.text.length > L.FOOTER_MAX_LENGTH) {
-		c.add(`${path}.text`, 'footer.max_length', `Footer text is ${f.text.length} characters; the maximum is ${L.FOOTER_MAX_LENGTH}`);
-	}
+	if (!checkText(c, f.text, `${path}.text`, 'footer', 'Footer text', L.FOOTER_MAX_LENGTH)) return;
 	const vars = extractVariables(f.text);
 	if (vars.length) c.add(`${path}.text`, 'footer.variables', `The footer takes no variables (found ${vars[0].raw})`);
 }
