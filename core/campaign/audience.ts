@@ -157,3 +157,54 @@ export function poolNumberFor(waId: string, pool: readonly string[]): string {
 	}
 	return pool[h % pool.length];
 }
+
+/**
+ * Template values that name a contact field: `$contact.firstName`, `$contact.name`,
+ * `$contact.attributes.city` → that contact's value (store and follow-up audiences); any other
+ * value is kept as written. Example: `{ 'body.1': '$contact.firstName', 'body.2': 'SPRING' }` →
+ * `{ 'body.1': 'Ana', 'body.2': 'SPRING' }`. A path the contact lacks gives undefined.
+ */
+export function contactValues(flat: Record<string, unknown>, contact: Contact): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(flat)) {
+		const m = typeof v === 'string' ? /^\s*\$contact\.([\w.]+)\s*$/.exec(v) : null;
+		if (!m) {
+			out[k] = v;
+			continue;
+		}
+		let cur: unknown = contact;
+		for (const part of m[1].split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[part] : undefined;
+		out[k] = cur;
+	}
+	return out;
+}
+
+/** A store audience: the contacts within `filter` (pages of 1,000), each with its template values. */
+export async function* storeAudience(store: Store, filter: ContactFilter, valuesOf: (contact: Contact) => SendValues): AsyncGenerator<RecipientSpec> {
+	for await (const c of store.iterateContacts(filter, 1000)) yield { phone: c.waId, optedOut: c.optedOut, values: valuesOf(c) };
+}
+
+/** A ledger key as a WhatsApp ID: null for the synthetic key of an invalid phone (`invalid#<itemIndex>`). */
+export function ledgerWaId(key: string): string | null {
+	return key.startsWith(INVALID_KEY_PREFIX) ? null : key;
+}
+
+/**
+ * Per input item of an items audience: the ledger key of its person (from addAudience's `keys`;
+ * an item without one is an invalid phone) and whether it repeats an earlier item — the same
+ * person under another form (`duplicate#<key>`) or the same key again. Duplicates have no row of
+ * their own: their key is the first item's.
+ */
+export function itemKeys(count: number, keys: ReadonlyMap<number, string> | undefined): { key: string; duplicate: boolean }[] {
+	const seen = new Set<string>();
+	const out: { key: string; duplicate: boolean }[] = [];
+	for (let i = 0; i < count; i++) {
+		let key = keys?.get(i) ?? `${INVALID_KEY_PREFIX}${i}`;
+		let duplicate = key.startsWith(DUPLICATE_KEY_PREFIX);
+		if (duplicate) key = key.slice(DUPLICATE_KEY_PREFIX.length);
+		duplicate ||= !key.startsWith(INVALID_KEY_PREFIX) && seen.has(key);
+		seen.add(key);
+		out.push({ key, duplicate });
+	}
+	return out;
+}

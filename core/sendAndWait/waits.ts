@@ -20,6 +20,25 @@ import { checkSchemaName, postgresPoolConfig } from '../store/postgres';
 import { openSqliteDatabase } from '../store/sqlite';
 import type { PostgresStoreOptions, StoreOptions } from '../store/types';
 
+/** What the WhatsApp Cloud Trigger POSTs to a waiting execution's resume URL: the contact's answer. */
+export interface WaitAnswer {
+	source: 'whatsapp-cloud-trigger';
+	/** The answer's message ID (wamid) and type (text, interactive, button…). */
+	messageId: string;
+	type: string;
+	from?: string;
+	phoneNumberId?: string;
+	/** What the contact wrote, or the tapped button's title / text. */
+	text?: string;
+	/** A reply button's ID, or a template quick reply's payload. */
+	buttonId?: string;
+	/** When the contact sent it (Meta's timestamp, ISO 8601). */
+	timestamp?: string;
+	/** The message the contact quoted (the question, when they used "reply"). */
+	replyToMessageId?: string;
+	profileName?: string;
+}
+
 export interface PendingWait {
 	/** Unique per wait (execution id + node id). */
 	id: string;

@@ -1,5 +1,5 @@
 /**
- * The trigger's half of "Send and Wait for Response" (nodes/WhatsAppCampaign/sendAndWait.ts): an
+ * The trigger's half of "Send and Wait for Response" (nodes/WhatsAppCampaign/actions/message/sendAndWait.operation.ts): an
  * inbound message from a contact some execution is waiting on resumes that execution with the
  * message as the answer.
  *
@@ -11,9 +11,8 @@
  *    already finished or timed out) is logged and reported on the event's item.
  */
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import type { PendingWait } from '../../core/sendAndWait/waits';
+import type { PendingWait, WaitAnswer } from '../../core/sendAndWait/waits';
 import type { MessageEvent, WebhookEvent } from '../../core/webhook/types';
-import type { WaitAnswer } from '../WhatsAppCampaign/sendAndWait';
 import { storeOptionsFromCredentials } from '../shared/store';
 import { getWaitStoreFor } from '../shared/waitStore';
 import { triggerStoreCredentials } from './hotPath';
