@@ -8,16 +8,15 @@
  *   npm run bench:import -- 1000000            (IMPORT_BATCH=5000 for larger transactions)
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { once } from 'node:events';
-import { execFileSync } from 'node:child_process';
 import { openCsv } from '../core/csv';
 import { DEFAULT_IMPORT_BATCH_SIZE, importContacts } from '../core/contacts';
 import { WorkerStoreSink } from '../core/contacts/workerSink';
 import { openStore } from '../core/store';
 import type { Store } from '../core/store/types';
 import { seededRng } from '../core/shared/random';
+import { importFigures, rowCountArg, runBench, sampleRss, withGeneratedFile } from './importRun';
 
 const US_AREAS = ['201', '212', '305', '415', '541', '617', '646', '702', '713', '805', '917', '972'];
 
@@ -63,17 +62,10 @@ async function main(): Promise<void> {
 		await generate(process.argv[3], Number(process.argv[4]));
 		return;
 	}
-	const rows = Number(process.argv[2] ?? 1_000_000);
-	if (!Number.isInteger(rows) || rows < 1) throw new Error(`Row count must be a positive integer, got ${process.argv[2]}`);
+	const rows = rowCountArg(1_000_000);
 	const batchSize = process.env.IMPORT_BATCH ? Number(process.env.IMPORT_BATCH) : DEFAULT_IMPORT_BATCH_SIZE;
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-import-bench-'));
-	const file = path.join(dir, 'contacts.csv');
-	const dbPath = path.join(dir, 'store.sqlite');
-	try {
-		const genStart = Date.now();
-		// Generated in a child process so the import's peak RSS is the import's alone.
-		execFileSync(process.execPath, [__filename, '--generate', file, String(rows)], { stdio: 'inherit' });
-		console.log(`generated ${rows} rows (${(fs.statSync(file).size / 1e6).toFixed(1)} MB) in ${((Date.now() - genStart) / 1000).toFixed(1)} s`);
+	await withGeneratedFile(__filename, { prefix: 'wa-import-bench-', fileName: 'contacts.csv', rows, kind: 'MB' }, async (file, dir) => {
+		const dbPath = path.join(dir, 'store.sqlite');
 		const baselineRssMb = process.memoryUsage().rss / (1024 * 1024);
 		// IMPORT_STORE=none: a sink that writes nothing, to measure the pipeline (read, parse, phone, map) alone.
 		const nullStore = process.env.IMPORT_STORE === 'none';
@@ -88,46 +80,23 @@ async function main(): Promise<void> {
 		const store: Pick<Store, 'upsertContacts' | 'close'> = nullStore
 			? { upsertContacts: async (inputs) => inputs.map(() => 'added' as const), close: async () => undefined }
 			: await storeSink();
-		let peakRss = process.memoryUsage().rss;
-		const sampler = setInterval(() => {
-			peakRss = Math.max(peakRss, process.memoryUsage().rss);
-		}, 50);
+		const rss = sampleRss();
 		const start = process.hrtime.bigint();
 		const reader = await openCsv(fs.createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: 'contacts.csv' });
 		const summary = await importContacts(reader, store, { defaultCountry: 'IN', duplicates: 'keepFirst', batchSize });
 		const wallS = Number(process.hrtime.bigint() - start) / 1e9;
-		clearInterval(sampler);
-		peakRss = Math.max(peakRss, process.memoryUsage().rss);
+		const peakRssMb = rss.stop();
 		await store.close();
 		// maxRSS covers the whole process (including generation); the sampled figure covers the import.
 		const maxRssMb = process.resourceUsage().maxRSS / 1024;
-		const peakRssMb = Math.round(Math.max(peakRss / (1024 * 1024), 0) * 10) / 10;
-		const rowsPerS = Math.round(summary.rowsRead / wallS);
+		const figures = importFigures(summary, wallS, peakRssMb);
 		console.log(
-			`import: ${summary.rowsRead} rows in ${wallS.toFixed(2)} s = ${rowsPerS} rows/s; added ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed}, duplicates ${summary.duplicates}`,
+			`import: ${summary.rowsRead} rows in ${wallS.toFixed(2)} s = ${figures.rowsPerS} rows/s; added ${summary.added}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed}, duplicates ${summary.duplicates}`,
 		);
 		console.log(`peak RSS during import ${peakRssMb} MB (before import ${baselineRssMb.toFixed(1)} MB; process maxRSS ${maxRssMb.toFixed(1)} MB)`);
-		console.log(
-			JSON.stringify({
-				bench: 'import',
-				rows: summary.rowsRead,
-				batchSize,
-				store: nullStore ? 'none' : 'sqlite',
-				wallS: Math.round(wallS * 100) / 100,
-				rowsPerS,
-				peakRssMb,
-				maxRssMb: Math.round(maxRssMb * 10) / 10,
-				added: summary.added,
-				failed: summary.failed,
-				duplicates: summary.duplicates,
-			}),
-		);
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+		const extra = { batchSize, store: nullStore ? 'none' : 'sqlite', maxRssMb: Math.round(maxRssMb * 10) / 10, duplicates: summary.duplicates };
+		console.log(JSON.stringify({ bench: 'import', ...figures, ...extra }));
+	});
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
-});
+runBench(main);
