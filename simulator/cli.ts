@@ -2,60 +2,73 @@
 /**
  * CLI: node dist/simulator/cli.js [--port 4010] [--token T] [--app-secret S] [--webhook-url URL]
  *      [--mps 80] [--tier 2000] [--latency-ms 0] [--seed 1] [--keep-alive-ms 65000] [--no-keep-alive-hint] [--frozen]
+ *      [--recipient-faults '{"16505551234":[131049,"hang"]}']
  * Prints the base URL, WABA ID and phone number IDs (never the token or app secret).
  */
 import { createSimulator } from './server';
 import type { SimulatorOptions } from './options';
 
-const USAGE = 'usage: cli.js [--port N] [--host H] [--token T] [--app-secret S] [--webhook-url URL] [--mps N] [--tier N] [--latency-ms N] [--jitter-ms N] [--seed N] [--webhook-timeout-ms N] [--webhook-max-in-flight N] [--keep-alive-ms N] [--no-keep-alive-hint] [--frozen]';
+const USAGE =
+	'usage: cli.js [--port N] [--host H] [--token T] [--app-secret S] [--webhook-url URL] [--mps N] [--tier N] [--latency-ms N] [--jitter-ms N] [--seed N] [--webhook-timeout-ms N] [--webhook-max-in-flight N] [--keep-alive-ms N] [--no-keep-alive-hint] [--frozen] [--recipient-faults JSON]';
+
+type NumberOption = 'port' | 'mps' | 'tier' | 'latencyMs' | 'jitterMs' | 'seed' | 'webhookTimeoutMs' | 'webhookMaxInFlight' | 'keepAliveMs';
+type StringOption = 'host' | 'token' | 'appSecret' | 'webhookUrl';
+
+/** Flags taking a number ≥ 0, and the option each sets. */
+const NUMBER_FLAGS: Record<string, NumberOption> = {
+	'--port': 'port',
+	'--mps': 'mps',
+	'--tier': 'tier',
+	'--latency-ms': 'latencyMs',
+	'--jitter-ms': 'jitterMs',
+	'--seed': 'seed',
+	'--webhook-timeout-ms': 'webhookTimeoutMs',
+	'--webhook-max-in-flight': 'webhookMaxInFlight',
+	'--keep-alive-ms': 'keepAliveMs',
+};
+/** Flags taking a string. */
+const STRING_FLAGS: Record<string, StringOption> = { '--host': 'host', '--token': 'token', '--app-secret': 'appSecret', '--webhook-url': 'webhookUrl' };
 
 export function parseArgs(argv: string[]): Partial<SimulatorOptions> {
 	const o: Partial<SimulatorOptions> = {};
-	const num = (flag: string, v: string | undefined): number => {
-		const n = Number(v);
-		if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number ≥ 0\n${USAGE}`);
-		return n;
-	};
-	const str = (flag: string, v: string | undefined): string => {
-		if (!v || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-		return v;
-	};
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
 		const val = () => inline ?? argv[++i];
-		switch (flag) {
-			case '--port': o.port = num(flag, val()); break;
-			case '--host': o.host = str(flag, val()); break;
-			case '--token': o.token = str(flag, val()); break;
-			case '--app-secret': o.appSecret = str(flag, val()); break;
-			case '--webhook-url': o.webhookUrl = str(flag, val()); break;
-			case '--mps': o.mps = num(flag, val()); break;
-			case '--tier': o.tier = num(flag, val()); break;
-			case '--latency-ms': o.latencyMs = num(flag, val()); break;
-			case '--jitter-ms': o.jitterMs = num(flag, val()); break;
-			case '--seed': o.seed = num(flag, val()); break;
-			case '--webhook-timeout-ms': o.webhookTimeoutMs = num(flag, val()); break;
-			case '--webhook-max-in-flight': o.webhookMaxInFlight = num(flag, val()); break;
-			case '--keep-alive-ms': o.keepAliveMs = num(flag, val()); break;
-			case '--no-keep-alive-hint': o.keepAliveHint = false; break;
-			case '--frozen': o.clock = { frozen: true }; break;
-			case '--help': case '-h': throw new Error(USAGE);
-			default: throw new Error(`unknown option ${a}\n${USAGE}`);
-		}
+		if (NUMBER_FLAGS[flag]) {
+			const v = val();
+			const n = Number(v);
+			if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number ≥ 0\n${USAGE}`);
+			o[NUMBER_FLAGS[flag]] = n;
+		} else if (STRING_FLAGS[flag]) {
+			const v = val();
+			if (!v || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+			o[STRING_FLAGS[flag]] = v;
+		} else if (flag === '--recipient-faults') {
+			// JSON of the recipientFaults option, e.g. '{"16505551234":[131049,"hang"]}' (checked at start).
+			try {
+				o.recipientFaults = JSON.parse(val() ?? '');
+			} catch {
+				throw new Error(`--recipient-faults needs JSON such as '{"16505551234":[131049]}'\n${USAGE}`);
+			}
+		} else if (flag === '--no-keep-alive-hint') o.keepAliveHint = false;
+		else if (flag === '--frozen') o.clock = { frozen: true };
+		else if (flag === '--help' || flag === '-h') throw new Error(USAGE);
+		else throw new Error(`unknown option ${a}\n${USAGE}`);
 	}
 	return o;
 }
 
 async function main(): Promise<void> {
 	let opts: Partial<SimulatorOptions>;
+	let sim: ReturnType<typeof createSimulator>;
 	try {
 		opts = parseArgs(process.argv.slice(2));
+		sim = createSimulator({ port: 4010, ...opts });
 	} catch (e) {
 		process.stderr.write(`${(e as Error).message}\n`);
 		process.exit(2);
 	}
-	const sim = createSimulator({ port: 4010, ...opts });
 	const running = await sim.start();
 	const info = sim.info();
 	process.stdout.write(

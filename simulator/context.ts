@@ -1,5 +1,6 @@
 /** All mutable simulator state, shared by the Graph routes, the send path and the control API. */
 import { FakeClock } from './clock';
+import { RecipientFaults, type AnswerFault } from './faults';
 import { PairRate, RollingUniqueRecipients, SlidingWindow } from './limits';
 import { MediaStore } from './media';
 import type { PhoneNumberSeed, SimulatorOptions } from './options';
@@ -29,6 +30,8 @@ export interface MessageRecord {
 	to: string;
 	input: string;
 	type: string;
+	/** The request body as received (only with the `logRequestBodies` option). */
+	body?: Record<string, unknown>;
 	/** `text`: what the customer sees, rendered from the template and the send's parameters (core/templates render). */
 	template?: { name: string; language: string; category: string; text?: string };
 	biz_opaque_callback_data?: string;
@@ -88,6 +91,13 @@ export class SimContext {
 	readonly media: MediaStore;
 	readonly templates: TemplateStore;
 	readonly webhooks: WebhookDispatcher;
+	/** Scripted answers per recipient (simulator/faults.ts). */
+	readonly recipientFaults = new RecipientFaults();
+	/**
+	 * Set by the send path when a scripted fault delays or drops the answer of the request being
+	 * handled; the server reads and clears it right after (requests are handled one at a time).
+	 */
+	answerFault?: AnswerFault;
 	stats = newStats();
 	baseUrl = '';
 
@@ -119,7 +129,9 @@ export class SimContext {
 	private seed(): void {
 		this.phones.clear();
 		for (const p of this.opts.phoneNumbers) this.phones.set(p.id, this.makePhone(p));
-		if (this.opts.preloadTemplates) this.templates.preload(this.opts.wabaId);
+		this.templates.preload(this.opts.wabaId, this.opts.preloadTemplates, this.opts.extraTemplates);
+		this.recipientFaults.clear();
+		this.recipientFaults.set(this.opts.recipientFaults);
 	}
 
 	private makePhone(p: PhoneNumberSeed): Phone {

@@ -81,6 +81,16 @@ export function handleControl(host: ControlHost, method: string, path: string, q
 		case 'POST faults':
 			Object.assign(ctx.opts.faults, pick<FaultOptions>(body, ['errorRate', 'errorStatus', 'timeoutRate', 'timeoutMode', 'timeoutAfterMs', 'slowRate', 'slowMs', 'force130429']));
 			return { faults: ctx.opts.faults };
+		case 'GET faults/recipients':
+			return { recipientFaults: ctx.recipientFaults.pending(), used: ctx.recipientFaults.used };
+		case 'POST faults/recipients':
+			// Body: { "<recipient>": [fault, …] } — replaces those recipients' scripts ([] removes one).
+			try {
+				ctx.recipientFaults.set(body, 'faults/recipients');
+			} catch (e) {
+				throw new ControlError(400, (e as Error).message);
+			}
+			return { recipientFaults: ctx.recipientFaults.pending(), used: ctx.recipientFaults.used };
 		case 'POST latency':
 			if (body.latencyMs !== undefined) ctx.opts.latencyMs = num(body.latencyMs, 'latencyMs');
 			if (body.jitterMs !== undefined) ctx.opts.jitterMs = num(body.jitterMs, 'jitterMs');

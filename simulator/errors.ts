@@ -4,6 +4,7 @@
  *  "error_data":{"messaging_product":"whatsapp","details":"…"},"fbtrace_id":"…"}}
  * HTTP statuses are [U] in cloud-api.md; throttling ones are configurable via `errorStatus` overrides.
  */
+import { metaErrorTitle } from '../core/graph/errorTitles';
 
 export interface ErrorInfo {
 	title: string;
@@ -42,13 +43,18 @@ export const ERROR_CATALOG: Record<number, ErrorInfo> = {
 	132016: { title: 'Template is Disabled', details: 'Template has been paused too many times due to low quality and is now permanently disabled.', status: 400 },
 };
 
+/** The catalog's title, else Meta's title from core (core/graph/errorTitles.ts) for any other code of cloud-api.md §3. */
+export function errorTitle(code: number): string {
+	return ERROR_CATALOG[code]?.title ?? metaErrorTitle(code) ?? 'Error';
+}
+
 export class GraphError extends Error {
 	constructor(
 		readonly code: number,
 		readonly detailsText?: string,
 		readonly extra: { status?: number; subcode?: number; userTitle?: string; userMsg?: string; type?: string; title?: string } = {},
 	) {
-		super(`(#${code}) ${extra.title ?? ERROR_CATALOG[code]?.title ?? 'Error'}`);
+		super(`(#${code}) ${extra.title ?? errorTitle(code)}`);
 	}
 }
 
@@ -77,7 +83,7 @@ export function errorBody(
 /** The async variant carried in status webhooks: statuses[].errors[] (cloud-api.md §4). */
 export function webhookError(code: number, details?: string): Record<string, unknown> {
 	const info = ERROR_CATALOG[code];
-	const title = info?.title ?? 'Error';
+	const title = errorTitle(code);
 	return {
 		code,
 		title,

@@ -1,5 +1,6 @@
 /** Simulator options and their defaults (documented in simulator/README.md). */
-import { DEFAULT_REVIEW_RULES, type ReviewRule } from './templates';
+import type { RecipientFaultScripts } from './faults';
+import { DEFAULT_REVIEW_RULES, type ReviewRule, type TemplateSeed } from './templates';
 // Meta's rules have one home in core/; the simulator enforces the same figures by default.
 import { MESSAGING_LIMIT_TIERS } from '../core/throttle/budget';
 import { PAIR_INTERVAL_MS } from '../core/throttle/pairRate';
@@ -105,6 +106,25 @@ export interface SimulatorOptions {
 	latencyMs: number;
 	jitterMs: number;
 	faults: FaultOptions;
+	/**
+	 * Scripted answers per recipient (simulator/faults.ts), one per send, in order; then normal
+	 * service. Default `{}`. Keys are the number as sent (digits; `+`, spaces and dashes ignored) or
+	 * a business-scoped user ID. Also `POST /_sim/faults/recipients` at run time. Examples:
+	 *
+	 * ```ts
+	 * recipientFaults: {
+	 *   '16505551234': [131049, 131049],                 // the next two sends: sync 131049, then accepted
+	 *   '16505551235': [{ code: 131000, status: 503, delayMs: 200 }], // a late 503
+	 *   '16505551236': ['hang'],                         // lost before Meta: no answer, nothing sent
+	 *   '16505551237': [{ drop: 'reset', accept: true }], // Meta has it, the connection dies
+	 *   '16505551238': [{ delayMs: 2000 }],              // accepted, answered 2 s late
+	 *   '5511987654321': [{ waId: '551187654321' }],     // answered with another wa_id
+	 * }
+	 * ```
+	 */
+	recipientFaults: RecipientFaultScripts;
+	/** Keep each accepted send's request body on its message-log entry (`GET /_sim/messages` → `body`). Default false. */
+	logRequestBodies: boolean;
 	seed: number;
 	/** Fake clock: frozen = only /_sim/clock/advance moves time; start = initial epoch ms. */
 	clock: { frozen?: boolean; start?: number };
@@ -114,6 +134,12 @@ export interface SimulatorOptions {
 	deletedNameReuseMs: number;
 	editLimits: { perDay: number; perMonth: number };
 	preloadTemplates: boolean;
+	/**
+	 * More templates preloaded as APPROVED beside the built-in ones, e.g. a test's own MARKETING
+	 * template: `[{ name: 'spring_sale', language: 'en_US', category: 'MARKETING', components: [...] }]`.
+	 * Default `[]`.
+	 */
+	extraTemplates: TemplateSeed[];
 	/** Entries kept in the message and webhook logs. */
 	maxLog: number;
 }
@@ -169,7 +195,10 @@ export function resolveOptions(o: Partial<SimulatorOptions> = {}): SimulatorOpti
 		deletedNameReuseMs: 30 * 24 * 3600 * 1000,
 		editLimits: { perDay: 1, perMonth: 10 },
 		preloadTemplates: true,
+		extraTemplates: [],
 		maxLog: 200_000,
+		recipientFaults: {},
+		logRequestBodies: false,
 		...o,
 		faults: { ...defaultFaults(), ...(o.faults ?? {}) },
 	};

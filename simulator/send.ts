@@ -52,7 +52,8 @@ export function sendMessage(ctx: SimContext, phone: Phone, body: unknown, endpoi
 	const bsuid = body.to === undefined && typeof body.recipient === 'string' ? body.recipient : undefined;
 	const input = bsuid ?? body.to;
 	if (typeof input !== 'string' || !input) throw new GraphError(131008, 'The parameter to is required.');
-	let to = bsuid ?? input.replace(/[\s+\-()]/g, '');
+	const sentAs = bsuid ?? input.replace(/[\s+\-()]/g, '');
+	let to = sentAs;
 	if (bsuid !== undefined && !/^[A-Z]{2}\.[0-9A-Za-z]{4,64}$/.test(bsuid)) throw invalidParam(`Param recipient ${JSON.stringify(input)} is not a valid business-scoped user ID.`);
 	if (bsuid === undefined && !/^[0-9]{6,15}$/.test(to)) throw invalidParam(`Param to ${JSON.stringify(input)} is not a valid phone number.`);
 	// The account behind the number (an old national form keeps its own wa_id).
@@ -72,6 +73,16 @@ export function sendMessage(ctx: SimContext, phone: Phone, body: unknown, endpoi
 		if (!t) throw new GraphError(132001, `template name (${body.template.name}) does not exist in ${body.template.language.code}`);
 		checkTemplateSend(t, body.template);
 		template = { name: t.name, language: t.language, category: t.category, text: renderSentTemplate(t, body.template.components) };
+	}
+
+	// A scripted answer for this recipient (simulator/faults.ts): an error instead of Meta's checks
+	// below, or a late / lost answer, or another wa_id.
+	const scripted = ctx.recipientFaults.take(sentAs) ?? (to !== sentAs ? ctx.recipientFaults.take(to) : undefined);
+	if (scripted) {
+		if (scripted.delayMs || scripted.drop) ctx.answerFault = { delayMs: scripted.delayMs ?? 0, drop: scripted.drop };
+		if (scripted.code !== undefined) throw new GraphError(scripted.code, scripted.details, scripted.status !== undefined ? { status: scripted.status } : {});
+		if (scripted.drop && !scripted.accept) return {}; // lost before Meta: the server drops the answer
+		if (scripted.waId) to = scripted.waId;
 	}
 
 	const now = ctx.clock.now();
@@ -114,6 +125,7 @@ export function sendMessage(ctx: SimContext, phone: Phone, body: unknown, endpoi
 	const m: MessageRecord = { id, phone_number_id: phone.id, to, input, type, endpoint, acceptedAt: now, status: 'accepted' };
 	if (template) m.template = template;
 	if (body.biz_opaque_callback_data !== undefined) m.biz_opaque_callback_data = body.biz_opaque_callback_data;
+	if (ctx.opts.logRequestBodies) m.body = body;
 	m.pricing = pricing(template?.category, open);
 	recordAccepted(ctx, m);
 	scheduleStatuses(ctx, m, failure);

@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SimContext } from './context';
 import { ControlError, handleControl } from './control';
 import { errorBody, GraphError } from './errors';
+import type { AnswerFault } from './faults';
 import { handleGraph, isVersion } from './graph';
 import { SYNTHETIC_CHUNK, syntheticChunk } from './media';
 import { tierLabel } from './limits';
@@ -62,6 +63,7 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 			messagingLimit: { limit: tierLabel(ctx.portfolioTier()), uniqueRecipients24h: ctx.reached.count(ctx.clock.now()) },
 			inbound: s.inbound,
 			markedRead: s.markedRead,
+			recipientFaults: { used: ctx.recipientFaults.used, pending: Object.values(ctx.recipientFaults.pending()).reduce((n, l) => n + l.length, 0) },
 			optOuts: ctx.optOuts.size,
 			now: ctx.clock.now(),
 		};
@@ -158,10 +160,28 @@ export function createSimulator(options: Partial<SimulatorOptions> = {}): Simula
 			else send(res, 200, out);
 		};
 		// Process immediately (state changes happen at request time), answer after latency.
+		ctx.answerFault = undefined;
 		run();
+		const scripted = ctx.answerFault;
+		ctx.answerFault = undefined;
+		if (scripted) return scriptedAnswer(res, scripted, reply);
 		const o = ctx.opts;
 		if (o.latencyMs <= 0 && o.jitterMs <= 0 && f.slowRate <= 0 && f.timeoutRate <= 0) return reply();
 		answer(res, isSend && !failure, reply);
+	};
+
+	/** A send's scripted answer (simulator/faults.ts): late by `delayMs` on top of the latency, or lost. */
+	const scriptedAnswer = (res: http.ServerResponse, fault: AnswerFault, reply: () => void) => {
+		if (fault.drop === 'hang') {
+			hanging.add(res);
+			res.on('close', () => hanging.delete(res));
+			return;
+		}
+		const o = ctx.opts;
+		const delay = o.latencyMs + (o.jitterMs > 0 ? ctx.rng.next() * o.jitterMs : 0) + fault.delayMs;
+		const act = fault.drop === 'reset' ? () => res.socket?.destroy() : reply;
+		if (delay <= 0) return act();
+		setTimeout(act, delay);
 	};
 
 	/**

@@ -141,6 +141,15 @@ export function preloadedTemplate(name: string): { name: string; language: strin
 	return { ...found, components: found.components as unknown as TemplateComponent[] };
 }
 
+/** A template to preload as APPROVED (option `extraTemplates`): Meta's create body, e.g. a core `CampaignTemplate`. */
+export interface TemplateSeed {
+	name: string;
+	language: string;
+	category: string;
+	parameter_format?: string;
+	components: readonly object[];
+}
+
 export class TemplateStore {
 	readonly byId = new Map<string, Template>();
 	private deletedNames = new Map<string, number>();
@@ -157,9 +166,17 @@ export class TemplateStore {
 		this.deletedNames.clear();
 	}
 
-	preload(wabaId: string): void {
-		for (const d of preloadDefinitions()) {
+	/** The built-in templates (unless `builtIn` is false) and `extra` ones, APPROVED at once (no review). */
+	preload(wabaId: string, builtIn = true, extra: readonly TemplateSeed[] = []): void {
+		for (const d of builtIn ? preloadDefinitions() : []) {
 			const t: Template = { ...d, id: this.ids.numeric(), wabaId, status: 'APPROVED', rejected_reason: 'NONE', quality: 'GREEN', edits: [] };
+			this.byId.set(t.id, t);
+		}
+		for (const seed of extra) {
+			const problems = validateTemplateBody(seed);
+			if (problems.length) throw new Error(`extraTemplates: ${seed.name}/${seed.language}: ${problems.join('; ')}`);
+			const format = seed.parameter_format === 'NAMED' ? 'NAMED' : 'POSITIONAL';
+			const t: Template = { ...seed, parameter_format: format, components: seed.components as TemplateComponentDef[], id: this.ids.numeric(), wabaId, status: 'APPROVED', rejected_reason: 'NONE', quality: 'GREEN', edits: [] };
 			this.byId.set(t.id, t);
 		}
 	}

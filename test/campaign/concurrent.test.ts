@@ -8,7 +8,7 @@ import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
 import type { RunCampaignOptions } from '../../core/campaign/types';
-import { startFakeCloudApi } from '../helpers/fakeCloudApi';
+import { startCampaignSim, PHONE, SIM_TOKEN } from '../helpers/sim';
 import { TEMPLATE, values, phones, tmpDb } from '../helpers/campaignFixtures';
 
 /** Counts the rows each expireClaims call moved (to 'unknown' or back to the queue). */
@@ -24,7 +24,7 @@ function countExpired(store: Store): { moved: number } {
 }
 
 it('two concurrent runs of one campaign: no live claim becomes unknown, every recipient exactly once', async () => {
-	const api = await startFakeCloudApi({ latencyMs: 20 });
+	const api = await startCampaignSim({ latencyMs: 20 });
 	const db = tmpDb();
 	// Two handles on one file, as two worker processes would have.
 	const storeA = await openStore({ backend: 'sqlite', path: db });
@@ -33,12 +33,12 @@ it('two concurrent runs of one campaign: no live claim becomes unknown, every re
 	const expiredB = countExpired(storeB);
 	const total = 240;
 	try {
-		const client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const opts = (store: Store, workerId: string, extra: Partial<RunCampaignOptions> = {}): RunCampaignOptions => ({
 			client,
 			store,
 			campaignId: 'twice',
-			phoneNumberId: '1001',
+			phoneNumberId: PHONE,
 			template: TEMPLATE,
 			limits: { mps: 120, sharedThroughput: true },
 			requestTimeoutMs: 2000,

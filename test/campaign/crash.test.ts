@@ -12,13 +12,13 @@ import * as path from 'node:path';
 import { GraphClient } from '../../core/graph/client';
 import { openStore } from '../../core/store';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
-import { startFakeCloudApi } from '../helpers/fakeCloudApi';
+import { startCampaignSim, PHONE, SIM_TOKEN } from '../helpers/sim';
 import { TEMPLATE, tmpDb } from '../helpers/campaignFixtures';
 
 const LEASE_MS = 3000;
 
 it('kill -9 mid-send, re-run → no duplicates, everyone accounted for', async () => {
-	const api = await startFakeCloudApi({ latencyMs: 30 });
+	const api = await startCampaignSim({ latencyMs: 30 });
 	const db = tmpDb();
 	const total = 150;
 	const child = fork(path.join(__dirname, '../helpers/campaignChild.ts'), [db, api.url, String(total), '50', String(LEASE_MS), '1000'], {
@@ -40,11 +40,11 @@ it('kill -9 mid-send, re-run → no duplicates, everyone accounted for', async (
 
 		const store = await openStore({ backend: 'sqlite', path: db });
 		try {
-			const client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+			const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 			// The dead run's rows are still leased right after the kill.
 			const leased = (await store.listRecipients('crash', { states: ['sending'] })).items;
 			const killedAt = Date.now();
-			const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: '1001', template: TEMPLATE, limits: { mps: 200 } });
+			const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: PHONE, template: TEMPLATE, limits: { mps: 200 } });
 			if (leased.some((r) => (r.claimExpiresAt ?? 0) > killedAt)) {
 				// It waited for those leases instead of leaving them 'sending' or expiring them early.
 				expect(Date.now()).toBeGreaterThanOrEqual(Math.min(...leased.map((r) => r.claimExpiresAt ?? Infinity)));
@@ -87,7 +87,7 @@ it('kill -9 mid-send, re-run → no duplicates, everyone accounted for', async (
  * reached the server (its log) without their answer reaching the ledger. 0 duplicates, 0 lost.
  */
 it('five kill -9s mid-send: unknown ≤ requests in flight at the kills, 0 duplicates, 0 lost', async () => {
-	const api = await startFakeCloudApi({ latencyMs: 80 });
+	const api = await startCampaignSim({ latencyMs: 80 });
 	const db = tmpDb();
 	const total = 400;
 	const inFlight = new Set<string>();
@@ -119,8 +119,8 @@ it('five kill -9s mid-send: unknown ≤ requests in flight at the kills, 0 dupli
 			}
 		}
 		// The last run finishes the campaign (it waits for the dead runs' leases).
-		const client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
-		const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: '1001', template: TEMPLATE, limits: { mps: 200 } });
+		const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
+		const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: PHONE, template: TEMPLATE, limits: { mps: 200 } });
 		expect(result.state).toBe('completed');
 		expect(api.duplicates()).toBe(0);
 		const received = api.acceptedTo();

@@ -1,5 +1,5 @@
 /**
- * Campaign engine against a local Cloud API stand-in (test/helpers/fakeCloudApi.ts) and the real SQLite
+ * Campaign engine against the simulator (test/helpers/sim.ts; scripted answers per recipient) and the real SQLite
  * store: exactly-once, every error class, budget deferral across 24 h, pause from another
  * execution, resume.
  */
@@ -9,12 +9,12 @@ import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
 import { setCampaignControl } from '../../core/campaign/control';
 import type { RunCampaignOptions, RecipientResult } from '../../core/campaign/types';
-import { startFakeCloudApi, FakeCloudApi } from '../helpers/fakeCloudApi';
+import { startCampaignSim, type CampaignSim, PHONE, SIM_TOKEN } from '../helpers/sim';
 import { TEMPLATE, values, phones, tmpDb, JumpClock } from '../helpers/campaignFixtures';
 
 const DAY = 24 * 3600_000;
 
-let api: FakeCloudApi;
+let api: CampaignSim;
 let store: Store;
 let client: GraphClient;
 
@@ -29,7 +29,7 @@ function base(campaignId: string, extra: Partial<RunCampaignOptions> = {}): RunC
 		client,
 		store,
 		campaignId,
-		phoneNumberId: '1001',
+		phoneNumberId: PHONE,
 		portfolioId: 'bp1',
 		template: TEMPLATE,
 		limits: { mps: 200 },
@@ -51,8 +51,8 @@ afterEach(async () => {
 
 describe('runCampaign', () => {
 	it('sends each recipient exactly once; duplicates, invalid phones and opted-out contacts are skipped with a reason', async () => {
-		api = await startFakeCloudApi();
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim();
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const list = phones(10);
 		await store.upsertContacts([{ waId: list[3] }]);
 		await store.setOptOut(list[3], true, 'STOP keyword');
@@ -77,9 +77,10 @@ describe('runCampaign', () => {
 		const first = r.get(list[0]);
 		expect(first).toMatchObject({ state: 'accepted', attempts: 1, itemIndex: 0 });
 		const sent = api.accepted.find((s) => s.to === list[0]);
-		expect(first?.messageId).toMatch(/^wamid\.fake/);
-		expect(sent?.callbackData).toBe(`c1|${list[0]}`);
-		expect(sent?.body.template).toEqual({
+		expect(sent?.id).toMatch(/^wamid\./);
+		expect(first?.messageId).toBe(sent?.id);
+		expect(sent?.biz_opaque_callback_data).toBe(`c1|${list[0]}`);
+		expect(sent?.body?.template).toEqual({
 			name: 'spring_sale',
 			language: { code: 'en_US', policy: 'deterministic' }, // Meta's OAS TemplateObject requires the policy
 			components: [
@@ -96,8 +97,8 @@ describe('runCampaign', () => {
 	it('handles every error class as documented', async () => {
 		const list = phones(10);
 		const [throttled, pairRate, transient, transientDead, deferDay, undeliverable, stopped, windowClosed, hang, ok] = list;
-		api = await startFakeCloudApi({
-			errors: {
+		api = await startCampaignSim({
+			recipientFaults: {
 				[throttled]: [130429],
 				[pairRate]: [131056],
 				[transient]: [131000, 131000],
@@ -109,7 +110,7 @@ describe('runCampaign', () => {
 				[hang]: ['hang'],
 			},
 		});
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const clock = new JumpClock();
 		await store.upsertContacts([{ waId: stopped }]);
 		const result = await runCampaign(
@@ -165,8 +166,8 @@ describe('runCampaign', () => {
 
 	it('campaign-fatal pauses the campaign with the reason; the pause is sticky until Resume Campaign', async () => {
 		const list = phones(30);
-		api = await startFakeCloudApi({ errors: { [list[5]]: [132015] }, latencyMs: 5 });
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim({ recipientFaults: { [list[5]]: [132015] }, latencyMs: 5 });
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const recipients = list.map((p, i) => ({ phone: p, itemIndex: i, values: values(`n${i}`) }));
 		const result = await runCampaign(base('c3', { recipients, limits: { mps: 20 } }));
 		expect(result.state).toBe('paused');
@@ -193,8 +194,8 @@ describe('runCampaign', () => {
 
 	it('account-stop stops everything with a clear error', async () => {
 		const list = phones(20);
-		api = await startFakeCloudApi({ errors: { [list[0]]: [190] } });
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim({ recipientFaults: { [list[0]]: [190] } });
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const result = await runCampaign(base('c4', { recipients: list.map((p) => ({ phone: p, values: values('x') })), limits: { mps: 10 } }));
 		expect(result.stopError).toMatchObject({ code: 190, errorClass: 'account_stop' });
 		expect(result.state).toBe('account_stopped');
@@ -205,12 +206,12 @@ describe('runCampaign', () => {
 	});
 
 	it('defers recipients over the rolling-24 h messaging limit and sends them a day later', async () => {
-		api = await startFakeCloudApi();
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim();
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const clock = new JumpClock();
 		const list = phones(6);
 		// list[5] wrote to us an hour ago: its window is open, so it does not count against the limit.
-		await store.recordInbound([{ phoneNumberId: '1001', waId: list[5], at: clock.now() - 3600_000 }]);
+		await store.recordInbound([{ phoneNumberId: PHONE, waId: list[5], at: clock.now() - 3600_000 }]);
 		const recipients = list.map((p) => ({ phone: p, values: values('x') }));
 		const first = await runCampaign(base('c5', { clock, recipients, limits: { mps: 50, messagingLimit: 3 } }));
 		expect(first.accepted).toBe(4);
@@ -236,8 +237,8 @@ describe('runCampaign', () => {
 	});
 
 	it('Pause from a second execution takes effect within a second; resume sends the rest once', async () => {
-		api = await startFakeCloudApi({ latencyMs: 20 });
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim({ latencyMs: 20 });
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const path = tmpDb();
 		const storeA = await openStore({ backend: 'sqlite', path });
 		const storeB = await openStore({ backend: 'sqlite', path });
@@ -277,8 +278,8 @@ describe('runCampaign', () => {
 	});
 
 	it('a stopped campaign sends nothing to new recipients until resumed; a campaign ID used for another template is refused', async () => {
-		api = await startFakeCloudApi();
-		client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim();
+		client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		await runCampaign(base('c7', { recipients: [{ phone: phones(1)[0], values: values('x') }] }));
 		await expect(runCampaign(base('c7', { template: { ...TEMPLATE, name: 'other' } }))).rejects.toThrow(/sends template spring_sale/);
 		await store.setCampaignState('c7', 'stopped', 'by user');

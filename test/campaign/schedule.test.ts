@@ -9,7 +9,7 @@ import { runCampaign } from '../../core/campaign/engine';
 import { dryRunCampaign } from '../../core/campaign/dryRun';
 import { checkSendWindow, forecastCampaign, isOpen, localTime, nextOpening } from '../../core/campaign/schedule';
 import { phoneTimeZone } from '../../core/phone';
-import { startFakeCloudApi, type FakeCloudApi } from '../helpers/fakeCloudApi';
+import { startCampaignSim, type CampaignSim, PHONE, SIM_TOKEN } from '../helpers/sim';
 import { JumpClock, TEMPLATE, tmpDb, values } from '../helpers/campaignFixtures';
 
 const HOUR = 3600_000;
@@ -74,7 +74,7 @@ describe('send windows (core/campaign/schedule.ts)', () => {
 });
 
 describe('a two-day campaign at the 250 tier, due runs only', () => {
-	let api: FakeCloudApi;
+	let api: CampaignSim;
 	let store: Store;
 	beforeEach(async () => {
 		store = await openStore({ backend: 'sqlite', path: tmpDb() });
@@ -90,19 +90,19 @@ describe('a two-day campaign at the 250 tier, due runs only', () => {
 		const berlin = Array.from({ length: 200 }, (_, i) => `49151123${String(40000 + i)}`);
 		const everyone = [...india, ...sf, ...berlin];
 		const capped = [india[3], sf[3], berlin[3]];
-		api = await startFakeCloudApi({ errors: Object.fromEntries(capped.map((p) => [p, [131049]])) });
-		const client = new GraphClient({ accessToken: 'T', baseUrl: api.url });
+		api = await startCampaignSim({ recipientFaults: Object.fromEntries(capped.map((p) => [p, [131049]])) });
+		const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: api.url });
 		const clock = new JumpClock();
 		clock.offset = MONDAY - Date.now(); // Monday 00:00 UTC
 		const window = { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const, from: '09:00', to: '20:00' };
 		const schedule = { window: { ...window, days: [...window.days] } };
-		const base = { client, store, campaignId: 'two-days', phoneNumberId: '1001', portfolioId: 'bp-sched', template: TEMPLATE, limits: { mps: 80, messagingLimit: 250 }, clock, maxWaitMs: 0, rng: () => 0.5 };
+		const base = { client, store, campaignId: 'two-days', phoneNumberId: PHONE, portfolioId: 'bp-sched', template: TEMPLATE, limits: { mps: 80, messagingLimit: 250 }, clock, maxWaitMs: 0, rng: () => 0.5 };
 
 		const forecast = await dryRunCampaign({
 			store,
 			template: TEMPLATE,
 			recipients: everyone.map((p) => ({ phone: p, values: values('x') })),
-			phoneNumberId: '1001',
+			phoneNumberId: PHONE,
 			portfolioId: 'bp-sched',
 			mps: 80,
 			messagingLimit: 250,

@@ -6,14 +6,15 @@ import { GraphClient } from '../../core/graph/client';
 import { openStore } from '../../core/store';
 import { runCampaign } from '../../core/campaign/engine';
 import { TEMPLATE, values, phones } from './campaignFixtures';
+import { PHONE, SIM_TOKEN } from './sim';
 
 async function main() {
 	const [dbPath, url, count, mps, lease, timeout] = process.argv.slice(2);
 	const store = await openStore({ backend: 'sqlite', path: dbPath });
-	const client = new GraphClient({ accessToken: 'T', baseUrl: url });
+	const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: url });
 	const recipients = phones(Number(count)).map((p, i) => ({ phone: p, itemIndex: i, values: values(`n${i}`) }));
 	process.send?.({ ready: true });
-	const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: '1001', template: TEMPLATE, recipients, limits: { mps: Number(mps) },
+	const result = await runCampaign({ client, store, campaignId: 'crash', phoneNumberId: PHONE, template: TEMPLATE, recipients, limits: { mps: Number(mps) },
 		leaseMs: lease ? Number(lease) : undefined,
 		requestTimeoutMs: timeout ? Number(timeout) : undefined,
 	});

@@ -2,19 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CampaignTemplate } from '../../core/campaign/types';
 import type { Clock } from '../../core/throttle/clock';
+import { preloadedTemplate } from '../../simulator';
 import { tmpDir } from './tmp';
 import type { IDataObject } from 'n8n-workflow';
 
-export const TEMPLATE: CampaignTemplate = {
-	name: 'spring_sale',
-	language: 'en_US',
-	category: 'MARKETING',
-	parameter_format: 'POSITIONAL',
-	components: [
-		{ type: 'BODY', text: 'Hi {{1}}, our sale starts {{2}}!', example: { body_text: [['Ana', 'Monday']] } },
-		{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Shop', url: 'https://shop.example/{{1}}', example: ['https://shop.example/a'] }] },
-	],
-};
+/**
+ * The campaign tests' MARKETING template `spring_sale`: the simulator's `order_update` (body {{1}}
+ * and {{2}}, URL button {{1}}) as a marketing template (test/helpers/sim.ts preloads it).
+ */
+export const TEMPLATE = { ...preloadedTemplate('order_update'), name: 'spring_sale', category: 'MARKETING' } satisfies CampaignTemplate;
 
 export const values = (name: string) => ({ body: [name, 'today'], buttons: { 0: `c/${name}` } });
 
