@@ -7,7 +7,8 @@
  *   3. Webhook trigger → opt-out and keyword routing → reply with buttons → live-agent handoff
  *      recorded on the contact (Active → Requesting → Intervened → Resolved)
  * against the offline Cloud API simulator, which sends signed status webhooks back to a local
- * receiver doing exactly what the WhatsApp Cloud Trigger does (verify, parse, store side effects).
+ * receiver running the WhatsApp Cloud Trigger's own request code (core/webhook/receive.ts: verify,
+ * parse, store side effects).
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -22,9 +23,7 @@ import { openCsv } from '../core/csv';
 import { importContacts } from '../core/contacts';
 import { runCampaign } from '../core/campaign/engine';
 import type { CampaignTemplate, RecipientSpec } from '../core/campaign/types';
-import { verifySignature } from '../core/webhook/verify';
-import { parseWebhookBody } from '../core/webhook/parse';
-import { handleWebhookEvents } from '../core/webhook/handle';
+import { receive } from '../core/webhook/receive';
 import type { WebhookEvent } from '../core/webhook/types';
 import { replyButtonsMessage, textMessage } from '../core/messages';
 
@@ -74,23 +73,16 @@ async function main(): Promise<void> {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', async () => {
-			const raw = Buffer.concat(chunks);
-			if (!verifySignature(raw, req.headers['x-hub-signature-256'] as string | undefined, APP_SECRET)) {
-				rejected++;
-				res.writeHead(401).end();
-				return;
-			}
-			webhookRequests++;
-			let events: WebhookEvent[];
-			try {
-				events = (await handleWebhookEvents(store, parseWebhookBody(raw), { dedupScope: 'demo' })).events;
-				res.writeHead(200).end();
-			} catch (error) {
-				res.writeHead(500).end(String((error as Error).message));
-				return;
-			}
+			// The trigger's own request code (core/webhook/receive.ts): signature, parse, store side effects.
+			const result = await receive(
+				{ method: req.method ?? 'POST', headers: req.headers, body: Buffer.concat(chunks) },
+				{ secrets: { appSecret: APP_SECRET, verifyToken: 'demo' }, store, dedupScope: 'demo' },
+			);
+			if (result.outcome === 'unsigned') rejected++;
+			else webhookRequests++;
+			res.writeHead(result.status).end(result.body);
 			// After answering Meta (answer fast): the workflow part of example 3.
-			for (const e of events) {
+			for (const e of result.events) {
 				if (clientRef.client) await route(e, clientRef.client, store, routed).catch((error: Error) => routed.push(`${e.kind === 'message' ? e.waId : ''}: routing failed: ${error.message}`));
 			}
 		});

@@ -6,9 +6,9 @@
  * capacity section), so it absorbs a few dozen requests a second. A campaign's statuses come at 3× its
  * send rate. The receiver answers Meta itself and hands n8n only what its workflows subscribe to:
  *
- *  - GET: Meta's subscription handshake (cloud-api.md §4), like the trigger (core/webhook/verify.ts).
- *  - POST: X-Hub-Signature-256 over the raw bytes (401 when wrong), size / depth / JSON checks
- *    (core/webhook/parse.ts: 413 / 400), then EVERY store side effect through the trigger's own code
+ *  - GET: Meta's subscription handshake (cloud-api.md §4) and POST: X-Hub-Signature-256 over the raw
+ *    bytes (401 when wrong), size / depth / JSON checks (413 / 400) — the trigger's own request code
+ *    (core/webhook/receive.ts) — then EVERY store side effect through the trigger's own code
  *    (core/webhook/handle.ts handleWebhookEvents: identity, opt-outs, windows, ledger, replies,
  *    circuit breakers, de-duplication) and, in the same store transaction, one outbox row per event
  *    per n8n trigger whose filter it passes. Only then 200. A store failure → 500 (Meta redelivers).
@@ -22,9 +22,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleWebhookEvents, passesFilter, type EventFilter, type HandleOptions } from '../webhook/handle';
 import type { OptKeywordOptions } from '../webhook/optOut';
-import { parseWebhookRequest, WebhookParseError, WEBHOOK_LIMITS } from '../webhook/parse';
+import { WEBHOOK_LIMITS } from '../webhook/parse';
+import { describeSkipped, receive, type ReceiveOptions } from '../webhook/receive';
 import type { WebhookEvent } from '../webhook/types';
-import { verifyChallenge, verifySignature } from '../webhook/verify';
 import type { OutboxEntry, Store } from '../store/types';
 import { Forwarder, type ForwarderOptions } from './forwarder';
 
@@ -79,6 +79,7 @@ export class WebhookReceiver {
 	private committing = false;
 	private scheduled = false;
 	private readonly handleOptions: HandleOptions;
+	private readonly receiveOptions: ReceiveOptions;
 
 	constructor(private readonly o: ReceiverOptions) {
 		if (!o.appSecret) throw new Error('The receiver needs the Meta app secret (WHATSAPP_APP_SECRET)');
@@ -102,6 +103,7 @@ export class WebhookReceiver {
 				return out;
 			},
 		};
+		this.receiveOptions = { ...this.handleOptions, secrets: { appSecret: o.appSecret, verifyToken: o.verifyToken }, apply: (events) => this.commit(events) };
 		this.forwarder =
 			o.noForward || targets.length === 0
 				? undefined
@@ -133,34 +135,22 @@ export class WebhookReceiver {
 			res.end(body);
 		};
 		try {
-			if (req.method === 'GET') {
-				const url = new URL(req.url ?? '/', 'http://receiver');
-				if (url.pathname === '/healthz') return reply(200, 'ok');
-				const result = verifyChallenge(Object.fromEntries(url.searchParams), this.o.verifyToken);
-				return reply(result.ok ? 200 : 403, result.ok ? result.challenge : 'Forbidden');
+			const url = new URL(req.url ?? '/', 'http://receiver');
+			if (req.method === 'GET' && url.pathname === '/healthz') return reply(200, 'ok');
+			let body: Buffer | undefined;
+			if (req.method === 'POST') {
+				// Bounded while reading (the rest is drained, not buffered); receive() checks the bytes again.
+				body = await readBody(req, WEBHOOK_LIMITS.maxBytes);
+				if (body === undefined) return reply(413, `The webhook body is over the ${WEBHOOK_LIMITS.maxBytes}-byte limit`);
+				this.stats.requests++;
 			}
-			if (req.method !== 'POST') return reply(405, 'Method not allowed');
-			const raw = await readBody(req, WEBHOOK_LIMITS.maxBytes);
-			if (raw === undefined) return reply(413, `The webhook body is over the ${WEBHOOK_LIMITS.maxBytes}-byte limit`);
-			this.stats.requests++;
-			const header = req.headers['x-hub-signature-256'];
-			if (!verifySignature(raw, Array.isArray(header) ? header[0] : header, this.o.appSecret)) {
-				this.stats.rejected++;
-				return reply(401, 'Invalid signature');
-			}
-			let events: WebhookEvent[];
-			try {
-				const parsed = parseWebhookRequest(raw);
-				events = parsed.events;
-				if (parsed.skipped.length) this.o.log?.(`skipped ${parsed.skipped.length} unusable event(s) of a signed request (${parsed.skipped[0].path}: ${parsed.skipped[0].reason})`);
-			} catch (error) {
-				this.stats.rejected++;
-				if (error instanceof WebhookParseError) return reply(error.status, error.message);
-				return reply(400, 'The webhook body could not be read');
-			}
-			if (events.length) await this.commit(events);
-			this.stats.events += events.length;
-			reply(200, 'EVENT_RECEIVED');
+			// The trigger's own request code: handshake, signature, bounds, parse, then the group commit.
+			const result = await receive({ method: req.method ?? '', query: Object.fromEntries(url.searchParams), headers: req.headers, body }, this.receiveOptions);
+			if (result.skipped.length) this.o.log?.(describeSkipped(result));
+			if (result.outcome === 'unsigned' || result.outcome === 'invalid') this.stats.rejected++;
+			if (result.outcome === 'accepted') this.stats.events += result.received;
+			if (result.outcome === 'store_failed') throw result.error;
+			reply(result.status, result.body);
 		} catch (error) {
 			this.stats.failed++;
 			this.o.log?.(`store update failed: ${(error as Error).message}`);
