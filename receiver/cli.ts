@@ -58,6 +58,26 @@ export interface CliConfig {
 	batchSize?: number;
 }
 
+/** Flags that set a text setting to their value. */
+const TEXT_FLAGS: Record<string, 'host' | 'appSecret' | 'verifyToken' | 'forwardSecret' | 'optOutList' | 'extraOptOutList' | 'optInList'> = {
+	'--host': 'host',
+	'--app-secret': 'appSecret',
+	'--verify-token': 'verifyToken',
+	'--receiver-secret': 'forwardSecret',
+	'--opt-out-list': 'optOutList',
+	'--extra-opt-out-list': 'extraOptOutList',
+	'--opt-in-list': 'optInList',
+};
+/** Whole-number flags and their range. */
+const NUMBER_FLAGS: Record<string, { field: 'port' | 'batchSize'; min: number; max: number }> = {
+	'--port': { field: 'port', min: 0, max: 65535 },
+	'--batch-size': { field: 'batchSize', min: 1, max: 5000 }, // events per forwarded POST
+};
+/** Filters of the --forward target before them: a comma- or space-separated list. */
+const TARGET_LIST_FLAGS: Record<string, 'statuses' | 'phoneNumberIds'> = { '--statuses': 'statuses', '--phone-number-ids': 'phoneNumberIds' };
+/** Switches that turn a default-on behaviour off. */
+const OFF_FLAGS: Record<string, 'touchContacts' | 'optOutKeywords'> = { '--no-touch-contacts': 'touchContacts', '--no-opt-out-keywords': 'optOutKeywords' };
+
 function list(value: string): string[] {
 	return value
 		.split(/[\s,]+/)
@@ -106,75 +126,30 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const flag = argv[i];
-		switch (flag) {
-			case '--port': {
-				const n = Number(value(i++, flag));
-				if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be 0–65535, got ${argv[i]}`);
-				c.port = n;
-				break;
+		if (Object.hasOwn(TEXT_FLAGS, flag)) c[TEXT_FLAGS[flag]] = value(i++, flag);
+		else if (Object.hasOwn(NUMBER_FLAGS, flag)) {
+			const { field, min, max } = NUMBER_FLAGS[flag];
+			const given = value(i++, flag);
+			const n = Number(given);
+			if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${flag} must be ${min}–${max}, got ${given}`);
+			c[field] = n;
+		} else if (Object.hasOwn(TARGET_LIST_FLAGS, flag)) current(flag)[TARGET_LIST_FLAGS[flag]] = list(value(i++, flag));
+		else if (Object.hasOwn(OFF_FLAGS, flag)) c[OFF_FLAGS[flag]] = false;
+		else if (flag === '--store') c.store = storeFromSpec(value(i++, flag));
+		else if (flag === '--forward') {
+			const url = value(i++, flag);
+			try {
+				new URL(url);
+			} catch {
+				throw new Error(`--forward: not a URL: ${JSON.stringify(url)}`);
 			}
-			case '--host':
-				c.host = value(i++, flag);
-				break;
-			case '--store':
-				c.store = storeFromSpec(value(i++, flag));
-				break;
-			case '--app-secret':
-				c.appSecret = value(i++, flag);
-				break;
-			case '--verify-token':
-				c.verifyToken = value(i++, flag);
-				break;
-			case '--receiver-secret':
-				c.forwardSecret = value(i++, flag);
-				break;
-			case '--forward': {
-				const url = value(i++, flag);
-				try {
-					new URL(url);
-				} catch {
-					throw new Error(`--forward: not a URL: ${JSON.stringify(url)}`);
-				}
-				c.targets.push({ url });
-				break;
-			}
-			case '--events': {
-				const kinds = list(value(i++, flag));
-				const bad = kinds.filter((k) => !KINDS.includes(k as WebhookEventKind));
-				if (bad.length) throw new Error(`--events: unknown event kind(s) ${bad.join(', ')} (known: ${KINDS.join(', ')})`);
-				current(flag).kinds = kinds as WebhookEventKind[];
-				break;
-			}
-			case '--statuses':
-				current(flag).statuses = list(value(i++, flag));
-				break;
-			case '--phone-number-ids':
-				current(flag).phoneNumberIds = list(value(i++, flag));
-				break;
-			case '--no-touch-contacts':
-				c.touchContacts = false;
-				break;
-			case '--no-opt-out-keywords':
-				c.optOutKeywords = false;
-				break;
-			case '--opt-out-list':
-				c.optOutList = value(i++, flag);
-				break;
-			case '--extra-opt-out-list':
-				c.extraOptOutList = value(i++, flag);
-				break;
-			case '--opt-in-list':
-				c.optInList = value(i++, flag);
-				break;
-			case '--batch-size': {
-				const n = Number(value(i++, flag));
-				if (!Number.isInteger(n) || n < 1 || n > 5000) throw new Error(`--batch-size must be 1–5000, got ${argv[i]}`);
-				c.batchSize = n;
-				break;
-			}
-			default:
-				throw new Error(`Unknown flag ${JSON.stringify(flag)} (see the README: Webhook receiver)`);
-		}
+			c.targets.push({ url });
+		} else if (flag === '--events') {
+			const kinds = list(value(i++, flag));
+			const bad = kinds.filter((k) => !KINDS.includes(k as WebhookEventKind));
+			if (bad.length) throw new Error(`--events: unknown event kind(s) ${bad.join(', ')} (known: ${KINDS.join(', ')})`);
+			current(flag).kinds = kinds as WebhookEventKind[];
+		} else throw new Error(`Unknown flag ${JSON.stringify(flag)} (see the README: Webhook receiver)`);
 	}
 	if (!c.appSecret) throw new Error('The Meta app secret is missing: set WHATSAPP_APP_SECRET (or --app-secret)');
 	if (!c.verifyToken) throw new Error('The webhook verify token is missing: set WHATSAPP_VERIFY_TOKEN (or --verify-token)');
