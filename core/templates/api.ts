@@ -159,6 +159,20 @@ export interface UploadOptions {
 export const UPLOAD_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/jpg', 'image/png', 'video/mp4'] as const;
 
 /**
+ * Why a file cannot be the review sample of a media header or carousel card of `format` (IMAGE,
+ * VIDEO, DOCUMENT), or undefined when it can: Resumable Upload takes only UPLOAD_FILE_TYPES, and the
+ * sample must be of the header's kind (IMAGE: JPEG / PNG, VIDEO: MP4, DOCUMENT: PDF). `what` names
+ * the component in the message ("header" or "card").
+ */
+export function templateSampleProblem(format: string, mimeType: string, what: 'header' | 'card' = 'header'): string | undefined {
+	const kind = format.toLowerCase();
+	if (!isOneOf(UPLOAD_FILE_TYPES, mimeType)) return `type "${mimeType || 'unknown'}" cannot be uploaded; use ${UPLOAD_FILE_TYPES.join(', ')}`;
+	const fits = kind === 'document' ? mimeType === 'application/pdf' : mimeType.startsWith(`${kind}/`);
+	if (!fits) return `a ${kind} ${what} needs a ${kind === 'document' ? 'PDF' : kind} file, got ${mimeType}`;
+	return undefined;
+}
+
+/**
  * Resumable Upload API: `POST /{app-id}/uploads?file_length&file_type&file_name` → `{ id: "upload:…" }`,
  * then `POST /{upload-id}` with header `file_offset: 0` and the bytes → `{ h }`, the handle for
  * `example.header_handle` (cloud-api.md §1 Formats [V: OAS]).

@@ -7,3 +7,4 @@ export * from './build';
 export * from './render';
 export * from './languages';
 export * from './api';
+export * from './fields';

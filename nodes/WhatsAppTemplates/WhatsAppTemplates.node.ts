@@ -4,10 +4,9 @@
  * core/templates. Every definition is validated before any API call (NodeOperationError naming the
  * field and rule); Meta's own errors surface with code, subcode and user message (NodeApiError).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { CLOUD_API_CREDENTIAL, getGraphClient } from '../shared/credentials';
-import { failedItem, item, items } from '../shared/items';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { CLOUD_API_CREDENTIAL } from '../shared/credentials';
+import { operationProperties, routeItems } from '../shared/router';
 import { templateListSearch } from '../shared/templatePicker';
 import * as create from './actions/create.operation';
 import * as remove from './actions/delete.operation';
@@ -15,20 +14,10 @@ import * as edit from './actions/edit.operation';
 import * as get from './actions/get.operation';
 import * as list from './actions/list.operation';
 import * as preview from './actions/preview.operation';
-import type { Ctx } from './actions/shared';
 import * as waitForReview from './actions/waitForReview.operation';
-import { templateProperties } from './description';
 
-/** One module per operation (actions/<op>.operation.ts); List returns several items, the others one. */
-const operations: Record<string, (ctx: Ctx) => Promise<IDataObject | IDataObject[]>> = {
-	list: list.execute,
-	get: get.execute,
-	create: create.execute,
-	edit: edit.execute,
-	delete: remove.execute,
-	waitForReview: waitForReview.execute,
-	preview: preview.execute,
-};
+/** One module per operation (actions/<op>.operation.ts: its fields and its execute); List returns several items, the others one. */
+const operations = { list, get, delete: remove, create, edit, waitForReview, preview };
 
 export class WhatsAppTemplates implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,28 +33,31 @@ export class WhatsAppTemplates implements INodeType {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: CLOUD_API_CREDENTIAL, required: true }],
-		properties: templateProperties,
+		properties: operationProperties(
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'list',
+				options: [
+					{ name: 'Create', value: 'create', action: 'Create a template', description: 'Submit a new template (one language per item) for review' },
+					{ name: 'Delete', value: 'delete', action: 'Delete a template', description: 'Delete a template name (all languages) or one language' },
+					{ name: 'Edit', value: 'edit', action: 'Edit a template', description: "Change a template's components (and category while rejected)" },
+					{ name: 'Get', value: 'get', action: 'Get a template', description: 'Get one template by ID or by name and language' },
+					{ name: 'List', value: 'list', action: 'List templates', description: 'List templates with filters' },
+					{ name: 'Preview', value: 'preview', action: 'Preview a template', description: 'Render a template with values and build the send components' },
+					{ name: 'Wait for Review', value: 'waitForReview', action: 'Wait for a template review', description: 'Poll until the template is approved, rejected or the timeout passes' },
+				],
+			},
+			operations,
+		),
 	};
 
 	methods = { listSearch: { ...templateListSearch } };
 
-	/** The router: each item goes to its operation; with Continue On Fail a failing item becomes its error item. */
+	/** The router (nodes/shared/router.ts): each item to its operation, paired, Continue On Fail handled once. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const input = this.getInputData();
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < input.length; i++) {
-			try {
-				const operation = this.getNodeParameter('operation', i) as string;
-				const { client, credentials } = await getGraphClient(this, i);
-				const run = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-				if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex: i });
-				const result = await run({ fn: this, i, client, credentials });
-				if (Array.isArray(result)) out.push(...items(result, i));
-				else out.push(item(result, i));
-			} catch (error) {
-				out.push(failedItem(this, error, i));
-			}
-		}
-		return [out];
+		return routeItems(this, operations);
 	}
 }

@@ -1,6 +1,6 @@
-/** The node's no-code fields → Meta components (nodes/WhatsAppTemplates/fields.ts), checked by the validator. */
+/** The node's no-code fields → Meta components (core/templates/fields.ts), checked by the validator. */
 import { validateTemplate } from '../../core/templates';
-import { bodyExampleMap, componentsFromFields } from '../../nodes/WhatsAppTemplates/fields';
+import { bodyExampleMap, componentsFromFields } from '../../core/templates/fields';
 import { templateLabel, templateMatchesFilter } from '../../nodes/shared/templatePicker';
 
 describe('componentsFromFields', () => {

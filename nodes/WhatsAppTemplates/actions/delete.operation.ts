@@ -1,10 +1,31 @@
 /** Delete: all languages of a name, or one language by ID. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { deleteTemplate, getTemplate } from '../../../core/templates';
-import { type Ctx, param, resolveTemplateId } from './shared';
+import { templateLocatorProperty } from '../../shared/templatePicker';
+import { nameField, op } from './fields/common';
+import { param, resolveTemplateId, withGraph } from './shared';
 
-export async function execute(ctx: Ctx): Promise<IDataObject> {
+export const description: INodeProperties[] = [
+	templateLocatorProperty({
+		displayOptions: { show: { operation: ['delete'], deleteScope: ['oneLanguage'] } },
+		description: 'The template (one language) to delete',
+	}),
+	{
+		displayName: 'Delete',
+		name: 'deleteScope',
+		type: 'options',
+		default: 'allLanguages',
+		displayOptions: op('delete'),
+		options: [
+			{ name: 'All Languages of a Name', value: 'allLanguages', description: 'DELETE …/message_templates?name=… removes every translation' },
+			{ name: 'One Language', value: 'oneLanguage', description: 'Delete a single template (one language) by its ID' },
+		],
+	},
+	nameField({ operation: ['delete'], deleteScope: ['allLanguages'] }, 'Every language of this template name is deleted'),
+];
+
+export const execute = withGraph(async (ctx) => {
 	const { fn, i, client, credentials } = ctx;
 	let result;
 	let target: IDataObject;
@@ -20,4 +41,4 @@ export async function execute(ctx: Ctx): Promise<IDataObject> {
 		target = { name, language: 'all' };
 	}
 	return { ...result, ...target, deleted: Boolean(result?.success) };
-}
+});

@@ -1,10 +1,28 @@
 /** Edit: new components (and category, only while REJECTED) for an APPROVED / REJECTED / PAUSED template, refused before calling Meta otherwise (core/templates/rules.ts EDITABLE_STATUSES, CATEGORY_EDITABLE_STATUSES). */
-import type { IDataObject } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { CATEGORY_EDITABLE_STATUSES, EDITABLE_STATUSES, TemplateComponent, editTemplate, getTemplate, isOneOf, parameterFormatOf, validateTemplateComponents } from '../../../core/templates';
-import { componentsFromParameters, type Ctx, param, resolveTemplateId, withMediaHandle } from './shared';
+import { componentsFromParameters } from './components';
+import { categoryOptions, op, templateField } from './fields/common';
+import { definitionFields } from './fields/definition';
+import { withMediaHandle } from './samples';
+import { param, resolveTemplateId, withGraph } from './shared';
 
-export async function execute(ctx: Ctx): Promise<IDataObject> {
+export const description: INodeProperties[] = [
+	templateField,
+	{
+		displayName: 'Category',
+		name: 'category',
+		type: 'options',
+		options: [{ name: 'Keep Current', value: 'KEEP' }, ...categoryOptions],
+		default: 'KEEP',
+		displayOptions: op('edit'),
+		description: 'Meta lets the category change only while the template is rejected',
+	},
+	...definitionFields,
+];
+
+export const execute = withGraph(async (ctx) => {
 	const { fn, i, client } = ctx;
 	const id = await resolveTemplateId(ctx);
 	const current = await getTemplate(client, id);
@@ -31,4 +49,4 @@ export async function execute(ctx: Ctx): Promise<IDataObject> {
 	if (newCategory !== 'KEEP' && newCategory !== current.category) body.category = newCategory;
 	const result = await editTemplate(client, id, body);
 	return { ...result, id, name: current.name, language: current.language, ...(body.category ? { category: body.category } : {}) };
-}
+});

@@ -1,45 +1,103 @@
-/** Preview: the text the customer sees for given values, what is missing, and the exact send components. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { SendComponent, SendValues, StoredTemplate, TemplateValueError, buildSendComponents, describeTemplateVariables, getTemplate, renderTemplate, templateMessage, valuesFromInputs } from '../../../core/templates';
-import { type Ctx, param, parseJson, resolveTemplateId } from './shared';
+/** Preview: the text the customer sees for given values, what is missing, and the exact send components (core/templates render.ts, build.ts). */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { SendComponent, TemplateValueError, buildSendComponents, describeTemplateVariables, getTemplate, renderTemplate, templateMessage } from '../../../core/templates';
+import { op, templateField } from './fields/common';
+import { previewValues } from './previewValues';
+import { resolveTemplateId, withGraph } from './shared';
 
-function previewValues(fn: IExecuteFunctions, i: number, template: StoredTemplate): SendValues {
-	if (param<string>(fn, 'valuesMode', i, 'fields') === 'json') {
-		const values = parseJson<SendValues>(fn, i, 'valuesJson', 'Values (JSON)');
-		if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-			throw new NodeOperationError(fn.getNode(), 'Values (JSON) must be an object like {"body": [...], "header": {...}, "buttons": {...}}', { itemIndex: i });
-		}
-		// The campaign mapper's flat keys ("body.1", "card.0.header.media", "offer.expiration"…) work too.
-		if (Object.keys(values).some((k) => k.includes('.') || k === 'catalog_id')) return valuesFromInputs(values as Record<string, unknown>);
-		return values;
-	}
-	const values: SendValues = {};
-	const entries = param<{ value?: { variable?: string; value?: string }[] }>(fn, 'bodyValues', i, {}).value ?? [];
-	if (entries.length) {
-		if (entries.every((e) => !String(e.variable ?? '').trim())) values.body = entries.map((e) => String(e.value ?? ''));
-		else {
-			const body: Record<string, string> = {};
-			entries.forEach((e, n) => (body[String(e.variable ?? '').trim().replace(/^\{\{|\}\}$/g, '') || String(n + 1)] = String(e.value ?? '')));
-			values.body = body;
-		}
-	}
-	const header = String(param(fn, 'headerValue', i, '')).trim();
-	if (header) {
-		const format = String(template.components.find((c) => c.type === 'HEADER')?.format ?? 'TEXT').toUpperCase();
-		if (format === 'TEXT') values.header = { text: header };
-		else values.header = /^https?:\/\//i.test(header) ? { link: header } : { id: header };
-	}
-	const buttons = param<{ value?: { index?: number; value?: string }[] }>(fn, 'buttonValues', i, {}).value ?? [];
-	if (buttons.length) values.buttons = Object.fromEntries(buttons.map((b) => [String(b.index ?? 0), String(b.value ?? '')]));
-	const code = String(param(fn, 'code', i, '')).trim();
-	if (code) values.code = code;
-	const expiration = String(param(fn, 'offerExpiration', i, '')).trim();
-	if (expiration) values.offer = { expiration };
-	return values;
-}
+const onFields = { operation: ['preview'], valuesMode: ['fields'] };
 
-export async function execute(ctx: Ctx): Promise<IDataObject> {
+export const description: INodeProperties[] = [
+	templateField,
+	{
+		displayName: 'Values From',
+		name: 'valuesMode',
+		type: 'options',
+		default: 'fields',
+		displayOptions: op('preview'),
+		options: [
+			{ name: 'Fields', value: 'fields' },
+			{
+				name: 'JSON',
+				value: 'json',
+				description: '{"body": {...} | [...], "header": {...}, "buttons": {"0": "..."}, "cards": [...], "offer": {"expiration": ...}, "code": "..."}, or the campaign mapper\'s keys {"body.1": "...", "card.0.header.media": "..."}',
+			},
+		],
+	},
+	{
+		displayName: 'Values (JSON)',
+		name: 'valuesJson',
+		type: 'json',
+		default: '{\n  "body": ["Ana", "A-100"]\n}',
+		displayOptions: { show: { operation: ['preview'], valuesMode: ['json'] } },
+	},
+	{
+		displayName: 'Body Values',
+		name: 'bodyValues',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Value',
+		displayOptions: { show: onFields },
+		options: [
+			{
+				displayName: 'Value',
+				name: 'value',
+				values: [
+					{ displayName: 'Variable', name: 'variable', type: 'string', default: '', placeholder: 'e.g. 1 or first_name', description: 'Leave empty to fill the variables in order' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Header Value',
+		name: 'headerValue',
+		type: 'string',
+		default: '',
+		displayOptions: { show: onFields },
+		description: 'Header variable text, or for a media header a URL (link) or media ID',
+	},
+	{
+		displayName: 'Button Values',
+		name: 'buttonValues',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Button Value',
+		displayOptions: { show: onFields },
+		description: 'URL suffixes, quick-reply payloads or coupon codes, by 0-based button index',
+		options: [
+			{
+				displayName: 'Value',
+				name: 'value',
+				values: [
+					{ displayName: 'Button Index', name: 'index', type: 'number', default: 0, typeOptions: { minValue: 0 } },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Offer Expiration',
+		name: 'offerExpiration',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2026-12-31T23:00:00Z',
+		displayOptions: { show: onFields },
+		description: 'Limited-time offers with an expiry: when the offer ends (ISO date or Unix milliseconds)',
+	},
+	{
+		displayName: 'One-Time Code',
+		name: 'code',
+		type: 'string',
+		default: '',
+		displayOptions: { show: onFields },
+		description: 'For authentication templates',
+	},
+];
+
+export const execute = withGraph(async (ctx) => {
 	const { fn, i, client } = ctx;
 	const template = await getTemplate(client, await resolveTemplateId(ctx));
 	const values = previewValues(fn, i, template);
@@ -72,4 +130,4 @@ export async function execute(ctx: Ctx): Promise<IDataObject> {
 		template: (components ? templateMessage(template, components) : null) as IDataObject | null,
 		variables: describeTemplateVariables(template) as unknown as IDataObject[],
 	};
-}
+});

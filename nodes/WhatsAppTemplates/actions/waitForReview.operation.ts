@@ -1,10 +1,41 @@
-/** Wait for Review: polls a template until Meta's review is over or the timeout passes. */
-import type { IDataObject } from 'n8n-workflow';
+/** Wait for Review: polls a template until Meta's review is over or the timeout passes (core/templates/api.ts waitForReview). */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { waitForReview } from '../../../core/templates';
-import { type Ctx, param, resolveTemplateId } from './shared';
+import { op, templateField } from './fields/common';
+import { param, resolveTemplateId, withGraph } from './shared';
 
-export async function execute(ctx: Ctx): Promise<IDataObject> {
+export const description: INodeProperties[] = [
+	templateField,
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		default: 30,
+		typeOptions: { minValue: 0.05, numberPrecision: 2 },
+		displayOptions: op('waitForReview'),
+		description: 'Time between two status checks',
+	},
+	{
+		displayName: 'Timeout (Minutes)',
+		name: 'timeoutMinutes',
+		type: 'number',
+		default: 60,
+		typeOptions: { minValue: 0 },
+		displayOptions: op('waitForReview'),
+		description: 'Stop waiting after this long and output the last status (timedOut: true)',
+	},
+	{
+		displayName: 'Error on Rejection',
+		name: 'errorOnRejection',
+		type: 'boolean',
+		default: false,
+		displayOptions: op('waitForReview'),
+		description: 'Whether a rejected template fails the item instead of being output with its rejection reason',
+	},
+];
+
+export const execute = withGraph(async (ctx) => {
 	const { fn, i, client } = ctx;
 	const id = await resolveTemplateId(ctx);
 	const intervalMs = Math.max(50, Math.round(Number(param(fn, 'pollIntervalSeconds', i, 30)) * 1000));
@@ -28,4 +59,4 @@ export async function execute(ctx: Ctx): Promise<IDataObject> {
 		throw new NodeOperationError(fn.getNode(), `Template "${t.name}" (${t.language}) was rejected: ${outcome.rejectedReason ?? 'no reason given'}`, { itemIndex: i });
 	}
 	return result;
-}
+});

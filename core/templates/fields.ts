@@ -1,10 +1,12 @@
 /**
- * The Create/Edit node's no-code fields → Meta's component list (cloud-api.md §1 "Create body").
- * No n8n imports: the node reads its parameters into `TemplateFields` and calls
- * `componentsFromFields`; validation (core/templates/validate.ts) runs on the result.
+ * A template written as form fields (header, body with examples, footer, buttons, limited-time
+ * offer, carousel cards, authentication OTP) → Meta's component list (cloud-api.md §1 "Create body").
+ * The shapes are Meta's: how examples are attached (`body_text` vs `body_text_named_params`), which
+ * layouts take a footer, OTP button fields. The Templates node reads its Create / Edit parameters
+ * into `TemplateFields` and calls `componentsFromFields`; validation (validate.ts) runs on the result.
  */
-import type { TemplateButton, TemplateComponent } from '../../core/templates/types';
-import { variableNames } from '../../core/templates/variables';
+import type { TemplateButton, TemplateComponent } from './types';
+import { variableNames } from './variables';
 
 export type HeaderType = 'none' | 'text' | 'image' | 'video' | 'document' | 'location';
 
