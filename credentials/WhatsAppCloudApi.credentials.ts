@@ -10,6 +10,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+import { secretField, textField } from './shared';
 
 export class WhatsAppCloudApi implements ICredentialType {
 	name = 'whatsAppCloudApi';
@@ -22,46 +23,25 @@ export class WhatsAppCloudApi implements ICredentialType {
 	documentationUrl = 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Access Token',
-			name: 'accessToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		secretField('Access Token', 'accessToken', {
 			required: true,
 			description: 'A permanent system-user access token with whatsapp_business_messaging and whatsapp_business_management permissions',
-		},
-		{
-			displayName: 'WhatsApp Business Account ID',
-			name: 'businessAccountId',
-			type: 'string',
-			default: '',
+		}),
+		textField('WhatsApp Business Account ID', 'businessAccountId', {
 			required: true,
 			description: 'The WABA ID (WhatsApp Manager → Account tools). Templates and phone numbers belong to it.',
-		},
-		{
-			displayName: 'Default Phone Number ID',
-			name: 'phoneNumberId',
-			type: 'string',
-			default: '',
-			description: 'The sending phone number ID used when a node does not choose one (optional)',
-		},
-		{
-			displayName: 'Graph API Version',
-			name: 'apiVersion',
-			type: 'string',
+		}),
+		textField('Default Phone Number ID', 'phoneNumberId', { description: 'The sending phone number ID used when a node does not choose one (optional)' }),
+		textField('Graph API Version', 'apiVersion', {
 			default: 'v27.0',
 			placeholder: 'e.g. v27.0',
 			description: 'The Graph API version in every request path (default the current v27.0; older versions such as v24.0 work until Meta retires them)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
+		}),
+		textField('Base URL', 'baseUrl', {
 			default: 'https://graph.facebook.com',
 			placeholder: 'e.g. https://graph.facebook.com',
 			description: 'Meta Graph API host. Change it only for a proxy or the local Cloud API simulator.',
-		},
+		}),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -4,6 +4,7 @@
  * Without this credential the nodes use an SQLite file in the n8n user folder.
  */
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import { postgresField, textField } from './shared';
 
 export class WhatsAppCloudStoreApi implements ICredentialType {
 	name = 'whatsAppCloudStoreApi';
@@ -34,66 +35,17 @@ export class WhatsAppCloudStoreApi implements ICredentialType {
 			],
 			default: 'sqlite',
 		},
-		{
-			displayName: 'File Path',
-			name: 'path',
-			type: 'string',
-			default: '',
+		textField('File Path', 'path', {
 			placeholder: 'e.g. /data/whatsapp-cloud.sqlite',
 			description: 'The SQLite file. Empty: whatsapp-cloud.sqlite in the n8n user folder (~/.n8n).',
 			displayOptions: { show: { backend: ['sqlite'] } },
-		},
-		{
-			displayName: 'Host',
-			name: 'host',
-			type: 'string',
-			default: 'localhost',
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
-		{
-			displayName: 'Port',
-			name: 'port',
-			type: 'number',
-			default: 5432,
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
-		{
-			displayName: 'Database',
-			name: 'database',
-			type: 'string',
-			default: 'n8n',
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
-		{
-			displayName: 'User',
-			name: 'user',
-			type: 'string',
-			default: 'postgres',
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
-		{
-			displayName: 'SSL',
-			name: 'ssl',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to connect over TLS',
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
-		{
-			displayName: 'Schema',
-			name: 'schema',
-			type: 'string',
-			default: 'public',
-			description: 'The PostgreSQL schema that holds the store tables',
-			displayOptions: { show: { backend: ['postgres'] } },
-		},
+		}),
+		postgresField('Host', 'host', { default: 'localhost' }),
+		postgresField('Port', 'port', { type: 'number', default: 5432 }),
+		postgresField('Database', 'database', { default: 'n8n' }),
+		postgresField('User', 'user', { default: 'postgres' }),
+		postgresField('Password', 'password', { typeOptions: { password: true } }),
+		postgresField('SSL', 'ssl', { type: 'boolean', default: false, description: 'Whether to connect over TLS' }),
+		postgresField('Schema', 'schema', { default: 'public', description: 'The PostgreSQL schema that holds the store tables' }),
 	];
 }

@@ -5,6 +5,7 @@
  * `hub.verify_token` matches the verify token entered in the app dashboard.
  */
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import { secretField, textField } from './shared';
 
 export class WhatsAppCloudWebhookApi implements ICredentialType {
 	name = 'whatsAppCloudWebhookApi';
@@ -17,39 +18,18 @@ export class WhatsAppCloudWebhookApi implements ICredentialType {
 	documentationUrl = 'https://developers.facebook.com/docs/graph-api/webhooks/getting-started';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'App Secret',
-			name: 'appSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		secretField('App Secret', 'appSecret', {
 			required: true,
 			description: 'The Meta app secret (App settings → Basic). Used to check the X-Hub-Signature-256 header of every webhook call.',
-		},
-		{
-			displayName: 'Verify Token',
-			name: 'verifyToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		}),
+		secretField('Verify Token', 'verifyToken', {
 			required: true,
 			description: 'Any secret string; enter the same value as the webhook verify token in the Meta app dashboard',
-		},
-		{
-			displayName: 'App ID',
-			name: 'appId',
-			type: 'string',
-			default: '',
-			description: 'The Meta app ID. Optional: only needed to register the webhook URL automatically.',
-		},
-		{
-			displayName: 'Receiver Secret',
-			name: 'receiverSecret',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
+		}),
+		textField('App ID', 'appId', { description: 'The Meta app ID. Optional: only needed to register the webhook URL automatically.' }),
+		secretField('Receiver Secret', 'receiverSecret', {
 			description:
 				'Only with the webhook receiver (n8n-nodes-whatsapp-cloud-receiver, see the README): the secret it signs forwarded events with (its WHATSAPP_RECEIVER_SECRET). Empty: the trigger accepts only requests signed by Meta.',
-		},
+		}),
 	];
 }
