@@ -79,57 +79,44 @@ export function bodyText(t: Template): string {
 	return String(t.components.find((c) => c.type.toUpperCase() === 'BODY')?.text ?? '');
 }
 
+type PreloadDefinition = Omit<Template, 'id' | 'wabaId' | 'status' | 'rejected_reason' | 'quality' | 'edits'>;
+
+/** One preloaded template: every built-in one is in en_US. */
+const approved = (name: string, category: string, parameter_format: PreloadDefinition['parameter_format'], components: TemplateComponentDef[]): PreloadDefinition => ({
+	name,
+	language: 'en_US',
+	category,
+	parameter_format,
+	components,
+});
+
 /** The templates preloaded as APPROVED (documented in simulator/README.md). */
-export function preloadDefinitions(): Omit<Template, 'id' | 'wabaId' | 'status' | 'rejected_reason' | 'quality' | 'edits'>[] {
+export function preloadDefinitions(): PreloadDefinition[] {
 	return [
-		{
-			name: 'hello_world',
-			language: 'en_US',
-			category: 'UTILITY',
-			parameter_format: 'POSITIONAL',
-			components: [
-				{ type: 'HEADER', format: 'TEXT', text: 'Hello World' },
-				{ type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta. Thank you for taking the time to test with us.' },
-				{ type: 'FOOTER', text: 'WhatsApp Business Platform sample message' },
-			],
-		},
-		{
-			name: 'order_update',
-			language: 'en_US',
-			category: 'UTILITY',
-			parameter_format: 'POSITIONAL',
-			components: [
-				{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.', example: { body_text: [['Mark', '860198']] } },
-				{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track order', url: 'https://example.com/track/{{1}}', example: ['https://example.com/track/860198'] }] },
-			],
-		},
-		{
-			name: 'promo_named',
-			language: 'en_US',
-			category: 'MARKETING',
-			parameter_format: 'NAMED',
-			components: [
-				{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARZsimulatorPreload'] } },
-				{
-					type: 'BODY',
-					text: 'Hi {{first_name}}, use code {{promo_code}} for 20% off this week.',
-					example: { body_text_named_params: [{ param_name: 'first_name', example: 'Jessica' }, { param_name: 'promo_code', example: 'FALL25' }] },
-				},
-				{ type: 'FOOTER', text: 'Reply STOP to opt out' },
-				{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Shop now' }, { type: 'QUICK_REPLY', text: 'Stop promotions' }] },
-			],
-		},
-		{
-			name: 'auth_code',
-			language: 'en_US',
-			category: 'AUTHENTICATION',
-			parameter_format: 'POSITIONAL',
-			components: [
-				{ type: 'BODY', add_security_recommendation: true },
-				{ type: 'FOOTER', code_expiration_minutes: 10 },
-				{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] },
-			],
-		},
+		approved('hello_world', 'UTILITY', 'POSITIONAL', [
+			{ type: 'HEADER', format: 'TEXT', text: 'Hello World' },
+			{ type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta. Thank you for taking the time to test with us.' },
+			{ type: 'FOOTER', text: 'WhatsApp Business Platform sample message' },
+		]),
+		approved('order_update', 'UTILITY', 'POSITIONAL', [
+			{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} has shipped.', example: { body_text: [['Mark', '860198']] } },
+			{ type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track order', url: 'https://example.com/track/{{1}}', example: ['https://example.com/track/860198'] }] },
+		]),
+		approved('promo_named', 'MARKETING', 'NAMED', [
+			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARZsimulatorPreload'] } },
+			{
+				type: 'BODY',
+				text: 'Hi {{first_name}}, use code {{promo_code}} for 20% off this week.',
+				example: { body_text_named_params: [{ param_name: 'first_name', example: 'Jessica' }, { param_name: 'promo_code', example: 'FALL25' }] },
+			},
+			{ type: 'FOOTER', text: 'Reply STOP to opt out' },
+			{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Shop now' }, { type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+		]),
+		approved('auth_code', 'AUTHENTICATION', 'POSITIONAL', [
+			{ type: 'BODY', add_security_recommendation: true },
+			{ type: 'FOOTER', code_expiration_minutes: 10 },
+			{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] },
+		]),
 	];
 }
 

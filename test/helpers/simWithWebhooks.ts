@@ -7,14 +7,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { closeAllStores } from '../../nodes/shared/store';
-import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
+import { createSimulator, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import type { CredentialsMap } from '../harness';
+import { PHONE, SIM_TOKEN } from './sim';
 
-export const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
+/** The simulator's default phone number ID and token (test/helpers/sim.ts). */
+export { PHONE, SIM_TOKEN };
 export const APP_SECRET = 'media-test-app-secret';
 export const VERIFY_TOKEN = 'media-test-verify-token';
-export const SIM_TOKEN = 'sim-token';
 
 export interface Delivered {
 	raw: Buffer;

@@ -135,37 +135,24 @@ describe('webhook bodies', () => {
 
 	it('template status webhooks follow the message_template_status_update reference (not in the spec)', async () => {
 		// The OAS has no schema for this field; the shape comes from cloud-api.md §4.
-		const schema = {
-			type: 'object',
-			required: ['object', 'entry'],
-			properties: {
-				object: { const: 'whatsapp_business_account' },
-				entry: {
-					type: 'array',
-					items: {
-						type: 'object',
-						required: ['id', 'time', 'changes'],
-						properties: {
-							changes: {
-								type: 'array',
-								items: {
-									type: 'object',
-									required: ['field', 'value'],
-									properties: {
-										field: { const: 'message_template_status_update' },
-										value: {
-											type: 'object',
-											required: ['event', 'message_template_id', 'message_template_name', 'message_template_language', 'reason'],
-											properties: { message_template_id: { type: 'integer' }, event: { enum: ['APPROVED', 'REJECTED', 'PENDING', 'PAUSED', 'DISABLED'] } },
-										},
-									},
-								},
-							},
-						},
-					},
-				},
-			},
-		};
+		const obj = (required: string[], properties: Record<string, unknown>) => ({ type: 'object', required, properties });
+		const arrayOf = (items: unknown) => ({ type: 'array', items });
+		const schema = obj(['object', 'entry'], {
+			object: { const: 'whatsapp_business_account' },
+			entry: arrayOf(
+				obj(['id', 'time', 'changes'], {
+					changes: arrayOf(
+						obj(['field', 'value'], {
+							field: { const: 'message_template_status_update' },
+							value: obj(['event', 'message_template_id', 'message_template_name', 'message_template_language', 'reason'], {
+								message_template_id: { type: 'integer' },
+								event: { enum: ['APPROVED', 'REJECTED', 'PENDING', 'PAUSED', 'DISABLED'] },
+							}),
+						}),
+					),
+				}),
+			),
+		});
 		await t.api(`/v23.0/${WABA}/message_templates`, { body: { name: 'wh_tpl', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Plain body' }] } });
 		await t.advance(5000);
 		await rx.waitFor(() => rx.posts('message_template_status_update').length >= 1, 'template status webhook');

@@ -2,14 +2,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSimulator, type Simulator } from '../../simulator';
+import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID, type Simulator } from '../../simulator';
 import type { SimulatorOptions } from '../../simulator/options';
 
+/** A token and app secret of the tests' own (not the simulator's defaults); its default WABA and numbers. */
 export const TOKEN = 'test-token';
 export const SECRET = 'test-app-secret';
-export const WABA = '102290129340398';
-export const PHONE = '106540352242922';
-export const PHONE2 = '106540352242923';
+export const WABA = DEFAULT_WABA_ID;
+export const [PHONE, PHONE2] = DEFAULT_PHONE_NUMBERS.map((p) => p.id);
 
 export interface Res {
 	status: number;

@@ -179,6 +179,23 @@ describe('listing', () => {
 		expect(summary.body.summary).toEqual({ total_count: 5, message_template_limit: 250 });
 	});
 
+	it('extraTemplates are APPROVED beside the built-in ones (and survive a reset); an invalid one is refused by name', async () => {
+		const spring = { name: 'spring_sale', language: 'de', category: 'MARKETING', components: [{ type: 'BODY', text: 'Hallo {{1}}!', example: { body_text: [['Ana']] } }] };
+		const s = await startSim({ extraTemplates: [spring] });
+		try {
+			const list = async () => (await s.api(`/v23.0/${WABA}/message_templates?category=MARKETING&fields=name,language,status`)).body.data.map(({ id: _id, ...x }: any) => x);
+			expect(await list()).toEqual([
+				{ name: 'promo_named', language: 'en_US', status: 'APPROVED' },
+				{ name: 'spring_sale', language: 'de', status: 'APPROVED' },
+			]);
+			await s.ctl('/reset', {});
+			expect((await list()).length).toBe(2);
+		} finally {
+			await s.stop();
+		}
+		await expect(startSim({ extraTemplates: [{ ...spring, name: 'Spring Sale' }] })).rejects.toThrow(/extraTemplates: Spring Sale\/de: name may only contain lowercase letters/);
+	});
+
 	it('pages with after/before cursors', async () => {
 		const all = (await t.api(`/v23.0/${WABA}/message_templates?fields=name`)).body.data.map((x: any) => x.name);
 		const seen: string[] = [];

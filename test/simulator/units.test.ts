@@ -4,6 +4,7 @@ import { RollingUniqueRecipients, SlidingWindow, tierLabel } from '../../simulat
 import { Rng } from '../../simulator/rng';
 import { extractVariables } from '../../simulator/template-rules';
 import { validateTemplateBody } from '../../simulator/template-validate';
+import { positionalTemplate } from '../templates/fixtures';
 
 describe('FakeClock', () => {
 	it('fires timers in time order on advance, including timers scheduled by timers', () => {
@@ -78,25 +79,8 @@ describe('template rules', () => {
 		expect(extractVariables('Hi {{1}} and {{ first_name }}').map((v) => v.name)).toEqual(['1', 'first_name']);
 	});
 	it('accepts a full valid template and lists each problem of a bad one', () => {
-		expect(
-			validateTemplateBody({
-				name: 'order_confirmation',
-				language: 'en_US',
-				category: 'UTILITY',
-				components: [
-					{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['#1'] } },
-					{ type: 'BODY', text: 'Hi {{1}}, order {{2}} ships today.', example: { body_text: [['Mark', '860198']] } },
-					{ type: 'FOOTER', text: 'Reply STOP to opt out' },
-					{
-						type: 'BUTTONS',
-						buttons: [
-							{ type: 'PHONE_NUMBER', text: 'Call', phone_number: '16467043595' },
-							{ type: 'URL', text: 'Track', url: 'https://ex.com/t?id={{1}}', example: ['https://ex.com/t?id=42'] },
-						],
-					},
-				],
-			}),
-		).toEqual([]);
+		// The template tests' full positional template: header, body, footer, quick replies, phone and URL buttons.
+		expect(validateTemplateBody(positionalTemplate())).toEqual([]);
 		const problems = validateTemplateBody({ name: 'X', language: 'english', category: 'UTILITY', components: [{ type: 'HEADER', format: 'GIF' }] });
 		expect(problems).toEqual([
 			'name may only contain lowercase letters, digits and underscores',

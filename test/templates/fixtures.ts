@@ -1,5 +1,6 @@
 /** Template definitions shared by the template tests (shapes from cloud-api.md §1 "Create body"). */
 import type { StoredTemplate, TemplateDefinition } from '../../core/templates';
+import { preloadedTemplate } from '../../simulator';
 
 export function positionalTemplate(): TemplateDefinition {
 	return {
@@ -47,17 +48,10 @@ export function namedTemplate(): TemplateDefinition {
 	};
 }
 
+/** A copy-code authentication template (security recommendation, 10 min expiry): the simulator's `auth_code` as `login_code`. */
 export function authTemplate(): TemplateDefinition {
-	return {
-		name: 'login_code',
-		language: 'en_US',
-		category: 'AUTHENTICATION',
-		components: [
-			{ type: 'BODY', add_security_recommendation: true },
-			{ type: 'FOOTER', code_expiration_minutes: 10 },
-			{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Copy code' }] },
-		],
-	};
+	const { parameter_format: _format, ...auth } = preloadedTemplate('auth_code');
+	return { ...auth, name: 'login_code' };
 }
 
 export function imageTemplate(): TemplateDefinition {
