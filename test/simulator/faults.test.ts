@@ -14,8 +14,8 @@ const TO = '16505550300';
 const log = async (to = TO) => (await t.ctl(`/messages?to=${to}`)).data;
 
 describe('recipientFaults', () => {
-	it('answers the next sends with the scripted errors in Meta’s body, then serves the recipient normally', async () => {
-		t = await startSim({ pairRateMs: 0, recipientFaults: { [`+${TO}`]: [131049, { code: 131000, status: 503, details: 'scripted outage' }, 131031] } });
+	it('answers the next sends with the scripted errors in Meta’s body (late if asked), then serves the recipient normally', async () => {
+		t = await startSim({ pairRateMs: 0, recipientFaults: { [`+${TO}`]: [131049, { code: 131000, status: 503, details: 'scripted outage', delayMs: 250 }, 131031] } });
 		const first = await t.send(helloWorld(TO));
 		expect(first.status).toBe(400);
 		expect(first.body.error).toMatchObject({
@@ -25,7 +25,9 @@ describe('recipientFaults', () => {
 			error_data: { messaging_product: 'whatsapp', details: expect.any(String) },
 			fbtrace_id: expect.any(String),
 		});
+		const started = Date.now();
 		const second = await t.send(helloWorld(TO));
+		expect(Date.now() - started).toBeGreaterThanOrEqual(240);
 		expect(second.status).toBe(503);
 		expect(second.body.error).toMatchObject({ code: 131000, error_data: { details: 'scripted outage' } });
 		// A code outside the simulator's own catalog: Meta's title from core/graph/errorTitles.ts.
