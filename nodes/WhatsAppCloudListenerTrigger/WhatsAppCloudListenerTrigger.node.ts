@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { WebhookEventKind } from '../../core/webhook/types';
 import { getOptionalCredentials, getWebhookCredentials, STORE_CREDENTIAL } from '../shared/credentials';
 import { getStoreFor, storeOptionsFromCredentials } from '../shared/store';
+import { getWaitStoreFor } from '../shared/waitStore';
 import { keywordOptionsOf } from '../shared/webhookFields';
 import { listenerProperties, listenerCredentials } from './description';
 import { startListener } from './listener';
@@ -36,7 +37,8 @@ export class WhatsAppCloudListenerTrigger implements INodeType {
 		// Read once, on activation: nothing of n8n's runs per request.
 		const secrets = await getWebhookCredentials(this);
 		const storeCredentials = await getOptionalCredentials(this, STORE_CREDENTIAL);
-		const store = await getStoreFor(storeOptionsFromCredentials(storeCredentials));
+		const storeOptions = storeOptionsFromCredentials(storeCredentials);
+		const store = await getStoreFor(storeOptions);
 		const port = Number(this.getNodeParameter('port', 5690));
 		if (!Number.isInteger(port) || port < 1 || port > 65535) {
 			throw new NodeOperationError(this.getNode(), `Port must be a whole number from 1 to 65535 (got ${this.getNodeParameter('port', '')})`);
@@ -61,6 +63,7 @@ export class WhatsAppCloudListenerTrigger implements INodeType {
 				touchContacts: options.touchContacts !== false,
 				optOutKeywords: options.optOutKeywords !== false,
 				keywordOptions: keywordOptionsOf(options),
+				resume: options.resumeWaits === false ? undefined : { waitStore: () => getWaitStoreFor(storeOptions), emitAnswers: options.emitWaitAnswers === true },
 				emit: (items) => this.emit([items]),
 				log: (message) => this.logger.warn(`WhatsApp Cloud Listener Trigger: ${message}`),
 			});

@@ -1,7 +1,7 @@
 /** The listener trigger's fields: where it listens, which events start the workflow, and opt-out words. */
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { STORE_CREDENTIAL, WEBHOOK_CREDENTIAL } from '../shared/credentials';
-import { EVENT_OPTIONS, OPT_OUT_OPTIONS, STATUS_FILTER_OPTION, PHONE_NUMBER_IDS_OPTION, TOUCH_CONTACTS_OPTION } from '../shared/webhookFields';
+import { EVENT_OPTIONS, OPT_OUT_OPTIONS, PHONE_NUMBER_IDS_OPTION, STATUS_FILTER_OPTION, TOUCH_CONTACTS_OPTION, WAIT_ANSWER_OPTIONS } from '../shared/webhookFields';
 
 export const listenerCredentials: INodeCredentialDescription[] = [
 	{ name: WEBHOOK_CREDENTIAL, required: true },
@@ -11,7 +11,7 @@ export const listenerCredentials: INodeCredentialDescription[] = [
 export const listenerProperties: INodeProperties[] = [
 	{
 		displayName:
-			"For campaign volumes: this trigger answers Meta on its own port (n8n's webhook URLs are not used). Route Meta's Callback URL to it through your HTTPS reverse proxy (e.g. https://n8n.example.com/whatsapp → this port) and set the Verify Token from the WhatsApp Cloud Webhook credential. Statuses, windows, replies and opt-outs are recorded in the WhatsApp store for every event; the workflow starts only for the events below. Send and Wait answers are resumed by the WhatsApp Cloud Trigger, not by this one.",
+			"For campaign volumes: this trigger answers Meta on its own port (n8n's webhook URLs are not used). Route Meta's Callback URL to it through your HTTPS reverse proxy (e.g. https://n8n.example.com/whatsapp → this port) and set the Verify Token from the WhatsApp Cloud Webhook credential. Statuses, windows, replies and opt-outs are recorded in the WhatsApp store for every event; the workflow starts only for the events below.",
 		name: 'listenerNotice',
 		type: 'notice',
 		default: '',
@@ -45,6 +45,6 @@ export const listenerProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [PHONE_NUMBER_IDS_OPTION, ...OPT_OUT_OPTIONS, TOUCH_CONTACTS_OPTION, STATUS_FILTER_OPTION].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [PHONE_NUMBER_IDS_OPTION, ...OPT_OUT_OPTIONS, TOUCH_CONTACTS_OPTION, ...WAIT_ANSWER_OPTIONS, STATUS_FILTER_OPTION].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];

@@ -9,6 +9,9 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { WebhookReceiver } from '../../core/receiver/server';
+import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from '../../core/sendAndWait/resume';
+import type { WaitStore } from '../../core/sendAndWait/waits';
+import type { WebhookEvent } from '../../core/webhook/types';
 import type { EventFilter } from '../../core/webhook/handle';
 import type { OptKeywordOptions } from '../../core/webhook/optOut';
 import type { Store } from '../../core/store/types';
@@ -25,6 +28,11 @@ export interface ListenerConfig {
 	touchContacts: boolean;
 	optOutKeywords: boolean;
 	keywordOptions: OptKeywordOptions;
+	/**
+	 * Send and Wait for Response: messages that answer a waiting execution resume it (core/sendAndWait/resume.ts);
+	 * they start this workflow too only with `emitAnswers`. Undefined: no resuming.
+	 */
+	resume?: { waitStore: () => Promise<WaitStore>; emitAnswers: boolean };
 	/** Starts one execution with these items. */
 	emit: (items: INodeExecutionData[]) => void;
 	log: (message: string) => void;
@@ -44,7 +52,16 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 		keywordOptions: c.keywordOptions,
 		forward: {
 			deliver: async (_target, payloads) => {
-				c.emit(payloads.map((p) => ({ json: JSON.parse(p) as IDataObject })));
+				const events = payloads.map((p) => JSON.parse(p) as WebhookEvent);
+				const resumed = await resumeWaits(c, events);
+				const items: INodeExecutionData[] = [];
+				for (const event of events) {
+					const outcomes = resumed.get(event.eventId);
+					// An answer that resumed its execution belongs to it (as on the WhatsApp Cloud Trigger).
+					if (outcomes?.some((o) => o.resumed) && !c.resume?.emitAnswers) continue;
+					items.push({ json: { ...event, ...resumeNote(outcomes) } as unknown as IDataObject });
+				}
+				if (items.length) c.emit(items);
 			},
 		},
 		log: c.log,
@@ -63,4 +80,16 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 		throw error;
 	}
 	return receiver;
+}
+
+/** Resumes the executions these messages answer; a wait-store failure is logged and the events go on. */
+async function resumeWaits(c: ListenerConfig, events: WebhookEvent[]): Promise<Map<string, ResumeOutcome[]>> {
+	if (!c.resume) return new Map();
+	try {
+		const claimed = await claimAnswers(await c.resume.waitStore(), events);
+		return claimed.length ? await resumeClaimed(claimed, { log: c.log }) : new Map();
+	} catch (error) {
+		c.log(`could not look up executions waiting for an answer: ${(error as Error).message}`);
+		return new Map();
+	}
 }

@@ -54,6 +54,26 @@ export const TOUCH_CONTACTS_OPTION: INodeProperties = {
 	description: "Whether each inbound message updates the contact's last-active time and profile name in the store (creating the contact if new)",
 };
 
+/** Send and Wait for Response answers (core/sendAndWait/resume.ts). */
+export const WAIT_ANSWER_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Emit Answers to Waiting Executions',
+		name: 'emitWaitAnswers',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether a message that resumed a "Send and Wait for Response" execution also starts this workflow. Off: it only resumes the waiting execution (a workflow that waits and starts on messages would otherwise run again on every answer).',
+	},
+	{
+		displayName: 'Resume Waiting Executions',
+		name: 'resumeWaits',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether an inbound message resumes the executions waiting for this contact's answer (WhatsApp Campaign → Send and Wait for Response, same WhatsApp store)",
+	},
+];
+
 /** Opt-out / opt-in keyword handling (core/webhook/optOut.ts). */
 export const OPT_OUT_OPTIONS: INodeProperties[] = [
 	{

@@ -3,12 +3,14 @@
  * listens on its own port, answers Meta itself (handshake, signature, store side effects) and starts
  * an execution (emit) only for the events it is set to emit, once each; a taken port is a clear error.
  */
+import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { runTrigger, type TriggerRun } from '../harness';
 import { signBody } from '../../core/webhook/verify';
 import type { Store } from '../../core/store/types';
 import { closeAllStores, getStoreFor } from '../../nodes/shared/store';
+import { closeAllWaitStores, getWaitStoreFor } from '../../nodes/shared/waitStore';
 import { WhatsAppCloudListenerTrigger } from '../../nodes/WhatsAppCloudListenerTrigger/WhatsAppCloudListenerTrigger.node';
 import { tmpDir } from '../helpers/tmp';
 
@@ -65,6 +67,7 @@ beforeEach(async () => {
 afterEach(async () => {
 	for (const run of runs) await run.response.closeFunction?.();
 	await closeAllStores();
+	await closeAllWaitStores();
 });
 
 describe('WhatsApp Cloud Listener Trigger', () => {
@@ -116,6 +119,35 @@ describe('WhatsApp Cloud Listener Trigger', () => {
 		const items = run.emitted.flatMap((o) => o[0].map((i) => i.json));
 		expect(items.find((j) => j.kind === 'message')).toMatchObject({ optIntent: 'opt_out' });
 		expect(items.map((j) => j.kind).sort()).toEqual(['message', 'status']);
+	});
+
+	it("an answer resumes the execution waiting for it (Send and Wait) and starts no execution of its own; other messages do", async () => {
+		const answers: Array<{ url: string; body: Record<string, unknown> }> = [];
+		const n8nResume = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				answers.push({ url: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString()) });
+				res.writeHead(200).end('{}');
+			});
+		});
+		await new Promise<void>((r) => n8nResume.listen(0, '127.0.0.1', () => r()));
+		try {
+			const waits = await getWaitStoreFor({ backend: 'sqlite', path: storePath });
+			const resumeUrl = `http://127.0.0.1:${(n8nResume.address() as AddressInfo).port}/webhook-waiting/77/node1?signature=abc`;
+			await waits.add({ id: '77:node1', phoneNumberId: PNID, waId: '16505550005', resumeUrl, executionId: '77', createdAt: NOW, expiresAt: NOW + 600_000 });
+			const run = await start({ events: ['message'] });
+			expect((await post(text('wamid.answer', '16505550005', 'yes please'))).status).toBe(200);
+			expect((await post(text('wamid.other', '16505550006', 'hello'))).status).toBe(200);
+			await until('the resume and the other execution', () => answers.length === 1 && run.emitted.length >= 1);
+			await new Promise((r) => setTimeout(r, 300));
+			expect(answers[0].url).toBe('/webhook-waiting/77/node1?signature=abc');
+			expect(answers[0].body).toMatchObject({ messageId: 'wamid.answer', from: '16505550005', text: 'yes please', phoneNumberId: PNID });
+			expect(emittedIds(run)).toEqual(['wamid.other']);
+			expect(await waits.pending(PNID, '16505550005', NOW)).toEqual([]);
+		} finally {
+			await new Promise<void>((r) => n8nResume.close(() => r()));
+		}
 	});
 
 	it('a port already taken is a clear error naming it', async () => {

@@ -1,0 +1,126 @@
+/**
+ * The inbound half of "Send and Wait for Response" (issue 16), shared by both webhook triggers: an
+ * inbound message from a contact some execution is waiting on resumes that execution with the
+ * message as the answer.
+ *
+ *  - claimAnswers: one wait-store query per fresh inbound message (waits.ts claims atomically, so of
+ *    several n8n processes receiving the same answer only one resumes). Statuses and other events
+ *    cost nothing.
+ *  - resumeClaimed: POSTs the answer to each claimed wait's resume URL (n8n's signed `webhook-waiting`
+ *    URL), after Meta got its 200. A failed resume (n8n unreachable, the execution already finished or
+ *    timed out) is logged and reported on the event's item (resumeNote).
+ */
+import type { MessageEvent, WebhookEvent } from '../webhook/types';
+import type { PendingWait, WaitAnswer, WaitStore } from './waits';
+
+/** Message types that are not an answer: reactions, system notices, unsupported content. */
+const NOT_ANSWERS = new Set(['reaction', 'system', 'unsupported', 'errors', 'request_welcome']);
+
+export interface ClaimedAnswer {
+	event: MessageEvent;
+	waits: PendingWait[];
+}
+
+export interface ResumeOutcome {
+	executionId?: string;
+	resumed: boolean;
+	error?: string;
+}
+
+function isAnswer(event: WebhookEvent): event is MessageEvent {
+	return event.kind === 'message' && typeof event.waId === 'string' && event.waId !== '' && typeof event.phoneNumberId === 'string' && !NOT_ANSWERS.has(String(event.type));
+}
+
+/** Claims the waits the fresh inbound messages answer (a store error throws: the caller logs it, the events go on). */
+export async function claimAnswers(store: Pick<WaitStore, 'claim'>, events: WebhookEvent[], now = Date.now()): Promise<ClaimedAnswer[]> {
+	const out: ClaimedAnswer[] = [];
+	for (const event of events.filter(isAnswer)) {
+		const waits = await store.claim(event.phoneNumberId!, event.waId!, now, event.replyToMessageId);
+		if (waits.length) out.push({ event, waits });
+	}
+	return out;
+}
+
+export function answerOf(event: MessageEvent): WaitAnswer {
+	const interactive = event.interactive;
+	const buttonId = interactive?.id ?? event.button?.payload;
+	return {
+		source: 'whatsapp-cloud-trigger',
+		messageId: event.messageId,
+		type: interactive?.type ?? String(event.type),
+		from: event.waId,
+		phoneNumberId: event.phoneNumberId,
+		text: event.text ?? interactive?.title ?? event.button?.text,
+		buttonId: buttonId || undefined,
+		timestamp: event.timestamp,
+		replyToMessageId: event.replyToMessageId,
+		profileName: event.profileName,
+	};
+}
+
+/** Where a resume URL points, for logs (no query: it carries n8n's signature). */
+function describeUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		return `${u.origin}${u.pathname}`;
+	} catch {
+		return '(invalid URL)';
+	}
+}
+
+async function post(url: string, body: WaitAnswer, timeoutMs: number): Promise<{ ok: boolean; status: number; text: string }> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(timeoutMs),
+	});
+	const text = (await res.text().catch(() => '')).slice(0, 300);
+	return { ok: res.ok, status: res.status, text };
+}
+
+export interface ResumeOptions {
+	/** Per resume POST. Default 15 s. */
+	timeoutMs?: number;
+	/** Told about every wait that could not be resumed (its execution id, where, why). */
+	log?: (message: string) => void;
+}
+
+/** Resumes every claimed wait; returns the outcomes per event id. */
+export async function resumeClaimed(claimed: ClaimedAnswer[], options: ResumeOptions = {}): Promise<Map<string, ResumeOutcome[]>> {
+	const timeoutMs = options.timeoutMs ?? 15_000;
+	const outcomes = new Map<string, ResumeOutcome[]>();
+	for (const { event, waits } of claimed) {
+		const answer = answerOf(event);
+		const list: ResumeOutcome[] = [];
+		for (const wait of waits) {
+			let outcome: ResumeOutcome;
+			try {
+				let res = await post(wait.resumeUrl, answer, timeoutMs);
+				// n8n busy saving the waiting execution (it answers 409 while it is still "running"): once more.
+				if (res.status === 409 && /running/i.test(res.text)) {
+					await new Promise((r) => setTimeout(r, 1_000));
+					res = await post(wait.resumeUrl, answer, timeoutMs);
+				}
+				outcome = res.ok ? { executionId: wait.executionId, resumed: true } : { executionId: wait.executionId, resumed: false, error: `HTTP ${res.status}: ${res.text}` };
+			} catch (error) {
+				outcome = { executionId: wait.executionId, resumed: false, error: (error as Error).message };
+			}
+			if (!outcome.resumed) {
+				options.log?.(`could not resume execution ${wait.executionId ?? '?'} (waiting for ${wait.waId}) at ${describeUrl(wait.resumeUrl)}: ${outcome.error}`);
+			}
+			list.push(outcome);
+		}
+		outcomes.set(event.eventId, list);
+	}
+	return outcomes;
+}
+
+/** What the event's item says about the executions it resumed. */
+export function resumeNote(outcomes: ResumeOutcome[] | undefined): Record<string, unknown> | undefined {
+	if (!outcomes?.length) return undefined;
+	return {
+		resumedExecutions: outcomes.filter((o) => o.resumed).map((o) => o.executionId ?? null),
+		...(outcomes.some((o) => !o.resumed) ? { resumeErrors: outcomes.filter((o) => !o.resumed).map((o) => ({ executionId: o.executionId ?? null, error: o.error ?? null })) } : {}),
+	};
+}
