@@ -62,17 +62,15 @@ export function webhookCredentials(ctx: Ctx, refresh = false): Promise<WebhookCr
 	return cached(ctx, WEBHOOK_CREDENTIAL, () => getWebhookCredentials(ctx), refresh ? 'refresh' : 'use');
 }
 
-/** The trigger's store: the WhatsApp Store credential's (read at most once a minute), or the default SQLite file without one. */
-export async function triggerStore(ctx: Ctx): Promise<Store> {
-	if (!ctx.getNode().credentials?.[STORE_CREDENTIAL]) return getStoreFor(storeOptionsFromCredentials(undefined));
-	const c = await cached<ICredentialDataDecryptedObject>(ctx, STORE_CREDENTIAL, () => ctx.getCredentials(STORE_CREDENTIAL), 'use');
-	return getStoreFor(storeOptionsFromCredentials(c));
-}
-
 /** The WhatsApp Store credential's data (read at most once a minute), or undefined when the trigger has none (resumeWaits.ts). */
 export async function triggerStoreCredentials(ctx: Ctx): Promise<ICredentialDataDecryptedObject | undefined> {
 	if (!ctx.getNode().credentials?.[STORE_CREDENTIAL]) return undefined;
 	return cached<ICredentialDataDecryptedObject>(ctx, STORE_CREDENTIAL, () => ctx.getCredentials(STORE_CREDENTIAL), 'use');
+}
+
+/** The trigger's store: the WhatsApp Store credential's, or the default SQLite file without one. */
+export async function triggerStore(ctx: Ctx): Promise<Store> {
+	return getStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx)));
 }
 
 /** Forgets every kept credential (tests). */
