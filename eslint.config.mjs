@@ -27,7 +27,12 @@ export default tseslint.config(
 	{
 		files: ['credentials/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
-		rules: { ...n8nNodesBase.configs.credentials.rules },
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			// Community credentials need an HTTP documentationUrl (cred-class-field-documentation-url-not-http-url);
+			// the camelCase rule targets n8n's own docs slugs.
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
 	},
 	{
 		files: ['package.json'],

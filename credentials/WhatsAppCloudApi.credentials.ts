@@ -19,14 +19,10 @@ export class WhatsAppCloudApi implements ICredentialType {
 
 	icon = 'file:whatsAppCloud.svg' as const;
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community credentials need an HTTP URL (rule cred-class-field-documentation-url-not-http-url); the camelCase rule targets n8n's own docs slugs
 	documentationUrl = 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
 
 	properties: INodeProperties[] = [
-		secretField('Access Token', 'accessToken', {
-			required: true,
-			description: 'A permanent system-user access token with whatsapp_business_messaging and whatsapp_business_management permissions',
-		}),
+		secretField('Access Token', 'accessToken', { required: true, description: 'A permanent system-user access token with whatsapp_business_messaging and whatsapp_business_management permissions' }),
 		textField('WhatsApp Business Account ID', 'businessAccountId', {
 			required: true,
 			description: 'The WABA ID (WhatsApp Manager → Account tools). Templates and phone numbers belong to it.',

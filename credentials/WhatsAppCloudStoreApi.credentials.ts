@@ -13,7 +13,6 @@ export class WhatsAppCloudStoreApi implements ICredentialType {
 
 	icon = 'file:whatsAppCloudStore.svg' as const;
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community credentials need an HTTP URL (rule cred-class-field-documentation-url-not-http-url); the camelCase rule targets n8n's own docs slugs
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-whatsapp-cloud#state-store';
 
 	properties: INodeProperties[] = [

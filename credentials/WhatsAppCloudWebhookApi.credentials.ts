@@ -14,14 +14,10 @@ export class WhatsAppCloudWebhookApi implements ICredentialType {
 
 	icon = 'file:whatsAppCloudWebhook.svg' as const;
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community credentials need an HTTP URL (rule cred-class-field-documentation-url-not-http-url); the camelCase rule targets n8n's own docs slugs
 	documentationUrl = 'https://developers.facebook.com/docs/graph-api/webhooks/getting-started';
 
 	properties: INodeProperties[] = [
-		secretField('App Secret', 'appSecret', {
-			required: true,
-			description: 'The Meta app secret (App settings → Basic). Used to check the X-Hub-Signature-256 header of every webhook call.',
-		}),
+		secretField('App Secret', 'appSecret', { required: true, description: 'The Meta app secret (App settings → Basic). Used to check the X-Hub-Signature-256 header of every webhook call.' }),
 		secretField('Verify Token', 'verifyToken', {
 			required: true,
 			description: 'Any secret string; enter the same value as the webhook verify token in the Meta app dashboard',

@@ -56,10 +56,6 @@ export class WhatsAppContacts implements INodeType {
 		credentials: [{ name: STORE_CREDENTIAL, required: false }],
 		properties: operationProperties(
 			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
 				options: [
 					{ name: 'Block', value: 'block', action: 'Block a contact', description: 'Put a contact on the block list: no campaign message of any category is sent to them' },
 					{

@@ -37,10 +37,6 @@ export class WhatsAppMedia implements INodeType {
 		credentials: [{ name: CLOUD_API_CREDENTIAL, required: true }],
 		properties: operationProperties(
 			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
 				options: [
 					{ name: 'Upload', value: 'upload', description: 'Upload a binary file and get its media ID', action: 'Upload media' },
 					{ name: 'Download', value: 'download', description: 'Download a media ID (e.g. an inbound image) as binary data', action: 'Download media' },

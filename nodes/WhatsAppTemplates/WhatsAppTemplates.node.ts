@@ -35,10 +35,6 @@ export class WhatsAppTemplates implements INodeType {
 		credentials: [{ name: CLOUD_API_CREDENTIAL, required: true }],
 		properties: operationProperties(
 			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
 				default: 'list',
 				options: [
 					{ name: 'Create', value: 'create', action: 'Create a template', description: 'Submit a new template (one language per item) for review' },

@@ -2,14 +2,14 @@
  * A node is a router over operation modules (`actions/<op>.operation.ts`, each exporting its fields
  * as `description` and its `execute`). This file holds the two halves every node shares:
  *
- *   properties: operationProperties(operationField, operations)   // the editor's fields
+ *   properties: operationProperties({ default, options }, operations)   // the editor's fields
  *   execute() { return routeItems(this, operations) }               // the per-item loop
  *
  * `routeItems` does, once for every node, what each used to restate: find the item's operation,
  * pair every output item to its input item, and with *Continue On Fail* turn a failing item into its
  * error item while the others go on (without it the error names the item; nodes/shared/items.ts).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { failedItem } from './items';
 
@@ -71,11 +71,12 @@ export async function routeItems(fn: IExecuteFunctions, operations: Record<strin
 }
 
 /**
- * The node's properties: the operation selector, then every operation's fields merged so that each
+ * The node's properties: the Operation selector (`options`: one per operation, alphabetical, each
+ * with an `action`), then every operation's fields merged so that each
  * operation's fields keep the order its module lists them in (a field several operations show is one
  * object, placed once). Throws when two modules list shared fields in contradicting orders.
  */
-export function operationProperties(operationField: INodeProperties, operations: Record<string, OperationModule>): INodeProperties[] {
+export function operationProperties(selector: { default: string; options: INodePropertyOptions[] }, operations: Record<string, OperationModule>): INodeProperties[] {
 	const lists = [...new Set(Object.values(operations))].map((m) => m.description);
 	const firstSeen: INodeProperties[] = [];
 	const before = new Map<INodeProperties, Set<INodeProperties>>();
@@ -89,7 +90,8 @@ export function operationProperties(operationField: INodeProperties, operations:
 		});
 	}
 	const placed = new Set<INodeProperties>();
-	const merged: INodeProperties[] = [operationField];
+	const { options, default: defaultOperation } = selector;
+	const merged: INodeProperties[] = [{ displayName: 'Operation', name: 'operation', type: 'options', noDataExpression: true, options, default: defaultOperation }];
 	while (placed.size < firstSeen.length) {
 		const next = firstSeen.find((f) => !placed.has(f) && [...(before.get(f) ?? [])].every((p) => placed.has(p)));
 		if (!next) throw new Error(`Operation fields listed in contradicting orders (near "${firstSeen.find((f) => !placed.has(f))?.name}")`);
