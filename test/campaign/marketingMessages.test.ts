@@ -7,7 +7,6 @@
  * coexistence throughput read from Graph, and Graph v27.0 / v24.0 both served by the simulator.
  */
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
-import type { RunningSimulator, Simulator } from '../../simulator';
 import { GraphClient, DEFAULT_GRAPH_API_VERSION } from '../../core/graph/client';
 import { GraphApiError, graphErrorFromResponse } from '../../core/graph/errors';
 import type { GraphRequest } from '../../core/graph/client';
@@ -15,47 +14,40 @@ import { isMarketingEndpointRefusal, isNotOnboarded, MarketingRoute, sendEndpoin
 import { readNumberInfo } from '../../core/numbers/info';
 import { breakerActions } from '../../core/campaign/breakers';
 import { parseWebhook } from '../../core/webhook/parse';
-import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor } from '../helpers/triggerReceiver';
 import { PROMO_NAMED_MAPPING, sendCampaignParams } from '../helpers/campaignFixtures';
-import { simCreds, simTemplateId, startSimStore, stopSimStore } from '../helpers/simStore';
+import { SimWorld } from '../helpers/simStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const TOKEN = 'sim-token';
-let sim: Simulator;
-let running: RunningSimulator;
-let dbPath: string;
-let store: Store;
+const w = new SimWorld();
 
 const node = new WhatsAppCampaign();
-const creds = (apiVersion = 'v27.0') => simCreds(running.url, dbPath, { token: TOKEN, apiVersion });
-const templateId = (name: string) => simTemplateId(sim, name);
+const creds = (apiVersion = 'v27.0') => w.creds({ token: TOKEN, apiVersion });
 const people = (n: number, base = 4915200000500) => Array.from({ length: n }, (_, i) => ({ json: { phone: `+${base + i}`, name: `P${i}`, order: `A${i}` } }));
-const stats = () => sim.stats() as unknown as { accepted: { total: number }; duplicateSends: { total: number }; errors: Record<string, number>; requests: { sends: number } };
+const stats = () => w.sim.stats() as unknown as { accepted: { total: number }; duplicateSends: { total: number }; errors: Record<string, number>; requests: { sends: number } };
 const byEndpoint = () => {
 	const out: Record<string, number> = {};
-	for (const m of sim.state.messages) out[m.endpoint ?? 'messages'] = (out[m.endpoint ?? 'messages'] ?? 0) + 1;
+	for (const m of w.sim.state.messages) out[m.endpoint ?? 'messages'] = (out[m.endpoint ?? 'messages'] ?? 0) + 1;
 	return out;
 };
 
 function promo(campaignId: string, extra: Record<string, unknown> = {}) {
-	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId: templateId('promo_named') }, PROMO_NAMED_MAPPING, { throughputMode: 'manual', mps: 20, ...extra });
+	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId: w.templateId('promo_named') }, PROMO_NAMED_MAPPING, { throughputMode: 'manual', mps: 20, ...extra });
 }
 
 function utility(campaignId: string) {
 	return {
 		...promo(campaignId),
-		template: { mode: 'id', value: templateId('order_update') },
+		template: { mode: 'id', value: w.templateId('order_update') },
 		variables: { mappingMode: 'defineBelow', value: { 'body.1': '={{ $json.name }}', 'body.2': '={{ $json.order }}', 'button.0': '={{ $json.order }}' } },
 	};
 }
 
-beforeEach(async () => {
-	({ sim, running, dbPath, store } = await startSimStore({ mps: 80, tier: 2000, latencyMs: 2, seed: 11, token: TOKEN }));
-});
-afterEach(() => stopSimStore({ running, store }));
+beforeEach(() => w.start({ mps: 80, tier: 2000, latencyMs: 2, seed: 11, token: TOKEN }));
+afterEach(() => w.stop());
 
 describe('Send Campaign routes MARKETING templates to /marketing_messages (workflow executions, simulator)', () => {
 	it('default on: every marketing send goes to /marketing_messages; a UTILITY campaign stays on /messages', async () => {
@@ -78,7 +70,7 @@ describe('Send Campaign routes MARKETING templates to /marketing_messages (workf
 	});
 
 	it('a number that is not onboarded: one refused request (131055), then /messages for the rest of the run — each recipient once, ledger complete', async () => {
-		await simControl(running.url, `phone-numbers/${PHONE}`, { marketing_messages: false });
+		await simControl(w.running.url, `phone-numbers/${PHONE}`, { marketing_messages: false });
 		const r = await runNode(node, promo('mm-4', { mps: 80 }), people(12), creds());
 		expect(r.nodeError).toBeUndefined();
 		const rows = jsonOf(r.items);
@@ -211,20 +203,20 @@ describe('template category map (template_category_update webhooks)', () => {
 	});
 
 	it("a completed recategorisation updates the template's campaigns in the store; a running route switches endpoint", async () => {
-		await store.createCampaign({ id: 'cat-1', phoneNumberId: PHONE, templateName: 'promo_named', templateLanguage: 'en_US', category: 'MARKETING', templateId: '777' }, 1000);
-		await store.createCampaign({ id: 'cat-2', phoneNumberId: PHONE, templateName: 'order_update', templateLanguage: 'en_US', category: 'UTILITY', templateId: '888' }, 1000);
+		await w.store.createCampaign({ id: 'cat-1', phoneNumberId: PHONE, templateName: 'promo_named', templateLanguage: 'en_US', category: 'MARKETING', templateId: '777' }, 1000);
+		await w.store.createCampaign({ id: 'cat-2', phoneNumberId: PHONE, templateName: 'order_update', templateLanguage: 'en_US', category: 'UTILITY', templateId: '888' }, 1000);
 		let now = 0;
-		const route = new MarketingRoute({ category: 'MARKETING', readCategory: () => store.getCampaign('cat-1').then((c) => c?.category), categoryRefreshMs: 1000, now: () => now });
+		const route = new MarketingRoute({ category: 'MARKETING', readCategory: () => w.store.getCampaign('cat-1').then((c) => c?.category), categoryRefreshMs: 1000, now: () => now });
 		await new Promise((r) => setTimeout(r, 20)); // the baseline read
 		expect(route.endpointFor(PHONE)).toBe('marketing_messages');
 
 		const events = parseWebhook(categoryWebhook("UTILITY", "777"));
 		const actions = breakerActions(events);
 		expect(actions).toEqual([{ kind: 'template_category', templateId: '777', templateName: 'promo_named', language: 'en_US', category: 'UTILITY' }]);
-		await store.applyBreakers(actions, 2000);
-		expect((await store.getCampaign('cat-1'))?.category).toBe('UTILITY');
-		expect((await store.getCampaign('cat-2'))?.category).toBe('UTILITY'); // untouched (was UTILITY already)
-		expect((await store.getCampaign('cat-1'))?.state).toBe('running');
+		await w.store.applyBreakers(actions, 2000);
+		expect((await w.store.getCampaign('cat-1'))?.category).toBe('UTILITY');
+		expect((await w.store.getCampaign('cat-2'))?.category).toBe('UTILITY'); // untouched (was UTILITY already)
+		expect((await w.store.getCampaign('cat-1'))?.state).toBe('running');
 
 		now = 5000;
 		route.endpointFor(PHONE); // starts the re-read
@@ -234,17 +226,17 @@ describe('template category map (template_category_update webhooks)', () => {
 
 	it('through the trigger: Meta recategorises the template (simulator) → the campaign row follows → the next run posts to /messages', async () => {
 		const SECRET = 'cat-secret';
-		const receiver = await startTriggerReceiver(SECRET, () => ({ backend: 'sqlite', path: dbPath }));
-		await running.stop();
-		sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 12, token: TOKEN, appSecret: SECRET, webhookUrl: receiver.url });
-		running = await sim.start();
+		const receiver = await startTriggerReceiver(SECRET, () => ({ backend: 'sqlite', path: w.dbPath }));
+		await w.running.stop();
+		w.sim = createSimulator({ mps: 80, tier: 2000, latencyMs: 2, seed: 12, token: TOKEN, appSecret: SECRET, webhookUrl: receiver.url });
+		w.running = await w.sim.start();
 		try {
 			const first = await runNode(node, promo('cat-run'), people(3, 4915200000700), creds());
 			expect(first.nodeError).toBeUndefined();
 			expect(byEndpoint()).toEqual({ marketing_messages: 3 });
-			await simControl(running.url, `templates/${templateId('promo_named')}`, { category: 'UTILITY' });
+			await simControl(w.running.url, `templates/${w.templateId('promo_named')}`, { category: 'UTILITY' });
 			await waitFor(() => receiver.deliveries.some((d) => d.field === 'template_category_update' && d.status === 200));
-			expect((await store.getCampaign('cat-run'))?.category).toBe('UTILITY');
+			expect((await w.store.getCampaign('cat-run'))?.category).toBe('UTILITY');
 			const second = await runNode(node, promo('cat-run'), people(2, 4915200000800), creds());
 			expect(second.nodeError).toBeUndefined();
 			expect(byEndpoint()).toEqual({ marketing_messages: 3, messages: 2 });
@@ -266,22 +258,22 @@ describe('template category map (template_category_update webhooks)', () => {
 
 describe('coexistence throughput from Graph, Graph v27.0', () => {
 	it('a number also used in the WhatsApp Business app reads as 20 mps (is_on_biz_app); others 80 / 1,000', async () => {
-		const client = new GraphClient({ accessToken: TOKEN, baseUrl: running.url });
+		const client = new GraphClient({ accessToken: TOKEN, baseUrl: w.running.url });
 		expect(client.apiVersion).toBe('v27.0');
 		expect(DEFAULT_GRAPH_API_VERSION).toBe('v27.0');
 		expect(await readNumberInfo(client, PHONE)).toMatchObject({ mps: 80, coexistence: false, platformType: 'CLOUD_API' });
-		await simControl(running.url, `phone-numbers/${PHONE}`, { coexistence: true });
+		await simControl(w.running.url, `phone-numbers/${PHONE}`, { coexistence: true });
 		expect(await readNumberInfo(client, PHONE)).toMatchObject({ mps: 20, coexistence: true });
 		// Send Campaign with Throughput "Read From Graph API" paces at 20 mps for it.
 		const r = await runNode(node, { ...promo('coex-1'), throughputMode: 'graph' }, people(3), creds());
 		expect(jsonOf(r.nodeOutputs[1])[0]).toMatchObject({ mps: 20 });
-		await simControl(running.url, `phone-numbers/${PHONE}`, { coexistence: false, mps: 1000 });
+		await simControl(w.running.url, `phone-numbers/${PHONE}`, { coexistence: false, mps: 1000 });
 		expect(await readNumberInfo(client, PHONE)).toMatchObject({ mps: 1000, coexistence: false });
 	});
 
 	it('the simulator answers /v27.0 and /v24.0 alike, and serves /marketing_messages with Meta-like refusals', async () => {
 		const post = async (version: string, edge: string, body: unknown) => {
-			const res = await fetch(`${running.url}/${version}/${PHONE}/${edge}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const res = await fetch(`${w.running.url}/${version}/${PHONE}/${edge}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 			return { status: res.status, body: (await res.json()) as { error?: { code: number; message: string; error_data?: { details?: string } }; messages?: unknown[] } };
 		};
 		const tpl = (name: string, components: unknown[] = []) => ({ messaging_product: 'whatsapp', to: '4915200000999', type: 'template', template: { name, language: { code: 'en_US' }, components } });
@@ -299,11 +291,11 @@ describe('coexistence throughput from Graph, Graph v27.0', () => {
 		const text = await post('v27.0', 'marketing_messages', { messaging_product: 'whatsapp', to: '4915200000999', type: 'text', text: { body: 'hi' } });
 		expect(text.body.error).toMatchObject({ code: 100 });
 		expect(text.body.error?.error_data?.details).toBe('Message must be a template message.');
-		await simControl(running.url, `phone-numbers/${PHONE}`, { marketing_messages: false });
+		await simControl(w.running.url, `phone-numbers/${PHONE}`, { marketing_messages: false });
 		const notOnboarded = await post('v27.0', 'marketing_messages', tpl('promo_named', promoComponents));
 		expect(notOnboarded.status).toBe(400);
 		expect(notOnboarded.body.error?.code).toBe(131055);
 		expect(isNotOnboarded(graphErrorFromResponse(notOnboarded.status, notOnboarded.body))).toBe(true);
-		expect(sim.state.messages.map((m) => m.endpoint)).toEqual(['marketing_messages', 'marketing_messages']);
+		expect(w.sim.state.messages.map((m) => m.endpoint)).toEqual(['marketing_messages', 'marketing_messages']);
 	});
 });

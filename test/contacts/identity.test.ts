@@ -12,28 +12,19 @@
  *    marketing campaign skips them; an authentication template to them is refused before sending
  */
 import { DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
-import type { RunningSimulator, Simulator } from '../../simulator';
-import type { Store } from '../../core/store/types';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { WhatsAppConversationWindow } from '../../nodes/WhatsAppConversationWindow/WhatsAppConversationWindow.node';
 import { jsonOf, runNode } from '../harness';
 import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
-import { simCreds, simTemplateId, startSimStore, stopSimStore } from '../helpers/simStore';
+import { SimWorld } from '../helpers/simStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'identity-app-secret';
 
-let sim: Simulator;
-let running: RunningSimulator;
+const w = new SimWorld();
 let receiver: TriggerReceiver;
-let dbPath: string;
-let store: Store;
-
-const storeCred = (): Record<string, string> => ({ backend: 'sqlite', path: dbPath });
-const creds = () => simCreds(running.url, dbPath);
-const control = (path: string, body: unknown) => simControl(running.url, path, body);
-const templateId = (name: string) => simTemplateId(sim, name);
+const control = (path: string, body: unknown) => simControl(w.running.url, path, body);
 
 /** A customer writes (signed webhook → trigger); resolves once the trigger committed it. */
 async function inbound(body: Record<string, unknown>): Promise<void> {
@@ -43,13 +34,13 @@ async function inbound(body: Record<string, unknown>): Promise<void> {
 }
 
 async function windowFor(contact: string): Promise<Record<string, unknown>> {
-	const r = await runNode(new WhatsAppConversationWindow(), { contact, phoneNumberId: PHONE }, [{ json: {} }], creds());
+	const r = await runNode(new WhatsAppConversationWindow(), { contact, phoneNumberId: PHONE }, [{ json: {} }], w.creds());
 	const open = jsonOf(r.nodeOutputs[0] ?? []);
 	return (open[0] ?? { ...(jsonOf(r.nodeOutputs[1] ?? [])[0] ?? {}), windowOpen: false }) as Record<string, unknown>;
 }
 
 async function getContact(phone: string): Promise<Record<string, unknown>> {
-	const r = await runNode(new WhatsAppContacts(), { operation: 'get', phone }, [{ json: {} }], creds());
+	const r = await runNode(new WhatsAppContacts(), { operation: 'get', phone }, [{ json: {} }], w.creds());
 	return jsonOf(r.items)[0] as Record<string, unknown>;
 }
 
@@ -58,7 +49,7 @@ function campaign(campaignId: string, phones: string[], template = 'order_update
 		operation: 'sendCampaign',
 		campaignId,
 		phoneNumber: { mode: 'id', value: PHONE },
-		template: { mode: 'id', value: templateId(template) },
+		template: { mode: 'id', value: w.templateId(template) },
 		audience: 'items',
 		phoneField: 'phone',
 		variables: {
@@ -74,15 +65,15 @@ function campaign(campaignId: string, phones: string[], template = 'order_update
 		mps: 80,
 		messagingLimitMode: 'graph',
 	};
-	return runNode(new WhatsAppCampaign(), params, phones.map((phone) => ({ json: { phone } })), creds());
+	return runNode(new WhatsAppCampaign(), params, phones.map((phone) => ({ json: { phone } })), w.creds());
 }
 
 beforeEach(async () => {
-	receiver = await startTriggerReceiver(SECRET, storeCred);
-	({ sim, running, dbPath, store } = await startSimStore({ mps: 80, tier: 2000, latencyMs: 1, seed: 11, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 10, delivered: 20, read: 30 } }));
+	receiver = await startTriggerReceiver(SECRET, () => w.storeCred());
+	await w.start({ mps: 80, tier: 2000, latencyMs: 1, seed: 11, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 10, delivered: 20, read: 30 } });
 });
 afterEach(async () => {
-	await stopSimStore({ running, store });
+	await w.stop();
 	await receiver.close();
 });
 
@@ -93,29 +84,29 @@ describe.each([
 ])('%s', (_label, oldForm, otherForm) => {
 	it('inbound from one form → window open and the same contact for the other form', async () => {
 		await inbound({ from: oldForm, type: 'text', text: 'hola', name: 'Ana' });
-		const w = await windowFor(otherForm);
-		expect(w.windowOpen).toBe(true);
-		expect(w.lastInboundAt).not.toBeNull();
+		const win = await windowFor(otherForm);
+		expect(win.windowOpen).toBe(true);
+		expect(win.lastInboundAt).not.toBeNull();
 		const a = await getContact(otherForm);
 		const b = await getContact(`+${oldForm}`);
 		expect(a).toMatchObject({ found: true, name: 'Ana' });
 		expect(b.waId).toBe(a.waId);
-		expect((await store.listContacts({})).items).toHaveLength(1);
+		expect((await w.store.listContacts({})).items).toHaveLength(1);
 	});
 
 	it('and vice versa: the contact imported under the other form is the one the inbound reaches', async () => {
-		await runNode(new WhatsAppContacts(), { operation: 'upsert', phone: otherForm, fields: { name: 'Imported', tags: 'vip' } }, [{ json: {} }], creds());
+		await runNode(new WhatsAppContacts(), { operation: 'upsert', phone: otherForm, fields: { name: 'Imported', tags: 'vip' } }, [{ json: {} }], w.creds());
 		await inbound({ from: oldForm, type: 'text', text: 'hi' });
 		const c = await getContact(otherForm);
 		expect(c).toMatchObject({ found: true, name: 'Imported', tags: ['vip'] });
 		expect((await windowFor(`+${oldForm}`)).windowOpen).toBe(true);
-		expect((await store.listContacts({})).items).toHaveLength(1);
+		expect((await w.store.listContacts({})).items).toHaveLength(1);
 	});
 
 	it('both forms in one campaign audience → one send', async () => {
 		const r = await campaign(`dup-${oldForm}`, [`+${oldForm}`, otherForm]);
 		expect(r.status).toBe('success');
-		expect(sim.state.messages.filter((m) => m.type === 'template')).toHaveLength(1);
+		expect(w.sim.state.messages.filter((m) => m.type === 'template')).toHaveLength(1);
 		const rows = jsonOf(r.items) as Array<Record<string, unknown>>;
 		expect(rows).toHaveLength(2);
 		expect(rows[1]).toMatchObject({ duplicate: true, waId: rows[0].waId, sentThisRun: false });
@@ -126,14 +117,14 @@ describe.each([
 it("a send response whose wa_id differs from the number is learnt; the next inbound from that wa_id is the same contact", async () => {
 	// An account registered before Brazil's 9th digit: Meta answers with the old wa_id.
 	await control('config', { waIdAliases: { '5511912345678': '551112345678' } });
-	await runNode(new WhatsAppContacts(), { operation: 'upsert', phone: '+55 11 91234-5678', fields: { name: 'Bia' } }, [{ json: {} }], creds());
-	const send = await runNode(new WhatsAppCampaign(), { operation: 'sendMessage', phoneNumber: { mode: 'id', value: PHONE }, to: '+55 11 91234-5678', windowClosed: 'ignore', messageType: 'text', text: 'Hi Bia' }, [{ json: {} }], creds());
+	await runNode(new WhatsAppContacts(), { operation: 'upsert', phone: '+55 11 91234-5678', fields: { name: 'Bia' } }, [{ json: {} }], w.creds());
+	const send = await runNode(new WhatsAppCampaign(), { operation: 'sendMessage', phoneNumber: { mode: 'id', value: PHONE }, to: '+55 11 91234-5678', windowClosed: 'ignore', messageType: 'text', text: 'Hi Bia' }, [{ json: {} }], w.creds());
 	expect(jsonOf(send.items)[0]).toMatchObject({ to: '5511912345678', waId: '551112345678' });
-	expect((await store.resolveContacts(['551112345678'])).get('551112345678')).toBe('5511912345678');
-	expect(await store.contactIdentities('5511912345678')).toEqual([expect.objectContaining({ identifier: '551112345678', kind: 'wa_id', source: 'send_response' })]);
+	expect((await w.store.resolveContacts(['551112345678'])).get('551112345678')).toBe('5511912345678');
+	expect(await w.store.contactIdentities('5511912345678')).toEqual([expect.objectContaining({ identifier: '551112345678', kind: 'wa_id', source: 'send_response' })]);
 	await inbound({ from: '551112345678', type: 'text', text: 'oi' });
 	expect((await windowFor('+55 11 91234-5678')).windowOpen).toBe(true);
-	expect((await store.listContacts({})).items.map((c) => c.waId)).toEqual(['5511912345678']);
+	expect((await w.store.listContacts({})).items.map((c) => c.waId)).toEqual(['5511912345678']);
 });
 
 describe('username users (BSUID only)', () => {
@@ -147,13 +138,13 @@ describe('username users (BSUID only)', () => {
 		expect(await getContact(BSUID)).toMatchObject({ optedOut: true, optOutSource: 'keyword:STOP' });
 		const r = await campaign('bsuid-marketing', [BSUID], 'promo_named');
 		expect(jsonOf(r.items)[0]).toMatchObject({ waId: BSUID, state: 'skipped' });
-		expect(sim.state.messages).toHaveLength(0);
+		expect(w.sim.state.messages).toHaveLength(0);
 	});
 
 	it('a user_preferences stop opts the BSUID out too', async () => {
 		const before = receiver.deliveries.length;
 		// Meta's marketing preference webhook for a username user (user_id, no wa_id).
-		sim.state.webhooks.emit(DEFAULT_WABA_ID, 'user_preferences', {
+		w.sim.state.webhooks.emit(DEFAULT_WABA_ID, 'user_preferences', {
 			messaging_product: 'whatsapp',
 			metadata: { display_phone_number: DEFAULT_PHONE_NUMBERS[0].display_phone_number, phone_number_id: PHONE },
 			contacts: [{ profile: { name: 'Neo' }, user_id: BSUID }],
@@ -167,10 +158,10 @@ describe('username users (BSUID only)', () => {
 		await inbound({ from: '14155550101', user_id: 'US.22222222222222', hide_phone: true, type: 'text', text: 'hi' });
 		const ok = await campaign('bsuid-utility', ['US.22222222222222']);
 		expect(jsonOf(ok.items)[0]).toMatchObject({ state: 'accepted', sentThisRun: true });
-		expect(sim.state.messages[0]).toMatchObject({ to: 'US.22222222222222', type: 'template' });
+		expect(w.sim.state.messages[0]).toMatchObject({ to: 'US.22222222222222', type: 'template' });
 		const auth = await campaign('bsuid-auth', ['US.22222222222222'], 'auth_code');
 		expect(jsonOf(auth.items)[0]).toMatchObject({ state: 'skipped', error: expect.stringMatching(/^131062: authentication templates can't be sent to a business-scoped user ID/) });
-		expect(sim.state.messages).toHaveLength(1);
+		expect(w.sim.state.messages).toHaveLength(1);
 	});
 
 	it('the number shown later merges the BSUID contact into the number’s contact', async () => {
@@ -179,7 +170,7 @@ describe('username users (BSUID only)', () => {
 		const c = await getContact('+1 415 555 0102');
 		expect(c).toMatchObject({ found: true, waId: '14155550102', optedOut: true });
 		expect((await getContact('US.33333333333333')).waId).toBe('14155550102');
-		expect((await store.listContacts({})).items.map((x) => x.waId)).toEqual(['14155550102']);
+		expect((await w.store.listContacts({})).items.map((x) => x.waId)).toEqual(['14155550102']);
 	});
 });
 
@@ -191,9 +182,9 @@ it('two trigger executions at once learning the same person (old form + BSUID, n
 		control('inbound', SECRET_BODY('5511987650002')),
 	]);
 	await waitFor(() => receiver.deliveries.slice(before).filter((d) => d.field === 'messages').length >= 2);
-	const people = (await store.listContacts({})).items;
+	const people = (await w.store.listContacts({})).items;
 	expect(people.map((c) => c.waId)).toEqual(['5511987650002']);
-	const keys = await store.resolveContacts(['551187650002', '5511987650002', 'BR.77665544332211']);
+	const keys = await w.store.resolveContacts(['551187650002', '5511987650002', 'BR.77665544332211']);
 	expect(new Set(keys.values())).toEqual(new Set(['5511987650002']));
 	expect((await windowFor('BR.77665544332211')).windowOpen).toBe(true);
 });

@@ -58,3 +58,40 @@ export function simCreds(baseUrl: string, dbPath: string, o: { phoneNumberId?: s
 export function simTemplateId(sim: Simulator, name: string, language = 'en_US'): string {
 	return sim.state.templates.find(DEFAULT_WABA_ID, name, language)?.id as string;
 }
+
+/**
+ * A test file's simulator and store as one object, started before each test and stopped after it:
+ *
+ *   const w = new SimWorld();
+ *   beforeEach(() => w.start({ mps: 80, tier: 2000, latencyMs: 2, seed: 3 }));
+ *   afterEach(() => w.stop());
+ *   runNode(node, params, items, w.creds());   // w.sim, w.running, w.dbPath, w.store
+ */
+export class SimWorld implements SimStore {
+	sim!: Simulator;
+	running!: RunningSimulator;
+	dbPath!: string;
+	store!: Store;
+
+	async start(options: Partial<SimulatorOptions>): Promise<void> {
+		Object.assign(this, await startSimStore(options));
+	}
+
+	stop(): Promise<void> {
+		return stopSimStore(this);
+	}
+
+	/** The nodes' credentials for this simulator and store (see simCreds). */
+	creds(o: { phoneNumberId?: string; token?: string; apiVersion?: string } = {}) {
+		return simCreds(this.running.url, this.dbPath, o);
+	}
+
+	/** The Store credential alone (e.g. for the trigger receiver). */
+	storeCred(): Record<string, string> {
+		return { backend: 'sqlite', path: this.dbPath };
+	}
+
+	templateId(name: string, language = 'en_US'): string {
+		return simTemplateId(this.sim, name, language);
+	}
+}
