@@ -3,17 +3,14 @@
  * files, failed-rows output), Create or Update, Get, List (filters, paging), Opt Out / In, Delete,
  * Export, continueOnFail and pairedItem.
  */
-import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { jsonOf, runLoadOptions, runNode, runWorkflow } from '../harness';
-import { closeTempStore, openTempStore } from '../helpers/tempStore';
+import { useTempStore } from '../helpers/tempStore';
 import { fileItem, storeCreds } from '../helpers/contactImport';
 
 const node = new WhatsAppContacts();
-let dir: string;
-let dbPath: string;
-let store: Store;
-const creds = () => storeCreds(dbPath);
+const t = useTempStore('wa-contacts-');
+const creds = () => storeCreds(t.dbPath);
 
 const file = (text: string | Buffer, fileName?: string) => fileItem(text, fileName);
 
@@ -21,12 +18,6 @@ function importParams(extra: Record<string, unknown> = {}) {
 	return { operation: 'import', binaryPropertyName: 'data', defaultCountry: 'IN', ...extra };
 }
 
-beforeEach(async () => {
-	({ dir, dbPath, store } = await openTempStore('wa-contacts-'));
-});
-afterEach(async () => {
-	await closeTempStore({ dir, store });
-});
 
 describe('Import', () => {
 	test('summary on output 1, failed rows (line, raw value, reason) on output 2, contacts in the store', async () => {
@@ -48,19 +39,19 @@ describe('Import', () => {
 			{ fileName: 'contacts.csv', line: 6, raw: '123', reason: expect.stringMatching(/^phone too short/), field: 'Mobile Number' },
 		]);
 		for (const out of [r.nodeOutputs[0], r.nodeOutputs[1]]) for (const it of out) expect(it.pairedItem).toEqual({ item: 0 });
-		expect(await store.getContact('919876543210')).toMatchObject({
+		expect(await t.store.getContact('919876543210')).toMatchObject({
 			firstName: 'Ada',
 			lastName: 'Lovelace',
 			tags: ['early', 'vip'],
 			attributes: { City: 'Pune' },
 			source: 'contacts.csv',
 		});
-		expect(await store.getContact('447400123456')).toMatchObject({ country: 'GB', tags: ['x'] });
+		expect(await t.store.getContact('447400123456')).toMatchObject({ country: 'GB', tags: ['x'] });
 	});
 
 	test('re-import never clears an opt-out; tags replace mode; keep last; emit contacts', async () => {
 		await runNode(node, importParams(), [file('phone,tags\n9876543210,a|b\n')], creds());
-		await store.setOptOut('919876543210', true, 'STOP keyword', 1000);
+		await t.store.setOptOut('919876543210', true, 'STOP keyword', 1000);
 		const r = await runNode(
 			node,
 			importParams({ tagsMode: 'replace', duplicates: 'keepLast', emitContacts: true }),
@@ -73,7 +64,7 @@ describe('Import', () => {
 			['919876543210', 'updated', 2],
 			['919876543210', 'updated', 3],
 		]);
-		expect(await store.getContact('919876543210')).toMatchObject({ tags: ['c'], name: 'Last', optedOut: true, optOutSource: 'STOP keyword' });
+		expect(await t.store.getContact('919876543210')).toMatchObject({ tags: ['c'], name: 'Last', optedOut: true, optOutSource: 'STOP keyword' });
 	});
 
 	test('require mobile: a landline row fails with the reason; TXT file with one number per line', async () => {
@@ -94,7 +85,7 @@ describe('Import', () => {
 			creds(),
 		);
 		expect(jsonOf(r.nodeOutputs[0])[0]).toMatchObject({ added: 1, mapping: { phone: 'Alt', tags: 'Groups' }, attributeColumns: ['email'] });
-		expect(await store.getContact('919876543210')).toMatchObject({ tags: ['a', 'b', 'imported'], source: 'crm', attributes: { email: 'x@y.io' } });
+		expect(await t.store.getContact('919876543210')).toMatchObject({ tags: ['a', 'b', 'imported'], source: 'crm', attributes: { email: 'x@y.io' } });
 	});
 
 	test('ragged rows, unclosed quote and a 2 MB field are per-row failures; the rest is imported', async () => {
@@ -164,7 +155,7 @@ describe('other operations', () => {
 	});
 
 	test('Get, Opt Out, Opt In, Delete', async () => {
-		await store.upsertContacts([{ waId: '919876543210', name: 'Ada' }]);
+		await t.store.upsertContacts([{ waId: '919876543210', name: 'Ada' }]);
 		const got = await runNode(node, { operation: 'get', phone: '+91 98765 43210' }, undefined, creds());
 		expect(jsonOf(got.items)[0]).toMatchObject({ found: true, name: 'Ada', phone: '+919876543210' });
 		const missing = await runNode(node, { operation: 'get', phone: '+1 541 754 3010' }, undefined, creds());
@@ -180,19 +171,19 @@ describe('other operations', () => {
 
 		const del = await runNode(node, { operation: 'delete', phone: '+919876543210' }, undefined, creds());
 		expect(jsonOf(del.items)[0]).toEqual({ waId: '919876543210', deleted: true });
-		expect(await store.getContact('919876543210')).toBeUndefined();
+		expect(await t.store.getContact('919876543210')).toBeUndefined();
 
 		const needsCountry = await runNode(node, { operation: 'get', phone: '98765 43210' }, undefined, creds());
 		expect(needsCountry.nodeError?.message).toMatch(/needs a default country/);
 	});
 
 	test('List: tag / consent / attribute filters and paging with a cursor', async () => {
-		await store.upsertContacts([
+		await t.store.upsertContacts([
 			{ waId: '919000000001', tags: ['a'], attributes: { city: 'Pune' } },
 			{ waId: '919000000002', tags: ['a', 'b'] },
 			{ waId: '919000000003', tags: ['b'] },
 		]);
-		await store.setOptOut('919000000003', true, 'STOP');
+		await t.store.setOptOut('919000000003', true, 'STOP');
 		const anyA = await runNode(node, { operation: 'list', filters: { tagsAny: 'a' }, returnAll: true }, undefined, creds());
 		expect(jsonOf(anyA.items).map((c) => c.waId)).toEqual(['919000000001', '919000000002']);
 		const allAB = await runNode(node, { operation: 'list', filters: { tagsAll: 'a, b' }, returnAll: true }, undefined, creds());
@@ -213,7 +204,7 @@ describe('other operations', () => {
 	});
 
 	test('Export: CSV binary honouring the filters; it re-imports to the same contacts', async () => {
-		await store.upsertContacts([
+		await t.store.upsertContacts([
 			{ waId: '919000000001', name: 'A, "quoted"', tags: ['x', 'y'], attributes: { city: 'Pune' } },
 			{ waId: '919000000002', tags: ['z'] },
 		]);
@@ -226,10 +217,10 @@ describe('other operations', () => {
 		expect(lines[1]).toContain('919000000001,+919000000001,"A, ""quoted""",,,,x|y,');
 		expect(lines[1]).toContain('x|y');
 
-		await store.deleteContact('919000000001');
+		await t.store.deleteContact('919000000001');
 		const again = await runNode(node, importParams({ importOptions: { phoneColumn: 'phone' } }), [file(text)], creds());
 		expect(jsonOf(again.nodeOutputs[0])[0]).toMatchObject({ added: 1, failed: 0 });
-		expect(await store.getContact('919000000001')).toMatchObject({ name: 'A, "quoted"', tags: ['x', 'y'] });
+		expect(await t.store.getContact('919000000001')).toMatchObject({ name: 'A, "quoted"', tags: ['x', 'y'] });
 	});
 
 	test('the default-country list is searchable by name with calling codes', async () => {
@@ -271,5 +262,5 @@ test('without a WhatsApp Store credential the embedded default store is used', a
 	expect(up.credentialsRequested).toBeDefined();
 	const got = await runNode(node, { operation: 'get', phone: '+919876543210' }, undefined, {});
 	expect(jsonOf(got.items)[0]).toMatchObject({ found: true, name: 'Default' });
-	expect(await store.getContact('919876543210')).toBeUndefined(); // not the test's own store file
+	expect(await t.store.getContact('919876543210')).toBeUndefined(); // not the test's own store file
 });

@@ -10,21 +10,18 @@
  */
 import { importContactFile } from '../../core/contacts';
 import type { ContactSink } from '../../core/contacts/import';
-import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { jsonOf, runNode } from '../harness';
-import { closeTempStore, openTempStore } from '../helpers/tempStore';
+import { useTempStore } from '../helpers/tempStore';
 import { countContacts, fileItem, importParams, storeCreds } from '../helpers/contactImport';
 
 const node = new WhatsAppContacts();
-let dir: string;
-let dbPath: string;
-let store: Store;
-const creds = () => storeCreds(dbPath);
+const t = useTempStore('wa-harden-');
+const creds = () => storeCreds(t.dbPath);
 
 const file = (content: string | Buffer, fileName?: string) => fileItem(content, fileName);
 const params = importParams;
-const count = () => countContacts(store);
+const count = () => countContacts(t.store);
 
 /** `rows` valid rows (≈ 25 bytes each): 45,000 rows ≈ 1.1 MB, more than one 1 MiB read chunk. */
 function bigCsv(rows: number): string {
@@ -33,12 +30,6 @@ function bigCsv(rows: number): string {
 	return parts.join('');
 }
 
-beforeEach(async () => {
-	({ dir, dbPath, store } = await openTempStore('wa-harden-'));
-});
-afterEach(async () => {
-	await closeTempStore({ dir, store });
-});
 
 describe('a problem near the end of a large file: file-level error, nothing written', () => {
 	const head = bigCsv(45_000);
@@ -60,7 +51,7 @@ describe('line endings, short rows, structure (workflow executions)', () => {
 	test('the issue’s bare CR: 3 rows read, 3 added', async () => {
 		const r = await runNode(node, params(), [file('phone,name\n+4915112345678,A\r+4915112345679,B\n+4915112345670,C\n')], creds());
 		expect(jsonOf(r.nodeOutputs[0])[0]).toMatchObject({ rowsRead: 3, added: 3, failed: 0, complete: true });
-		expect(await store.getContact('4915112345679')).toMatchObject({ name: 'B' });
+		expect(await t.store.getContact('4915112345679')).toMatchObject({ name: 'B' });
 	});
 
 	test('a CR-only file (Excel "CSV (Macintosh)") is imported', async () => {
@@ -72,8 +63,8 @@ describe('line endings, short rows, structure (workflow executions)', () => {
 		const csv = 'name,phone,tags\nR One,+919876543210\nR Two,+919876543211,vip\n';
 		const r = await runNode(node, params(), [file(csv)], creds());
 		expect(jsonOf(r.nodeOutputs[0])[0]).toMatchObject({ rowsRead: 2, added: 2, failed: 0 });
-		expect(await store.getContact('919876543210')).toMatchObject({ name: 'R One', tags: [] });
-		await store.deleteContact('919876543210');
+		expect(await t.store.getContact('919876543210')).toMatchObject({ name: 'R One', tags: [] });
+		await t.store.deleteContact('919876543210');
 		const strict = await runNode(node, params({ shortRows: 'fail' }), [file(csv)], creds());
 		expect(jsonOf(strict.nodeOutputs[0])[0]).toMatchObject({ rowsRead: 2, added: 0, unchanged: 1, failed: 1 });
 		expect(jsonOf(strict.nodeOutputs[1])[0]).toMatchObject({ line: 2, reason: 'has 2 fields but the header has 3 (delimiter ",")' });
@@ -100,9 +91,9 @@ describe('line endings, short rows, structure (workflow executions)', () => {
 	test('"Doe, John" in a Name column → first John, last Doe (and "John Doe, Jr." stays first/last)', async () => {
 		const r = await runNode(node, params(), [file('Name,Phone\n"Doe, John",9876543210\n"John Smith, Jr.",9876543211\nvan der Berg  ,9876543212\n')], creds());
 		expect(jsonOf(r.nodeOutputs[0])[0]).toMatchObject({ added: 3 });
-		expect(await store.getContact('919876543210')).toMatchObject({ name: 'John Doe', firstName: 'John', lastName: 'Doe' });
-		expect(await store.getContact('919876543211')).toMatchObject({ firstName: 'John', lastName: 'Smith, Jr.' });
-		expect(await store.getContact('919876543212')).toMatchObject({ firstName: 'van', lastName: 'der Berg' });
+		expect(await t.store.getContact('919876543210')).toMatchObject({ name: 'John Doe', firstName: 'John', lastName: 'Doe' });
+		expect(await t.store.getContact('919876543211')).toMatchObject({ firstName: 'John', lastName: 'Smith, Jr.' });
+		expect(await t.store.getContact('919876543212')).toMatchObject({ firstName: 'van', lastName: 'der Berg' });
 	});
 });
 
@@ -113,7 +104,7 @@ describe('partial imports (core pipeline the node calls)', () => {
 		async function* once() {
 			for (let o = 0; o < bad.length; o += 1 << 20) yield bad.subarray(o, o + (1 << 20));
 		}
-		const summary = await importContactFile({ fileName: 'big.csv', open: () => once(), once: true }, store, { batchSize: 4000 });
+		const summary = await importContactFile({ fileName: 'big.csv', open: () => once(), once: true }, t.store, { batchSize: 4000 });
 		expect(summary.complete).toBe(false);
 		expect(summary.error).toMatch(/"big.csv" is not UTF-8 text: invalid byte 0xE9 at byte \d+ \(line 45002\)/);
 		expect(summary.stoppedAt).toEqual({ line: 45002, byte: Buffer.byteLength(head) + '+919999999999,Jos'.length });
@@ -122,7 +113,7 @@ describe('partial imports (core pipeline the node calls)', () => {
 		expect(await count()).toBe(45_000);
 
 		const fixed = Buffer.from(head + '+919999999999,José\n+919999999998,Z\n');
-		const again = await importContactFile({ fileName: 'big.csv', buffer: fixed }, store, { batchSize: 4000 });
+		const again = await importContactFile({ fileName: 'big.csv', buffer: fixed }, t.store, { batchSize: 4000 });
 		expect(again).toMatchObject({ complete: true, rowsRead: 45_002, unchanged: summary.added, added: 45_002 - summary.added, updated: 0 });
 		expect(await count()).toBe(45_002);
 	});
@@ -133,7 +124,7 @@ describe('partial imports (core pipeline the node calls)', () => {
 			upsertContacts: async (inputs, options) => {
 				calls++;
 				if (calls === 3) throw new Error('database is locked');
-				return store.upsertContacts(inputs, options);
+				return t.store.upsertContacts(inputs, options);
 			},
 		};
 		const csv = bigCsv(1000);

@@ -4,31 +4,22 @@
  * typed as numbers (no 9.18E+11, zero-padded formats keep their zeros), damaged workbooks as
  * file-level errors with nothing written, and a sheet broken half-way as a partial summary.
  */
-import type { Store } from '../../core/store/types';
 import { cellText, formatNumber } from '../../core/csv';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { editWorkbook, workbookBuffer } from '../../fuzz/workbooks';
 import { jsonOf, runNode } from '../harness';
-import { closeTempStore, openTempStore } from '../helpers/tempStore';
+import { useTempStore } from '../helpers/tempStore';
 import { countContacts, fileItem, importParams, storeCreds } from '../helpers/contactImport';
 
 const node = new WhatsAppContacts();
-let dir: string;
-let dbPath: string;
-let store: Store;
-const creds = () => storeCreds(dbPath);
+const t = useTempStore('wa-xlsx-');
+const creds = () => storeCreds(t.dbPath);
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const file = (buf: Buffer, fileName = 'contacts.xlsx', mimeType = XLSX_MIME) => fileItem(buf, fileName, mimeType);
 const params = importParams;
-const count = () => countContacts(store);
+const count = () => countContacts(t.store);
 
-beforeEach(async () => {
-	({ dir, dbPath, store } = await openTempStore('wa-xlsx-'));
-});
-afterEach(async () => {
-	await closeTempStore({ dir, store });
-});
 
 describe('cell text as the user sees it', () => {
 	test.each([
@@ -75,7 +66,7 @@ describe('XLSX import (workflow executions)', () => {
 		const [summary] = jsonOf(r.nodeOutputs[0]);
 		expect(summary).toMatchObject({ operation: 'import', format: 'xlsx', rowsRead: 4, added: 3, failed: 1, complete: true, headers: ['Name', 'Phone', 'Joined', 'Spend', 'Tags'] });
 		expect(jsonOf(r.nodeOutputs[1])).toEqual([{ fileName: 'contacts.xlsx', line: 5, raw: 'not a phone', field: 'Phone', reason: expect.stringMatching(/contains letters/) }]);
-		expect(await store.getContact('919876543210')).toMatchObject({
+		expect(await t.store.getContact('919876543210')).toMatchObject({
 			name: 'John Doe',
 			firstName: 'John',
 			lastName: 'Doe',
@@ -83,9 +74,9 @@ describe('XLSX import (workflow executions)', () => {
 			tags: ['vip'],
 		});
 		// 09876543211 under "00000000000" → the national number with its trunk 0 → +91 98765 43211
-		expect(await store.getContact('919876543211')).toMatchObject({ firstName: 'Ada', attributes: { Joined: 'Dec 1, 2023', Spend: '12' } });
-		expect(await store.getContact('15417543010')).toMatchObject({ tags: ['a', 'b'] });
-		expect(await store.getContact('919999999999')).toBeUndefined(); // the second sheet is not read
+		expect(await t.store.getContact('919876543211')).toMatchObject({ firstName: 'Ada', attributes: { Joined: 'Dec 1, 2023', Spend: '12' } });
+		expect(await t.store.getContact('15417543010')).toMatchObject({ tags: ['a', 'b'] });
+		expect(await t.store.getContact('919999999999')).toBeUndefined(); // the second sheet is not read
 	});
 
 	test('a named sheet, a header row further down, a hidden first sheet is skipped by default', async () => {
@@ -96,7 +87,7 @@ describe('XLSX import (workflow executions)', () => {
 		]);
 		const byDefault = await runNode(node, params({ headerRow: 5 }), [file(xlsx, 'book.xlsx')], creds());
 		expect(jsonOf(byDefault.nodeOutputs[0])[0]).toMatchObject({ rowsRead: 1, added: 1, headers: ['Mobile', 'City'] });
-		expect(await store.getContact('919000000002')).toMatchObject({ attributes: { City: 'Pune' } });
+		expect(await t.store.getContact('919000000002')).toMatchObject({ attributes: { City: 'Pune' } });
 		const named = await runNode(node, params({ sheetName: 'april' }), [file(xlsx, 'book.xlsx')], creds());
 		expect(jsonOf(named.nodeOutputs[0])[0]).toMatchObject({ rowsRead: 2, added: 2 });
 		const missing = await runNode(node, params({ sheetName: 'May' }), [file(xlsx, 'book.xlsx')], creds());

@@ -5,6 +5,8 @@
  *   beforeEach(async () => ({ dir, dbPath, store } = await openTempStore('wa-contacts-')));
  *   afterEach(() => closeTempStore({ dir, store }));
  *
+ * or, as one live object: `const t = useTempStore('wa-contacts-')` (t.dir, t.dbPath, t.store).
+ *
  * Or, for nodes run without a Store credential, the default store path (env) per test:
  *
  *   const env = useEnvStorePath('wa-window-');   // env.storePath: this test's file
@@ -56,4 +58,14 @@ export function useEnvStorePath(prefix: string): { dir: string; storePath: strin
 		fs.rmSync(env.dir, { recursive: true, force: true });
 	});
 	return env;
+}
+
+/** Registers the hooks for a fresh store per test (openTempStore / closeTempStore); the object is live. */
+export function useTempStore(prefix = 'wa-store-'): TempStore {
+	const t = {} as TempStore;
+	beforeEach(async () => {
+		Object.assign(t, await openTempStore(prefix));
+	});
+	afterEach(() => closeTempStore(t));
+	return t;
 }
