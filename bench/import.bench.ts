@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { once } from 'node:events';
 import { openCsv } from '../core/csv';
 import { DEFAULT_IMPORT_BATCH_SIZE, importContacts } from '../core/contacts';
-import { WorkerStoreSink } from '../core/contacts/workerSink';
+import { SqliteImportSink } from '../core/store/sqliteImport/sink';
 import { openStore } from '../core/store';
 import type { Store } from '../core/store/types';
 import { seededRng } from '../core/shared/random';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 		const storeSink = async (): Promise<Pick<Store, 'upsertContacts' | 'close'>> => {
 			const store = await openStore({ backend: 'sqlite', path: dbPath }); // creates + migrates the file
 			if (inline) return store;
-			const sink = await WorkerStoreSink.open(dbPath);
+			const sink = await SqliteImportSink.open(dbPath);
 			return { upsertContacts: (i, o) => sink.upsertContacts(i, o), close: async () => { await sink.close(); await store.close(); } };
 		};
 		const store: Pick<Store, 'upsertContacts' | 'close'> = nullStore

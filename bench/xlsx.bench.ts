@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importContactFile } from '../core/contacts/importFile';
-import { WorkerStoreSink } from '../core/contacts/workerSink';
+import { SqliteImportSink } from '../core/store/sqliteImport/sink';
 import { seededRng } from '../core/shared/random';
 import { openStore } from '../core/store';
 import { writeLargeWorkbook, type WorkbookCell } from '../fuzz/workbooks';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 	await withGeneratedFile(__filename, { prefix: 'wa-xlsx-bench-', fileName: 'contacts.xlsx', rows: n, kind: 'MB .xlsx' }, async (file, dir) => {
 		const dbPath = path.join(dir, 'store.sqlite');
 		const store = await openStore({ backend: 'sqlite', path: dbPath });
-		const worker = WorkerStoreSink.available() ? await WorkerStoreSink.open(dbPath) : undefined;
+		const worker = SqliteImportSink.available() ? await SqliteImportSink.open(dbPath) : undefined;
 		const baselineRssMb = process.memoryUsage().rss / (1024 * 1024);
 		const rss = sampleRss();
 		const start = process.hrtime.bigint();

@@ -21,79 +21,53 @@
  *    are left alone (n8n itself uses pg in the same process).
  */
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
+import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResult } from './base';
+import { CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import { numberReports } from './report';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	REPLY_ATTRIBUTABLE,
 	WEBHOOK_TIME_RESOLUTION_MS,
 	canMarkReplied,
-	checkArrivalBooking,
 	deferralForStatus,
-	checkLinkIdentity,
-	checkMaxDeferDays,
-	checkNumberHealth,
-	dueOf,
-	identityLookups,
-	mergeContactRows,
-	mergeSurvivor,
-	resolveFromForms,
 	freshBreakers,
 	freshOutbox,
 	OUTBOX_RETENTION_MS,
-	gateReason,
-	checkContactFilter,
-	checkContactInput,
-	checkId,
-	checkTime,
-	checkWaId,
 	mergeContact,
+	mergeContactRows,
+	mergeSurvivor,
 	nextStateForStatus,
 	parseCallbackData,
+	type CheckedContactFilter,
 	type ContactFields,
 } from './rules';
 import type {
 	ArrivalBooking,
 	ArrivalGrant,
-	OutboxClaim,
-	OutboxRow,
 	BreakerAction,
 	BreakerEffect,
-	CampaignSettings,
-	ConsentScope,
-	DueCampaign,
-	ContactIdentity,
-	IdentityKind,
-	NumberHealth,
-	WebhookBatch,
 	BudgetReservation,
 	Campaign,
 	CampaignInput,
-	CampaignReport,
-	HourlySends,
-	NumberReport,
+	CampaignSettings,
 	CampaignState,
 	ClaimOptions,
 	Contact,
-	ContactFilter,
 	ContactInput,
+	IdentityKind,
 	InboundRecord,
-	Page,
-	PageRequest,
+	NumberHealth,
+	OutboxClaim,
 	PostgresStoreOptions,
 	Recipient,
-	RecipientFilter,
 	RecipientInput,
 	RecipientState,
 	RecipientUpdate,
 	StatusUpdate,
 	Store,
-	UpsertOptions,
 	UpsertOutcome,
-	WindowRecord,
+	WebhookBatch,
 } from './types';
 
 type Param = null | number | string | boolean | string[] | boolean[] | Array<number | null> | Array<string | null>;
@@ -271,20 +245,22 @@ function jsonObject(value: unknown): Record<string, unknown> {
 }
 
 /** pg returns JSONB parsed and booleans as booleans. */
-const { toContact, toFields, toCampaign, toRecipient } = rowMappers({
+const mappers = rowMappers({
 	json: <T>(value: unknown, fallback: T): T =>
 		(Array.isArray(fallback) ? (Array.isArray(value) ? value : fallback) : value && typeof value === 'object' && !Array.isArray(value) ? value : fallback) as T,
 	jsonText: (value) => JSON.stringify(jsonObject(value)),
 	bool: (value) => value === true,
 });
+const { toContact, toFields, toCampaign, toRecipient } = mappers;
 
 /** Raised inside upsertContacts when another process inserted one of our "new" numbers first. */
 class ConcurrentInsert extends Error {}
 
 // ───────────────────────────── the store ─────────────────────────────
 
-export class PostgresStore implements Store {
+export class PostgresStore extends StoreBase {
 	readonly backend = 'postgres' as const;
+	protected readonly map = mappers;
 	private lastBudgetPrune = 0;
 	private lastProcessedPrune = 0;
 	private lastOutboxPrune = 0;
@@ -312,6 +288,7 @@ export class PostgresStore implements Store {
 		private readonly pool: Pool,
 		readonly schema: string,
 	) {
+		super();
 		const s = quoteIdent(schema);
 		this.t = {
 			contacts: `${s}.contacts`,
@@ -378,13 +355,7 @@ export class PostgresStore implements Store {
 
 	// ───────────── contacts ─────────────
 
-	async upsertContacts(inputs: ContactInput[], options: UpsertOptions = {}): Promise<UpsertOutcome[]> {
-		if (!Array.isArray(inputs)) throw new Error('upsertContacts: inputs must be an array');
-		inputs.forEach((input, i) => checkContactInput(input, i));
-		const tagsMode = options.tagsMode ?? 'merge';
-		if (tagsMode !== 'merge' && tagsMode !== 'replace') throw new Error(`upsertContacts: tagsMode must be "merge" or "replace"`);
-		const now = options.now ?? Date.now();
-		if (inputs.length === 0) return [];
+	protected async upsertContactsSql(inputs: ContactInput[], tagsMode: TagsMode, now: number): Promise<UpsertOutcome[]> {
 		const ids = [...new Set(inputs.map((c) => c.waId))].sort();
 		return this.tx(async (db) => {
 			// An imported opt-out is a send-time gate change (running campaigns re-check their rows).
@@ -491,28 +462,25 @@ export class PostgresStore implements Store {
 		return rows[0] ? toContact(rows[0]) : undefined;
 	}
 
-	async listContacts(filter: ContactFilter, page: PageRequest = {}): Promise<Page<Contact>> {
-		const limit = pageLimit(page.limit);
+	protected async listContactsSql(filter: CheckedContactFilter, after: string | undefined, limit: number): Promise<Row[]> {
 		const where: string[] = [];
 		const params: Param[] = [];
 		const p = (value: Param): string => {
 			params.push(value);
 			return `$${params.length}`;
 		};
-		if (page.cursor !== undefined) where.push(`c.wa_id > ${p(decodeCursor('contacts', page.cursor))}`);
-		this.contactWhere(filter ?? {}, where, p);
+		if (after !== undefined) where.push(`c.wa_id > ${p(after)}`);
+		this.contactWhere(filter, where, p);
 		const { rows } = await this.query(
 			`SELECT ${CONTACT_COLUMNS} FROM ${this.t.contacts} c` +
 				(where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-				` ORDER BY c.wa_id LIMIT ${p(limit + 1)}`,
+				` ORDER BY c.wa_id LIMIT ${p(limit)}`,
 			params,
 		);
-		const items = rows.slice(0, limit).map(toContact);
-		return rows.length > limit ? { items, next: encodeCursor('contacts', items[items.length - 1].waId) } : { items };
+		return rows;
 	}
 
-	private contactWhere(filter: ContactFilter, where: string[], p: (value: Param) => string): void {
-		const f = checkContactFilter(filter);
+	private contactWhere(f: CheckedContactFilter, where: string[], p: (value: Param) => string): void {
 		if (f.tagsAny.length) {
 			where.push(`EXISTS (SELECT 1 FROM ${this.t.contactTags} t WHERE t.wa_id = c.wa_id AND t.tag = ANY(${p(f.tagsAny)}::text[]))`);
 		}
@@ -527,14 +495,7 @@ export class PostgresStore implements Store {
 		for (const r of f.ranges) where.push(`c.${r.column} ${r.op} ${p(r.value)}`);
 	}
 
-	iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
-		return iteratePages((page) => this.listContacts(filter, page), batchSize);
-	}
-
-	async setOptOut(waId: string, optedOut: boolean, source: string, at: number = Date.now()): Promise<Contact | undefined> {
-		checkWaId(waId, 'setOptOut');
-		checkTime(at, 'setOptOut: at');
-		const src = typeof source === 'string' ? source : String(source);
+	protected async setOptOutSql(waId: string, optedOut: boolean, src: string, at: number): Promise<Contact | undefined> {
 		return this.tx(async (db) => {
 			if (optedOut) {
 				// An opt-out for an unknown number is kept (bare contact), so a later import cannot message it.
@@ -568,9 +529,7 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async touchContact(waId: string, at: number, name?: string): Promise<void> {
-		checkWaId(waId, 'touchContact');
-		checkTime(at, 'touchContact: at');
+	protected async touchContactSql(waId: string, at: number, name?: string): Promise<void> {
 		if (this.closed) throw new Error('Postgres store is closed');
 		await this.touchContactIn(this.pool, waId, at, name);
 	}
@@ -590,12 +549,7 @@ export class PostgresStore implements Store {
 
 	// ───────────── campaigns ─────────────
 
-	async createCampaign(input: CampaignInput, now: number = Date.now()): Promise<{ campaign: Campaign; created: boolean }> {
-		checkId(input?.id, 'createCampaign: id');
-		checkId(input.phoneNumberId, `Campaign "${input.id}": phoneNumberId`);
-		if (input.config !== undefined && (typeof input.config !== 'object' || input.config === null || Array.isArray(input.config))) {
-			throw new Error(`Campaign "${input.id}": config must be an object`);
-		}
+	protected async createCampaignSql(input: CampaignInput, maxDeferDays: number, now: number): Promise<{ campaign: Campaign; created: boolean }> {
 		const inserted = await this.query(
 			`INSERT INTO ${this.t.campaigns} (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at,
 				state_by, state_at, template_id, waba_id, quality_breaker, max_defer_days)
@@ -611,7 +565,7 @@ export class PostgresStore implements Store {
 				input.templateId ?? null,
 				input.wabaId ?? null,
 				input.qualityBreaker !== false,
-				checkMaxDeferDays(input.maxDeferDays, input.id),
+				maxDeferDays,
 			],
 		);
 		if (inserted.rows[0]) return { campaign: toCampaign(inserted.rows[0]), created: true };
@@ -625,21 +579,18 @@ export class PostgresStore implements Store {
 		return rows[0] ? toCampaign(rows[0]) : undefined;
 	}
 
-	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now(), by = 'user'): Promise<void> {
-		if (!CAMPAIGN_STATES.includes(state)) throw new Error(`Campaign "${id}": unknown state ${JSON.stringify(state)}`);
-		const n = await this.tx(async (db) => {
+	protected async setCampaignStateSql(id: string, state: CampaignState, reason: string | null, now: number, by: string): Promise<number> {
+		return this.tx(async (db) => {
 			const res = await db.query(
 				`UPDATE ${this.t.campaigns} SET state = $1, reason = $2, state_by = $3, state_at = $4, updated_at = $4 WHERE id = $5`,
-				[state, reason ?? null, by, now, String(id)],
+				[state, reason, by, now, id],
 			);
 			if ((res.rowCount ?? 0) > 0) await this.bumpGateIn(db);
 			return res.rowCount ?? 0;
 		});
-		if (n === 0) throw new Error(`Campaign "${id}" not found`);
 	}
 
-	async updateCampaignSettings(id: string, settings: CampaignSettings, now: number = Date.now()): Promise<void> {
-		const maxDeferDays = settings.maxDeferDays === undefined ? null : checkMaxDeferDays(settings.maxDeferDays, id);
+	protected async updateCampaignSettingsSql(id: string, settings: CampaignSettings, maxDeferDays: number | null, now: number): Promise<void> {
 		// undefined keeps a value; null clears start / end / window (issue 17).
 		const json = (v: Record<string, unknown> | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
 		await this.query(
@@ -667,22 +618,7 @@ export class PostgresStore implements Store {
 		);
 	}
 
-	async addRecipients(
-		campaignId: string,
-		recipients: RecipientInput[],
-		now: number = Date.now(),
-	): Promise<{ inserted: number; duplicates: number }> {
-		checkId(campaignId, 'addRecipients: campaignId');
-		if (!Array.isArray(recipients)) throw new Error(`Campaign "${campaignId}": recipients must be an array`);
-		recipients.forEach((r, i) => {
-			checkId(r?.waId, `Campaign "${campaignId}" recipient #${i}: waId`);
-			if (r.payload !== undefined && (typeof r.payload !== 'object' || r.payload === null || Array.isArray(r.payload))) {
-				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): payload must be an object`);
-			}
-			if (r.itemIndex !== undefined && !Number.isInteger(r.itemIndex)) {
-				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): itemIndex must be an integer`);
-			}
-		});
+	protected async addRecipientsSql(campaignId: string, recipients: RecipientInput[], now: number): Promise<number> {
 		return this.tx(async (db) => {
 			const found = await db.query(`SELECT 1 FROM ${this.t.campaigns} WHERE id = $1`, [campaignId]);
 			if (found.rowCount === 0) throw new Error(`Campaign "${campaignId}" not found`);
@@ -712,18 +648,12 @@ export class PostgresStore implements Store {
 				);
 				inserted += res.rowCount ?? 0;
 			}
-			return { inserted, duplicates: recipients.length - inserted };
+			return inserted;
 		});
 	}
 
-	async claimRecipients(options: ClaimOptions): Promise<Recipient[]> {
+	protected async claimRecipientsSql(options: ClaimOptions): Promise<{ ids: number[]; rows: Row[] }> {
 		const { campaignId, workerId, limit, now, leaseMs } = options;
-		checkId(campaignId, 'claimRecipients: campaignId');
-		checkId(workerId, 'claimRecipients: workerId');
-		checkTime(now, 'claimRecipients: now');
-		if (!Number.isInteger(limit) || limit < 0) throw new Error('claimRecipients: limit must be an integer ≥ 0');
-		if (typeof leaseMs !== 'number' || !(leaseMs > 0)) throw new Error('claimRecipients: leaseMs must be > 0');
-		if (limit === 0) return [];
 		return this.tx(async (db) => {
 			// Row locks, skipping rows another worker is claiming right now: two workers never get the
 			// same row (a row claimed and committed meanwhile fails the state re-check after the lock).
@@ -744,22 +674,17 @@ export class PostgresStore implements Store {
 				);
 				for (const r of rows) ids.push(r.id as number);
 			}
-			if (ids.length === 0) return [];
+			if (ids.length === 0) return { ids, rows: [] };
 			const { rows } = await db.query(
 				`UPDATE ${this.t.recipients} SET state = 'sending', claimed_by = $1, claim_expires_at = $2, dispatched_at = NULL, updated_at = $3
 				WHERE id = ANY($4::bigint[]) RETURNING *`,
 				[workerId, now + leaseMs, now, ids.map(String)],
 			);
-			const order = new Map(ids.map((id, i) => [id, i]));
-			rows.sort((a, b) => (order.get(a.id as number) as number) - (order.get(b.id as number) as number));
-			return rows.map(toRecipient);
+			return { ids, rows };
 		});
 	}
 
-	async markDispatched(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]> {
-		checkId(campaignId, 'markDispatched: campaignId');
-		checkTime(at, 'markDispatched: at');
-		if (waIds.length === 0) return [];
+	protected async markDispatchedSql(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]> {
 		const { rows } = await this.query(
 			`UPDATE ${this.t.recipients} SET dispatched_at = $1 WHERE campaign_id = $2 AND wa_id = ANY($3::text[])
 			AND claimed_by = $4 AND state = 'sending' RETURNING wa_id`,
@@ -768,9 +693,7 @@ export class PostgresStore implements Store {
 		return rows.map((r) => r.wa_id as string);
 	}
 
-	async expireClaims(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }> {
-		checkId(campaignId, 'expireClaims: campaignId');
-		checkTime(now, 'expireClaims: now');
+	protected async expireClaimsSql(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }> {
 		return this.tx(async (db) => {
 			// Never dispatched: the request never left the crashed run → re-queued, due now.
 			const requeued = await db.query(
@@ -787,9 +710,7 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async requeueUnresolvedUnknown(campaignId: string, quietBefore: number, now: number): Promise<number> {
-		checkId(campaignId, 'requeueUnresolvedUnknown: campaignId');
-		checkTime(quietBefore, 'requeueUnresolvedUnknown: quietBefore');
+	protected async requeueUnresolvedUnknownSql(campaignId: string, quietBefore: number, now: number): Promise<number> {
 		const res = await this.query(
 			`UPDATE ${this.t.recipients} SET state = 'retry', next_attempt_at = $1, claimed_by = NULL, claim_expires_at = NULL, updated_at = $1
 			WHERE campaign_id = $2 AND state = 'unknown' AND COALESCE(dispatched_at, updated_at) < $3
@@ -800,24 +721,20 @@ export class PostgresStore implements Store {
 		return res.rowCount ?? 0;
 	}
 
-	async updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean> {
+	protected async updateRecipientSql(campaignId: string, waId: string, update: RecipientUpdate, now: number): Promise<boolean> {
 		const params: Param[] = [];
 		const p = (value: Param): string => {
 			params.push(value);
 			return `$${params.length}`;
 		};
-		const sets: string[] = [`updated_at = ${p(update.now ?? Date.now())}`];
+		const sets: string[] = [`updated_at = ${p(now)}`];
 		if (update.state !== undefined) {
-			checkStates([update.state], `Recipient ${campaignId}/${waId}`);
 			sets.push(`state = ${p(update.state)}`);
 			// Leaving 'sending' ends the claim (a late guarded update from the old claim then fails).
 			if (update.state !== 'sending') sets.push('claimed_by = NULL', 'claim_expires_at = NULL');
 		}
 		if (update.messageId !== undefined) sets.push(`message_id = ${p(update.messageId)}`);
-		if (update.attemptsIncrement !== undefined) {
-			if (!Number.isInteger(update.attemptsIncrement)) throw new Error(`Recipient ${campaignId}/${waId}: attemptsIncrement must be an integer`);
-			sets.push(`attempts = attempts + ${p(update.attemptsIncrement)}::int`);
-		}
+		if (update.attemptsIncrement !== undefined) sets.push(`attempts = attempts + ${p(update.attemptsIncrement)}::int`);
 		const nullable: Array<[keyof RecipientUpdate, string, string]> = [
 			['deferDays', 'defer_days', 'int'],
 			['nextAttemptAt', 'next_attempt_at', 'bigint'],
@@ -830,7 +747,7 @@ export class PostgresStore implements Store {
 			if (value === undefined) continue;
 			sets.push(`${column} = ${p(value as Param)}::${type}`);
 		}
-		let sql = `UPDATE ${this.t.recipients} SET ${sets.join(', ')} WHERE campaign_id = ${p(String(campaignId))} AND wa_id = ${p(String(waId))}`;
+		let sql = `UPDATE ${this.t.recipients} SET ${sets.join(', ')} WHERE campaign_id = ${p(campaignId)} AND wa_id = ${p(waId)}`;
 		if (update.expectClaimedBy !== undefined) {
 			// Exactly-once guard: still claimed by this worker (in flight, or expired to 'unknown').
 			sql += ` AND claimed_by = ${p(update.expectClaimedBy)} AND state IN ('sending', 'unknown')`;
@@ -847,31 +764,26 @@ export class PostgresStore implements Store {
 		return rows[0] ? toRecipient(rows[0]) : undefined;
 	}
 
-	async listRecipients(campaignId: string, filter: RecipientFilter = {}, page: PageRequest = {}): Promise<Page<Recipient>> {
-		const limit = pageLimit(page.limit);
-		const params: Param[] = [String(campaignId)];
+	protected async listRecipientsSql(campaignId: string, after: number | undefined, states: RecipientState[] | undefined, limit: number): Promise<Row[]> {
+		const params: Param[] = [campaignId];
 		const where = ['campaign_id = $1'];
-		if (page.cursor !== undefined) {
-			params.push(decodeCursor('recipients', page.cursor));
+		if (after !== undefined) {
+			params.push(after);
 			where.push(`id > $${params.length}`);
 		}
-		if (filter?.states !== undefined) {
-			params.push(checkStates(filter.states, 'listRecipients'));
+		if (states !== undefined) {
+			params.push(states);
 			where.push(`state = ANY($${params.length}::text[])`);
 		}
-		params.push(limit + 1);
+		params.push(limit);
 		const { rows } = await this.query(
 			`SELECT * FROM ${this.t.recipients} WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
 			params,
 		);
-		const items = rows.slice(0, limit);
-		return rows.length > limit
-			? { items: items.map(toRecipient), next: encodeCursor('recipients', items[items.length - 1].id as number) }
-			: { items: items.map(toRecipient) };
+		return rows;
 	}
 
-	async expireRemaining(campaignId: string, now: number): Promise<number> {
-		checkId(campaignId, 'expireRemaining: campaignId');
+	protected async expireRemainingSql(campaignId: string, now: number): Promise<number> {
 		const res = await this.query(
 			`UPDATE ${this.t.recipients} SET state = 'expired', next_attempt_at = NULL, error_class = 'expired',
 			error_message = 'Not sent before the campaign ended (End By)', updated_at = $1
@@ -881,8 +793,7 @@ export class PostgresStore implements Store {
 		return res.rowCount ?? 0;
 	}
 
-	async dueCampaigns(now: number, options: { wabaId?: string; campaignId?: string; limit?: number } = {}): Promise<DueCampaign[]> {
-		checkTime(now, 'dueCampaigns: now');
+	protected async dueCampaignRows(now: number, wabaId: string | null, campaignId: string | null): Promise<Row[]> {
 		const { rows } = await this.query(
 			`SELECT c.*,
 				(SELECT COUNT(*) FROM ${this.t.recipients} r WHERE r.campaign_id = c.id AND (r.state = 'queued'
@@ -890,13 +801,12 @@ export class PostgresStore implements Store {
 				(SELECT COUNT(*) FROM ${this.t.recipients} r WHERE r.campaign_id = c.id AND r.state IN ('queued', 'retry', 'deferred')) AS left_rows
 			FROM ${this.t.campaigns} c WHERE c.state = 'running' AND ($2::text IS NULL OR c.waba_id = $2) AND ($3::text IS NULL OR c.id = $3)
 			ORDER BY c.created_at, c.id`,
-			[now, options.wabaId ?? null, options.campaignId ?? null],
+			[now, wabaId, campaignId],
 		);
-		return dueOf(rows.map((r) => ({ campaign: toCampaign(r), due: Number(r.due_rows), left: Number(r.left_rows) })), now, options.limit);
+		return rows;
 	}
 
-	async reassignRecipients(campaignId: string, from: string, pick: (waId: string) => string): Promise<number> {
-		checkId(campaignId, 'reassignRecipients: campaignId');
+	protected async reassignRecipientsSql(campaignId: string, from: string, pick: (waId: string) => string): Promise<number> {
 		return this.tx(async (db) => {
 			const { rows } = await db.query(
 				`SELECT wa_id FROM ${this.t.recipients} WHERE campaign_id = $1 AND phone_number_id = $2 AND state IN ('queued', 'retry', 'deferred') FOR UPDATE SKIP LOCKED`,
@@ -919,21 +829,17 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async lastInboundNumbers(waIds: string[], phoneNumberIds: string[]): Promise<Map<string, string>> {
-		const out = new Map<string, string>();
-		if (waIds.length === 0 || phoneNumberIds.length === 0) return out;
+	protected async lastInboundRows(waIds: string[], phoneNumberIds: string[]): Promise<Row[]> {
 		const { rows } = await this.query(
 			`SELECT wa_id, phone_number_id FROM ${this.t.windows} WHERE wa_id = ANY($1::text[]) AND phone_number_id = ANY($2::text[]) ORDER BY last_inbound_at`,
 			[waIds, phoneNumberIds],
 		);
-		for (const r of rows) out.set(r.wa_id as string, r.phone_number_id as string); // the latest wins
-		return out;
+		return rows;
 	}
 
-	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
-		if (waIds.length === 0) return new Set();
-		const { rows } = await this.query(`SELECT wa_id FROM ${this.t.recipients} WHERE campaign_id = $1 AND wa_id = ANY($2::text[])`, [String(campaignId), waIds]);
-		return new Set(rows.map((r) => r.wa_id as string));
+	protected async recipientKeysSql(campaignId: string, waIds: string[]): Promise<string[]> {
+		const { rows } = await this.query(`SELECT wa_id FROM ${this.t.recipients} WHERE campaign_id = $1 AND wa_id = ANY($2::text[])`, [campaignId, waIds]);
+		return rows.map((r) => r.wa_id as string);
 	}
 
 	async nextDueAt(campaignId: string): Promise<number | undefined> {
@@ -944,75 +850,38 @@ export class PostgresStore implements Store {
 		return opt<number>(rows[0]?.due);
 	}
 
-	/** Whether recipients has a phone_number_id column (sender pools); learnt once, by trying. */
-	private perNumberLedger: boolean | undefined;
-
-	private async byNumber<T>(withNumber: () => Promise<T>, without: () => Promise<T>): Promise<T> {
-		if (this.perNumberLedger !== false) {
-			try {
-				const out = await withNumber();
-				this.perNumberLedger = true;
-				return out;
-			} catch (error) {
-				// 42703 undefined_column: the ledger has no number per row (yet).
-				if (this.perNumberLedger === true || (error as { code?: string })?.code !== '42703') throw error;
-				this.perNumberLedger = false;
-			}
-		}
-		return without();
+	/** 42703 undefined_column: the ledger has no number per row (yet). */
+	protected isMissingColumn(error: unknown): boolean {
+		return (error as { code?: string })?.code === '42703';
 	}
 
-	async sendsPerHour(campaignId: string, since: number): Promise<HourlySends[]> {
-		checkTime(since, 'sendsPerHour: since');
-		const sql = (num: boolean) =>
-			`SELECT (dispatched_at / 3600000) * 3600000 AS hour${num ? ', phone_number_id AS num' : ''}, COUNT(*) AS n FROM ${this.t.recipients}
-			WHERE campaign_id = $1 AND dispatched_at IS NOT NULL AND dispatched_at >= $2 GROUP BY 1${num ? ', 2' : ''} ORDER BY 1`;
-		const { rows } = await this.byNumber(
-			() => this.query(sql(true), [String(campaignId), since]),
-			() => this.query(sql(false), [String(campaignId), since]),
+	protected async sendsPerHourRows(campaignId: string, since: number, perNumber: boolean): Promise<Row[]> {
+		const { rows } = await this.query(
+			`SELECT (dispatched_at / 3600000) * 3600000 AS hour${perNumber ? ', phone_number_id AS num' : ''}, COUNT(*) AS n FROM ${this.t.recipients}
+			WHERE campaign_id = $1 AND dispatched_at IS NOT NULL AND dispatched_at >= $2 GROUP BY 1${perNumber ? ', 2' : ''} ORDER BY 1`,
+			[campaignId, since],
 		);
-		return rows.map((r) => ({ hourStart: Number(r.hour), sends: Number(r.n), ...(r.num !== undefined && r.num !== null ? { phoneNumberId: String(r.num) } : {}) }));
+		return rows;
 	}
 
-	async reportByNumber(campaignId: string): Promise<NumberReport[]> {
-		const sql = (num: boolean) =>
-			`SELECT ${num ? 'phone_number_id AS num, ' : ''}state, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 GROUP BY ${num ? 'num, ' : ''}state`;
-		const { rows } = await this.byNumber(
-			() => this.query(sql(true), [String(campaignId)]),
-			() => this.query(sql(false), [String(campaignId)]),
-		);
-		return numberReports(rows.map((r) => ({ num: r.num as string | null | undefined, state: r.state as RecipientState, n: Number(r.n) })));
+	protected async stateCountRows(campaignId: string, perNumber: boolean): Promise<Row[]> {
+		const num = perNumber ? 'phone_number_id AS num, ' : '';
+		const { rows } = await this.query(`SELECT ${num}state, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 GROUP BY ${perNumber ? 'num, ' : ''}state`, [campaignId]);
+		return rows;
 	}
 
-	async campaignReport(campaignId: string): Promise<CampaignReport> {
-		const byState: CampaignReport['byState'] = {};
-		let total = 0;
-		const states = await this.query(`SELECT state, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 GROUP BY state`, [
-			String(campaignId),
-		]);
-		for (const row of states.rows) {
-			byState[row.state as RecipientState] = row.n as number;
-			total += row.n as number;
-		}
-		const byErrorCode: Record<string, number> = {};
-		const codes = await this.query(
-			`SELECT error_code, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 AND error_code IS NOT NULL GROUP BY error_code`,
-			[String(campaignId)],
-		);
-		for (const row of codes.rows) byErrorCode[String(row.error_code)] = row.n as number;
-		const deferredByDay: Record<string, number> = {};
-		const days = await this.query(
-			`SELECT defer_days, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1 AND defer_days > 0 GROUP BY defer_days`,
-			[String(campaignId)],
-		);
-		for (const row of days.rows) deferredByDay[String(row.defer_days)] = Number(row.n);
-		return { campaignId, total, byState, byErrorCode, deferredByDay };
+	protected async campaignCountRows(campaignId: string): Promise<CampaignCountRows> {
+		const counts = async (column: string, where: string) =>
+			(await this.query(`SELECT ${column}, COUNT(*) AS n FROM ${this.t.recipients} WHERE campaign_id = $1${where} GROUP BY ${column}`, [campaignId])).rows;
+		return {
+			byState: await counts('state', ''),
+			byErrorCode: await counts('error_code', ' AND error_code IS NOT NULL'),
+			byDeferDays: await counts('defer_days', ' AND defer_days > 0'),
+		};
 	}
 
 	/** One status, inside the caller's transaction (the row is locked, so concurrent webhooks stay monotonic). */
 	private async applyStatusNow(db: Queryable, update: StatusUpdate): Promise<Recipient | undefined> {
-		checkId(update?.messageId, 'Status update: messageId');
-		checkTime(update.at, `Status update ${update.messageId}: at`);
 		let row: Row | undefined = (
 			await db.query(`SELECT * FROM ${this.t.recipients} WHERE message_id = $1 LIMIT 1 FOR UPDATE`, [update.messageId])
 		).rows[0];
@@ -1056,13 +925,7 @@ export class PostgresStore implements Store {
 		return toRecipient(rows[0]);
 	}
 
-	async applyStatus(update: StatusUpdate): Promise<Recipient | undefined> {
-		return this.tx((db) => this.applyStatusNow(db, update));
-	}
-
-	async applyStatuses(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>> {
-		if (!Array.isArray(updates)) throw new Error('applyStatuses: updates must be an array');
-		if (updates.length === 0) return [];
+	protected async applyStatusesSql(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>> {
 		return this.tx(async (db) => {
 			const out: Array<Recipient | undefined> = [];
 			for (const u of updates) out.push(await this.applyStatusNow(db, u));
@@ -1070,9 +933,7 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async markReplied(messageId: string, at: number): Promise<Recipient | undefined> {
-		checkId(messageId, 'markReplied: messageId');
-		checkTime(at, 'markReplied: at');
+	protected async markRepliedSql(messageId: string, at: number): Promise<Recipient | undefined> {
 		return this.tx((db) => this.markRepliedIn(db, messageId, at));
 	}
 
@@ -1090,14 +951,7 @@ export class PostgresStore implements Store {
 
 	// ───────────── conversation windows (cloud-api.md §6) ─────────────
 
-	async recordInbound(records: InboundRecord[]): Promise<void> {
-		if (!Array.isArray(records)) throw new Error('recordInbound: records must be an array');
-		records.forEach((r, i) => {
-			checkId(r?.phoneNumberId, `Inbound #${i}: phoneNumberId`);
-			checkId(r.waId, `Inbound #${i}: waId`);
-			checkTime(r.at, `Inbound #${i}: at`);
-		});
-		if (records.length === 0) return;
+	protected async recordInboundSql(records: InboundRecord[]): Promise<void> {
 		await this.tx((db) => this.recordInboundIn(db, records));
 	}
 
@@ -1124,28 +978,13 @@ export class PostgresStore implements Store {
 		}
 	}
 
-	async getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined> {
-		const { rows } = await this.query(`SELECT * FROM ${this.t.windows} WHERE phone_number_id = $1 AND wa_id = $2`, [
-			String(phoneNumberId),
-			String(waId),
-		]);
-		const row = rows[0];
-		if (!row) return undefined;
-		return compact<WindowRecord>({
-			phoneNumberId: row.phone_number_id as string,
-			waId: row.wa_id as string,
-			lastInboundAt: row.last_inbound_at as number,
-			freeEntryPointAt: opt(row.free_entry_point_at),
-		});
+	protected async windowRow(phoneNumberId: string, waId: string): Promise<Row | undefined> {
+		return (await this.query(`SELECT * FROM ${this.t.windows} WHERE phone_number_id = $1 AND wa_id = $2`, [phoneNumberId, waId])).rows[0];
 	}
 
 	// ───────────── rolling 24 h recipient budget (cloud-api.md §5) ─────────────
 
-	async reserveBudget(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
-		checkId(portfolioId, 'reserveBudget: portfolioId');
-		checkId(waId, 'reserveBudget: waId');
-		checkTime(now, 'reserveBudget: now');
-		if (typeof limit !== 'number' || !(limit >= 0)) throw new Error('reserveBudget: limit must be a number ≥ 0');
+	protected async reserveBudgetSql(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
 		const since = now - DAY_MS;
 		return this.tx(async (db): Promise<BudgetReservation> => {
 			// One reserver per portfolio at a time, across every process: count + insert cannot interleave.
@@ -1176,26 +1015,16 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async releaseBudget(portfolioId: string, waId: string, now: number): Promise<void> {
-		checkTime(now, 'releaseBudget: now');
-		await this.query(`DELETE FROM ${this.t.budget} WHERE portfolio_id = $1 AND wa_id = $2 AND first_at > $3`, [
-			String(portfolioId),
-			String(waId),
-			now - DAY_MS,
-		]);
+	protected async releaseBudgetSql(portfolioId: string, waId: string, now: number): Promise<void> {
+		await this.query(`DELETE FROM ${this.t.budget} WHERE portfolio_id = $1 AND wa_id = $2 AND first_at > $3`, [portfolioId, waId, now - DAY_MS]);
 	}
 
-	async budgetUsed(portfolioId: string, now: number): Promise<number> {
-		checkTime(now, 'budgetUsed: now');
-		const { rows } = await this.query(`SELECT COUNT(*) AS n FROM ${this.t.budget} WHERE portfolio_id = $1 AND first_at > $2`, [
-			String(portfolioId),
-			now - DAY_MS,
-		]);
+	protected async budgetUsedSql(portfolioId: string, now: number): Promise<number> {
+		const { rows } = await this.query(`SELECT COUNT(*) AS n FROM ${this.t.budget} WHERE portfolio_id = $1 AND first_at > $2`, [portfolioId, now - DAY_MS]);
 		return rows[0].n as number;
 	}
 
-	async bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant> {
-		const raises = checkArrivalBooking(key, booking);
+	protected async bookArrivalSql(key: string, booking: ArrivalBooking, raises: Array<{ seq: number; at: number }>): Promise<ArrivalGrant> {
 		// One round trip: book_arrival (migration 4) locks the key's pace row, applies the raises,
 		// plans the slot from every worker's arrival bounds, books it.
 		const { rows } = await this.query(`SELECT out_seq, out_at FROM ${this.fn.bookArrival}($1, $2, $3, $4, $5, $6, $7, $8, $9::bigint[], $10::float8[])`, [
@@ -1215,15 +1044,7 @@ export class PostgresStore implements Store {
 
 	// ───────────── webhook de-duplication ─────────────
 
-	async markProcessed(key: string, at: number): Promise<boolean> {
-		return (await this.markProcessedMany([key], at))[0];
-	}
-
-	async markProcessedMany(keys: string[], at: number): Promise<boolean[]> {
-		if (!Array.isArray(keys)) throw new Error('markProcessedMany: keys must be an array');
-		keys.forEach((k, i) => checkId(k, `markProcessed key #${i}`));
-		checkTime(at, 'markProcessed: at');
-		if (keys.length === 0) return [];
+	protected async markProcessedSql(keys: string[], at: number): Promise<boolean[]> {
 		return this.tx((db) => this.markProcessedIn(db, keys, at));
 	}
 
@@ -1251,8 +1072,7 @@ export class PostgresStore implements Store {
 	 * statuses, replies, contact activity, then the de-duplication keys. All or nothing, so a
 	 * failure leaves nothing marked processed and Meta's redelivery redoes it.
 	 */
-	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }> {
-		checkTime(batch.at, 'applyWebhookBatch: at');
+	protected async applyWebhookBatchSql(batch: WebhookBatch): Promise<WebhookBatchResult> {
 		return this.tx(async (db) => {
 			if (batch.inbound.length) await this.recordInboundIn(db, batch.inbound);
 			for (const u of batch.statuses) await this.applyStatusNow(db, u);
@@ -1280,30 +1100,19 @@ export class PostgresStore implements Store {
 
 	// ───────────── webhook outbox (core/receiver, issue 19) ─────────────
 
-	async claimOutbox(target: string, claim: OutboxClaim): Promise<OutboxRow[]> {
-		const now = claim.now ?? Date.now();
+	protected async claimOutboxSql(target: string, claim: OutboxClaim, now: number, limit: number): Promise<Row[]> {
 		// SKIP LOCKED: several receivers behind a load balancer claim disjoint rows without waiting on each other.
 		const { rows } = await this.query(
 			`UPDATE ${this.t.outbox} o SET leased_until = $3, leased_by = $4 FROM (
 				SELECT id FROM ${this.t.outbox} WHERE target = $1 AND delivered_at IS NULL AND next_attempt_at <= $2 AND leased_until <= $2
 				ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
 			) due WHERE o.id = due.id RETURNING o.id, o.target, o.key, o.payload, o.created_at, o.attempts`,
-			[target, now, now + claim.leaseMs, claim.worker, Math.max(1, Math.floor(claim.limit))],
+			[target, now, now + claim.leaseMs, claim.worker, limit],
 		);
-		return rows
-			.map((r) => ({
-				id: Number(r.id),
-				target: r.target as string,
-				key: r.key as string,
-				payload: r.payload as string,
-				createdAt: Number(r.created_at),
-				attempts: Number(r.attempts),
-			}))
-			.sort((a, b) => a.id - b.id);
+		return rows;
 	}
 
-	async completeOutbox(ids: number[], worker: string, now: number = Date.now()): Promise<void> {
-		if (ids.length === 0) return;
+	protected async completeOutboxSql(ids: number[], worker: string, now: number): Promise<void> {
 		await this.query(`UPDATE ${this.t.outbox} SET delivered_at = $1, leased_until = 0 WHERE id = ANY($2::bigint[]) AND leased_by = $3 AND delivered_at IS NULL`, [
 			now,
 			ids,
@@ -1315,12 +1124,11 @@ export class PostgresStore implements Store {
 		}
 	}
 
-	async failOutbox(ids: number[], worker: string, error: string, retryAt: number): Promise<void> {
-		if (ids.length === 0) return;
+	protected async failOutboxSql(ids: number[], worker: string, error: string, retryAt: number): Promise<void> {
 		await this.query(
 			`UPDATE ${this.t.outbox} SET attempts = attempts + 1, next_attempt_at = $1, leased_until = 0, last_error = $2
 			WHERE id = ANY($3::bigint[]) AND leased_by = $4 AND delivered_at IS NULL`,
-			[retryAt, error.slice(0, 500), ids, worker],
+			[retryAt, error, ids, worker],
 		);
 	}
 
@@ -1350,22 +1158,15 @@ export class PostgresStore implements Store {
 
 	// ───────────── identity (issue 14): one contact per person ─────────────
 
-	async resolveContacts(identifiers: string[]): Promise<Map<string, string>> {
-		const { candidates, forms } = identityLookups(identifiers);
-		if (forms.length === 0) return new Map();
-		const [contacts, links] = await Promise.all([
+	protected async identityRows(forms: string[]): Promise<{ keys: Row[]; links: Row[] }> {
+		const [keys, links] = await Promise.all([
 			this.query(`SELECT wa_id FROM ${this.t.contacts} WHERE wa_id = ANY($1::text[])`, [forms]),
 			this.query(`SELECT identifier, contact_key FROM ${this.t.identities} WHERE identifier = ANY($1::text[])`, [forms]),
 		]);
-		return resolveFromForms(
-			candidates,
-			new Set(contacts.rows.map((r) => r.wa_id as string)),
-			new Map(links.rows.map((r) => [r.identifier as string, r.contact_key as string])),
-		);
+		return { keys: keys.rows, links: links.rows };
 	}
 
-	async linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
-		checkLinkIdentity(key, identifier, kind, at);
+	protected async linkIdentitySql(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
 		return this.tx(async (db) => {
 			// One person is learnt by one transaction at a time: lock both identifiers (in a fixed order).
 			for (const id of [key, identifier].sort()) await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wa-identity:${id}`]);
@@ -1434,11 +1235,8 @@ export class PostgresStore implements Store {
 		await this.bumpGateIn(db); // consent may have changed for either identifier
 	}
 
-	async contactIdentities(key: string): Promise<ContactIdentity[]> {
-		const { rows } = await this.query(`SELECT identifier, kind, source, created_at FROM ${this.t.identities} WHERE contact_key = $1 ORDER BY created_at, identifier`, [
-			String(key),
-		]);
-		return rows.map((r) => compact<ContactIdentity>({ identifier: r.identifier as string, kind: r.kind as IdentityKind, source: opt(r.source), createdAt: Number(r.created_at) }));
+	protected async contactIdentityRows(key: string): Promise<Row[]> {
+		return (await this.query(`SELECT identifier, kind, source, created_at FROM ${this.t.identities} WHERE contact_key = $1 ORDER BY created_at, identifier`, [key])).rows;
 	}
 
 	// ───────────── send-time gates and circuit breakers (issue 13) ─────────────
@@ -1452,24 +1250,16 @@ export class PostgresStore implements Store {
 		return Number(rows[0]?.version ?? 0);
 	}
 
-	async gateBlocks(waIds: string[], scope: ConsentScope | undefined): Promise<Map<string, string>> {
-		const out = new Map<string, string>();
-		if (waIds.length === 0) return out;
+	protected async gatedContactRows(waIds: string[]): Promise<Row[]> {
 		const { rows } = await this.query(
 			`SELECT wa_id, opted_out, opt_out_source, opt_out_at, blocked_at, block_reason FROM ${this.t.contacts}
 			WHERE wa_id = ANY($1::text[]) AND (blocked_at IS NOT NULL OR opted_out)`,
 			[waIds],
 		);
-		for (const r of rows) {
-			const reason = gateReason(r, scope);
-			if (reason) out.set(r.wa_id as string, reason);
-		}
-		return out;
+		return rows;
 	}
 
-	async setBlocked(waId: string, blocked: boolean, reason: string, at: number = Date.now()): Promise<Contact | undefined> {
-		checkWaId(waId, 'setBlocked');
-		checkTime(at, 'setBlocked: at');
+	protected async setBlockedSql(waId: string, blocked: boolean, reason: string, at: number): Promise<Contact | undefined> {
 		return this.tx(async (db) => {
 			let changed: number;
 			if (blocked) {
@@ -1497,8 +1287,7 @@ export class PostgresStore implements Store {
 		});
 	}
 
-	async setNumberHealth(health: NumberHealth): Promise<void> {
-		const h = checkNumberHealth(health);
+	protected async setNumberHealthSql(h: NumberHealth): Promise<void> {
 		await this.tx((db) => this.setNumberHealthIn(db, h));
 	}
 
@@ -1525,9 +1314,7 @@ export class PostgresStore implements Store {
 		return rows[0] ? toNumberHealth(rows[0]) : undefined;
 	}
 
-	async applyBreakers(actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
-		checkTime(at, 'applyBreakers: at');
-		if (!Array.isArray(actions) || actions.length === 0) return [];
+	protected async applyBreakersSql(actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
 		return this.tx((db) => this.applyBreakersIn(db, actions, at));
 	}
 

@@ -10,78 +10,53 @@
  *  - Schema from migrations.ts, applied in order, one transaction per step.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, CONTACT_COLUMNS, checkStates, compact, iteratePages, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
+import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResult } from './base';
+import { CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import { numberReports } from './report';
+import { SqliteImportSink } from './sqliteImport/sink';
 import {
 	DAY_MS,
 	PROCESSED_RETENTION_MS,
 	REPLY_ATTRIBUTABLE,
 	WEBHOOK_TIME_RESOLUTION_MS,
 	canMarkReplied,
-	checkArrivalBooking,
 	deferralForStatus,
-	checkContactFilter,
-	checkContactInput,
-	checkId,
-	checkLinkIdentity,
-	checkMaxDeferDays,
-	checkNumberHealth,
-	checkTime,
-	checkWaId,
-	dueOf,
 	freshBreakers,
 	freshOutbox,
 	OUTBOX_RETENTION_MS,
-	gateReason,
-	identityLookups,
 	mergeContact,
 	mergeContactRows,
 	mergeSurvivor,
-	resolveFromForms,
 	nextStateForStatus,
 	parseCallbackData,
+	type CheckedContactFilter,
 	type ContactFields,
 } from './rules';
 import type {
 	ArrivalBooking,
 	ArrivalGrant,
-	OutboxClaim,
-	OutboxRow,
 	BreakerAction,
 	BreakerEffect,
-	CampaignSettings,
-	ConsentScope,
-	DueCampaign,
-	ContactIdentity,
-	IdentityKind,
-	NumberHealth,
-	WebhookBatch,
 	BudgetReservation,
 	Campaign,
 	CampaignInput,
-	CampaignReport,
-	HourlySends,
-	NumberReport,
+	CampaignSettings,
 	CampaignState,
 	ClaimOptions,
 	Contact,
-	ContactFilter,
 	ContactInput,
+	IdentityKind,
+	ImportSink,
 	InboundRecord,
-	Page,
-	PageRequest,
+	NumberHealth,
+	OutboxClaim,
 	Recipient,
-	RecipientFilter,
 	RecipientInput,
 	RecipientState,
 	RecipientUpdate,
 	StatusUpdate,
-	Store,
-	UpsertOptions,
 	UpsertOutcome,
-	WindowRecord,
+	WebhookBatch,
 } from './types';
 
 type Param = null | number | string;
@@ -194,11 +169,12 @@ export function openSqliteDatabase(path: string, cacheMb = DEFAULT_CACHE_MB): Da
 // ───────────────────────────── row mapping ─────────────────────────────
 
 /** SQLite returns JSON columns as text and booleans as 0/1. */
-const { toContact, toFields, toCampaign, toRecipient } = rowMappers({
+const mappers = rowMappers({
 	json: <T>(value: unknown, fallback: T): T => (typeof value === 'string' ? (JSON.parse(value) as T) : fallback),
 	jsonText: (value) => (typeof value === 'string' ? value : '{}'),
 	bool: (value) => value === 1,
 });
+const { toContact, toFields, toCampaign, toRecipient } = mappers;
 
 /** Attribute value as a string for exact matching (JSON true/false → 'true'/'false'). */
 const ATTRIBUTE_TEXT =
@@ -241,14 +217,21 @@ function recipientUpdateSql(shape: number): string {
 
 // ───────────────────────────── the store ─────────────────────────────
 
-export class SqliteStore implements Store {
+export class SqliteStore extends StoreBase {
 	readonly backend = 'sqlite' as const;
+	protected readonly map = mappers;
 	private readonly statements = new Map<string, StatementSync>();
 	private lastBudgetPrune = 0;
 	private lastProcessedPrune = 0;
 	private lastOutboxPrune = 0;
 
-	private constructor(private readonly db: DatabaseSync) {}
+	private constructor(
+		private readonly db: DatabaseSync,
+		/** The file (or ':memory:'): importSink's worker opens it too. */
+		private readonly file: string,
+	) {
+		super();
+	}
 
 	/** Opens the file (or ':memory:'), applies pending migrations, returns the store. */
 	static async open(path: string, options: { cacheMb?: number } = {}): Promise<SqliteStore> {
@@ -258,7 +241,7 @@ export class SqliteStore implements Store {
 			try {
 				db = openSqliteDatabase(path, options.cacheMb);
 				migrateSqlite(db);
-				return new SqliteStore(db);
+				return new SqliteStore(db, path);
 			} catch (error) {
 				db?.close();
 				db = undefined;
@@ -291,13 +274,7 @@ export class SqliteStore implements Store {
 
 	// ───────────── contacts ─────────────
 
-	async upsertContacts(inputs: ContactInput[], options: UpsertOptions = {}): Promise<UpsertOutcome[]> {
-		if (!Array.isArray(inputs)) throw new Error('upsertContacts: inputs must be an array');
-		inputs.forEach((input, i) => checkContactInput(input, i));
-		const tagsMode = options.tagsMode ?? 'merge';
-		if (tagsMode !== 'merge' && tagsMode !== 'replace') throw new Error(`upsertContacts: tagsMode must be "merge" or "replace"`);
-		const now = options.now ?? Date.now();
-		if (inputs.length === 0) return [];
+	protected async upsertContactsSql(inputs: ContactInput[], tagsMode: TagsMode, now: number): Promise<UpsertOutcome[]> {
 		return this.write(() => {
 			// An imported opt-out is a send-time gate change (running campaigns re-check their rows).
 			if (inputs.some((c) => c.optOut !== undefined)) this.bumpGateNow();
@@ -359,26 +336,22 @@ export class SqliteStore implements Store {
 		return row ? toContact(row) : undefined;
 	}
 
-	async listContacts(filter: ContactFilter, page: PageRequest = {}): Promise<Page<Contact>> {
-		const limit = pageLimit(page.limit);
+	protected async listContactsSql(filter: CheckedContactFilter, after: string | undefined, limit: number): Promise<Row[]> {
 		const where: string[] = [];
 		const params: Param[] = [];
-		if (page.cursor !== undefined) {
+		if (after !== undefined) {
 			where.push('c.wa_id > ?');
-			params.push(decodeCursor('contacts', page.cursor));
+			params.push(after);
 		}
-		this.contactWhere(filter ?? {}, where, params);
+		this.contactWhere(filter, where, params);
 		const sql =
 			`SELECT ${CONTACT_COLUMNS} FROM contacts c` +
 			(where.length ? ` WHERE ${where.join(' AND ')}` : '') +
 			` ORDER BY c.wa_id LIMIT ?`;
-		const rows = this.stmt(sql).all(...params, limit + 1);
-		const items = rows.slice(0, limit).map(toContact);
-		return rows.length > limit ? { items, next: encodeCursor('contacts', items[items.length - 1].waId) } : { items };
+		return this.stmt(sql).all(...params, limit);
 	}
 
-	private contactWhere(filter: ContactFilter, where: string[], params: Param[]): void {
-		const f = checkContactFilter(filter);
+	private contactWhere(f: CheckedContactFilter, where: string[], params: Param[]): void {
 		// Plan choice: a rare tag drives the query from the tag index (IN (…)); a common one is
 		// cheaper as a per-row EXISTS probe along waId order.
 		if (f.tagsAny.length) {
@@ -420,14 +393,7 @@ export class SqliteStore implements Store {
 			?.n as number;
 	}
 
-	iterateContacts(filter: ContactFilter, batchSize = 500): AsyncIterable<Contact> {
-		return iteratePages((page) => this.listContacts(filter, page), batchSize);
-	}
-
-	async setOptOut(waId: string, optedOut: boolean, source: string, at: number = Date.now()): Promise<Contact | undefined> {
-		checkWaId(waId, 'setOptOut');
-		checkTime(at, 'setOptOut: at');
-		const src = typeof source === 'string' ? source : String(source);
+	protected async setOptOutSql(waId: string, optedOut: boolean, src: string, at: number): Promise<Contact | undefined> {
 		return this.write(() => {
 			const row = this.stmt(`SELECT opted_out FROM contacts WHERE wa_id = ?`).get(waId);
 			if (!row) {
@@ -466,9 +432,7 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async touchContact(waId: string, at: number, name?: string): Promise<void> {
-		checkWaId(waId, 'touchContact');
-		checkTime(at, 'touchContact: at');
+	protected async touchContactSql(waId: string, at: number, name?: string): Promise<void> {
 		await this.write(() => this.touchContactNow(waId, at, name));
 	}
 
@@ -486,12 +450,7 @@ export class SqliteStore implements Store {
 
 	// ───────────── campaigns ─────────────
 
-	async createCampaign(input: CampaignInput, now: number = Date.now()): Promise<{ campaign: Campaign; created: boolean }> {
-		checkId(input?.id, 'createCampaign: id');
-		checkId(input.phoneNumberId, `Campaign "${input.id}": phoneNumberId`);
-		if (input.config !== undefined && (typeof input.config !== 'object' || input.config === null || Array.isArray(input.config))) {
-			throw new Error(`Campaign "${input.id}": config must be an object`);
-		}
+	protected async createCampaignSql(input: CampaignInput, maxDeferDays: number, now: number): Promise<{ campaign: Campaign; created: boolean }> {
 		return this.write(() => {
 			const created =
 				Number(
@@ -512,7 +471,7 @@ export class SqliteStore implements Store {
 						input.templateId ?? null,
 						input.wabaId ?? null,
 						input.qualityBreaker === false ? 0 : 1,
-						checkMaxDeferDays(input.maxDeferDays, input.id),
+						maxDeferDays,
 					).changes,
 				) > 0;
 			const row = this.stmt(`SELECT * FROM campaigns WHERE id = ?`).get(input.id) as Row;
@@ -525,25 +484,15 @@ export class SqliteStore implements Store {
 		return row ? toCampaign(row) : undefined;
 	}
 
-	async setCampaignState(id: string, state: CampaignState, reason?: string, now: number = Date.now(), by = 'user'): Promise<void> {
-		if (!CAMPAIGN_STATES.includes(state)) throw new Error(`Campaign "${id}": unknown state ${JSON.stringify(state)}`);
-		const changes = await this.write(() => {
-			const n = this.stmt(`UPDATE campaigns SET state = ?, reason = ?, state_by = ?, state_at = ?, updated_at = ? WHERE id = ?`).run(
-				state,
-				reason ?? null,
-				by,
-				now,
-				now,
-				String(id),
-			).changes;
-			if (Number(n) > 0) this.bumpGateNow();
+	protected async setCampaignStateSql(id: string, state: CampaignState, reason: string | null, now: number, by: string): Promise<number> {
+		return this.write(() => {
+			const n = Number(this.stmt(`UPDATE campaigns SET state = ?, reason = ?, state_by = ?, state_at = ?, updated_at = ? WHERE id = ?`).run(state, reason, by, now, now, id).changes);
+			if (n > 0) this.bumpGateNow();
 			return n;
 		});
-		if (Number(changes) === 0) throw new Error(`Campaign "${id}" not found`);
 	}
 
-	async updateCampaignSettings(id: string, settings: CampaignSettings, now: number = Date.now()): Promise<void> {
-		const maxDeferDays = settings.maxDeferDays === undefined ? null : checkMaxDeferDays(settings.maxDeferDays, id);
+	protected async updateCampaignSettingsSql(id: string, settings: CampaignSettings, maxDeferDays: number | null, now: number): Promise<void> {
 		// undefined keeps a value; null clears start / end / window (issue 17).
 		const keep = (v: unknown) => (v === undefined ? 1 : 0);
 		const json = (v: Record<string, unknown> | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
@@ -568,27 +517,12 @@ export class SqliteStore implements Store {
 				json(settings.runConfig),
 				settings.senderPool ? JSON.stringify(settings.senderPool) : null,
 				now,
-				String(id),
+				id,
 			),
 		);
 	}
 
-	async addRecipients(
-		campaignId: string,
-		recipients: RecipientInput[],
-		now: number = Date.now(),
-	): Promise<{ inserted: number; duplicates: number }> {
-		checkId(campaignId, 'addRecipients: campaignId');
-		if (!Array.isArray(recipients)) throw new Error(`Campaign "${campaignId}": recipients must be an array`);
-		recipients.forEach((r, i) => {
-			checkId(r?.waId, `Campaign "${campaignId}" recipient #${i}: waId`);
-			if (r.payload !== undefined && (typeof r.payload !== 'object' || r.payload === null || Array.isArray(r.payload))) {
-				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): payload must be an object`);
-			}
-			if (r.itemIndex !== undefined && !Number.isInteger(r.itemIndex)) {
-				throw new Error(`Campaign "${campaignId}" recipient #${i} (${r.waId}): itemIndex must be an integer`);
-			}
-		});
+	protected async addRecipientsSql(campaignId: string, recipients: RecipientInput[], now: number): Promise<number> {
 		return this.write(() => {
 			if (!this.stmt(`SELECT 1 AS x FROM campaigns WHERE id = ?`).get(campaignId)) throw new Error(`Campaign "${campaignId}" not found`);
 			const insert = this.stmt(
@@ -611,18 +545,12 @@ export class SqliteStore implements Store {
 					).changes,
 				);
 			}
-			return { inserted, duplicates: recipients.length - inserted };
+			return inserted;
 		});
 	}
 
-	async claimRecipients(options: ClaimOptions): Promise<Recipient[]> {
+	protected async claimRecipientsSql(options: ClaimOptions): Promise<{ ids: number[]; rows: Row[] }> {
 		const { campaignId, workerId, limit, now, leaseMs } = options;
-		checkId(campaignId, 'claimRecipients: campaignId');
-		checkId(workerId, 'claimRecipients: workerId');
-		checkTime(now, 'claimRecipients: now');
-		if (!Number.isInteger(limit) || limit < 0) throw new Error('claimRecipients: limit must be an integer ≥ 0');
-		if (typeof leaseMs !== 'number' || !(leaseMs > 0)) throw new Error('claimRecipients: leaseMs must be > 0');
-		if (limit === 0) return [];
 		return this.write(() => {
 			// Due retries/deferrals first (oldest due first), then fresh rows in insertion order.
 			const ids = this.stmt(
@@ -640,21 +568,16 @@ export class SqliteStore implements Store {
 					ids.push(r.id as number);
 				}
 			}
-			if (ids.length === 0) return [];
+			if (ids.length === 0) return { ids, rows: [] };
 			const rows = this.stmt(
 				`UPDATE recipients SET state = 'sending', claimed_by = ?, claim_expires_at = ?, dispatched_at = NULL, updated_at = ?
 				WHERE id IN (SELECT value FROM json_each(?)) RETURNING *`,
 			).all(workerId, now + leaseMs, now, JSON.stringify(ids));
-			const order = new Map(ids.map((id, i) => [id, i]));
-			rows.sort((a, b) => (order.get(a.id as number) as number) - (order.get(b.id as number) as number));
-			return rows.map(toRecipient);
+			return { ids, rows };
 		});
 	}
 
-	async markDispatched(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]> {
-		checkId(campaignId, 'markDispatched: campaignId');
-		checkTime(at, 'markDispatched: at');
-		if (waIds.length === 0) return [];
+	protected async markDispatchedSql(campaignId: string, waIds: string[], workerId: string, at: number): Promise<string[]> {
 		return this.write(() =>
 			this.stmt(
 				`UPDATE recipients SET dispatched_at = ? WHERE campaign_id = ? AND wa_id IN (SELECT value FROM json_each(?))
@@ -665,9 +588,7 @@ export class SqliteStore implements Store {
 		);
 	}
 
-	async expireClaims(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }> {
-		checkId(campaignId, 'expireClaims: campaignId');
-		checkTime(now, 'expireClaims: now');
+	protected async expireClaimsSql(campaignId: string, now: number): Promise<{ unknown: number; requeued: number }> {
 		return this.write(() => {
 			// Never dispatched: the request never left the crashed run → re-queued, due now.
 			const requeued = this.stmt(
@@ -682,9 +603,7 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async requeueUnresolvedUnknown(campaignId: string, quietBefore: number, now: number): Promise<number> {
-		checkId(campaignId, 'requeueUnresolvedUnknown: campaignId');
-		checkTime(quietBefore, 'requeueUnresolvedUnknown: quietBefore');
+	protected async requeueUnresolvedUnknownSql(campaignId: string, quietBefore: number, now: number): Promise<number> {
 		const changes = await this.write(
 			() =>
 				this.stmt(
@@ -697,18 +616,14 @@ export class SqliteStore implements Store {
 		return Number(changes);
 	}
 
-	async updateRecipient(campaignId: string, waId: string, update: RecipientUpdate): Promise<boolean> {
+	protected async updateRecipientSql(campaignId: string, waId: string, update: RecipientUpdate, now: number): Promise<boolean> {
 		// The campaign's hot path (one or two per message): the statement is picked by the update's
 		// shape (which fields are set) instead of building and hashing its SQL text on every call.
 		let shape = 0;
-		const params: Param[] = [update.now ?? Date.now()];
+		const params: Param[] = [now];
 		if (update.state !== undefined) {
-			checkStates([update.state], `Recipient ${campaignId}/${waId}`);
 			shape |= update.state === 'sending' ? 1 : 3;
 			params.push(update.state);
-		}
-		if (update.attemptsIncrement !== undefined && !Number.isInteger(update.attemptsIncrement)) {
-			throw new Error(`Recipient ${campaignId}/${waId}: attemptsIncrement must be an integer`);
 		}
 		RECIPIENT_UPDATE_FIELDS.forEach(([key], i) => {
 			const value = update[key];
@@ -716,7 +631,7 @@ export class SqliteStore implements Store {
 			shape |= 4 << i;
 			params.push(value as Param);
 		});
-		params.push(String(campaignId), String(waId));
+		params.push(campaignId, waId);
 		if (update.expectClaimedBy !== undefined) {
 			shape |= 4 << RECIPIENT_UPDATE_FIELDS.length;
 			params.push(update.expectClaimedBy);
@@ -730,27 +645,21 @@ export class SqliteStore implements Store {
 		return row ? toRecipient(row) : undefined;
 	}
 
-	async listRecipients(campaignId: string, filter: RecipientFilter = {}, page: PageRequest = {}): Promise<Page<Recipient>> {
-		const limit = pageLimit(page.limit);
+	protected async listRecipientsSql(campaignId: string, after: number | undefined, states: RecipientState[] | undefined, limit: number): Promise<Row[]> {
 		const where = ['campaign_id = ?'];
-		const params: Param[] = [String(campaignId)];
-		if (page.cursor !== undefined) {
+		const params: Param[] = [campaignId];
+		if (after !== undefined) {
 			where.push('id > ?');
-			params.push(decodeCursor('recipients', page.cursor));
+			params.push(after);
 		}
-		if (filter.states !== undefined) {
+		if (states !== undefined) {
 			where.push('state IN (SELECT value FROM json_each(?))');
-			params.push(JSON.stringify(checkStates(filter.states, 'listRecipients')));
+			params.push(JSON.stringify(states));
 		}
-		const rows = this.stmt(`SELECT * FROM recipients WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, limit + 1);
-		const items = rows.slice(0, limit);
-		return rows.length > limit
-			? { items: items.map(toRecipient), next: encodeCursor('recipients', items[items.length - 1].id as number) }
-			: { items: items.map(toRecipient) };
+		return this.stmt(`SELECT * FROM recipients WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params, limit);
 	}
 
-	async expireRemaining(campaignId: string, now: number): Promise<number> {
-		checkId(campaignId, 'expireRemaining: campaignId');
+	protected async expireRemainingSql(campaignId: string, now: number): Promise<number> {
 		const changes = await this.write(
 			() =>
 				this.stmt(
@@ -762,21 +671,18 @@ export class SqliteStore implements Store {
 		return Number(changes);
 	}
 
-	async dueCampaigns(now: number, options: { wabaId?: string; campaignId?: string; limit?: number } = {}): Promise<DueCampaign[]> {
-		checkTime(now, 'dueCampaigns: now');
-		const rows = this.stmt(
+	protected async dueCampaignRows(now: number, wabaId: string | null, campaignId: string | null): Promise<Row[]> {
+		return this.stmt(
 			`SELECT c.*,
 				(SELECT COUNT(*) FROM recipients r WHERE r.campaign_id = c.id AND (r.state = 'queued'
 					OR (r.state IN ('retry', 'deferred') AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= ?)))) AS due_rows,
 				(SELECT COUNT(*) FROM recipients r WHERE r.campaign_id = c.id AND r.state IN ('queued', 'retry', 'deferred')) AS left_rows
 			FROM campaigns c WHERE c.state = 'running' AND (? IS NULL OR c.waba_id = ?) AND (? IS NULL OR c.id = ?)
 			ORDER BY c.created_at, c.id`,
-		).all(now, options.wabaId ?? null, options.wabaId ?? null, options.campaignId ?? null, options.campaignId ?? null);
-		return dueOf(rows.map((r) => ({ campaign: toCampaign(r), due: Number(r.due_rows), left: Number(r.left_rows) })), now, options.limit);
+		).all(now, wabaId, wabaId, campaignId, campaignId);
 	}
 
-	async reassignRecipients(campaignId: string, from: string, pick: (waId: string) => string): Promise<number> {
-		checkId(campaignId, 'reassignRecipients: campaignId');
+	protected async reassignRecipientsSql(campaignId: string, from: string, pick: (waId: string) => string): Promise<number> {
 		return this.write(() => {
 			const rows = this.stmt(`SELECT wa_id FROM recipients WHERE campaign_id = ? AND phone_number_id = ? AND state IN ('queued', 'retry', 'deferred')`).all(
 				campaignId,
@@ -789,24 +695,17 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async lastInboundNumbers(waIds: string[], phoneNumberIds: string[]): Promise<Map<string, string>> {
-		const out = new Map<string, string>();
-		if (waIds.length === 0 || phoneNumberIds.length === 0) return out;
-		const rows = this.stmt(
+	protected async lastInboundRows(waIds: string[], phoneNumberIds: string[]): Promise<Row[]> {
+		return this.stmt(
 			`SELECT wa_id, phone_number_id FROM windows WHERE wa_id IN (SELECT value FROM json_each(?)) AND phone_number_id IN (SELECT value FROM json_each(?))
 			ORDER BY last_inbound_at`,
 		).all(JSON.stringify(waIds), JSON.stringify(phoneNumberIds));
-		for (const r of rows) out.set(r.wa_id as string, r.phone_number_id as string); // the latest wins
-		return out;
 	}
 
-	async recipientKeys(campaignId: string, waIds: string[]): Promise<Set<string>> {
-		if (waIds.length === 0) return new Set();
-		return new Set(
-			this.stmt(`SELECT wa_id FROM recipients WHERE campaign_id = ? AND wa_id IN (SELECT value FROM json_each(?))`)
-				.all(String(campaignId), JSON.stringify(waIds))
-				.map((r) => r.wa_id as string),
-		);
+	protected async recipientKeysSql(campaignId: string, waIds: string[]): Promise<string[]> {
+		return this.stmt(`SELECT wa_id FROM recipients WHERE campaign_id = ? AND wa_id IN (SELECT value FROM json_each(?))`)
+			.all(campaignId, JSON.stringify(waIds))
+			.map((r) => r.wa_id as string);
 	}
 
 	async nextDueAt(campaignId: string): Promise<number | undefined> {
@@ -816,72 +715,34 @@ export class SqliteStore implements Store {
 		return opt<number>(row?.due);
 	}
 
-	/** Whether recipients has a phone_number_id column (sender pools); learnt once, by trying. */
-	private perNumberLedger: boolean | undefined;
-
-	private byNumber<T>(withNumber: () => T, without: () => T): T {
-		if (this.perNumberLedger !== false) {
-			try {
-				const out = withNumber();
-				this.perNumberLedger = true;
-				return out;
-			} catch (error) {
-				if (this.perNumberLedger === true || !/no such column/i.test(String((error as Error)?.message))) throw error;
-				this.perNumberLedger = false;
-			}
-		}
-		return without();
+	protected isMissingColumn(error: unknown): boolean {
+		return /no such column/i.test(String((error as Error)?.message));
 	}
 
-	async sendsPerHour(campaignId: string, since: number): Promise<HourlySends[]> {
-		checkTime(since, 'sendsPerHour: since');
-		const sql = (num: boolean) =>
-			`SELECT (dispatched_at / 3600000) * 3600000 AS hour${num ? ', phone_number_id AS num' : ''}, COUNT(*) AS n FROM recipients
-			WHERE campaign_id = ? AND dispatched_at IS NOT NULL AND dispatched_at >= ? GROUP BY hour${num ? ', num' : ''} ORDER BY hour`;
-		const rows = this.byNumber(
-			() => this.stmt(sql(true)).all(String(campaignId), since),
-			() => this.stmt(sql(false)).all(String(campaignId), since),
-		);
-		return rows.map((r) => ({ hourStart: Number(r.hour), sends: Number(r.n), ...(r.num !== undefined && r.num !== null ? { phoneNumberId: String(r.num) } : {}) }));
+	protected sendsPerHourRows(campaignId: string, since: number, perNumber: boolean): Row[] {
+		return this.stmt(
+			`SELECT (dispatched_at / 3600000) * 3600000 AS hour${perNumber ? ', phone_number_id AS num' : ''}, COUNT(*) AS n FROM recipients
+			WHERE campaign_id = ? AND dispatched_at IS NOT NULL AND dispatched_at >= ? GROUP BY hour${perNumber ? ', num' : ''} ORDER BY hour`,
+		).all(campaignId, since);
 	}
 
-	async reportByNumber(campaignId: string): Promise<NumberReport[]> {
-		const sql = (num: boolean) => `SELECT ${num ? 'phone_number_id AS num, ' : ''}state, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY ${num ? 'num, ' : ''}state`;
-		const rows = this.byNumber(
-			() => this.stmt(sql(true)).all(String(campaignId)),
-			() => this.stmt(sql(false)).all(String(campaignId)),
-		);
-		return numberReports(rows.map((r) => ({ num: r.num as string | null | undefined, state: r.state as RecipientState, n: Number(r.n) })));
+	protected stateCountRows(campaignId: string, perNumber: boolean): Row[] {
+		const num = perNumber ? 'phone_number_id AS num, ' : '';
+		return this.stmt(`SELECT ${num}state, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY ${perNumber ? 'num, ' : ''}state`).all(campaignId);
 	}
 
-	async campaignReport(campaignId: string): Promise<CampaignReport> {
-		const byState: CampaignReport['byState'] = {};
-		let total = 0;
-		for (const row of this.stmt(`SELECT state, COUNT(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY state`).all(
-			String(campaignId),
-		)) {
-			byState[row.state as RecipientState] = row.n as number;
-			total += row.n as number;
-		}
-		const byErrorCode: Record<string, number> = {};
-		for (const row of this.stmt(
-			`SELECT error_code, COUNT(*) AS n FROM recipients WHERE campaign_id = ? AND error_code IS NOT NULL GROUP BY error_code`,
-		).all(String(campaignId))) {
-			byErrorCode[String(row.error_code)] = row.n as number;
-		}
-		const deferredByDay: Record<string, number> = {};
-		for (const row of this.stmt(
-			`SELECT defer_days, COUNT(*) AS n FROM recipients WHERE campaign_id = ? AND defer_days > 0 GROUP BY defer_days`,
-		).all(String(campaignId))) {
-			deferredByDay[String(row.defer_days)] = row.n as number;
-		}
-		return { campaignId, total, byState, byErrorCode, deferredByDay };
+	protected async campaignCountRows(campaignId: string): Promise<CampaignCountRows> {
+		const counts = (column: string, where: string) =>
+			this.stmt(`SELECT ${column}, COUNT(*) AS n FROM recipients WHERE campaign_id = ?${where} GROUP BY ${column}`).all(campaignId);
+		return {
+			byState: counts('state', ''),
+			byErrorCode: counts('error_code', ' AND error_code IS NOT NULL'),
+			byDeferDays: counts('defer_days', ' AND defer_days > 0'),
+		};
 	}
 
 	/** One status, inside the caller's transaction. */
 	private applyStatusNow(update: StatusUpdate): Recipient | undefined {
-		checkId(update?.messageId, 'Status update: messageId');
-		checkTime(update.at, `Status update ${update.messageId}: at`);
 		let row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(update.messageId);
 		let setMessageId = false;
 		if (!row) {
@@ -939,19 +800,11 @@ export class SqliteStore implements Store {
 		return toRecipient(after);
 	}
 
-	async applyStatus(update: StatusUpdate): Promise<Recipient | undefined> {
-		return this.write(() => this.applyStatusNow(update));
-	}
-
-	async applyStatuses(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>> {
-		if (!Array.isArray(updates)) throw new Error('applyStatuses: updates must be an array');
-		if (updates.length === 0) return [];
+	protected async applyStatusesSql(updates: StatusUpdate[]): Promise<Array<Recipient | undefined>> {
 		return this.write(() => updates.map((u) => this.applyStatusNow(u)));
 	}
 
-	async markReplied(messageId: string, at: number): Promise<Recipient | undefined> {
-		checkId(messageId, 'markReplied: messageId');
-		checkTime(at, 'markReplied: at');
+	protected async markRepliedSql(messageId: string, at: number): Promise<Recipient | undefined> {
 		return this.write(() => this.markRepliedNow(messageId, at));
 	}
 
@@ -967,14 +820,7 @@ export class SqliteStore implements Store {
 
 	// ───────────── conversation windows (cloud-api.md §6) ─────────────
 
-	async recordInbound(records: InboundRecord[]): Promise<void> {
-		if (!Array.isArray(records)) throw new Error('recordInbound: records must be an array');
-		records.forEach((r, i) => {
-			checkId(r?.phoneNumberId, `Inbound #${i}: phoneNumberId`);
-			checkId(r.waId, `Inbound #${i}: waId`);
-			checkTime(r.at, `Inbound #${i}: at`);
-		});
-		if (records.length === 0) return;
+	protected async recordInboundSql(records: InboundRecord[]): Promise<void> {
 		await this.write(() => this.recordInboundNow(records));
 	}
 
@@ -993,24 +839,13 @@ export class SqliteStore implements Store {
 		for (const r of records) upsert.run(r.phoneNumberId, r.waId, r.at, r.referral ? r.at : null);
 	}
 
-	async getWindow(phoneNumberId: string, waId: string): Promise<WindowRecord | undefined> {
-		const row = this.stmt(`SELECT * FROM windows WHERE phone_number_id = ? AND wa_id = ?`).get(String(phoneNumberId), String(waId));
-		if (!row) return undefined;
-		return compact<WindowRecord>({
-			phoneNumberId: row.phone_number_id as string,
-			waId: row.wa_id as string,
-			lastInboundAt: row.last_inbound_at as number,
-			freeEntryPointAt: opt(row.free_entry_point_at),
-		});
+	protected async windowRow(phoneNumberId: string, waId: string): Promise<Row | undefined> {
+		return this.stmt(`SELECT * FROM windows WHERE phone_number_id = ? AND wa_id = ?`).get(phoneNumberId, waId);
 	}
 
 	// ───────────── rolling 24 h recipient budget (cloud-api.md §5) ─────────────
 
-	async reserveBudget(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
-		checkId(portfolioId, 'reserveBudget: portfolioId');
-		checkId(waId, 'reserveBudget: waId');
-		checkTime(now, 'reserveBudget: now');
-		if (typeof limit !== 'number' || !(limit >= 0)) throw new Error('reserveBudget: limit must be a number ≥ 0');
+	protected async reserveBudgetSql(portfolioId: string, waId: string, limit: number, now: number): Promise<BudgetReservation> {
 		const since = now - DAY_MS;
 		return this.write((): BudgetReservation => {
 			this.pruneBudget(now);
@@ -1033,21 +868,12 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async releaseBudget(portfolioId: string, waId: string, now: number): Promise<void> {
-		checkTime(now, 'releaseBudget: now');
-		await this.write(() =>
-			this.stmt(`DELETE FROM budget WHERE portfolio_id = ? AND wa_id = ? AND first_at > ?`).run(
-				String(portfolioId),
-				String(waId),
-				now - DAY_MS,
-			),
-		);
+	protected async releaseBudgetSql(portfolioId: string, waId: string, now: number): Promise<void> {
+		await this.write(() => this.stmt(`DELETE FROM budget WHERE portfolio_id = ? AND wa_id = ? AND first_at > ?`).run(portfolioId, waId, now - DAY_MS));
 	}
 
-	async budgetUsed(portfolioId: string, now: number): Promise<number> {
-		checkTime(now, 'budgetUsed: now');
-		return this.stmt(`SELECT COUNT(*) AS n FROM budget WHERE portfolio_id = ? AND first_at > ?`).get(String(portfolioId), now - DAY_MS)
-			?.n as number;
+	protected async budgetUsedSql(portfolioId: string, now: number): Promise<number> {
+		return this.stmt(`SELECT COUNT(*) AS n FROM budget WHERE portfolio_id = ? AND first_at > ?`).get(portfolioId, now - DAY_MS)?.n as number;
 	}
 
 	private pruneBudget(now: number): void {
@@ -1056,8 +882,7 @@ export class SqliteStore implements Store {
 		this.stmt(`DELETE FROM budget WHERE first_at <= ?`).run(now - DAY_MS);
 	}
 
-	async bookArrival(key: string, booking: ArrivalBooking): Promise<ArrivalGrant> {
-		const raises = checkArrivalBooking(key, booking);
+	protected async bookArrivalSql(key: string, booking: ArrivalBooking, raises: Array<{ seq: number; at: number }>): Promise<ArrivalGrant> {
 		// BEGIN IMMEDIATE: the write lock serializes bookings of every process on this file.
 		return this.write((): ArrivalGrant => {
 			const pace = this.stmt(`SELECT tat, seq FROM paces WHERE key = ?`).get(key);
@@ -1080,15 +905,7 @@ export class SqliteStore implements Store {
 
 	// ───────────── webhook de-duplication ─────────────
 
-	async markProcessed(key: string, at: number): Promise<boolean> {
-		return (await this.markProcessedMany([key], at))[0];
-	}
-
-	async markProcessedMany(keys: string[], at: number): Promise<boolean[]> {
-		if (!Array.isArray(keys)) throw new Error('markProcessedMany: keys must be an array');
-		keys.forEach((k, i) => checkId(k, `markProcessed key #${i}`));
-		checkTime(at, 'markProcessed: at');
-		if (keys.length === 0) return [];
+	protected async markProcessedSql(keys: string[], at: number): Promise<boolean[]> {
 		return this.write(() => this.markProcessedNow(keys, at));
 	}
 
@@ -1106,8 +923,7 @@ export class SqliteStore implements Store {
 	 * statuses, replies, contact activity, then the de-duplication keys. Either all of it is
 	 * committed or none, so a failure leaves nothing marked processed and Meta's redelivery redoes it.
 	 */
-	async applyWebhookBatch(batch: WebhookBatch): Promise<{ fresh: boolean[]; breakers: BreakerEffect[]; replies: number }> {
-		checkTime(batch.at, 'applyWebhookBatch: at');
+	protected async applyWebhookBatchSql(batch: WebhookBatch): Promise<WebhookBatchResult> {
 		return this.write(() => {
 			if (batch.inbound.length) this.recordInboundNow(batch.inbound);
 			for (const u of batch.statuses) this.applyStatusNow(u);
@@ -1129,28 +945,19 @@ export class SqliteStore implements Store {
 
 	// ───────────── webhook outbox (core/receiver, issue 19) ─────────────
 
-	async claimOutbox(target: string, claim: OutboxClaim): Promise<OutboxRow[]> {
-		const now = claim.now ?? Date.now();
+	protected async claimOutboxSql(target: string, claim: OutboxClaim, now: number, limit: number): Promise<Row[]> {
 		return this.write(() => {
 			const rows = this.stmt(
 				`SELECT id, target, key, payload, created_at, attempts FROM webhook_outbox
 				WHERE target = ? AND delivered_at IS NULL AND next_attempt_at <= ? AND leased_until <= ? ORDER BY id LIMIT ?`,
-			).all(target, now, now, Math.max(1, Math.floor(claim.limit)));
+			).all(target, now, now, limit);
 			const lease = this.stmt(`UPDATE webhook_outbox SET leased_until = ?, leased_by = ? WHERE id = ?`);
 			for (const r of rows) lease.run(now + claim.leaseMs, claim.worker, r.id as number);
-			return rows.map((r) => ({
-				id: Number(r.id),
-				target: r.target as string,
-				key: r.key as string,
-				payload: r.payload as string,
-				createdAt: Number(r.created_at),
-				attempts: Number(r.attempts),
-			}));
+			return rows;
 		});
 	}
 
-	async completeOutbox(ids: number[], worker: string, now: number = Date.now()): Promise<void> {
-		if (ids.length === 0) return;
+	protected async completeOutboxSql(ids: number[], worker: string, now: number): Promise<void> {
 		await this.write(() => {
 			this.stmt(`UPDATE webhook_outbox SET delivered_at = ?, leased_until = 0 WHERE id IN (SELECT value FROM json_each(?)) AND leased_by = ? AND delivered_at IS NULL`).run(
 				now,
@@ -1164,13 +971,12 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async failOutbox(ids: number[], worker: string, error: string, retryAt: number): Promise<void> {
-		if (ids.length === 0) return;
+	protected async failOutboxSql(ids: number[], worker: string, error: string, retryAt: number): Promise<void> {
 		await this.write(() => {
 			this.stmt(
 				`UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?, leased_until = 0, last_error = ?
 				WHERE id IN (SELECT value FROM json_each(?)) AND leased_by = ? AND delivered_at IS NULL`,
-			).run(retryAt, error.slice(0, 500), JSON.stringify(ids), worker);
+			).run(retryAt, error, JSON.stringify(ids), worker);
 		});
 	}
 
@@ -1200,21 +1006,15 @@ export class SqliteStore implements Store {
 
 	// ───────────── identity (issue 14): one contact per person ─────────────
 
-	async resolveContacts(identifiers: string[]): Promise<Map<string, string>> {
-		const { candidates, forms } = identityLookups(identifiers);
-		if (forms.length === 0) return new Map();
+	protected async identityRows(forms: string[]): Promise<{ keys: Row[]; links: Row[] }> {
 		const all = JSON.stringify(forms);
-		const keys = new Set(this.stmt(`SELECT wa_id FROM contacts WHERE wa_id IN (SELECT value FROM json_each(?))`).all(all).map((r) => r.wa_id as string));
-		const links = new Map(
-			this.stmt(`SELECT identifier, contact_key FROM contact_identities WHERE identifier IN (SELECT value FROM json_each(?))`)
-				.all(all)
-				.map((r) => [r.identifier as string, r.contact_key as string]),
-		);
-		return resolveFromForms(candidates, keys, links);
+		return {
+			keys: this.stmt(`SELECT wa_id FROM contacts WHERE wa_id IN (SELECT value FROM json_each(?))`).all(all),
+			links: this.stmt(`SELECT identifier, contact_key FROM contact_identities WHERE identifier IN (SELECT value FROM json_each(?))`).all(all),
+		};
 	}
 
-	async linkIdentity(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
-		checkLinkIdentity(key, identifier, kind, at);
+	protected async linkIdentitySql(key: string, identifier: string, kind: IdentityKind, source: string, at: number): Promise<{ key: string; merged?: string }> {
 		return this.write(() => {
 			const holder = (id: string): string | undefined =>
 				this.stmt(`SELECT wa_id FROM contacts WHERE wa_id = ?`).get(id) ? id : (this.stmt(`SELECT contact_key FROM contact_identities WHERE identifier = ?`).get(id)?.contact_key as string | undefined);
@@ -1279,10 +1079,8 @@ export class SqliteStore implements Store {
 		this.bumpGateNow(); // consent may have changed for either identifier
 	}
 
-	async contactIdentities(key: string): Promise<ContactIdentity[]> {
-		return this.stmt(`SELECT identifier, kind, source, created_at FROM contact_identities WHERE contact_key = ? ORDER BY created_at, identifier`)
-			.all(String(key))
-			.map((r) => compact<ContactIdentity>({ identifier: r.identifier as string, kind: r.kind as IdentityKind, source: opt(r.source), createdAt: r.created_at as number }));
+	protected async contactIdentityRows(key: string): Promise<Row[]> {
+		return this.stmt(`SELECT identifier, kind, source, created_at FROM contact_identities WHERE contact_key = ? ORDER BY created_at, identifier`).all(key);
 	}
 
 	// ───────────── send-time gates and circuit breakers (issue 13) ─────────────
@@ -1295,23 +1093,14 @@ export class SqliteStore implements Store {
 		return Number(this.stmt(`SELECT version FROM gate_version WHERE id = 1`).get()?.version ?? 0);
 	}
 
-	async gateBlocks(waIds: string[], scope: ConsentScope | undefined): Promise<Map<string, string>> {
-		const out = new Map<string, string>();
-		if (waIds.length === 0) return out;
-		const rows = this.stmt(
+	protected async gatedContactRows(waIds: string[]): Promise<Row[]> {
+		return this.stmt(
 			`SELECT wa_id, opted_out, opt_out_source, opt_out_at, blocked_at, block_reason FROM contacts
 			WHERE wa_id IN (SELECT value FROM json_each(?)) AND (blocked_at IS NOT NULL OR opted_out = 1)`,
 		).all(JSON.stringify(waIds));
-		for (const r of rows) {
-			const reason = gateReason(r, scope);
-			if (reason) out.set(r.wa_id as string, reason);
-		}
-		return out;
 	}
 
-	async setBlocked(waId: string, blocked: boolean, reason: string, at: number = Date.now()): Promise<Contact | undefined> {
-		checkWaId(waId, 'setBlocked');
-		checkTime(at, 'setBlocked: at');
+	protected async setBlockedSql(waId: string, blocked: boolean, reason: string, at: number): Promise<Contact | undefined> {
 		return this.write(() => {
 			const row = this.stmt(`SELECT blocked_at FROM contacts WHERE wa_id = ?`).get(waId);
 			if (!row) {
@@ -1332,8 +1121,7 @@ export class SqliteStore implements Store {
 		});
 	}
 
-	async setNumberHealth(health: NumberHealth): Promise<void> {
-		const h = checkNumberHealth(health);
+	protected async setNumberHealthSql(h: NumberHealth): Promise<void> {
 		await this.write(() => this.setNumberHealthNow(h));
 	}
 
@@ -1367,9 +1155,7 @@ export class SqliteStore implements Store {
 		return row ? toNumberHealth(row) : undefined;
 	}
 
-	async applyBreakers(actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
-		checkTime(at, 'applyBreakers: at');
-		if (!Array.isArray(actions) || actions.length === 0) return [];
+	protected async applyBreakersSql(actions: BreakerAction[], at: number): Promise<BreakerEffect[]> {
 		return this.write(() => this.applyBreakersNow(actions, at));
 	}
 
@@ -1424,6 +1210,13 @@ export class SqliteStore implements Store {
 		}
 		if (effects.length) this.bumpGateNow();
 		return effects;
+	}
+
+	/** A file store imports through a worker thread on the same file (core/contacts/sqliteImport). */
+	async importSink(): Promise<ImportSink> {
+		if (this.file === ':memory:' || !SqliteImportSink.available()) return super.importSink();
+		const sink = await SqliteImportSink.open(this.file);
+		return { sink, close: () => sink.close() };
 	}
 
 	async close(): Promise<void> {

@@ -487,6 +487,12 @@ export interface BreakerEffect {
 	by: string;
 }
 
+/** Where a bulk contact import writes (Store.importSink); close it when the import is done. */
+export interface ImportSink {
+	sink: Pick<Store, 'upsertContacts'>;
+	close(): Promise<void>;
+}
+
 export interface Store {
 	readonly backend: 'sqlite' | 'postgres';
 
@@ -671,6 +677,12 @@ export interface Store {
 	failOutbox(ids: number[], worker: string, error: string, retryAt: number): Promise<void>;
 	/** Undelivered and delivered row counts (all targets, or one). */
 	outboxCounts(target?: string): Promise<{ pending: number; delivered: number }>;
+
+	/**
+	 * Where a bulk contact import writes: for a SQLite file, a worker thread on the same file (CSV
+	 * parsing and SQLite writes overlap); otherwise the store itself.
+	 */
+	importSink(): Promise<ImportSink>;
 
 	close(): Promise<void>;
 }

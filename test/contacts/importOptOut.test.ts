@@ -11,7 +11,7 @@ import { openCsv } from '../../core/csv';
 import { matchHeaders } from '../../core/csv/headers';
 import { importContacts, type ImportOptions } from '../../core/contacts';
 import { parseOptOut } from '../../core/contacts/mapping';
-import { WorkerStoreSink } from '../../core/contacts/workerSink';
+import { SqliteImportSink } from '../../core/store/sqliteImport/sink';
 import { openStore } from '../../core/store';
 import type { Store } from '../../core/store/types';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
@@ -135,7 +135,7 @@ test('the worker-thread sink gives the same summary and the same opt-outs as an 
 	const bootstrap = path.join(dir, 'boot.js');
 	fs.writeFileSync(
 		bootstrap,
-		`require(${JSON.stringify(path.resolve(__dirname, '../helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/contacts/sinkWorker.ts'))});\n`,
+		`require(${JSON.stringify(path.resolve(__dirname, '../helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/store/sqliteImport/worker.ts'))});\n`,
 	);
 	const values = Array.from({ length: 1200 }, (_, i) => (i % 97 === 5 ? 'maybe' : i % 7 === 0 ? 'Unsubscribed' : i % 5 === 0 ? '' : 'no'));
 	const text = crmFile('Do Not Contact', values);
@@ -144,7 +144,7 @@ test('the worker-thread sink gives the same summary and the same opt-outs as an 
 	const main = await openStore({ backend: 'sqlite', path: workerFile });
 	// Already opted out by a webhook, with a "no" in the file: stays opted out, its own record kept.
 	for (const s of [inline, main]) await s.setOptOut(waIdOf(1), true, 'STOP keyword', 1);
-	const sink = await WorkerStoreSink.open(workerFile, bootstrap);
+	const sink = await SqliteImportSink.open(workerFile, bootstrap);
 	try {
 		const options = { batchSize: 100, now: () => 9000 };
 		const viaWorker = await importCsv(sink, text, options);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openCsv } from '../../core/csv';
 import { importContacts } from '../../core/contacts';
-import { WorkerStoreSink } from '../../core/contacts/workerSink';
+import { SqliteImportSink } from '../../core/store/sqliteImport/sink';
 import { openStore } from '../../core/store';
 import { tmpDir } from '../helpers/tmp';
 
@@ -15,7 +15,7 @@ const dir = tmpDir('wa-worker-sink-');
 const bootstrap = path.join(dir, 'boot.js');
 fs.writeFileSync(
 	bootstrap,
-	`require(${JSON.stringify(path.resolve(__dirname, '../helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/contacts/sinkWorker.ts'))});\n`,
+	`require(${JSON.stringify(path.resolve(__dirname, '../helpers/register-ts.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../core/store/sqliteImport/worker.ts'))});\n`,
 );
 
 function csv(rows: number): string {
@@ -34,7 +34,7 @@ it('imports exactly what an in-process import does, keeping opt-outs, with batch
 	const mainStore = await openStore({ backend: 'sqlite', path: workerFile });
 	await mainStore.setOptOut('4915120000007', true, 'STOP', 1);
 	await inlineStore.setOptOut('4915120000007', true, 'STOP', 1);
-	const sink = await WorkerStoreSink.open(workerFile, bootstrap);
+	const sink = await SqliteImportSink.open(workerFile, bootstrap);
 	try {
 		const options = { defaultCountry: 'DE', batchSize: 250, now: () => 1000 };
 		const viaWorker = await importContacts(await openCsv([text]), sink, options);
@@ -53,7 +53,7 @@ it('imports exactly what an in-process import does, keeping opt-outs, with batch
 });
 
 it('a worker that cannot open the store fails clearly, and the compiled script is found only when built', async () => {
-	await expect(WorkerStoreSink.open(path.join(dir, 'no-such-dir', 'x', 'store.sqlite'), bootstrap)).rejects.toThrow();
-	expect(WorkerStoreSink.available(path.join(dir, 'missing.js'))).toBe(false);
-	expect(WorkerStoreSink.available(bootstrap)).toBe(true);
+	await expect(SqliteImportSink.open(path.join(dir, 'no-such-dir', 'x', 'store.sqlite'), bootstrap)).rejects.toThrow();
+	expect(SqliteImportSink.available(path.join(dir, 'missing.js'))).toBe(false);
+	expect(SqliteImportSink.available(bootstrap)).toBe(true);
 });

@@ -1,18 +1,18 @@
 /**
- * A contact sink that writes to the SQLite store from a worker thread, so a large import parses
- * CSV rows and normalizes phone numbers on the main thread while SQLite writes the previous batch
- * (node:sqlite is synchronous: in one thread the two never overlap). Same store file, same
- * semantics: the worker opens its own SqliteStore connection (WAL lets both coexist).
+ * The SQLite store's import sink (SqliteStore.importSink): contact upserts written by a worker
+ * thread (worker.ts), so a large import parses CSV rows and normalizes phone numbers on the main
+ * thread while SQLite writes the previous batch (node:sqlite is synchronous: in one thread the two
+ * never overlap). Same store file, same semantics: the worker opens its own SqliteStore connection
+ * (WAL lets both coexist).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ContactInput, UpsertOptions, UpsertOutcome } from '../store/types';
-import type { ContactSink } from './import';
+import type { ContactInput, Store, UpsertOptions, UpsertOutcome } from '../types';
 
 type Reply = { id: number; outcomes?: UpsertOutcome[]; error?: string } | { ready: true } | { closed: true } | { failed: string };
 
-export class WorkerStoreSink implements ContactSink {
+export class SqliteImportSink implements Pick<Store, 'upsertContacts'> {
 	private nextId = 1;
 	private readonly waiting = new Map<number, { resolve: (o: UpsertOutcome[]) => void; reject: (e: Error) => void }>();
 	private closing?: () => void;
@@ -31,14 +31,14 @@ export class WorkerStoreSink implements ContactSink {
 	}
 
 	/** The compiled worker script (absent when running from TypeScript sources, e.g. under jest). */
-	static readonly defaultScript = path.join(__dirname, 'sinkWorker.js');
+	static readonly defaultScript = path.join(__dirname, 'worker.js');
 
-	static available(script = WorkerStoreSink.defaultScript): boolean {
+	static available(script = SqliteImportSink.defaultScript): boolean {
 		return fs.existsSync(script);
 	}
 
 	/** Starts the worker on the SQLite file at `storePath` (migrations already applied by the caller's store). */
-	static async open(storePath: string, script = WorkerStoreSink.defaultScript): Promise<WorkerStoreSink> {
+	static async open(storePath: string, script = SqliteImportSink.defaultScript): Promise<SqliteImportSink> {
 		// A bounded heap: the worker holds at most two batches; SQLite's page cache lives outside it.
 		const worker = new Worker(script, { workerData: { path: storePath }, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } });
 		await new Promise<void>((resolve, reject) => {
@@ -55,7 +55,7 @@ export class WorkerStoreSink implements ContactSink {
 			worker.on('message', onMessage);
 			worker.on('error', onError);
 		});
-		return new WorkerStoreSink(worker);
+		return new SqliteImportSink(worker);
 	}
 
 	upsertContacts(inputs: ContactInput[], options?: UpsertOptions): Promise<UpsertOutcome[]> {

@@ -1,6 +1,6 @@
-/** The worker thread behind WorkerStoreSink: one SqliteStore connection, batches in arrival order. */
+/** The worker thread behind SqliteImportSink (sink.ts): one SqliteStore connection, batches in arrival order. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteStore } from '../store/sqlite';
+import { SqliteStore } from '../sqlite';
 
 async function main(): Promise<void> {
 	const port = parentPort;
