@@ -505,3 +505,18 @@ function checkCarousel(c: Collector, comp: TemplateComponent, path: string, form
 		}
 	});
 }
+
+/** Where validation reports a carousel card's missing sample handle (its header is the card's first component). */
+export function cardHeaderHandlePath(carouselIndex: number, card: number): string {
+	return `components[${carouselIndex}].cards[${card}].components[0].example.header_handle`;
+}
+
+/**
+ * Pre-flight before review samples are uploaded: drops the errors the uploads will fix — the media
+ * header's missing sample (header.media_example_required) when `header` is pending, and the missing
+ * handle of each card at a path in `cardPaths` (carousel.card_header). Every other error stays, so bad
+ * input never uploads a file.
+ */
+export function withoutPendingSampleErrors(errors: TemplateValidationError[], pending: { header: boolean; cardPaths: ReadonlySet<string> }): TemplateValidationError[] {
+	return errors.filter((e) => !(pending.header && e.rule === 'header.media_example_required') && !(e.rule === 'carousel.card_header' && pending.cardPaths.has(e.path)));
+}

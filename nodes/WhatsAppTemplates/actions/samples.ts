@@ -6,7 +6,17 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { type CardField, type HeaderType, type TemplateComponent, type TemplateValidationError, getAppId, templateSampleProblem, uploadTemplateSample } from '../../../core/templates';
+import {
+	type CardField,
+	type HeaderType,
+	type TemplateComponent,
+	type TemplateValidationError,
+	cardHeaderHandlePath,
+	getAppId,
+	templateSampleProblem,
+	uploadTemplateSample,
+	withoutPendingSampleErrors,
+} from '../../../core/templates';
 import { type Ctx, param, validationError } from './shared';
 
 interface Sample {
@@ -59,7 +69,7 @@ function cardSampleUploads(ctx: Ctx, components: TemplateComponent[]): { card: n
 		const header = card.components[0];
 		const property = String(formCards[k]?.sampleBinaryProperty ?? '').trim();
 		if (header?.type === 'HEADER' && ['IMAGE', 'VIDEO'].includes(String(header.format)) && !header.example && property) {
-			out.push({ card: k, property, header, path: `components[${index}].cards[${k}].components[0].example.header_handle` });
+			out.push({ card: k, property, header, path: cardHeaderHandlePath(index, k) });
 		}
 	});
 	return out;
@@ -74,9 +84,7 @@ export async function withMediaHandle(ctx: Ctx, components: TemplateComponent[],
 	const header = components.find((c) => c.type === 'HEADER');
 	const needsUpload = param<string>(fn, 'definitionMode', i, 'fields') === 'fields' && header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(String(header.format)) && !header.example;
 	const cardUploads = cardSampleUploads(ctx, components);
-	const pending = new Set(cardUploads.map((u) => u.path));
-	// The rules a handle still to upload would fail (core/templates/rules.ts): header.media_example_required, carousel.card_header.
-	const errors = validate(components).filter((e) => !(needsUpload && e.rule === 'header.media_example_required') && !(e.rule === 'carousel.card_header' && pending.has(e.path)));
+	const errors = withoutPendingSampleErrors(validate(components), { header: Boolean(needsUpload), cardPaths: new Set(cardUploads.map((u) => u.path)) });
 	if (errors.length) throw validationError(fn, i, errors, what);
 	if (needsUpload && header) {
 		const handle = await headerSampleHandle(ctx, String(header.format).toLowerCase() as HeaderType);
