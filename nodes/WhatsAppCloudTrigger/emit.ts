@@ -6,9 +6,10 @@
  *  - Download Media attaches the files (downloadMedia.ts).
  */
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { resumeNote } from '../../core/sendAndWait/resume';
 import type { ReceiveResult } from '../../core/webhook/receive';
 import { attachMedia, downloadMediaOptions, mediaIdOf } from './downloadMedia';
-import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from './resumeWaits';
+import { resumeAnswers } from './resumeWaits';
 
 export async function emitEvents(ctx: IWebhookFunctions, result: ReceiveResult, options: IDataObject, reply200: () => void): Promise<IWebhookResponseData> {
 	let acked = false;
@@ -16,12 +17,7 @@ export async function emitEvents(ctx: IWebhookFunctions, result: ReceiveResult, 
 		if (!acked) reply200();
 		acked = true;
 	};
-	const claimed = options.resumeWaits !== false ? await claimAnswers(ctx, result.events) : [];
-	let resumed: Map<string, ResumeOutcome[]> | undefined;
-	if (claimed.length) {
-		ack();
-		resumed = await resumeClaimed(ctx, claimed);
-	}
+	const resumed = options.resumeWaits !== false ? await resumeAnswers(ctx, result.events, ack) : undefined;
 
 	const items: INodeExecutionData[] = [];
 	for (const event of result.events) {

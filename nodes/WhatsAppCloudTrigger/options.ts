@@ -6,7 +6,15 @@
 import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import type { HandleOptions } from '../../core/webhook/handle';
 import type { WebhookEventKind } from '../../core/webhook/types';
-import { EVENT_OPTIONS, keywordOptionsOf, OPT_OUT_OPTIONS, PHONE_NUMBER_IDS_OPTION, STATUS_FILTER_OPTION, TOUCH_CONTACTS_OPTION } from '../shared/webhookFields';
+import {
+	EVENT_OPTIONS,
+	keywordOptionsOf,
+	OPT_OUT_OPTIONS,
+	PHONE_NUMBER_IDS_OPTION,
+	STATUS_FILTER_OPTION,
+	TOUCH_CONTACTS_OPTION,
+	WAIT_ANSWER_OPTIONS,
+} from '../shared/webhookFields';
 import { DEFAULT_TRIGGER_MEDIA_MAX_MB } from './downloadMedia';
 
 const ownOptions: INodeProperties[] = [
@@ -25,14 +33,6 @@ const ownOptions: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to attach each inbound image, video, audio, document and sticker to its item as binary data (needs the WhatsApp Cloud API credential). A failed download is reported on the item as mediaError; the event is never dropped.',
-	},
-	{
-		displayName: 'Emit Answers to Waiting Executions',
-		name: 'emitWaitAnswers',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether a message that resumed a "Send and Wait for Response" execution also starts this workflow. Off: it only resumes the waiting execution (a workflow that waits and starts on messages would otherwise run again on every answer).',
 	},
 	{
 		displayName: 'Media Binary Field',
@@ -57,14 +57,6 @@ const ownOptions: INodeProperties[] = [
 		default: 72,
 		description:
 			'A message from a campaign recipient within this many hours after our latest campaign message from that number marks them "replied" (typed replies count, not only quick-reply taps). 0: only replies that quote our message.',
-	},
-	{
-		displayName: 'Resume Waiting Executions',
-		name: 'resumeWaits',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether an inbound message resumes the executions waiting for this contact\'s answer (WhatsApp Campaign → Send and Wait for Response, same WhatsApp store)',
 	},
 	{
 		displayName: 'Update Store',
@@ -92,7 +84,7 @@ export const eventFields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		// Alphabetical, as n8n lists a collection's options.
-		options: [PHONE_NUMBER_IDS_OPTION, STATUS_FILTER_OPTION, TOUCH_CONTACTS_OPTION, ...OPT_OUT_OPTIONS, ...ownOptions].sort((a, b) =>
+		options: [PHONE_NUMBER_IDS_OPTION, STATUS_FILTER_OPTION, TOUCH_CONTACTS_OPTION, ...OPT_OUT_OPTIONS, ...WAIT_ANSWER_OPTIONS, ...ownOptions].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),
 	},

@@ -1,132 +1,36 @@
 /**
- * The trigger's half of "Send and Wait for Response" (nodes/WhatsAppCampaign/actions/message/sendAndWait.operation.ts): an
- * inbound message from a contact some execution is waiting on resumes that execution with the
- * message as the answer.
- *
- *  - claimAnswers: one wait-store query per fresh inbound message (core/sendAndWait/waits.ts claims
- *    atomically, so of several n8n processes receiving the same answer only one resumes). Statuses
- *    and other events cost nothing.
- *  - resumeClaimed: POSTs the answer to each claimed wait's resume URL (n8n's signed
- *    `webhook-waiting` URL), after Meta got its 200. A failed resume (n8n unreachable, the execution
- *    already finished or timed out) is logged and reported on the event's item.
+ * The trigger's half of "Send and Wait for Response" (nodes/WhatsAppCampaign/actions/message/sendAndWait.operation.ts):
+ * an inbound message from a contact some execution is waiting on resumes that execution with the
+ * message as the answer. core/sendAndWait/resume.ts does it (claims atomically, so of several n8n
+ * processes receiving the same answer only one resumes; POSTs the answer to n8n's signed resume URL),
+ * as for the Listener Trigger. Here: the trigger's wait store — its WhatsApp Store credential, read at
+ * most once a minute (hotPath.ts), opened only when a message may be an answer (statuses cost
+ * nothing) — and n8n's log. A failed look-up or resume is logged; the events still go on.
  */
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import type { PendingWait, WaitAnswer } from '../../core/sendAndWait/waits';
-import type { MessageEvent, WebhookEvent } from '../../core/webhook/types';
+import type { IWebhookFunctions } from 'n8n-workflow';
+import { claimAnswers, resumeClaimed, type ClaimedAnswer, type ResumeOutcome } from '../../core/sendAndWait/resume';
+import type { WaitStore } from '../../core/sendAndWait/waits';
+import type { WebhookEvent } from '../../core/webhook/types';
 import { storeOptionsFromCredentials } from '../shared/store';
 import { getWaitStoreFor } from '../shared/waitStore';
 import { triggerStoreCredentials } from './hotPath';
 
-/** Message types that are not an answer: reactions, system notices, unsupported content. */
-const NOT_ANSWERS = new Set(['reaction', 'system', 'unsupported', 'errors', 'request_welcome']);
+const LOG = 'WhatsApp Cloud Trigger:';
 
-export interface ClaimedAnswer {
-	event: MessageEvent;
-	waits: PendingWait[];
-}
-
-export interface ResumeOutcome {
-	executionId?: string;
-	resumed: boolean;
-	error?: string;
-}
-
-function isAnswer(event: WebhookEvent): event is MessageEvent {
-	return event.kind === 'message' && typeof event.waId === 'string' && event.waId !== '' && typeof event.phoneNumberId === 'string' && !NOT_ANSWERS.has(String(event.type));
-}
-
-/** Claims the waits the fresh inbound messages answer. Errors are logged: the events still go on. */
-export async function claimAnswers(ctx: IWebhookFunctions, events: WebhookEvent[], now = Date.now()): Promise<ClaimedAnswer[]> {
-	const answers = events.filter(isAnswer);
-	if (!answers.length) return [];
-	const out: ClaimedAnswer[] = [];
+/** Resumes the executions these events answer; `beforeResume` runs once first (Meta's 200). Outcomes per event id. */
+export async function resumeAnswers(ctx: IWebhookFunctions, events: WebhookEvent[], beforeResume: () => void): Promise<Map<string, ResumeOutcome[]> | undefined> {
+	let store: Promise<WaitStore> | undefined;
+	const open = async () => getWaitStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx)));
+	const lazy: Pick<WaitStore, 'claim'> = { claim: async (...args) => (await (store ??= open())).claim(...args) };
+	const now = Date.now();
+	const claimed: ClaimedAnswer[] = [];
 	try {
-		// The trigger's store credential, read at most once a minute (hotPath.ts).
-		const store = await getWaitStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx)));
-		for (const event of answers) {
-			const waits = await store.claim(event.phoneNumberId!, event.waId!, now, event.replyToMessageId);
-			if (waits.length) out.push({ event, waits });
-		}
+		// One event at a time: the waits claimed before a store error are still resumed.
+		for (const event of events) claimed.push(...(await claimAnswers(lazy, [event], now)));
 	} catch (error) {
-		ctx.logger?.warn(`WhatsApp Cloud Trigger: could not look up executions waiting for an answer: ${(error as Error).message}`);
+		ctx.logger?.warn(`${LOG} could not look up executions waiting for an answer: ${(error as Error).message}`);
 	}
-	return out;
-}
-
-export function answerOf(event: MessageEvent): WaitAnswer {
-	const interactive = event.interactive;
-	const buttonId = interactive?.id ?? event.button?.payload;
-	return {
-		source: 'whatsapp-cloud-trigger',
-		messageId: event.messageId,
-		type: interactive?.type ?? String(event.type),
-		from: event.waId,
-		phoneNumberId: event.phoneNumberId,
-		text: event.text ?? interactive?.title ?? event.button?.text,
-		buttonId: buttonId || undefined,
-		timestamp: event.timestamp,
-		replyToMessageId: event.replyToMessageId,
-		profileName: event.profileName,
-	};
-}
-
-/** Where a resume URL points, for logs (no query: it carries n8n's signature). */
-function describeUrl(url: string): string {
-	try {
-		const u = new URL(url);
-		return `${u.origin}${u.pathname}`;
-	} catch {
-		return '(invalid URL)';
-	}
-}
-
-async function post(url: string, body: WaitAnswer, timeoutMs: number): Promise<{ ok: boolean; status: number; text: string }> {
-	const res = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-		signal: AbortSignal.timeout(timeoutMs),
-	});
-	const text = (await res.text().catch(() => '')).slice(0, 300);
-	return { ok: res.ok, status: res.status, text };
-}
-
-/** Resumes every claimed wait; returns the outcomes per event id. */
-export async function resumeClaimed(ctx: IWebhookFunctions, claimed: ClaimedAnswer[], timeoutMs = 15_000): Promise<Map<string, ResumeOutcome[]>> {
-	const outcomes = new Map<string, ResumeOutcome[]>();
-	for (const { event, waits } of claimed) {
-		const answer = answerOf(event);
-		const list: ResumeOutcome[] = [];
-		for (const wait of waits) {
-			let outcome: ResumeOutcome;
-			try {
-				let res = await post(wait.resumeUrl, answer, timeoutMs);
-				// n8n busy saving the waiting execution (it answers 409 while it is still "running"): once more.
-				if (res.status === 409 && /running/i.test(res.text)) {
-					await new Promise((r) => setTimeout(r, 1_000));
-					res = await post(wait.resumeUrl, answer, timeoutMs);
-				}
-				outcome = res.ok ? { executionId: wait.executionId, resumed: true } : { executionId: wait.executionId, resumed: false, error: `HTTP ${res.status}: ${res.text}` };
-			} catch (error) {
-				outcome = { executionId: wait.executionId, resumed: false, error: (error as Error).message };
-			}
-			if (!outcome.resumed) {
-				ctx.logger?.warn(
-					`WhatsApp Cloud Trigger: could not resume execution ${wait.executionId ?? '?'} (waiting for ${wait.waId}) at ${describeUrl(wait.resumeUrl)}: ${outcome.error}`,
-				);
-			}
-			list.push(outcome);
-		}
-		outcomes.set(event.eventId, list);
-	}
-	return outcomes;
-}
-
-/** What the event's item says about the executions it resumed. */
-export function resumeNote(outcomes: ResumeOutcome[] | undefined): IDataObject | undefined {
-	if (!outcomes?.length) return undefined;
-	return {
-		resumedExecutions: outcomes.filter((o) => o.resumed).map((o) => o.executionId ?? null),
-		...(outcomes.some((o) => !o.resumed) ? { resumeErrors: outcomes.filter((o) => !o.resumed).map((o) => ({ executionId: o.executionId ?? null, error: o.error ?? null })) } : {}),
-	};
+	if (!claimed.length) return undefined;
+	beforeResume();
+	return resumeClaimed(claimed, { log: (message) => ctx.logger?.warn(`${LOG} ${message}`) });
 }
