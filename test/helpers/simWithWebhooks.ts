@@ -3,6 +3,7 @@
  * customer message from POST /_sim/inbound) is kept raw — bytes and X-Hub-Signature-256 — so a test
  * passes it to the WhatsApp Cloud Trigger exactly as Meta would deliver it.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import { createSimulator, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import type { CredentialsMap } from '../harness';
 import { PHONE, SIM_TOKEN } from './sim';
+import { tmpDir } from './tmp';
 
 /** The simulator's default phone number ID and token (test/helpers/sim.ts). */
 export { PHONE, SIM_TOKEN };
@@ -110,4 +112,22 @@ export async function startSimAndStorePath(dir: string): Promise<{ s: SimWithWeb
 export async function stopSimAndStores(s: SimWithWebhooks): Promise<void> {
 	await s.stop();
 	await closeAllStores();
+}
+
+/**
+ * Registers the hooks for the simulator with webhooks and a store path per test, in one temp folder
+ * per test file (`prefix`), removed after all; the returned object is live (`t.s`, `t.storePath`).
+ */
+export function useSimAndStorePath(prefix: string): { s: SimWithWebhooks; storePath: string } {
+	const t = {} as { s: SimWithWebhooks; storePath: string };
+	let dir: string;
+	beforeAll(() => {
+		dir = tmpDir(prefix);
+	});
+	beforeEach(async () => {
+		Object.assign(t, await startSimAndStorePath(dir));
+	});
+	afterEach(() => stopSimAndStores(t.s));
+	afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+	return t;
 }

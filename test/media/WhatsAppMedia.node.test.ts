@@ -12,28 +12,15 @@ import { GraphClient } from '../../core/graph/client';
 import { WhatsAppMedia } from '../../nodes/WhatsAppMedia/WhatsAppMedia.node';
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
 import { jsonOf, runNode, runWebhook, runWorkflow, useFilesystemBinaryData } from '../harness';
-import { cloudCreds, PHONE, png, SimWithWebhooks, SIM_TOKEN, startSimAndStorePath, stopSimAndStores, tmpDir } from '../helpers/simWithWebhooks';
+import { cloudCreds, PHONE, png, SIM_TOKEN, useSimAndStorePath } from '../helpers/simWithWebhooks';
 import * as fs from 'node:fs';
 import { openStore } from '../../core/store';
 
 const CUSTOMER = '4915100000901';
-let s: SimWithWebhooks;
-let dir: string;
-let storePath: string;
-
-beforeAll(() => {
-	dir = tmpDir('wa-media-');
-});
-beforeEach(async () => {
-	({ s, storePath } = await startSimAndStorePath(dir));
-});
-afterEach(async () => {
-	await stopSimAndStores(s);
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const t = useSimAndStorePath('wa-media-');
 
 const media = new WhatsAppMedia();
-const creds = () => cloudCreds(s.url, storePath);
+const creds = () => cloudCreds(t.s.url, t.storePath);
 const withBinary = (bytes: Buffer, mimeType: string, fileName: string, json: IDataObject = {}): INodeExecutionData => ({
 	json,
 	binary: { data: { data: bytes.toString('base64'), mimeType, fileName } },
@@ -48,9 +35,9 @@ it('upload → send by media ID → the customer sends a photo back → Download
 	expect(uploaded).toEqual({ id: expect.stringMatching(/^\d+$/), mediaType: 'image', mimeType: 'image/png', fileName: 'label.png', fileSize: 4096, phoneNumberId: PHONE });
 
 	// The customer wrote first (window open), so a session image by media ID is allowed.
-	await s.inbound({ from: CUSTOMER, text: 'hi' });
-	await s.nextWebhook();
-	await (await openStore({ backend: 'sqlite', path: storePath })).recordInbound([{ phoneNumberId: PHONE, waId: CUSTOMER, at: Date.now() }]);
+	await t.s.inbound({ from: CUSTOMER, text: 'hi' });
+	await t.s.nextWebhook();
+	await (await openStore({ backend: 'sqlite', path: t.storePath })).recordInbound([{ phoneNumberId: PHONE, waId: CUSTOMER, at: Date.now() }]);
 	const sent = await runWorkflow({
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
@@ -67,13 +54,13 @@ it('upload → send by media ID → the customer sends a photo back → Download
 	expect(sent.status).toBe('success');
 	expect(jsonOf(sent.outputs.Send[0])).toEqual([expect.objectContaining({ messageId: expect.stringMatching(/^wamid\./), type: 'image' })]);
 	// The simulator accepts an image by ID only when the media exists (131009 otherwise).
-	const log = (await (await fetch(`${s.url}/_sim/messages?to=${CUSTOMER}&type=image`)).json()) as { data: Array<Record<string, any>> };
+	const log = (await (await fetch(`${t.s.url}/_sim/messages?to=${CUSTOMER}&type=image`)).json()) as { data: Array<Record<string, any>> };
 	expect(log.data).toHaveLength(1);
 
 	// The customer sends a photo: a signed webhook through the trigger, then Download by its media.id.
 	const back = png(3000, 9);
-	await s.inbound({ from: CUSTOMER, type: 'image', data: back.toString('base64'), mime_type: 'image/png', caption: 'the damage' });
-	const hook = await s.nextWebhook();
+	await t.s.inbound({ from: CUSTOMER, type: 'image', data: back.toString('base64'), mime_type: 'image/png', caption: 'the damage' });
+	const hook = await t.s.nextWebhook();
 	const trig = await runWebhook(new WhatsAppCloudTrigger(), { events: ['message'] }, { method: 'POST', rawBody: hook.raw, headers: { 'x-hub-signature-256': hook.signature } }, creds());
 	expect(trig.statusCode).toBe(200);
 	const run = await runWorkflow({
@@ -115,11 +102,11 @@ it('Upload checks Meta\'s type and size rules before anything is sent, naming th
 	expect(out[2].error).toBe('Item 2: no binary property "data" (the item has no binary data)');
 	expect(out[3]).toMatchObject({ id: expect.stringMatching(/^\d+$/) });
 	expect(r.items.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
-	expect(s.sim.state.media.items.size).toBe(1);
+	expect(t.s.sim.state.media.items.size).toBe(1);
 });
 
 it('Download failures are per item: unknown media, not a media ID, over the size cap (refused before the bytes are fetched)', async () => {
-	const big = s.sim.state.media.addSynthetic(PHONE, 'application/pdf', 2 * 1024 * 1024, 'big.pdf');
+	const big = t.s.sim.state.media.addSynthetic(PHONE, 'application/pdf', 2 * 1024 * 1024, 'big.pdf');
 	const r = await runNode(
 		media,
 		{ operation: 'download', mediaId: '={{ $json.id }}', options: { maxSizeMb: 1 } },
@@ -139,14 +126,14 @@ it('Download failures are per item: unknown media, not a media ID, over the size
 });
 
 it("Meta's media URL answers only with the token, and expires", async () => {
-	const m = s.sim.state.media.add(PHONE, 'image/png', png(500));
-	const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: s.url, apiVersion: 'v23.0' });
+	const m = t.s.sim.state.media.add(PHONE, 'image/png', png(500));
+	const client = new GraphClient({ accessToken: SIM_TOKEN, baseUrl: t.s.url, apiVersion: 'v23.0' });
 	const info = (await client.request<{ url: string }>({ method: 'GET', path: `/${m.id}` })).url;
 	const wrong = await openMediaUrl(info, 'not-the-token').catch((e: unknown) => e);
 	expect(wrong).toBeInstanceOf(MediaError);
 	expect((wrong as MediaError).message).toBe('The media file: the download failed: the URL refused the token (a wrong token, or the short-lived URL expired: ask for the media ID again)');
 	expect((wrong as MediaError).message).not.toContain('not-the-token');
-	s.sim.clock.advance(6 * 60_000);
+	t.s.sim.clock.advance(6 * 60_000);
 	const expired = await openMediaUrl(info, SIM_TOKEN).catch((e: unknown) => e);
 	expect((expired as MediaError).httpStatus).toBe(404);
 	// A fresh GET /{media-id} gives a new URL.
@@ -157,7 +144,7 @@ it("Meta's media URL answers only with the token, and expires", async () => {
 });
 
 it('a download whose bytes differ from Meta\'s sha256 fails (an altered or cut file never becomes binary data)', async () => {
-	const m = s.sim.state.media.add(PHONE, 'application/pdf', Buffer.from('%PDF-1.7 original'));
+	const m = t.s.sim.state.media.add(PHONE, 'application/pdf', Buffer.from('%PDF-1.7 original'));
 	m.sha256 = '0'.repeat(64);
 	const r = await runNode(media, { operation: 'download', mediaId: m.id }, [{ json: {} }], creds(), { continueOnFail: true });
 	expect(jsonOf(r.items)[0].error).toBe(`Item 0: Media ${m.id}: the downloaded bytes do not match Meta's sha256 (incomplete or altered download)`);
@@ -165,10 +152,10 @@ it('a download whose bytes differ from Meta\'s sha256 fails (an altered or cut f
 });
 
 it('Delete removes the media: a later download fails', async () => {
-	const m = s.sim.state.media.add(PHONE, 'image/png', png(100));
+	const m = t.s.sim.state.media.add(PHONE, 'image/png', png(100));
 	const del = await runNode(media, { operation: 'delete', mediaId: m.id }, [{ json: {} }], creds());
 	expect(jsonOf(del.items)).toEqual([{ mediaId: m.id, deleted: true }]);
-	expect(s.sim.state.media.items.has(m.id)).toBe(false);
+	expect(t.s.sim.state.media.items.has(m.id)).toBe(false);
 	const after = await runNode(media, { operation: 'download', mediaId: m.id }, [{ json: {} }], creds(), { continueOnFail: true });
 	expect(jsonOf(after.items)[0].error).toEqual(expect.any(String));
 });
@@ -181,7 +168,7 @@ describe("n8n's filesystem binary mode", () => {
 	afterEach(() => fsMode.restore());
 
 	it('Download streams into a binary file; Upload reads a stored binary (oversize refused from its metadata)', async () => {
-		const m = s.sim.state.media.addSynthetic(PHONE, 'application/pdf', 3 * 1024 * 1024 + 17, 'contract.pdf');
+		const m = t.s.sim.state.media.addSynthetic(PHONE, 'application/pdf', 3 * 1024 * 1024 + 17, 'contract.pdf');
 		const r = await runNode(media, { operation: 'download', mediaId: m.id, options: { fileName: 'contract.pdf' } }, [{ json: {} }], creds());
 		expect(r.status).toBe('success');
 		const binary = r.items[0].binary!.data;

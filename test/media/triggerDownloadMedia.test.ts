@@ -6,35 +6,21 @@
  */
 import { WhatsAppCloudTrigger } from '../../nodes/WhatsAppCloudTrigger/WhatsAppCloudTrigger.node';
 import { runWebhook, runWorkflow, type CredentialsMap } from '../harness';
-import { APP_SECRET, cloudCreds, png, SimWithWebhooks, SIM_TOKEN, startSimAndStorePath, stopSimAndStores, tmpDir, VERIFY_TOKEN } from '../helpers/simWithWebhooks';
-import * as fs from 'node:fs';
+import { APP_SECRET, cloudCreds, png, SIM_TOKEN, useSimAndStorePath, VERIFY_TOKEN } from '../helpers/simWithWebhooks';
 
 const CUSTOMER = '4915100000902';
-let s: SimWithWebhooks;
-let dir: string;
-let storePath: string;
+const t = useSimAndStorePath('wa-trigger-media-');
 
-beforeAll(() => {
-	dir = tmpDir('wa-trigger-media-');
-});
-beforeEach(async () => {
-	({ s, storePath } = await startSimAndStorePath(dir));
-});
-afterEach(async () => {
-	await stopSimAndStores(s);
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const graphRequests = () => (t.s.sim.stats().requests as { graph: number }).graph;
 
-const graphRequests = () => (s.sim.stats().requests as { graph: number }).graph;
-
-async function deliver(params: Record<string, unknown>, creds: CredentialsMap = cloudCreds(s.url, storePath)) {
-	const hook = await s.nextWebhook();
+async function deliver(params: Record<string, unknown>, creds: CredentialsMap = cloudCreds(t.s.url, t.storePath)) {
+	const hook = await t.s.nextWebhook();
 	return runWebhook(new WhatsAppCloudTrigger(), params as never, { method: 'POST', rawBody: hook.raw, headers: { 'x-hub-signature-256': hook.signature } }, creds);
 }
 
 it('attaches an inbound image as binary data (same bytes and MIME type); Meta gets its 200', async () => {
 	const photo = png(5000, 4);
-	await s.inbound({ from: CUSTOMER, type: 'image', data: photo.toString('base64'), mime_type: 'image/png', caption: 'broken box' });
+	await t.s.inbound({ from: CUSTOMER, type: 'image', data: photo.toString('base64'), mime_type: 'image/png', caption: 'broken box' });
 	const res = await deliver({ options: { downloadMedia: true } });
 	expect(res.statusCode).toBe(200);
 	expect(res.body).toBe('EVENT_RECEIVED');
@@ -52,7 +38,7 @@ it('attaches an inbound image as binary data (same bytes and MIME type); Meta ge
 			{ name: 'Next', type: 'n8n-nodes-base.noOp' },
 		],
 		connections: { Trigger: { main: [[{ node: 'Next', type: 'main', index: 0 }]] } },
-		credentials: cloudCreds(s.url, storePath),
+		credentials: cloudCreds(t.s.url, t.storePath),
 		startNode: 'Trigger',
 		startOutputs: res.workflowData,
 		mode: 'webhook',
@@ -61,7 +47,7 @@ it('attaches an inbound image as binary data (same bytes and MIME type); Meta ge
 });
 
 it("a document keeps the sender's file name; Media Binary Field picks the property", async () => {
-	await s.inbound({ from: CUSTOMER, type: 'document', data: Buffer.from('%PDF-1.7 invoice').toString('base64'), mime_type: 'application/pdf', filename: 'Rechnung 42.pdf' });
+	await t.s.inbound({ from: CUSTOMER, type: 'document', data: Buffer.from('%PDF-1.7 invoice').toString('base64'), mime_type: 'application/pdf', filename: 'Rechnung 42.pdf' });
 	const res = await deliver({ options: { downloadMedia: true, mediaBinaryProperty: 'invoice' } });
 	const [item] = res.workflowData![0];
 	expect(item.binary!.invoice).toMatchObject({ mimeType: 'application/pdf', fileName: 'Rechnung 42.pdf' });
@@ -70,8 +56,8 @@ it("a document keeps the sender's file name; Media Binary Field picks the proper
 
 it('a failed download is reported on the item and the event is kept (media gone, over the cap, no credential)', async () => {
 	// Gone: the media is deleted before the trigger fetches it.
-	const sent = await s.inbound({ from: CUSTOMER, type: 'image', data: png(300).toString('base64'), mime_type: 'image/png' });
-	s.sim.state.media.items.delete((sent.message as { image: { id: string } }).image.id);
+	const sent = await t.s.inbound({ from: CUSTOMER, type: 'image', data: png(300).toString('base64'), mime_type: 'image/png' });
+	t.s.sim.state.media.items.delete((sent.message as { image: { id: string } }).image.id);
 	const gone = await deliver({ options: { downloadMedia: true } });
 	expect(gone.statusCode).toBe(200);
 	expect(gone.workflowData![0]).toHaveLength(1);
@@ -79,12 +65,12 @@ it('a failed download is reported on the item and the event is kept (media gone,
 	expect(gone.workflowData![0][0].binary).toBeUndefined();
 
 	// Over the cap: refused from Meta's file_size, before any byte is fetched.
-	await s.inbound({ from: CUSTOMER, type: 'video', size: 3 * 1024 * 1024, mime_type: 'video/mp4' });
+	await t.s.inbound({ from: CUSTOMER, type: 'video', size: 3 * 1024 * 1024, mime_type: 'video/mp4' });
 	const big = await deliver({ options: { downloadMedia: true, mediaMaxSizeMb: 1 } });
 	expect(big.workflowData![0][0].json).toMatchObject({ type: 'video', mediaErrorCode: 'too_large', mediaError: expect.stringMatching(/is 3 MB, over the 1 MB limit; it was not downloaded$/) });
 
 	// No Cloud API credential on the trigger.
-	await s.inbound({ from: CUSTOMER, type: 'sticker', data: Buffer.alloc(200, 1).toString('base64'), mime_type: 'image/webp' });
+	await t.s.inbound({ from: CUSTOMER, type: 'sticker', data: Buffer.alloc(200, 1).toString('base64'), mime_type: 'image/webp' });
 	const noCred = await deliver({ options: { downloadMedia: true } }, { whatsAppCloudWebhookApi: { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN } });
 	expect(noCred.statusCode).toBe(200);
 	expect(noCred.workflowData![0][0].json).toMatchObject({ type: 'sticker', mediaErrorCode: 'no_credential', mediaError: 'Download Media needs a WhatsApp Cloud API credential on the trigger' });
@@ -92,14 +78,14 @@ it('a failed download is reported on the item and the event is kept (media gone,
 });
 
 it('no Graph call for texts, or with the option off', async () => {
-	await s.inbound({ from: CUSTOMER, text: 'hello' });
+	await t.s.inbound({ from: CUSTOMER, text: 'hello' });
 	const before = graphRequests();
 	const text = await deliver({ options: { downloadMedia: true } });
 	expect(text.workflowData![0][0].json).toMatchObject({ type: 'text', text: 'hello' });
 	expect(text.body).toEqual({ message: 'Workflow was started' });
 	expect(graphRequests()).toBe(before);
 
-	await s.inbound({ from: CUSTOMER, type: 'image', data: png(300).toString('base64'), mime_type: 'image/png' });
+	await t.s.inbound({ from: CUSTOMER, type: 'image', data: png(300).toString('base64'), mime_type: 'image/png' });
 	const off = await deliver({});
 	expect(off.workflowData![0][0].binary).toBeUndefined();
 	expect(off.workflowData![0][0].json.mediaError).toBeUndefined();
