@@ -48,11 +48,16 @@ export interface MediaInfo {
 	fileSize?: number;
 }
 
+/** Graph object IDs (media IDs, phone_number_id) are numeric strings: a path or a URL never reaches a request path. */
+export function isGraphId(id: string): boolean {
+	return /^[0-9]{1,40}$/.test(id);
+}
+
 /** Meta's media IDs are numeric strings; anything else (a path, a URL) is refused before a request. */
 export function checkMediaId(value: unknown): string {
 	const id = String(value ?? '').trim();
 	if (!id) throw new MediaError('The media ID is empty', 'invalid_id');
-	if (!/^[0-9]{1,40}$/.test(id)) throw new MediaError(`"${id.slice(0, 60)}" is not a WhatsApp media ID (Meta's media IDs are digits only)`, 'invalid_id');
+	if (!isGraphId(id)) throw new MediaError(`"${id.slice(0, 60)}" is not a WhatsApp media ID (Meta's media IDs are digits only)`, 'invalid_id');
 	return id;
 }
 

@@ -4,7 +4,7 @@
  * core/media/api.ts, not here.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { MediaError } from '../../../core/media/api';
+import { MediaError, isGraphId } from '../../../core/media/api';
 import { InputError } from '../../shared/errors';
 import { businessNumberField } from '../../shared/fields';
 
@@ -39,11 +39,11 @@ export function labelled(error: unknown, i: number): unknown {
 	return error;
 }
 
-/** The business number: the field, else the credential's; digits only (Meta's phone_number_id). */
+/** The business number: the field, else the credential's; a Graph ID (digits, core/media/api.ts isGraphId). */
 export function phoneNumberIdOf(fn: IExecuteFunctions, i: number, fallback: string | undefined, required = true): string | undefined {
 	const id = String(fn.getNodeParameter('phoneNumberId', i, '') ?? '').trim() || fallback || '';
 	if (!id && !required) return undefined;
-	if (!/^[0-9]{1,40}$/.test(id)) {
+	if (!isGraphId(id)) {
 		throw inputError(id ? `Business Phone Number ID "${id}" is not a phone number ID (digits)` : 'Business Phone Number ID is empty and the credential has no phone number ID', 'phoneNumberId');
 	}
 	return id;
