@@ -227,80 +227,66 @@ describe('parseWebhook: statuses (Meta status reference)', () => {
 });
 
 describe('parseWebhook: account, template and preference changes (Meta reference pages)', () => {
-	it('message_template_status_update', () => {
-		expect(one('meta-docs/message-template-status-update.json')).toMatchObject({
-			kind: 'template_status',
-			event: 'REJECTED',
-			templateId: '1689556908129832',
-			templateName: 'order_confirmation',
-			templateLanguage: 'en_US',
-			templateCategory: 'UTILITY',
-			reason: 'INVALID_FORMAT',
-			rejectionInfo: { reason: 'The template contains a formatting error.', recommendation: 'Check the variable placement and resubmit.' },
-			wabaId: '102290129340398',
-			timestampEpoch: 1739321024,
-		});
-	});
-
-	it('message_template_quality_update', () => {
-		expect(one('meta-docs/message-template-quality-update.json')).toMatchObject({
-			kind: 'template_quality',
-			previousQualityScore: 'GREEN',
-			newQualityScore: 'YELLOW',
-			templateName: 'welcome_template',
-		});
-	});
-
-	it('template_category_update: impending and completed', () => {
-		expect(one('meta-docs/template-category-update-impending.json')).toMatchObject({
-			kind: 'template_category',
-			phase: 'impending',
-			correctCategory: 'MARKETING',
-			newCategory: 'UTILITY',
-			categoryUpdateAt: new Date(1760711433000).toISOString(),
-		});
-		expect(one('meta-docs/template-category-update-completed.json')).toMatchObject({
-			kind: 'template_category',
-			phase: 'completed',
-			previousCategory: 'UTILITY',
-			newCategory: 'MARKETING',
-		});
-	});
-
-	it('phone_number_quality_update', () => {
-		expect(one('meta-docs/phone-number-quality-update.json')).toMatchObject({
-			kind: 'phone_quality',
-			event: 'THROUGHPUT_UPGRADE',
-			currentLimit: 'TIER_UNLIMITED',
-			displayPhoneNumber: '15550783881',
-			timestamp: new Date(1748454394000).toISOString(),
-		});
-	});
-
-	it('phone_number_name_update', () => {
-		expect(one('meta-docs/phone-number-name-update.json')).toMatchObject({
-			kind: 'phone_name',
-			decision: 'APPROVED',
-			requestedVerifiedName: 'Lucky Shrub',
-			rejectionReason: null,
-		});
-	});
-
-	it('account_update with restrictions', () => {
-		expect(one('meta-docs/account-update-restriction.json')).toMatchObject({
-			kind: 'account_update',
-			event: 'ACCOUNT_RESTRICTION',
-			phoneNumber: '15550783881',
-			restrictions: [{ type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1739925824 }],
-		});
-	});
-
-	it('business_capability_update', () => {
-		expect(one('meta-docs/business-capability-update.json')).toMatchObject({
-			kind: 'business_capability',
-			maxDailyConversationsPerBusiness: 2000,
-			maxPhoneNumbersPerWaba: 25,
-		});
+	// One row per Meta reference payload: the event it parses to.
+	it.each([
+		[
+			'message_template_status_update',
+			'meta-docs/message-template-status-update.json',
+			{
+				kind: 'template_status',
+				event: 'REJECTED',
+				templateId: '1689556908129832',
+				templateName: 'order_confirmation',
+				templateLanguage: 'en_US',
+				templateCategory: 'UTILITY',
+				reason: 'INVALID_FORMAT',
+				rejectionInfo: { reason: 'The template contains a formatting error.', recommendation: 'Check the variable placement and resubmit.' },
+				wabaId: '102290129340398',
+				timestampEpoch: 1739321024,
+			},
+		],
+		[
+			'message_template_quality_update',
+			'meta-docs/message-template-quality-update.json',
+			{ kind: 'template_quality', previousQualityScore: 'GREEN', newQualityScore: 'YELLOW', templateName: 'welcome_template' },
+		],
+		[
+			'template_category_update: impending',
+			'meta-docs/template-category-update-impending.json',
+			{ kind: 'template_category', phase: 'impending', correctCategory: 'MARKETING', newCategory: 'UTILITY', categoryUpdateAt: new Date(1760711433000).toISOString() },
+		],
+		[
+			'template_category_update: completed',
+			'meta-docs/template-category-update-completed.json',
+			{ kind: 'template_category', phase: 'completed', previousCategory: 'UTILITY', newCategory: 'MARKETING' },
+		],
+		[
+			'phone_number_quality_update',
+			'meta-docs/phone-number-quality-update.json',
+			{ kind: 'phone_quality', event: 'THROUGHPUT_UPGRADE', currentLimit: 'TIER_UNLIMITED', displayPhoneNumber: '15550783881', timestamp: new Date(1748454394000).toISOString() },
+		],
+		[
+			'phone_number_name_update',
+			'meta-docs/phone-number-name-update.json',
+			{ kind: 'phone_name', decision: 'APPROVED', requestedVerifiedName: 'Lucky Shrub', rejectionReason: null },
+		],
+		[
+			'account_update with restrictions',
+			'meta-docs/account-update-restriction.json',
+			{ kind: 'account_update', event: 'ACCOUNT_RESTRICTION', phoneNumber: '15550783881', restrictions: [{ type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1739925824 }] },
+		],
+		[
+			'business_capability_update',
+			'meta-docs/business-capability-update.json',
+			{ kind: 'business_capability', maxDailyConversationsPerBusiness: 2000, maxPhoneNumbersPerWaba: 25 },
+		],
+		[
+			'value.errors[] become error events',
+			'meta-docs/value-errors.json',
+			{ kind: 'error', errorCode: 131051, errorTitle: 'Message type unknown', errorDetails: 'Message type is currently not supported.', phoneNumberId: '106540352242922' },
+		],
+	])('%s', (_event, fixture, expected) => {
+		expect(one(fixture)).toMatchObject(expected);
 	});
 
 	it('user_preferences stop and resume', () => {
@@ -316,16 +302,6 @@ describe('parseWebhook: account, template and preference changes (Meta reference
 		const resume = one('meta-docs/user-preferences-resume.json');
 		expect(resume).toMatchObject({ kind: 'user_preference', value: 'resume', timestampEpoch: 1731705721 });
 		expect(resume.eventId).not.toBe(one('meta-docs/user-preferences-stop.json').eventId);
-	});
-
-	it('value.errors[] become error events', () => {
-		expect(one('meta-docs/value-errors.json')).toMatchObject({
-			kind: 'error',
-			errorCode: 131051,
-			errorTitle: 'Message type unknown',
-			errorDetails: 'Message type is currently not supported.',
-			phoneNumberId: '106540352242922',
-		});
 	});
 
 	it('unknown fields pass through with the raw value and a stable key', () => {
