@@ -7,65 +7,10 @@
  * A check that fails throws before anything is written (the same message on both backends).
  */
 import { type CursorKind, decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { checkStates, compact, iteratePages, opt, rowMappers, type Row } from './rows';
+import { CAMPAIGN_STATES, checkStates, compact, iteratePages, opt, rowMappers, type Row } from './rows';
 import { numberReports } from './report';
-import {
-	checkArrivalBooking,
-	checkContactFilter,
-	checkContactInput,
-	checkId,
-	checkLinkIdentity,
-	checkMaxDeferDays,
-	checkNumberHealth,
-	checkTime,
-	checkWaId,
-	dueOf,
-	gateReason,
-	identityLookups,
-	resolveFromForms,
-	type CheckedContactFilter,
-} from './rules';
-import { CAMPAIGN_STATES } from './rows';
-import type {
-	ArrivalBooking,
-	ArrivalGrant,
-	BreakerAction,
-	BreakerEffect,
-	BudgetReservation,
-	Campaign,
-	CampaignInput,
-	CampaignReport,
-	CampaignSettings,
-	CampaignState,
-	ClaimOptions,
-	ConsentScope,
-	Contact,
-	ContactFilter,
-	ContactIdentity,
-	ContactInput,
-	DueCampaign,
-	HourlySends,
-	IdentityKind,
-	ImportSink,
-	InboundRecord,
-	NumberHealth,
-	NumberReport,
-	OutboxClaim,
-	OutboxRow,
-	Page,
-	PageRequest,
-	Recipient,
-	RecipientFilter,
-	RecipientInput,
-	RecipientState,
-	RecipientUpdate,
-	StatusUpdate,
-	Store,
-	UpsertOptions,
-	UpsertOutcome,
-	WebhookBatch,
-	WindowRecord,
-} from './types';
+import { checkArrivalBooking, checkContactFilter, checkContactInput, checkId, checkLinkIdentity, checkMaxDeferDays, checkNumberHealth, checkTime, checkWaId, dueOf, gateReason, identityLookups, resolveFromForms, type CheckedContactFilter } from './rules';
+import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignInput, CampaignReport, CampaignSettings, CampaignState, ClaimOptions, ConsentScope, Contact, ContactFilter, ContactIdentity, ContactInput, DueCampaign, HourlySends, IdentityKind, ImportSink, InboundRecord, NumberHealth, NumberReport, OutboxClaim, OutboxRow, Page, PageRequest, Recipient, RecipientFilter, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, Store, UpsertOptions, UpsertOutcome, WebhookBatch, WindowRecord } from './types';
 
 export type RowMappers = ReturnType<typeof rowMappers>;
 export type TagsMode = NonNullable<UpsertOptions['tagsMode']>;

@@ -24,51 +24,8 @@ import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResult } from './base';
 import { CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import {
-	DAY_MS,
-	PROCESSED_RETENTION_MS,
-	REPLY_ATTRIBUTABLE,
-	WEBHOOK_TIME_RESOLUTION_MS,
-	canMarkReplied,
-	deferralForStatus,
-	freshBreakers,
-	freshOutbox,
-	OUTBOX_RETENTION_MS,
-	mergeContact,
-	mergeContactRows,
-	mergeSurvivor,
-	nextStateForStatus,
-	parseCallbackData,
-	type CheckedContactFilter,
-	type ContactFields,
-} from './rules';
-import type {
-	ArrivalBooking,
-	ArrivalGrant,
-	BreakerAction,
-	BreakerEffect,
-	BudgetReservation,
-	Campaign,
-	CampaignInput,
-	CampaignSettings,
-	CampaignState,
-	ClaimOptions,
-	Contact,
-	ContactInput,
-	IdentityKind,
-	InboundRecord,
-	NumberHealth,
-	OutboxClaim,
-	PostgresStoreOptions,
-	Recipient,
-	RecipientInput,
-	RecipientState,
-	RecipientUpdate,
-	StatusUpdate,
-	Store,
-	UpsertOutcome,
-	WebhookBatch,
-} from './types';
+import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
+import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignInput, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, InboundRecord, NumberHealth, OutboxClaim, PostgresStoreOptions, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, Store, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string | boolean | string[] | boolean[] | Array<number | null> | Array<string | null>;
 type Queryable = Pick<PoolClient, 'query'>;
@@ -253,6 +210,22 @@ const mappers = rowMappers({
 });
 const { toContact, toFields, toCampaign, toRecipient } = mappers;
 
+/** The store's tables (migrations.ts), by the name the SQL below uses for them. */
+const TABLES = {
+	contacts: 'contacts',
+	contactTags: 'contact_tags',
+	campaigns: 'campaigns',
+	recipients: 'recipients',
+	windows: 'windows',
+	processed: 'processed',
+	budget: 'budget',
+	gateVersion: 'gate_version',
+	numberHealth: 'number_health',
+	identities: 'contact_identities',
+	merges: 'contact_merges',
+	outbox: 'webhook_outbox',
+} as const;
+
 /** Raised inside upsertContacts when another process inserted one of our "new" numbers first. */
 class ConcurrentInsert extends Error {}
 
@@ -265,22 +238,8 @@ export class PostgresStore extends StoreBase {
 	private lastProcessedPrune = 0;
 	private lastOutboxPrune = 0;
 	private closed = false;
-	/** Qualified table names. */
-	private readonly t: Record<
-		| 'contacts'
-		| 'contactTags'
-		| 'campaigns'
-		| 'recipients'
-		| 'windows'
-		| 'processed'
-		| 'budget'
-		| 'gateVersion'
-		| 'numberHealth'
-		| 'identities'
-		| 'merges'
-		| 'outbox',
-		string
-	>;
+	/** Qualified table names ("schema".table). */
+	private readonly t: Record<keyof typeof TABLES, string>;
 	/** Qualified function names. */
 	private readonly fn: { bookArrival: string };
 
@@ -290,20 +249,7 @@ export class PostgresStore extends StoreBase {
 	) {
 		super();
 		const s = quoteIdent(schema);
-		this.t = {
-			contacts: `${s}.contacts`,
-			contactTags: `${s}.contact_tags`,
-			campaigns: `${s}.campaigns`,
-			recipients: `${s}.recipients`,
-			windows: `${s}.windows`,
-			processed: `${s}.processed`,
-			budget: `${s}.budget`,
-			gateVersion: `${s}.gate_version`,
-			numberHealth: `${s}.number_health`,
-			identities: `${s}.contact_identities`,
-			merges: `${s}.contact_merges`,
-			outbox: `${s}.webhook_outbox`,
-		};
+		this.t = Object.fromEntries(Object.entries(TABLES).map(([key, table]) => [key, `${s}.${table}`])) as Record<keyof typeof TABLES, string>;
 		this.fn = { bookArrival: `${s}.book_arrival` };
 	}
 

@@ -44,33 +44,41 @@ export function checkStates(states: unknown, where: string): RecipientState[] {
 	return states as RecipientState[];
 }
 
+/** A column that may be NULL: `map` of its value, or undefined. */
+function ifSet<T>(value: unknown, map: (value: unknown) => T): T | undefined {
+	return value === null || value === undefined ? undefined : map(value);
+}
+
+/**
+ * How each property of T comes from a row: a column name (taken as is) or a function of the row.
+ * Properties that come out NULL / undefined are left out of the object.
+ */
+type RowSpec<T> = { [K in keyof Required<T>]: string | ((row: Row) => T[K] | undefined) };
+
+/** A row → T mapper for a spec (entries resolved once; the ledger maps rows on the campaign's hot path). */
+function rowReader<T>(spec: RowSpec<T>): (row: Row) => T {
+	const entries = Object.entries(spec) as Array<[string, string | ((row: Row) => unknown)]>;
+	return (row) => {
+		const out: Record<string, unknown> = {};
+		for (const [key, from] of entries) {
+			const value = typeof from === 'string' ? row[from] : from(row);
+			if (value !== null && value !== undefined) out[key] = value;
+		}
+		return out as T;
+	};
+}
+
 /** The row mappers of one backend. */
 export function rowMappers(codec: RowCodec) {
 	const object = (value: unknown) => codec.json<Record<string, unknown>>(value, {});
 	return {
-		toContact(row: Row): Contact {
-			return compact<Contact>({
-				waId: row.wa_id as string,
-				name: opt(row.name),
-				firstName: opt(row.first_name),
-				lastName: opt(row.last_name),
-				country: opt(row.country),
-				tags: codec.json<string[]>(row.tags, []),
-				attributes: object(row.attributes),
-				optedOut: codec.bool(row.opted_out),
-				optOutAt: opt(row.opt_out_at),
-				optOutSource: opt(row.opt_out_source),
-				optInAt: opt(row.opt_in_at),
-				optInSource: opt(row.opt_in_source),
-				source: opt(row.source),
-				createdAt: row.created_at as number,
-				updatedAt: row.updated_at as number,
-				lastActiveAt: opt(row.last_active_at),
-				blocked: row.blocked_at === null || row.blocked_at === undefined ? undefined : true,
-				blockedAt: opt(row.blocked_at),
-				blockReason: opt(row.block_reason),
-			});
-		},
+		toContact: rowReader<Contact>({
+			waId: 'wa_id', name: 'name', firstName: 'first_name', lastName: 'last_name', country: 'country',
+			tags: (r) => codec.json<string[]>(r.tags, []), attributes: (r) => object(r.attributes), optedOut: (r) => codec.bool(r.opted_out),
+			optOutAt: 'opt_out_at', optOutSource: 'opt_out_source', optInAt: 'opt_in_at', optInSource: 'opt_in_source', source: 'source',
+			createdAt: 'created_at', updatedAt: 'updated_at', lastActiveAt: 'last_active_at',
+			blocked: (r) => ifSet(r.blocked_at, () => true as const), blockedAt: 'blocked_at', blockReason: 'block_reason',
+		}),
 		toFields(row: Row): ContactFields {
 			return {
 				name: (row.name as string | null) ?? null,
@@ -81,56 +89,26 @@ export function rowMappers(codec: RowCodec) {
 				attributes: codec.jsonText(row.attributes),
 				source: (row.source as string | null) ?? null,
 				optedOut: codec.bool(row.opted_out),
-				optOutAt: row.opt_out_at === null || row.opt_out_at === undefined ? null : Number(row.opt_out_at),
+				optOutAt: ifSet(row.opt_out_at, Number) ?? null,
 				optOutSource: (row.opt_out_source as string | null) ?? null,
 			};
 		},
-		toCampaign(row: Row): Campaign {
-			return compact<Campaign>({
-				id: row.id as string,
-				phoneNumberId: row.phone_number_id as string,
-				templateName: opt(row.template_name),
-				templateLanguage: opt(row.template_language),
-				category: opt(row.category),
-				state: row.state as CampaignState,
-				reason: opt(row.reason),
-				stateBy: opt(row.state_by),
-				stateAt: opt(row.state_at),
-				templateId: opt(row.template_id),
-				wabaId: opt(row.waba_id),
-				qualityBreaker: row.quality_breaker === undefined || row.quality_breaker === null ? true : codec.bool(row.quality_breaker),
-				maxDeferDays: row.max_defer_days === undefined || row.max_defer_days === null ? 3 : Number(row.max_defer_days),
-				startAt: row.start_at === null || row.start_at === undefined ? undefined : Number(row.start_at),
-				endBy: row.end_by === null || row.end_by === undefined ? undefined : Number(row.end_by),
-				sendWindow: row.send_window === null || row.send_window === undefined ? undefined : object(row.send_window),
-				runConfig: row.run_config === null || row.run_config === undefined ? undefined : object(row.run_config),
-				senderPool: row.sender_pool === null || row.sender_pool === undefined ? undefined : codec.json<string[]>(row.sender_pool, []),
-				config: object(row.config),
-				createdAt: row.created_at as number,
-				updatedAt: row.updated_at as number,
-			});
-		},
-		toRecipient(row: Row): Recipient {
-			return compact<Recipient>({
-				campaignId: row.campaign_id as string,
-				waId: row.wa_id as string,
-				state: row.state as RecipientState,
-				itemIndex: opt(row.item_index),
-				payload: object(row.payload),
-				messageId: opt(row.message_id),
-				attempts: row.attempts as number,
-				nextAttemptAt: opt(row.next_attempt_at),
-				errorCode: opt(row.error_code),
-				errorClass: opt(row.error_class),
-				errorMessage: opt(row.error_message),
-				claimedBy: opt(row.claimed_by),
-				claimExpiresAt: opt(row.claim_expires_at),
-				dispatchedAt: opt(row.dispatched_at),
-				phoneNumberId: opt(row.phone_number_id),
-				deferDays: Number(row.defer_days ?? 0),
-				updatedAt: row.updated_at as number,
-			});
-		},
+		toCampaign: rowReader<Campaign>({
+			id: 'id', phoneNumberId: 'phone_number_id', templateName: 'template_name', templateLanguage: 'template_language', category: 'category',
+			state: 'state', reason: 'reason', stateBy: 'state_by', stateAt: 'state_at', templateId: 'template_id', wabaId: 'waba_id',
+			qualityBreaker: (r) => ifSet(r.quality_breaker, codec.bool) ?? true, maxDeferDays: (r) => ifSet(r.max_defer_days, Number) ?? 3,
+			startAt: (r) => ifSet(r.start_at, Number), endBy: (r) => ifSet(r.end_by, Number),
+			sendWindow: (r) => ifSet(r.send_window, object), runConfig: (r) => ifSet(r.run_config, object),
+			senderPool: (r) => ifSet(r.sender_pool, (v) => codec.json<string[]>(v, [])),
+			config: (r) => object(r.config), createdAt: 'created_at', updatedAt: 'updated_at',
+		}),
+		toRecipient: rowReader<Recipient>({
+			campaignId: 'campaign_id', waId: 'wa_id', state: 'state', itemIndex: 'item_index', payload: (r) => object(r.payload),
+			messageId: 'message_id', attempts: 'attempts', nextAttemptAt: 'next_attempt_at',
+			errorCode: 'error_code', errorClass: 'error_class', errorMessage: 'error_message',
+			claimedBy: 'claimed_by', claimExpiresAt: 'claim_expires_at', dispatchedAt: 'dispatched_at', phoneNumberId: 'phone_number_id',
+			deferDays: (r) => Number(r.defer_days ?? 0), updatedAt: 'updated_at',
+		}),
 	};
 }
 

@@ -14,50 +14,8 @@ import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResu
 import { CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SqliteImportSink } from './sqliteImport/sink';
-import {
-	DAY_MS,
-	PROCESSED_RETENTION_MS,
-	REPLY_ATTRIBUTABLE,
-	WEBHOOK_TIME_RESOLUTION_MS,
-	canMarkReplied,
-	deferralForStatus,
-	freshBreakers,
-	freshOutbox,
-	OUTBOX_RETENTION_MS,
-	mergeContact,
-	mergeContactRows,
-	mergeSurvivor,
-	nextStateForStatus,
-	parseCallbackData,
-	type CheckedContactFilter,
-	type ContactFields,
-} from './rules';
-import type {
-	ArrivalBooking,
-	ArrivalGrant,
-	BreakerAction,
-	BreakerEffect,
-	BudgetReservation,
-	Campaign,
-	CampaignInput,
-	CampaignSettings,
-	CampaignState,
-	ClaimOptions,
-	Contact,
-	ContactInput,
-	IdentityKind,
-	ImportSink,
-	InboundRecord,
-	NumberHealth,
-	OutboxClaim,
-	Recipient,
-	RecipientInput,
-	RecipientState,
-	RecipientUpdate,
-	StatusUpdate,
-	UpsertOutcome,
-	WebhookBatch,
-} from './types';
+import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
+import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignInput, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, ImportSink, InboundRecord, NumberHealth, OutboxClaim, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string;
 
