@@ -12,7 +12,7 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/core';
 import type { CountryCode } from 'libphonenumber-js/core';
 import { METADATA, countriesForCallingCode, planFor, resolve, resolveInternational, type CompiledPlan, type PhoneType, type Resolved } from './plan';
-import { canonicalDigits, type VariantRewrite } from './variants';
+import { canonicalDigits, isBsuid, type VariantRewrite } from './variants';
 
 export type { PhoneType } from './plan';
 
@@ -298,4 +298,19 @@ function explainFast(plan: CompiledPlan, nn: string, digits: string): PhoneFailu
 export function toWaId(input: unknown, options?: string | PhoneOptions): string | undefined {
 	const r = normalizePhone(input, options);
 	return r.ok ? r.waId : undefined;
+}
+
+/** A contact's key as the store keeps it: the number's wa_id, or a username user's BSUID as it is. */
+export type ContactKey = { ok: true; waId: string; country: string; bsuid: boolean } | PhoneFailure;
+
+/**
+ * The key of a contact written as a phone number in any format (→ wa_id, normalizePhone with
+ * `options`) or as a business-scoped user ID (BSUID, e.g. `BR.1502576394655843`; Meta's usernames),
+ * which is used as it is.
+ */
+export function contactKey(input: unknown, options?: string | PhoneOptions): ContactKey {
+	const trimmed = typeof input === 'string' ? input.trim() : input;
+	if (isBsuid(trimmed)) return { ok: true, waId: trimmed, country: '', bsuid: true };
+	const r = normalizePhone(input, options);
+	return r.ok ? { ok: true, waId: r.waId, country: r.country, bsuid: false } : r;
 }

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { splitTags } from '../../../core/contacts';
-import { isBsuid, normalizePhone } from '../../../core/phone';
+import { contactKey } from '../../../core/phone';
 import type { Contact, ContactFilter, Store } from '../../../core/store/types';
 import { getStore } from '../../shared/store';
 
@@ -53,13 +53,11 @@ export function contactJson(c: Contact): IDataObject {
 	} as IDataObject;
 }
 
-/** The waId of the item's phone parameter, or a NodeOperationError naming item and value. */
+/** The contact key of the item's phone parameter (core/phone contactKey: any format → wa_id, or a BSUID), or a NodeOperationError naming item and value. */
 export function waIdParam(fn: Ctx, i: number, requireMobile = false): { waId: string; country: string } {
 	const raw = fn.getNodeParameter('phone', i, '') as unknown;
-	// A username user's business-scoped user ID (BSUID) is a contact key too (issue 14).
-	if (isBsuid(typeof raw === 'string' ? raw.trim() : raw)) return { waId: (raw as string).trim(), country: '' };
 	const defaultCountry = param(fn, 'defaultCountry', i, '');
-	const r = normalizePhone(raw, { defaultCountry: defaultCountry || undefined, requireMobile });
+	const r = contactKey(raw, { defaultCountry: defaultCountry || undefined, requireMobile });
 	if (!r.ok) {
 		throw new NodeOperationError(fn.getNode(), `Phone Number ${JSON.stringify(raw)}: ${r.reason}`, {
 			itemIndex: i,

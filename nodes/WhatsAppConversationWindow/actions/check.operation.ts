@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { isBsuid, normalizePhone } from '../../../core/phone';
+import { contactKey } from '../../../core/phone';
 import type { Store } from '../../../core/store/types';
 import { conversationWindow, type TimeInput, type WindowState } from '../../../core/window/window';
 import { CLOUD_API_CREDENTIAL, getOptionalCredentials } from '../../shared/credentials';
@@ -82,20 +82,13 @@ export async function execute(run: ItemRun, ctx: CheckContext): Promise<void> {
 	run.emit({ ...run.fn.getInputData()[run.i].json, ...(state as unknown as IDataObject) }, state.windowOpen ? 0 : 1);
 }
 
-/**
- * One item's window. The contact is a phone number in any format (→ wa_id) or a business-scoped user
- * id (BSUID, e.g. `BR.1502576394655843`), used as it is.
- */
+/** One item's window. The contact is a phone number in any format (→ wa_id) or a BSUID (core/phone contactKey). */
 async function windowOf({ fn, i }: ItemRun, ctx: CheckContext): Promise<WindowState> {
 	const contact = String(fn.getNodeParameter('contact', i, '') ?? '').trim();
 	if (!contact) throw new NodeOperationError(fn.getNode(), `Item ${i}: Contact is empty`, { itemIndex: i });
-	let waId: string;
-	if (isBsuid(contact)) waId = contact;
-	else {
-		const phone = normalizePhone(contact, String(fn.getNodeParameter('defaultCountry', i, '') ?? ''));
-		if (!phone.ok) throw new NodeOperationError(fn.getNode(), `Item ${i}: Contact ${JSON.stringify(contact)} is not a valid phone number: ${phone.reason}`, { itemIndex: i });
-		waId = phone.waId;
-	}
+	const key = contactKey(contact, String(fn.getNodeParameter('defaultCountry', i, '') ?? ''));
+	if (!key.ok) throw new NodeOperationError(fn.getNode(), `Item ${i}: Contact ${JSON.stringify(contact)} is not a valid phone number: ${key.reason}`, { itemIndex: i });
+	const waId = key.waId;
 	const margin = Number(fn.getNodeParameter('safetyMarginMinutes', i, 0));
 	const source = fn.getNodeParameter('source', i, 'store') as string;
 	let lastInboundAt: TimeInput;
