@@ -33,6 +33,7 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { findN8nDir, findRoot, freePort, n8nVersion, onInterrupt, prepare, startN8n, startSimulator, substitute, tailLog } from '../n8n/lib/n8n.ts';
 import type { N8n, Prepared, Simulator } from '../n8n/lib/n8n.ts';
+import { maxInWindow } from '../helpers/rate.ts';
 
 const started = Date.now();
 const log = (message: string) => console.log(`[test:queue +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
@@ -168,17 +169,6 @@ interface Summary {
 	added?: { inserted: number; duplicates: number };
 	error?: string;
 	message?: string;
-}
-
-/** Highest count of timestamps inside any window [t, t + 1000) (sorted ascending). */
-function maxPerWindow(times: number[], windowMs = 1000): number {
-	let best = 0;
-	let lo = 0;
-	for (let hi = 0; hi < times.length; hi++) {
-		while (times[hi] - times[lo] >= windowMs) lo++;
-		best = Math.max(best, hi - lo + 1);
-	}
-	return best;
 }
 
 /** `Worker started execution <id>` lines of one worker log → execution ids. */
@@ -363,7 +353,7 @@ async function main(): Promise<number> {
 		const strangers = [...byTo.keys()].filter((to) => !expectedTo.has(to)).length;
 		const missing = [...expectedTo].filter((to) => !byTo.has(to)).length;
 		const times = messages.map((m) => m.acceptedAt).sort((a, b) => a - b);
-		const ownMax = maxPerWindow(times);
+		const ownMax = maxInWindow(times);
 		const simMax = stats.maxAcceptedPerSecond[phoneNumberId] ?? 0;
 		const throttled = stats.errors['130429'] ?? 0;
 		const sendSeconds = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
