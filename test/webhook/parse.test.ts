@@ -245,46 +245,14 @@ describe('parseWebhook: account, template and preference changes (Meta reference
 				timestampEpoch: 1739321024,
 			},
 		],
-		[
-			'message_template_quality_update',
-			'meta-docs/message-template-quality-update.json',
-			{ kind: 'template_quality', previousQualityScore: 'GREEN', newQualityScore: 'YELLOW', templateName: 'welcome_template' },
-		],
-		[
-			'template_category_update: impending',
-			'meta-docs/template-category-update-impending.json',
-			{ kind: 'template_category', phase: 'impending', correctCategory: 'MARKETING', newCategory: 'UTILITY', categoryUpdateAt: new Date(1760711433000).toISOString() },
-		],
-		[
-			'template_category_update: completed',
-			'meta-docs/template-category-update-completed.json',
-			{ kind: 'template_category', phase: 'completed', previousCategory: 'UTILITY', newCategory: 'MARKETING' },
-		],
-		[
-			'phone_number_quality_update',
-			'meta-docs/phone-number-quality-update.json',
-			{ kind: 'phone_quality', event: 'THROUGHPUT_UPGRADE', currentLimit: 'TIER_UNLIMITED', displayPhoneNumber: '15550783881', timestamp: new Date(1748454394000).toISOString() },
-		],
-		[
-			'phone_number_name_update',
-			'meta-docs/phone-number-name-update.json',
-			{ kind: 'phone_name', decision: 'APPROVED', requestedVerifiedName: 'Lucky Shrub', rejectionReason: null },
-		],
-		[
-			'account_update with restrictions',
-			'meta-docs/account-update-restriction.json',
-			{ kind: 'account_update', event: 'ACCOUNT_RESTRICTION', phoneNumber: '15550783881', restrictions: [{ type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1739925824 }] },
-		],
-		[
-			'business_capability_update',
-			'meta-docs/business-capability-update.json',
-			{ kind: 'business_capability', maxDailyConversationsPerBusiness: 2000, maxPhoneNumbersPerWaba: 25 },
-		],
-		[
-			'value.errors[] become error events',
-			'meta-docs/value-errors.json',
-			{ kind: 'error', errorCode: 131051, errorTitle: 'Message type unknown', errorDetails: 'Message type is currently not supported.', phoneNumberId: '106540352242922' },
-		],
+		['message_template_quality_update', 'meta-docs/message-template-quality-update.json', { kind: 'template_quality', previousQualityScore: 'GREEN', newQualityScore: 'YELLOW', templateName: 'welcome_template' }],
+		['template_category_update: impending', 'meta-docs/template-category-update-impending.json', { kind: 'template_category', phase: 'impending', correctCategory: 'MARKETING', newCategory: 'UTILITY', categoryUpdateAt: new Date(1760711433000).toISOString() }],
+		['template_category_update: completed', 'meta-docs/template-category-update-completed.json', { kind: 'template_category', phase: 'completed', previousCategory: 'UTILITY', newCategory: 'MARKETING' }],
+		['phone_number_quality_update', 'meta-docs/phone-number-quality-update.json', { kind: 'phone_quality', event: 'THROUGHPUT_UPGRADE', currentLimit: 'TIER_UNLIMITED', displayPhoneNumber: '15550783881', timestamp: new Date(1748454394000).toISOString() }],
+		['phone_number_name_update', 'meta-docs/phone-number-name-update.json', { kind: 'phone_name', decision: 'APPROVED', requestedVerifiedName: 'Lucky Shrub', rejectionReason: null }],
+		['account_update with restrictions', 'meta-docs/account-update-restriction.json', { kind: 'account_update', event: 'ACCOUNT_RESTRICTION', phoneNumber: '15550783881', restrictions: [{ type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1739925824 }] }],
+		['business_capability_update', 'meta-docs/business-capability-update.json', { kind: 'business_capability', maxDailyConversationsPerBusiness: 2000, maxPhoneNumbersPerWaba: 25 }],
+		['value.errors[] become error events', 'meta-docs/value-errors.json', { kind: 'error', errorCode: 131051, errorTitle: 'Message type unknown', errorDetails: 'Message type is currently not supported.', phoneNumberId: '106540352242922' }],
 	])('%s', (_event, fixture, expected) => {
 		expect(one(fixture)).toMatchObject(expected);
 	});
