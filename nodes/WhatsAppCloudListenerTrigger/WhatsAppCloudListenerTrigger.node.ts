@@ -6,7 +6,7 @@
  * store side effect in one transaction, then 200) and starts the workflow only for the events it is
  * set to emit. Put it behind the same HTTPS reverse proxy as n8n (Meta's callback URL → this port).
  */
-import type { ITriggerFunctions, ITriggerResponse, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { WebhookEventKind } from '../../core/webhook/types';
 import { getOptionalCredentials, getWebhookCredentials, STORE_CREDENTIAL } from '../shared/credentials';
@@ -15,6 +15,18 @@ import { getWaitStoreFor } from '../shared/waitStore';
 import { keywordOptionsOf } from '../shared/webhookFields';
 import { listenerProperties, listenerCredentials } from './description';
 import { startListener } from './listener';
+
+/**
+ * How long a batch's outbox rows wait for n8n to run its execution before they are marked done anyway
+ * (a long workflow must not hold back the next messages; a crash within it may start the batch twice).
+ */
+const EXECUTION_WAIT_MS = 30_000;
+
+/** Resolves when `done` settles with a run (a failed workflow is done too) or after `ms`; rejects when n8n could not start it. */
+function doneWithin(done: Promise<unknown>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	return Promise.race([done.then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
 
 export class WhatsAppCloudListenerTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -64,7 +76,13 @@ export class WhatsAppCloudListenerTrigger implements INodeType {
 				optOutKeywords: options.optOutKeywords !== false,
 				keywordOptions: keywordOptionsOf(options),
 				resume: options.resumeWaits === false ? undefined : { waitStore: () => getWaitStoreFor(storeOptions), emitAnswers: options.emitWaitAnswers === true },
-				emit: (items) => this.emit([items]),
+				emit: async (items, key) => {
+					// A manual test only shows the items; an active workflow's batch is done once n8n has run it.
+					if (manual) return this.emit([items]);
+					const done = this.helpers.createDeferredPromise<IRun>();
+					this.emit([items], undefined, done, key);
+					await doneWithin(done.promise, EXECUTION_WAIT_MS);
+				},
 				log: (message) => this.logger.warn(`WhatsApp Cloud Listener Trigger: ${message}`),
 			});
 			return { closeFunction: () => receiver.close() };

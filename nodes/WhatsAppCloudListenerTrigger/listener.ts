@@ -4,9 +4,12 @@
  * the receiver's code — handshake, signature, size/depth checks, every store side effect and the
  * outbox row in one transaction, then 200 — so n8n builds no expression isolate per request. Only the
  * outbox rows of this trigger start executions: the receiver's forwarder hands them to `emit`
- * instead of POSTing them, one execution per batch, and marks them done after. Rows left by a
- * previous run (n8n stopped or crashed before emitting them) are emitted after the next activation.
+ * instead of POSTing them, one execution per batch, and marks them done once n8n has run it (at most
+ * EXECUTION_WAIT_MS later, see the node). Rows left by a previous run (n8n stopped or crashed before
+ * it ran them) are emitted after the next activation; a batch n8n already ran is dropped by n8n's own
+ * execution de-duplication (its key is the batch's event ids).
  */
+import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { WebhookReceiver } from '../../core/receiver/server';
 import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from '../../core/sendAndWait/resume';
@@ -33,8 +36,12 @@ export interface ListenerConfig {
 	 * they start this workflow too only with `emitAnswers`. Undefined: no resuming.
 	 */
 	resume?: { waitStore: () => Promise<WaitStore>; emitAnswers: boolean };
-	/** Starts one execution with these items. */
-	emit: (items: INodeExecutionData[]) => void;
+	/**
+	 * Starts one execution with these items; resolves when n8n has run it (or gave up waiting), so the
+	 * outbox rows are marked done only then. `key` is the same for the same events (n8n's execution
+	 * de-duplication drops a batch emitted again after a crash between the run and the outbox update).
+	 */
+	emit: (items: INodeExecutionData[], key: string) => Promise<void>;
 	log: (message: string) => void;
 }
 
@@ -61,7 +68,7 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 					if (outcomes?.some((o) => o.resumed) && !c.resume?.emitAnswers) continue;
 					items.push({ json: { ...event, ...resumeNote(outcomes) } as unknown as IDataObject });
 				}
-				if (items.length) c.emit(items);
+				if (items.length) await c.emit(items, batchKey(c.target, events));
 			},
 		},
 		log: c.log,
@@ -92,4 +99,11 @@ async function resumeWaits(c: ListenerConfig, events: WebhookEvent[]): Promise<M
 		c.log(`could not look up executions waiting for an answer: ${(error as Error).message}`);
 		return new Map();
 	}
+}
+
+/** A batch's identity for n8n's execution de-duplication: its target and its events' ids. */
+function batchKey(target: string, events: WebhookEvent[]): string {
+	const hash = createHash('sha256').update(target);
+	for (const e of events) hash.update(`\u0000${e.eventId}`);
+	return `whatsapp-listener:${hash.digest('hex').slice(0, 40)}`;
 }

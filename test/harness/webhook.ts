@@ -363,8 +363,10 @@ export async function runTrigger(
 	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	if (!type.trigger) throw new Error(`Harness: node type "${node.type}" has no trigger()`);
 	const emitted: INodeExecutionData[][][] = [];
-	const triggerContext = new TriggerContext(workflow, node, context.additionalData, options.mode ?? 'trigger', 'activate', (data) => {
+	// The execution "runs" at once: a trigger waiting for its donePromise goes on.
+	const triggerContext = new TriggerContext(workflow, node, context.additionalData, options.mode ?? 'trigger', 'activate', (data, _response, done) => {
 		emitted.push(data);
+		done?.resolve(undefined as never);
 	});
 	const response = (await type.trigger.call(triggerContext)) ?? {};
 	return { response, emitted };

@@ -17,6 +17,8 @@
  *                   package's per-request share before issue 19.
  *  - receiver:      Meta → n8n-nodes-whatsapp-cloud-receiver (dist/receiver/cli.js, same SQLite file) → only
  *                   message events reach the n8n trigger (signed batches).
+ *  - listener-crash: listener path at --crash-rate; n8n itself is killed with SIGKILL mid-load and started again
+ *                   (same checks as crash).
  *  - crash:         receiver path at --crash-rate; the receiver is killed with SIGKILL mid-load and restarted:
  *                   every webhook answered 200 must be in the ledger, every message answered 200 must reach n8n
  *                   exactly once (counted in the executions' items).
@@ -466,12 +468,20 @@ async function runForwarded(n8nDir: string, config: 'receiver' | 'listener'): Pr
 	return report(config, levels);
 }
 
-async function runCrash(n8nDir: string): Promise<object> {
-	const { n8n, storePath } = await startStack(n8nDir, { withStore: false });
-	const campaignId = 'cap-crash';
-	const messageIds = await seedCampaign(storePath, campaignId, Math.ceil((CRASH_RATE * SECONDS) / 3) + 10);
+/**
+ * `crash`: the receiver is killed with SIGKILL mid-load and restarted a second later.
+ * `listener-crash`: n8n itself (with the Listener Trigger inside) is killed with SIGKILL mid-load and started again
+ * (its start takes seconds: Meta retries what was refused meanwhile).
+ */
+async function runCrash(n8nDir: string, config: 'crash' | 'listener-crash'): Promise<object> {
 	const port = await freePort();
-	let receiver = await startReceiver(storePath, n8n.url, port);
+	const listener = config === 'listener-crash';
+	const stack = await startStack(n8nDir, { withStore: false, listenerPort: listener ? port : undefined });
+	const storePath = stack.storePath;
+	let n8n = stack.n8n;
+	const campaignId = `cap-${config}`;
+	const messageIds = await seedCampaign(storePath, campaignId, Math.ceil((CRASH_RATE * SECONDS) / 3) + 10);
+	let receiver = listener ? undefined : await startReceiver(storePath, n8n.url, port);
 	let killed = false;
 	let restarted: Promise<void> | undefined;
 	const rate = CRASH_RATE;
@@ -493,18 +503,30 @@ async function runCrash(n8nDir: string): Promise<object> {
 		sent = await openLoop(`http://127.0.0.1:${port}/`, rate, SECONDS, make, (elapsed) => {
 			if (!killed && elapsed > (SECONDS * 1000) / 3) {
 				killed = true;
-				console.log(`[capacity] crash: kill -9 the receiver (pid ${receiver.pid}) at ${Math.round(elapsed)} ms`);
-				process.kill(receiver.pid!, 'SIGKILL');
+				if (receiver) {
+					console.log(`[capacity] crash: kill -9 the receiver (pid ${receiver.pid}) at ${Math.round(elapsed)} ms`);
+					process.kill(receiver.pid!, 'SIGKILL');
+				} else {
+					console.log(`[capacity] crash: kill -9 n8n with the Listener Trigger inside (process group ${n8n.process.pid}) at ${Math.round(elapsed)} ms`);
+					process.kill(-n8n.process.pid!, 'SIGKILL');
+				}
 				restarted = (async () => {
 					await sleep(1000);
-					receiver = await startReceiver(storePath, n8n.url, port);
-					console.log(`[capacity] crash: receiver restarted (pid ${receiver.pid})`);
+					if (receiver) {
+						receiver = await startReceiver(storePath, n8n.url, port);
+						console.log(`[capacity] crash: receiver restarted (pid ${receiver.pid})`);
+						return;
+					}
+					n8n = await startN8n({ n8nDir, load: 'package', prepared: n8n.prepared, log: (m) => console.log(`[n8n] ${m}`) });
+					const hello = `http://127.0.0.1:${port}/?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`;
+					await waitFor('listener trigger port', 60_000, n8n.process, async () => (await fetch(hello).catch(() => undefined))?.status === 200);
+					console.log(`[capacity] crash: n8n restarted (pid ${n8n.process.pid}), the Listener Trigger listens again`);
 				})();
 			}
 		});
 		await restarted;
-		// Let the outbox drain into n8n: the batch the killed receiver had leased is sent again when its lease
-		// (30 s) expires, by the restarted receiver.
+		// Let the outbox drain into n8n: the batch the killed receiver (or n8n) had leased is sent again when its
+		// lease (30 s) expires, by the restarted one.
 		const drainStart = Date.now();
 		while (outboxPending(storePath) > 0 && Date.now() - drainStart < 120_000) await sleep(1000);
 		const drainedMs = Date.now() - drainStart;
@@ -520,7 +542,7 @@ async function runCrash(n8nDir: string): Promise<object> {
 		const refused = sent.length - ok;
 		const out = {
 			bench: 'trigger-n8n',
-			config: 'crash',
+			config,
 			rate,
 			seconds: SECONDS,
 			requests: sent.length,
@@ -536,12 +558,12 @@ async function runCrash(n8nDir: string): Promise<object> {
 			pass: missing === 0 && lost === 0 && duplicated === 0,
 		};
 		console.log(
-			`[capacity] crash: ${ok}/${sent.length} answered 200 (${refused} refused or cut while the receiver was down — Meta retries those), ledger missing ${missing}, messages answered 200 ${wanted.size}, in n8n ${out.messagesInN8n}, lost ${lost}, duplicated ${duplicated}, outbox drained ${Math.round(drainedMs / 1000)} s after the load → ${out.pass ? 'PASS' : 'FAIL'}`,
+			`[capacity] ${config}: ${ok}/${sent.length} answered 200 (${refused} refused or cut while ${listener ? 'n8n' : 'the receiver'} was down — Meta retries those), ledger missing ${missing}, messages answered 200 ${wanted.size}, in n8n ${out.messagesInN8n}, lost ${lost}, duplicated ${duplicated}, outbox drained ${Math.round(drainedMs / 1000)} s after the load → ${out.pass ? 'PASS' : 'FAIL'}`,
 		);
 		console.log(JSON.stringify(out));
 		return out;
 	} finally {
-		await stopProcess(receiver).catch(() => undefined);
+		if (receiver) await stopProcess(receiver).catch(() => undefined);
 		await n8n.stop();
 		n8n.prepared.cleanup();
 	}
@@ -562,11 +584,11 @@ async function main(): Promise<void> {
 			// Issue 19's targets: 2,400/s through the receiver, 240/s (an 80 mps campaign) through one n8n.
 			if (r.sustainedPerS < (config === 'receiver' ? 2400 : 240)) failed = true;
 			results.push(r);
-		} else if (config === 'crash') {
-			const r = (await runCrash(n8nDir)) as { pass: boolean };
+		} else if (config === 'crash' || config === 'listener-crash') {
+			const r = (await runCrash(n8nDir, config)) as { pass: boolean };
 			if (!r.pass) failed = true;
 			results.push(r);
-		} else throw new Error(`unknown config ${config} (direct, direct-store, direct-nocache, listener, receiver, crash)`);
+		} else throw new Error(`unknown config ${config} (direct, direct-store, direct-nocache, listener, listener-crash, receiver, crash)`);
 	}
 	process.exitCode = failed ? 1 : 0;
 }
