@@ -6,10 +6,6 @@ export function item(json: IDataObject, itemIndex: number): INodeExecutionData {
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-export function items(jsons: IDataObject[], itemIndex: number): INodeExecutionData[] {
-	return jsons.map((json) => item(json, itemIndex));
-}
-
 /**
  * What a failed item becomes: with *Continue On Fail* its error as the item's output (paired to it),
  * otherwise the error is thrown as an n8n error naming the item.
