@@ -55,6 +55,35 @@ class Collector {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The upper-cased `type` of a component or button ('' when it is not an object with a string type). */
+function upperType(raw: unknown): string {
+	return isObject(raw) && typeof raw.type === 'string' ? raw.type.toUpperCase() : '';
+}
+
+/**
+ * The type of a component or button when it is an object whose `type` (any case) is one of `types`;
+ * otherwise reports `rule` at `<path>.type` — `notObject`, or `notOneOf(the type given)` — and
+ * returns undefined.
+ */
+function knownType<T extends string>(
+	c: Collector,
+	raw: unknown,
+	path: string,
+	types: readonly T[],
+	rule: TemplateRuleId,
+	notObject: string,
+	notOneOf: (given: string) => string,
+): T | undefined {
+	if (!isObject(raw)) {
+		c.add(`${path}.type`, rule, notObject);
+		return undefined;
+	}
+	const type = upperType(raw);
+	if (isOneOf(types, type)) return type;
+	c.add(`${path}.type`, rule, notOneOf(String(raw.type ?? '')));
+	return undefined;
+}
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** Validates a whole create body. */
@@ -107,16 +136,9 @@ export function validateTemplateComponents(components: unknown, context: Compone
 
 	components.forEach((raw, i) => {
 		const path = `${basePath}[${i}]`;
-		if (!isObject(raw)) {
-			c.add(`${path}.type`, 'components.type_invalid', `Component ${i} must be an object with a type`);
-			return;
-		}
+		const type = knownType(c, raw, path, COMPONENT_TYPES, 'components.type_invalid', `Component ${i} must be an object with a type`, (given) => `Component type "${given}" must be one of ${COMPONENT_TYPES.join(', ')}`);
+		if (!type) return;
 		const component = raw as TemplateComponent;
-		const type = typeof component.type === 'string' ? component.type.toUpperCase() : '';
-		if (!isOneOf(COMPONENT_TYPES, type)) {
-			c.add(`${path}.type`, 'components.type_invalid', `Component type "${String(component.type ?? '')}" must be one of ${COMPONENT_TYPES.join(', ')}`);
-			return;
-		}
 		if (seen.has(type)) {
 			c.add(`${path}.type`, 'components.duplicate', `There is already a ${type} component (components[${seen.get(type)}])`);
 			return;
@@ -151,7 +173,7 @@ export function validateTemplateComponents(components: unknown, context: Compone
 		}
 	}
 	if (seen.has('BUTTONS')) {
-		const types = (at('BUTTONS').buttons ?? []).map((b) => (isObject(b) && typeof b.type === 'string' ? b.type.toUpperCase() : ''));
+		const types = (at('BUTTONS').buttons ?? []).map(upperType);
 		const header = seen.has('HEADER') ? at('HEADER') : undefined;
 		if (types.includes('MPM') && String(header?.format ?? '').toUpperCase() !== 'TEXT') {
 			c.add(header ? `${basePath}[${seen.get('HEADER')}].format` : basePath, 'mpm.header_text', 'Multi-product (MPM) templates need a TEXT header');
@@ -276,7 +298,7 @@ function checkButtons(c: Collector, comp: TemplateComponent, path: string, isAut
 		c.add(`${path}.buttons`, 'buttons.required');
 		return;
 	}
-	const types = buttons.map((b) => (isObject(b) && typeof b.type === 'string' ? b.type.toUpperCase() : ''));
+	const types = buttons.map(upperType);
 	const count = (t: string) => types.filter((x) => x === t).length;
 
 	if (isAuth) {
@@ -310,16 +332,9 @@ function checkButtons(c: Collector, comp: TemplateComponent, path: string, isAut
 }
 
 function checkButton(c: Collector, raw: unknown, path: string, isAuth: boolean): void {
-	if (!isObject(raw)) {
-		c.add(`${path}.type`, 'button.type_invalid', 'Each button must be an object with a type');
-		return;
-	}
+	const type = knownType(c, raw, path, BUTTON_TYPES, 'button.type_invalid', 'Each button must be an object with a type', (given) => `Button type "${given}" is not one of ${BUTTON_TYPES.join(', ')}`);
+	if (!type) return;
 	const b = raw as TemplateButton;
-	const type = typeof b.type === 'string' ? b.type.toUpperCase() : '';
-	if (!isOneOf(BUTTON_TYPES, type)) {
-		c.add(`${path}.type`, 'button.type_invalid', `Button type "${String(b.type ?? '')}" is not one of ${BUTTON_TYPES.join(', ')}`);
-		return;
-	}
 	if (isOneOf(BUTTON_TYPES_TEXT_REQUIRED, type) && !isNonEmptyString(b.text)) c.add(`${path}.text`, 'button.text_required', `${type} buttons need text`);
 	if (typeof b.text === 'string' && b.text.length > L.BUTTON_TEXT_MAX_LENGTH) {
 		c.add(`${path}.text`, 'button.text_max_length', `Button text "${b.text}" is ${b.text.length} characters; the maximum is ${L.BUTTON_TEXT_MAX_LENGTH}`);
