@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Pool } from 'pg';
 import { openPostgresStore } from '../../core/store/postgres';
 import { postgresOptionsFromUrl } from '../../core/store';
+import type { StoreChildResult } from './storeChildren';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -54,14 +55,6 @@ export async function dropSchemas(url: string, prefix: string): Promise<void> {
 	}
 }
 
-/** What one child process of the two-process test reports (one JSON line on stdout). */
-export interface PgWorkerResult {
-	role: string;
-	claimed: string[];
-	lostGuard: number;
-	charged: string[];
-	firstKeys: string[];
-}
 
 /**
  * Child-process body (run via `node -r test/helpers/register-ts.js -e …`): opens the store on
@@ -73,7 +66,7 @@ export async function runPgWorker(url: string, schema: string, role: string, rou
 	const store = await openPostgresStore({ ...pgOptions(url, schema), poolSize: 4 });
 	process.stdout.write('ready\n');
 	await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
-	const result: PgWorkerResult = { role, claimed: [], lostGuard: 0, charged: [], firstKeys: [] };
+	const result: StoreChildResult = { role, claimed: [], lostGuard: 0, charged: [], firstKeys: [] };
 	const claimAndAccept = async (limit: number): Promise<number> => {
 		const batch = await store.claimRecipients({ campaignId: 'c', workerId: role, limit, now: 1_000_000, leaseMs: 600_000 });
 		for (const rec of batch) {

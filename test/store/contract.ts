@@ -48,6 +48,13 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 				expect((await store.getContact('4915100000001'))?.updatedAt).toBe(T0 + 10);
 			});
 
+			it('importSink writes a bulk import the store then reads, and closes', async () => {
+				const target = await store.importSink();
+				expect(await target.sink.upsertContacts([{ waId: '4915100000009', name: 'Imp', tags: ['csv'] }], { now: T0 })).toEqual(['added']);
+				await target.close();
+				expect(await store.getContact('4915100000009')).toMatchObject({ name: 'Imp', tags: ['csv'], createdAt: T0 });
+			});
+
 			it('reports per input in order, including a waId repeated inside one batch', async () => {
 				await store.upsertContacts([{ waId: '111' }], { now: T0 });
 				const out = await store.upsertContacts(

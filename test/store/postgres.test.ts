@@ -6,13 +6,13 @@
  * two pools in this process and with two Node processes.
  * Skipped only when asked (WA_SKIP_PG=1); WA_PG_URL points at an existing server instead.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { Pool, types as pgTypes } from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../core/store/migrations';
 import { migratePostgres, openPostgresStore, postgresSchemaVersion } from '../../core/store/postgres';
 import type { Store } from '../../core/store/types';
-import { ROOT, dropSchemas, pgOptions, pgSkipped, runPrefix, startPostgres, type PgWorkerResult } from '../helpers/pg';
+import { ROOT, dropSchemas, pgOptions, pgSkipped, runPrefix, startPostgres } from '../helpers/pg';
+import { expectExactlyOnce, runTwoStoreChildren } from '../helpers/storeChildren';
 import { describeStoreContract } from './contract';
 
 const describePg = pgSkipped() ? describe.skip : describe;
@@ -236,75 +236,20 @@ describePg('Postgres store', () => {
 		const ROUNDS = 60;
 		const RECIPIENTS = 600;
 
-		function startWorker(schema: string, role: string) {
-			const helper = path.join(ROOT, 'test', 'helpers', 'pg.ts');
-			const script =
-				`require(${JSON.stringify(helper)}).runPgWorker(${JSON.stringify(url)}, ${JSON.stringify(schema)}, ${JSON.stringify(role)}, ${ROUNDS})` +
-				`.catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });`;
-			const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test', 'helpers', 'register-ts.js'), '-e', script], {
-				cwd: ROOT,
-				stdio: ['pipe', 'pipe', 'pipe'],
-			});
-			let out = '';
-			let err = '';
-			child.stdout.setEncoding('utf8');
-			child.stderr.setEncoding('utf8');
-			child.stderr.on('data', (chunk: string) => (err += chunk));
-			const ready = new Promise<void>((resolve, reject) => {
-				child.stdout.on('data', (chunk: string) => {
-					out += chunk;
-					if (out.startsWith('ready\n')) resolve();
-				});
-				child.on('exit', () => reject(new Error(`worker ${role} exited before ready: ${err}`)));
-			});
-			const done = new Promise<PgWorkerResult>((resolve, reject) => {
-				child.on('exit', (code) => {
-					if (code !== 0) return reject(new Error(`worker ${role} exited with ${code}: ${err}`));
-					resolve(JSON.parse(out.trim().split('\n').pop() as string) as PgWorkerResult);
-				});
-			});
-			ready.catch(() => undefined);
-			return { child, ready, done };
-		}
-
 		it('claim, charge, take tokens and dedup exactly once between them', async () => {
 			const schema = freshSchema();
-			const setup = await open(schema);
-			await setup.createCampaign({ id: 'c', phoneNumberId: 'pn' }, 1);
-			await setup.addRecipients('c', Array.from({ length: RECIPIENTS }, (_, i) => ({ waId: `r${i}` })), 1);
-			await setup.close();
-
-			const w1 = startWorker(schema, 'A');
-			const w2 = startWorker(schema, 'B');
-			await Promise.all([w1.ready, w2.ready]);
-			w1.child.stdin.end('go\n');
-			w2.child.stdin.end('go\n');
-			const [ra, rb] = await Promise.all([w1.done, w2.done]);
+			const helper = path.join(ROOT, 'test', 'helpers', 'pg.ts');
+			const script = (role: string) =>
+				`require(${JSON.stringify(helper)}).runPgWorker(${JSON.stringify(url)}, ${JSON.stringify(schema)}, ${JSON.stringify(role)}, ${ROUNDS})` +
+				`.catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });`;
+			const [ra, rb] = await runTwoStoreChildren(await open(schema), RECIPIENTS, (role) => ['-e', script(role)]);
 
 			const store = await open(schema);
 			try {
-				// Every recipient claimed by exactly one process; every guarded outcome landed.
+				// Both processes claimed; budget of 40 over 60 shared recipients; 5 merged contacts a round.
 				expect(ra.claimed.length).toBeGreaterThan(0);
 				expect(rb.claimed.length).toBeGreaterThan(0);
-				const claimed = [...ra.claimed, ...rb.claimed];
-				expect(claimed).toHaveLength(RECIPIENTS);
-				expect(new Set(claimed).size).toBe(RECIPIENTS);
-				expect(ra.lostGuard + rb.lostGuard).toBe(0);
-				expect((await store.campaignReport('c')).byState).toEqual({ accepted: RECIPIENTS });
-				// Budget of 40 over 60 shared recipients: exactly 40 charged, none twice.
-				const charged = [...ra.charged, ...rb.charged];
-				expect(charged).toHaveLength(40);
-				expect(new Set(charged).size).toBe(40);
-				expect(await store.budgetUsed('waba', 1_000_000)).toBe(40);
-				// Merged upserts kept both sides.
-				const shared = [];
-				for await (const c of store.iterateContacts({ tagsAny: ['A', 'B'] }, 100)) shared.push(c);
-				expect(shared).toHaveLength(ROUNDS * 5);
-				for (const c of shared) expect(c.tags).toEqual(['A', 'B']);
-				// Each dedup key first-seen by exactly one process.
-				const first = [...ra.firstKeys, ...rb.firstKeys];
-				expect(first).toHaveLength(ROUNDS + 1);
-				expect(new Set(first).size).toBe(ROUNDS + 1);
+				await expectExactlyOnce(store, [ra, rb], { recipients: RECIPIENTS, budget: 40, keys: ROUNDS + 1, sharedContacts: ROUNDS * 5 });
 			} finally {
 				await store.close();
 			}

@@ -2,26 +2,16 @@
  * The Store contract on the embedded SQLite backend (in memory and on a WAL file), plus what is
  * specific to SQLite: pragmas and the openStore entry point.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { openStore } from '../../core/store';
 import { openSqliteDatabase } from '../../core/store/sqlite';
 import { describeStoreContract } from './contract';
-import { tmpDir } from '../helpers/tmp';
+import { tmpStorePath } from '../helpers/tmp';
 
 describeStoreContract('sqlite (memory)', () => openStore({ backend: 'sqlite', path: ':memory:' }));
 
 describe('SQLite store on a file', () => {
-	let dir: string;
-	beforeAll(() => {
-		dir = tmpDir('wa-store-');
-	});
-	afterAll(() => {
-		fs.rmSync(dir, { recursive: true, force: true });
-	});
-
 	it('uses WAL, synchronous=NORMAL and a busy timeout, and keeps data across reopen', async () => {
-		const file = path.join(dir, 'pragmas.db');
+		const file = tmpStorePath();
 		const store = await openStore({ backend: 'sqlite', path: file });
 		await store.upsertContacts([{ waId: '4915100000001', tags: ['vip'] }], { now: 1 });
 		await store.close();
