@@ -13,6 +13,7 @@ import { createSimulator, DEFAULT_WABA_ID, type RunningSimulator, type Simulator
 import { jsonOf, runNode, runWorkflow } from '../harness';
 import { schemaFor, validateAgainst } from '../helpers/openapi';
 import { RecordingProxy, startRecordingProxy } from './recordingProxy';
+import { body, buttons, footer, phoneButton, quickReply, textHeader, urlButton } from './fixtures';
 
 const TOKEN = 'templates-test-token';
 const APP_ID = '1000000000000001';
@@ -48,6 +49,8 @@ const advanceClock = async (ms: number) => {
 	expect(res.status).toBe(200);
 };
 const templatesNamed = (name: string) => [...simulator.state.templates.byId.values()].filter((t) => t.name === name);
+/** Runs the node on the simulator's first template named `name` (the `template` parameter by ID). */
+const runOnTemplate = (name: string, parameters: INodeParameters) => run({ ...parameters, template: byId(templatesNamed(name)[0].id) });
 
 const orderUpdateFields: INodeParameters = {
 	operation: 'create',
@@ -86,18 +89,15 @@ describe('Create', () => {
 			category: 'UTILITY',
 			parameter_format: 'POSITIONAL',
 			components: [
-				{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['#1001'] } },
-				{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} ships today.', example: { body_text: [['Ana', 'A-1001']] } },
-				{ type: 'FOOTER', text: 'Reply STOP to opt out' },
-				{
-					type: 'BUTTONS',
-					buttons: [
-						{ type: 'QUICK_REPLY', text: 'Thanks' },
-						{ type: 'QUICK_REPLY', text: 'Stop updates' },
-						{ type: 'URL', text: 'Track', url: 'https://shop.example/track/{{1}}', example: ['https://shop.example/track/A-1001'] },
-						{ type: 'PHONE_NUMBER', text: 'Call us', phone_number: '+15550001234' },
-					],
-				},
+				textHeader('Order {{1}}', '#1001'),
+				body('Hi {{1}}, your order {{2}} ships today.', 'Ana', 'A-1001'),
+				footer('Reply STOP to opt out'),
+				buttons(
+					quickReply('Thanks'),
+					quickReply('Stop updates'),
+					urlButton('Track', 'https://shop.example/track/{{1}}', 'https://shop.example/track/A-1001'),
+					phoneButton('Call us', '+15550001234'),
+				),
 			],
 		});
 		expect(validateTemplate(create.body).valid).toBe(true);
@@ -375,10 +375,8 @@ describe('Preview', () => {
 	});
 
 	it('named with an image header (JSON values), and authentication with a code', async () => {
-		const promo = templatesNamed('promo_named')[0].id;
-		const r = await run({
+		const r = await runOnTemplate('promo_named', {
 			operation: 'preview',
-			template: byId(promo),
 			valuesMode: 'json',
 			valuesJson: JSON.stringify({ header: { link: 'https://cdn.example/p.jpg' }, body: { first_name: 'Jo', promo_code: 'FALL25' }, buttons: { 1: 'STOP' } }),
 		});
@@ -430,10 +428,8 @@ describe('Edit', () => {
 	});
 
 	it('changes the category of a rejected template with the form fields', async () => {
-		const id = templatesNamed('rejected_promo')[0].id;
-		const r = await run({
+		const r = await runOnTemplate('rejected_promo', {
 			operation: 'edit',
-			template: byId(id),
 			category: 'MARKETING',
 			definitionMode: 'fields',
 			bodyText: 'Hi {{1}}, our offer {{2}} is back.',

@@ -2,6 +2,7 @@
 import { validateTemplate } from '../../core/templates';
 import { bodyExampleMap, componentsFromFields } from '../../core/templates/fields';
 import { templateLabel, templateMatchesFilter } from '../../nodes/shared/templatePicker';
+import { body, buttons, footer, phoneButton, quickReply, textHeader, urlButton } from './fixtures';
 
 describe('componentsFromFields', () => {
 	it('builds a valid positional template with header example, body examples in order, footer and buttons', () => {
@@ -21,17 +22,10 @@ describe('componentsFromFields', () => {
 			],
 		});
 		expect(components).toEqual([
-			{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['#1'] } },
-			{ type: 'BODY', text: 'Hi {{1}}, order {{2}} ships today.', example: { body_text: [['Ana', 'A-9']] } },
-			{ type: 'FOOTER', text: 'Thanks' },
-			{
-				type: 'BUTTONS',
-				buttons: [
-					{ type: 'QUICK_REPLY', text: 'Yes' },
-					{ type: 'URL', text: 'Track', url: 'https://ex.com/t/{{1}}', example: ['https://ex.com/t/42'] },
-					{ type: 'PHONE_NUMBER', text: 'Call', phone_number: '+15550001234' },
-				],
-			},
+			textHeader('Order {{1}}', '#1'),
+			body('Hi {{1}}, order {{2}} ships today.', 'Ana', 'A-9'),
+			footer('Thanks'),
+			buttons(quickReply('Yes'), urlButton('Track', 'https://ex.com/t/{{1}}', 'https://ex.com/t/42'), phoneButton('Call', '+15550001234')),
 		]);
 		expect(validateTemplate({ name: 'x', language: 'en', category: 'UTILITY', components }).errors).toEqual([]);
 	});

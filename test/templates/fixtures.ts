@@ -1,6 +1,25 @@
 /** Template definitions shared by the template tests (shapes from cloud-api.md §1 "Create body"). */
-import type { StoredTemplate, TemplateDefinition } from '../../core/templates';
+import type { StoredTemplate, TemplateButton, TemplateComponent, TemplateDefinition } from '../../core/templates';
+
+/*
+ * Meta's create-body components, one call each (cloud-api.md §1 "Create body"), for the fixtures
+ * below and for the create bodies the tests expect.
+ */
+/** TEXT header with its example values (`example.header_text`). */
+export const textHeader = (text: string, ...examples: string[]): TemplateComponent => ({ type: 'HEADER', format: 'TEXT', text, example: { header_text: examples } });
+/** IMAGE / VIDEO / DOCUMENT header with its sample's upload handle (`example.header_handle`). */
+export const mediaHeader = (format: string, handle: string): TemplateComponent => ({ type: 'HEADER', format, example: { header_handle: [handle] } });
+/** Body with positional example values (`example.body_text`: one row). */
+export const body = (text: string, ...examples: string[]): TemplateComponent => ({ type: 'BODY', text, example: { body_text: [examples] } });
+export const footer = (text: string): TemplateComponent => ({ type: 'FOOTER', text });
+export const buttons = (...list: TemplateButton[]): TemplateComponent => ({ type: 'BUTTONS', buttons: list });
+export const quickReply = (text: string): TemplateButton => ({ type: 'QUICK_REPLY', text });
+/** URL button; `example` is the full URL for the example suffix. */
+export const urlButton = (text: string, url: string, example: string): TemplateButton => ({ type: 'URL', text, url, example: [example] });
+export const phoneButton = (text: string, phoneNumber: string): TemplateButton => ({ type: 'PHONE_NUMBER', text, phone_number: phoneNumber });
 import { preloadedTemplate } from '../../simulator';
+
+const HANDLE = '4::aW1hZ2UvanBlZw==:ARb';
 
 export function positionalTemplate(): TemplateDefinition {
 	return {
@@ -8,18 +27,10 @@ export function positionalTemplate(): TemplateDefinition {
 		language: 'en_US',
 		category: 'UTILITY',
 		components: [
-			{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['#123'] } },
-			{ type: 'BODY', text: 'Hi {{1}}, order {{2}} ships today.', example: { body_text: [['Mark', '860198']] } },
-			{ type: 'FOOTER', text: 'Reply STOP to opt out' },
-			{
-				type: 'BUTTONS',
-				buttons: [
-					{ type: 'QUICK_REPLY', text: 'Yes' },
-					{ type: 'QUICK_REPLY', text: 'No' },
-					{ type: 'PHONE_NUMBER', text: 'Call', phone_number: '16467043595' },
-					{ type: 'URL', text: 'Track', url: 'https://ex.com/t?id={{1}}', example: ['https://ex.com/t?id=42'] },
-				],
-			},
+			textHeader('Order {{1}}', '#123'),
+			body('Hi {{1}}, order {{2}} ships today.', 'Mark', '860198'),
+			footer('Reply STOP to opt out'),
+			buttons(quickReply('Yes'), quickReply('No'), phoneButton('Call', '16467043595'), urlButton('Track', 'https://ex.com/t?id={{1}}', 'https://ex.com/t?id=42')),
 		],
 	};
 }
@@ -60,13 +71,11 @@ export function imageTemplate(): TemplateDefinition {
 		language: 'en',
 		category: 'MARKETING',
 		components: [
-			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2UvanBlZw==:ARb'] } },
-			{ type: 'BODY', text: 'New arrivals for {{1}} are here.', example: { body_text: [['Ana']] } },
+			mediaHeader('IMAGE', HANDLE),
+			body('New arrivals for {{1}} are here.', 'Ana'),
 		],
 	};
 }
-
-const HANDLE = '4::aW1hZ2UvanBlZw==:ARb';
 
 /** Media-card carousel (Meta's media card carousel guide): body + 3 image cards, QR + URL per card. */
 export function carouselTemplate(cards = 3): TemplateDefinition {
@@ -75,20 +84,14 @@ export function carouselTemplate(cards = 3): TemplateDefinition {
 		language: 'en_US',
 		category: 'MARKETING',
 		components: [
-			{ type: 'BODY', text: 'Hi {{1}}, our summer picks are here.', example: { body_text: [['Ana']] } },
+			body('Hi {{1}}, our summer picks are here.', 'Ana'),
 			{
 				type: 'CAROUSEL',
 				cards: Array.from({ length: cards }, (_, k) => ({
 					components: [
-						{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [HANDLE] } },
-						{ type: 'BODY', text: `Item ${k + 1} now {{1}} off.`, example: { body_text: [['15%']] } },
-						{
-							type: 'BUTTONS',
-							buttons: [
-								{ type: 'QUICK_REPLY', text: 'Tell me more' },
-								{ type: 'URL', text: 'Buy', url: 'https://shop.example/p/{{1}}', example: ['https://shop.example/p/sku-1'] },
-							],
-						},
+						mediaHeader('IMAGE', HANDLE),
+						body(`Item ${k + 1} now {{1}} off.`, '15%'),
+						buttons(quickReply('Tell me more'), urlButton('Buy', 'https://shop.example/p/{{1}}', 'https://shop.example/p/sku-1')),
 					],
 				})),
 			},
@@ -103,7 +106,7 @@ export function productCarouselTemplate(): TemplateDefinition {
 		language: 'en_US',
 		category: 'MARKETING',
 		components: [
-			{ type: 'BODY', text: 'Picked for you, {{1}}.', example: { body_text: [['Ana']] } },
+			body('Picked for you, {{1}}.', 'Ana'),
 			{
 				type: 'CAROUSEL',
 				cards: [0, 1].map(() => ({ components: [{ type: 'HEADER', format: 'PRODUCT' }, { type: 'BUTTONS', buttons: [{ type: 'SPM', text: 'View' }] }] })),
@@ -119,16 +122,10 @@ export function offerTemplate(): TemplateDefinition {
 		language: 'en_US',
 		category: 'MARKETING',
 		components: [
-			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: [HANDLE] } },
+			mediaHeader('IMAGE', HANDLE),
 			{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
-			{ type: 'BODY', text: 'Good news, {{1}}! Use code {{2}} for 25% off.', example: { body_text: [['Pablo', 'CARIBE25']] } },
-			{
-				type: 'BUTTONS',
-				buttons: [
-					{ type: 'COPY_CODE', example: 'CARIBE25' },
-					{ type: 'URL', text: 'Book now', url: 'https://travel.example/offer?code={{1}}', example: ['https://travel.example/offer?code=n3mtql'] },
-				],
-			},
+			body('Good news, {{1}}! Use code {{2}} for 25% off.', 'Pablo', 'CARIBE25'),
+			buttons({ type: 'COPY_CODE', example: 'CARIBE25' }, urlButton('Book now', 'https://travel.example/offer?code={{1}}', 'https://travel.example/offer?code=n3mtql')),
 		],
 	};
 }
@@ -140,8 +137,8 @@ export function catalogTemplate(): TemplateDefinition {
 		language: 'en_US',
 		category: 'MARKETING',
 		components: [
-			{ type: 'BODY', text: 'Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders.', example: { body_text: [['100']] } },
-			{ type: 'BUTTONS', buttons: [{ type: 'CATALOG', text: 'View catalog' }] },
+			body('Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders.', '100'),
+			buttons({ type: 'CATALOG', text: 'View catalog' }),
 		],
 	};
 }
@@ -153,9 +150,9 @@ export function mpmTemplate(): TemplateDefinition {
 		language: 'en_US',
 		category: 'MARKETING',
 		components: [
-			{ type: 'HEADER', format: 'TEXT', text: 'Forget something {{1}}?', example: { header_text: ['Pablo'] } },
-			{ type: 'BODY', text: 'Looks like you left some items in your cart! Use code {{1}} and you can get 10% off of all of them!', example: { body_text: [['10OFF']] } },
-			{ type: 'BUTTONS', buttons: [{ type: 'MPM', text: 'View items' }] },
+			textHeader('Forget something {{1}}?', 'Pablo'),
+			body('Looks like you left some items in your cart! Use code {{1}} and you can get 10% off of all of them!', '10OFF'),
+			buttons({ type: 'MPM', text: 'View items' }),
 		],
 	};
 }

@@ -22,6 +22,19 @@ import { carouselTemplate, catalogTemplate, flowTemplate, mpmTemplate, offerTemp
 
 const EXPIRES = Date.UTC(2026, 11, 31, 23, 0, 0);
 
+/** A media carousel card as sent (Meta's carousel send payload): image header, body value, quick-reply payload, URL suffix. */
+function sentCard(index: number, image: Record<string, string>, bodyValue: string, payload: string, urlSuffix: string) {
+	return {
+		card_index: index,
+		components: [
+			{ type: 'header', parameters: [{ type: 'image', image }] },
+			{ type: 'body', parameters: [{ type: 'text', text: bodyValue }] },
+			{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload }] },
+			{ type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: urlSuffix }] },
+		],
+	};
+}
+
 describe('every fixture kind is a valid create body', () => {
 	it.each([
 		['carousel', carouselTemplate()],
@@ -64,25 +77,9 @@ describe('carousel', () => {
 			{
 				type: 'carousel',
 				cards: [
-					{
-						card_index: 0,
-						components: [
-							{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example/a.jpg' } }] },
-							{ type: 'body', parameters: [{ type: 'text', text: '15%' }] },
-							{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'MORE_A' }] },
-							{ type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'sku-a' }] },
-						],
-					},
-					{
-						card_index: 1,
-						components: [
-							{ type: 'header', parameters: [{ type: 'image', image: { id: '4490709327384033' } }] },
-							{ type: 'body', parameters: [{ type: 'text', text: '20%' }] },
-							// no value mapped: a card's quick reply sends its text as the payload
-							{ type: 'button', sub_type: 'quick_reply', index: '0', parameters: [{ type: 'payload', payload: 'Tell me more' }] },
-							{ type: 'button', sub_type: 'url', index: '1', parameters: [{ type: 'text', text: 'sku-b' }] },
-						],
-					},
+					sentCard(0, { link: 'https://cdn.example/a.jpg' }, '15%', 'MORE_A', 'sku-a'),
+					// no value mapped: a card's quick reply sends its text as the payload
+					sentCard(1, { id: '4490709327384033' }, '20%', 'Tell me more', 'sku-b'),
 				],
 			},
 		]);
