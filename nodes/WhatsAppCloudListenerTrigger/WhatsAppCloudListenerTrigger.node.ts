@@ -76,11 +76,11 @@ export class WhatsAppCloudListenerTrigger implements INodeType {
 				optOutKeywords: options.optOutKeywords !== false,
 				keywordOptions: keywordOptionsOf(options),
 				resume: options.resumeWaits === false ? undefined : { waitStore: () => getWaitStoreFor(storeOptions), emitAnswers: options.emitWaitAnswers === true },
-				emit: async (items, key) => {
+				emit: async (items) => {
 					// A manual test only shows the items; an active workflow's batch is done once n8n has run it.
 					if (manual) return this.emit([items]);
 					const done = this.helpers.createDeferredPromise<IRun>();
-					this.emit([items], undefined, done, key);
+					this.emit([items], undefined, done);
 					await doneWithin(done.promise, EXECUTION_WAIT_MS);
 				},
 				log: (message) => this.logger.warn(`WhatsApp Cloud Listener Trigger: ${message}`),

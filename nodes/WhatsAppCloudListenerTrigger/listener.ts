@@ -6,10 +6,9 @@
  * outbox rows of this trigger start executions: the receiver's forwarder hands them to `emit`
  * instead of POSTing them, one execution per batch, and marks them done once n8n has run it (at most
  * EXECUTION_WAIT_MS later, see the node). Rows left by a previous run (n8n stopped or crashed before
- * it ran them) are emitted after the next activation; a batch n8n already ran is dropped by n8n's own
- * execution de-duplication (its key is the batch's event ids).
+ * it ran them) are emitted after the next activation. Not n8n's execution de-duplication key: an
+ * execution that crashed with n8n keeps its key, and the batch would never run again.
  */
-import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { WebhookReceiver } from '../../core/receiver/server';
 import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from '../../core/sendAndWait/resume';
@@ -38,10 +37,9 @@ export interface ListenerConfig {
 	resume?: { waitStore: () => Promise<WaitStore>; emitAnswers: boolean };
 	/**
 	 * Starts one execution with these items; resolves when n8n has run it (or gave up waiting), so the
-	 * outbox rows are marked done only then. `key` is the same for the same events (n8n's execution
-	 * de-duplication drops a batch emitted again after a crash between the run and the outbox update).
+	 * outbox rows are marked done only then.
 	 */
-	emit: (items: INodeExecutionData[], key: string) => Promise<void>;
+	emit: (items: INodeExecutionData[]) => Promise<void>;
 	log: (message: string) => void;
 }
 
@@ -68,7 +66,7 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 					if (outcomes?.some((o) => o.resumed) && !c.resume?.emitAnswers) continue;
 					items.push({ json: { ...event, ...resumeNote(outcomes) } as unknown as IDataObject });
 				}
-				if (items.length) await c.emit(items, batchKey(c.target, events));
+				if (items.length) await c.emit(items);
 			},
 		},
 		log: c.log,
@@ -101,9 +99,3 @@ async function resumeWaits(c: ListenerConfig, events: WebhookEvent[]): Promise<M
 	}
 }
 
-/** A batch's identity for n8n's execution de-duplication: its target and its events' ids. */
-function batchKey(target: string, events: WebhookEvent[]): string {
-	const hash = createHash('sha256').update(target);
-	for (const e of events) hash.update(`\u0000${e.eventId}`);
-	return `whatsapp-listener:${hash.digest('hex').slice(0, 40)}`;
-}
