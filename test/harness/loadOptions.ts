@@ -31,42 +31,36 @@ function contextFor(nodeType: AnyNodeType, parameters: HarnessParameters, creden
 	return new LoadOptionsContext(workflow, node, context.additionalData, options.path ?? 'parameters');
 }
 
-function method<T>(nodeType: AnyNodeType, kind: 'listSearch' | 'loadOptions' | 'resourceMapping', name: string, typeVersion?: number): T {
-	const type = 'nodeVersions' in nodeType ? nodeType.getNodeType(typeVersion) : nodeType;
+type MethodKind = 'listSearch' | 'loadOptions' | 'resourceMapping';
+
+/** Calls the node's `methods.<kind>.<name>` with a LoadOptionsContext built from the parameters. */
+async function callMethod<R>(
+	kind: MethodKind,
+	call: { nodeType: AnyNodeType; parameters: HarnessParameters; name: string; credentials: CredentialsMap; options: LoadOptionsRunOptions },
+	...args: unknown[]
+): Promise<R> {
+	const { nodeType, name, options } = call;
+	const type = 'nodeVersions' in nodeType ? nodeType.getNodeType(options.typeVersion) : nodeType;
 	const fn = (type.methods?.[kind] as Record<string, unknown> | undefined)?.[name];
 	if (typeof fn !== 'function') throw new Error(`Harness: node type has no methods.${kind}.${name}`);
-	return fn as T;
+	return await (fn as (this: LoadOptionsContext, ...a: unknown[]) => Promise<R>).call(contextFor(nodeType, call.parameters, call.credentials, options), ...args);
 }
 
-export async function runListSearch(
+/** The harness's call shape for one node method: node, its parameters, the method's name, credentials, options. */
+type MethodRunner<R, O extends LoadOptionsRunOptions = LoadOptionsRunOptions> = (
 	nodeType: AnyNodeType,
 	parameters: HarnessParameters,
 	name: string,
-	credentials: CredentialsMap = {},
-	options: LoadOptionsRunOptions & { filter?: string; paginationToken?: string } = {},
-): Promise<INodeListSearchResult> {
-	const fn = method<(this: LoadOptionsContext, filter?: string, token?: string) => Promise<INodeListSearchResult>>(nodeType, 'listSearch', name, options.typeVersion);
-	return await fn.call(contextFor(nodeType, parameters, credentials, options), options.filter, options.paginationToken);
-}
+	credentials?: CredentialsMap,
+	options?: O,
+) => Promise<R>;
 
-export async function runLoadOptions(
-	nodeType: AnyNodeType,
-	parameters: HarnessParameters,
-	name: string,
-	credentials: CredentialsMap = {},
-	options: LoadOptionsRunOptions = {},
-): Promise<INodePropertyOptions[]> {
-	const fn = method<(this: LoadOptionsContext) => Promise<INodePropertyOptions[]>>(nodeType, 'loadOptions', name, options.typeVersion);
-	return await fn.call(contextFor(nodeType, parameters, credentials, options));
-}
+/** A resource locator's search (`filter`, `paginationToken` as the editor passes them). */
+export const runListSearch: MethodRunner<INodeListSearchResult, LoadOptionsRunOptions & { filter?: string; paginationToken?: string }> = (nodeType, parameters, name, credentials = {}, options = {}) =>
+	callMethod('listSearch', { nodeType, parameters, name, credentials, options }, options.filter, options.paginationToken);
 
-export async function runResourceMapping(
-	nodeType: AnyNodeType,
-	parameters: HarnessParameters,
-	name: string,
-	credentials: CredentialsMap = {},
-	options: LoadOptionsRunOptions = {},
-): Promise<ResourceMapperFields> {
-	const fn = method<(this: LoadOptionsContext) => Promise<ResourceMapperFields>>(nodeType, 'resourceMapping', name, options.typeVersion);
-	return await fn.call(contextFor(nodeType, parameters, credentials, options));
-}
+export const runLoadOptions: MethodRunner<INodePropertyOptions[]> = (nodeType, parameters, name, credentials = {}, options = {}) =>
+	callMethod('loadOptions', { nodeType, parameters, name, credentials, options });
+
+export const runResourceMapping: MethodRunner<ResourceMapperFields> = (nodeType, parameters, name, credentials = {}, options = {}) =>
+	callMethod('resourceMapping', { nodeType, parameters, name, credentials, options });
