@@ -8,11 +8,10 @@
  */
 import type { INodeType, INodeTypeDescription, IRun, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { WebhookEventKind } from '../../core/webhook/types';
 import { getOptionalCredentials, getWebhookCredentials, STORE_CREDENTIAL } from '../shared/credentials';
 import { getStoreFor, storeOptionsFromCredentials } from '../shared/store';
 import { getWaitStoreFor } from '../shared/waitStore';
-import { keywordOptionsOf } from '../shared/webhookFields';
+import { eventFilterOf, keywordOptionsOf } from '../shared/webhookFields';
 import { listenerProperties, listenerCredentials } from './description';
 import { startListener } from './listener';
 
@@ -67,11 +66,7 @@ export class WhatsAppCloudListenerTrigger implements INodeType {
 				store,
 				// Production and a manual test keep apart outboxes (a test never takes production's events).
 				target: `listener:${this.getWorkflow().id ?? ''}:${node.id}${manual ? ':manual' : ''}`,
-				filter: {
-					kinds: this.getNodeParameter('events', []) as WebhookEventKind[],
-					statuses: (options.statuses as string[] | undefined) ?? [],
-					phoneNumberIds: String(options.phoneNumberIds ?? '').split(/[\s,]+/).filter(Boolean),
-				},
+				filter: eventFilterOf(this.getNodeParameter('events', []), options),
 				touchContacts: options.touchContacts !== false,
 				optOutKeywords: options.optOutKeywords !== false,
 				keywordOptions: keywordOptionsOf(options),

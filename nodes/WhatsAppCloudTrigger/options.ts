@@ -5,9 +5,9 @@
  */
 import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import type { HandleOptions } from '../../core/webhook/handle';
-import type { WebhookEventKind } from '../../core/webhook/types';
 import {
 	EVENT_OPTIONS,
+	eventFilterOf,
 	keywordOptionsOf,
 	OPT_OUT_OPTIONS,
 	PHONE_NUMBER_IDS_OPTION,
@@ -94,11 +94,7 @@ export const eventFields: INodeProperties[] = [
 export function handleOptionsOf(ctx: IWebhookFunctions, options: IDataObject): HandleOptions {
 	const node = ctx.getNode();
 	return {
-		kinds: ctx.getNodeParameter('events', []) as WebhookEventKind[],
-		statuses: (options.statuses as string[] | undefined) ?? [],
-		phoneNumberIds: String(options.phoneNumberIds ?? '')
-			.split(/[\s,]+/)
-			.filter(Boolean),
+		...eventFilterOf(ctx.getNodeParameter('events', []), options),
 		dedup: options.dedup !== false,
 		// The webhook id is the URL Meta posts to: stable across renames and restarts.
 		dedupScope: `trigger:${node.webhookId ?? node.id}`,

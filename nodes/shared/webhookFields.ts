@@ -4,6 +4,7 @@
  * opt-out words of core/webhook/optOut.ts.
  */
 import type { INodeProperties } from 'n8n-workflow';
+import type { EventFilter } from '../../core/webhook/handle';
 import { parseKeywordList, type OptKeywordOptions } from '../../core/webhook/optOut';
 import type { WebhookEventKind } from '../../core/webhook/types';
 
@@ -109,6 +110,17 @@ export const OPT_OUT_OPTIONS: INodeProperties[] = [
 		description: 'Comma-separated; replaces the default multilingual STOP-family list (see the README). Matched against the whole message, ignoring case, accents and punctuation.',
 	},
 ];
+
+/** A trigger's Events parameter and filter options as core/webhook/handle.ts takes them (EventFilter). */
+export function eventFilterOf(events: unknown, options: Record<string, unknown>): EventFilter {
+	return {
+		kinds: (events as WebhookEventKind[] | undefined) ?? [],
+		statuses: (options.statuses as string[] | undefined) ?? [],
+		phoneNumberIds: String(options.phoneNumberIds ?? '')
+			.split(/[\s,]+/)
+			.filter(Boolean),
+	};
+}
 
 /** The keyword options of a trigger's Options collection, as core/webhook/optOut.ts takes them. */
 export function keywordOptionsOf(options: Record<string, unknown>): OptKeywordOptions {
