@@ -31,6 +31,14 @@ const base = (name: string, extra: Partial<INodeTypeDescription> = {}): INodeTyp
 	...extra,
 });
 
+/** Runs `each` for every input item in order, one output item each; → the node's one output. */
+async function eachItem(ctx: IExecuteFunctions, each: (i: number, item: INodeExecutionData) => Promise<INodeExecutionData>): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) out.push(await each(i, items[i]));
+	return [out];
+}
+
 /** Outputs, per item, data derived from the WhatsApp Cloud API credential (never the token itself). */
 export class EchoCredentialsNode implements INodeType {
 	description = base('echoCredentials', {
@@ -39,23 +47,20 @@ export class EchoCredentialsNode implements INodeType {
 	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
+		return eachItem(this, async (i, item) => {
 			const c = await this.getCredentials('whatsAppCloudApi', i);
-			out.push({
+			return {
 				json: {
 					waba: c.businessAccountId,
 					apiVersion: c.apiVersion,
 					baseUrl: c.baseUrl,
 					tokenLength: String(c.accessToken).length,
 					tag: this.getNodeParameter('tag', i) as string,
-					input: items[i].json,
+					input: item.json,
 				},
 				pairedItem: { item: i },
-			});
-		}
-		return [out];
+			};
+		});
 	}
 }
 
@@ -64,21 +69,15 @@ export class FailingNode implements INodeType {
 	description = base('failing');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
+		return eachItem(this, async (i, item) => {
 			try {
-				if (items[i].json.fail === true) throw new NodeOperationError(this.getNode(), `item ${i} asked to fail`, { itemIndex: i });
-				out.push({ json: { ok: i }, pairedItem: { item: i } });
+				if (item.json.fail === true) throw new NodeOperationError(this.getNode(), `item ${i} asked to fail`, { itemIndex: i });
+				return { json: { ok: i }, pairedItem: { item: i } };
 			} catch (error) {
-				if (this.continueOnFail()) {
-					out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
-					continue;
-				}
+				if (this.continueOnFail()) return { json: { error: (error as Error).message }, pairedItem: { item: i } };
 				throw error;
 			}
-		}
-		return [out];
+		});
 	}
 }
 
@@ -87,19 +86,16 @@ export class BinaryReaderNode implements INodeType {
 	description = base('binaryReader');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
+		return eachItem(this, async (i) => {
 			const meta = this.helpers.assertBinaryData(i, 'data');
 			const buffer = await this.helpers.getBinaryDataBuffer(i, 'data');
 			const upper = await this.helpers.prepareBinaryData(Buffer.from(buffer.toString('utf8').toUpperCase()), 'upper.txt', 'text/plain');
-			out.push({
+			return {
 				json: { bytes: buffer.length, text: buffer.toString('utf8'), mimeType: meta.mimeType, fileName: meta.fileName ?? null },
 				binary: { upper },
 				pairedItem: { item: i },
-			});
-		}
-		return [out];
+			};
+		});
 	}
 }
 
@@ -111,17 +107,14 @@ export class AuthenticatedRequestNode implements INodeType {
 	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
+		return eachItem(this, async (i) => {
 			const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'whatsAppCloudApi', {
 				method: 'GET',
 				url: this.getNodeParameter('url', i) as string,
 				json: true,
 			})) as IDataObject;
-			out.push({ json: body, pairedItem: { item: i } });
-		}
-		return [out];
+			return { json: body, pairedItem: { item: i } };
+		});
 	}
 }
 
