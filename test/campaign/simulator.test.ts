@@ -7,12 +7,10 @@
 import { createSimulator, DEFAULT_PHONE_NUMBERS, preloadedTemplate } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import { GraphClient } from '../../core/graph/client';
-import { openStore } from '../../core/store';
-import type { Store } from '../../core/store/types';
 import { runCampaign, campaignRecipients } from '../../core/campaign/engine';
 import type { CampaignTemplate, RunCampaignOptions, RecipientResult } from '../../core/campaign/types';
 import type { Clock } from '../../core/throttle/clock';
-import { tmpDb } from '../helpers/campaignFixtures';
+import { useTempStore } from '../helpers/tempStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const DAY = 24 * 3600_000;
@@ -21,7 +19,7 @@ const ORDER_UPDATE: CampaignTemplate = preloadedTemplate('order_update');
 
 let sim: Simulator;
 let running: RunningSimulator;
-let store: Store;
+const t = useTempStore('wa-campaign-sim-');
 
 interface Stats {
 	accepted: { total: number; byRecipient: Record<string, number> };
@@ -46,7 +44,7 @@ function recipients(n: number, start = 4915100000000) {
 function opts(campaignId: string, extra: Partial<RunCampaignOptions> = {}): RunCampaignOptions {
 	return {
 		client: new GraphClient({ accessToken: 'sim-token', baseUrl: running.url }),
-		store,
+		store: t.store,
 		campaignId,
 		phoneNumberId: PHONE,
 		portfolioId: 'sim-portfolio',
@@ -61,16 +59,12 @@ function opts(campaignId: string, extra: Partial<RunCampaignOptions> = {}): RunC
 
 async function ledger(campaignId: string): Promise<RecipientResult[]> {
 	const out: RecipientResult[] = [];
-	for await (const r of campaignRecipients(store, campaignId)) out.push(r);
+	for await (const r of campaignRecipients(t.store, campaignId)) out.push(r);
 	return out;
 }
 
-beforeEach(async () => {
-	store = await openStore({ backend: 'sqlite', path: tmpDb() });
-});
 afterEach(async () => {
 	await running?.stop();
-	await store.close();
 });
 
 it('stays under a strict mps cap with no 130429 and no duplicates', async () => {
