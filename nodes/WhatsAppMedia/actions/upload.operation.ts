@@ -4,9 +4,9 @@
  * size is checked from the metadata before the file is read.
  */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { MediaError, uploadMedia } from '../../../core/media/api';
 import { MEDIA_TYPES, type MediaType } from '../../../core/messages/limits';
-import { mediaProblem, mediaKindOfMime } from '../../../core/messages/media';
+import { mediaKindOfMime } from '../../../core/messages/media';
+import { uploadItemBinary } from '../../shared/binaryUpload';
 import { getGraphClient } from '../../shared/credentials';
 import { binaryPropertyField } from '../../shared/fields';
 import type { ItemRun } from '../../shared/router';
@@ -38,31 +38,9 @@ export async function execute({ fn, i }: ItemRun): Promise<IDataObject> {
 	const phoneNumberId = phoneNumberIdOf(fn, i, credentials.phoneNumberId) as string;
 	const property = String(fn.getNodeParameter('binaryProperty', i, 'data') ?? '').trim();
 	if (!property) throw inputError('Input Binary Field is empty', 'binaryProperty');
-	const binaries = fn.getInputData()[i]?.binary ?? {};
-	const binary = binaries[property];
-	if (!binary) {
-		const present = Object.keys(binaries);
-		throw inputError(`no binary property "${property}" (${present.length ? `the item has ${present.map((p) => `"${p}"`).join(', ')}` : 'the item has no binary data'})`, 'binaryProperty');
-	}
 	const chosen = fn.getNodeParameter('mediaType', i, 'auto') as string;
 	if (chosen !== 'auto' && !(MEDIA_TYPES as readonly string[]).includes(chosen)) throw inputError(`Unknown media type "${chosen}"`, 'mediaType');
-	const type: MediaType = chosen === 'auto' ? mediaKindOfMime(binary.mimeType) : (chosen as MediaType);
-	const label = `binary property "${property}"${binary.fileName ? ` (${binary.fileName})` : ''}`;
-	// Filesystem / S3 binary mode: the size is known without reading the file, so an oversized file
-	// is refused before it is read (the static-sticker cap needs the first bytes: checked in uploadMedia).
-	if (binary.id) {
-		const { fileSize } = await fn.helpers.getBinaryMetadata(binary.id);
-		const problem = fileSize === undefined ? undefined : mediaProblem(type, binary.mimeType, fileSize);
-		if (problem) throw inputError(`${label} ${problem}`, 'binaryProperty');
-	}
-	const data = await fn.helpers.getBinaryDataBuffer(i, property);
-	let uploaded;
-	try {
-		uploaded = await uploadMedia(client, phoneNumberId, { data, mimeType: binary.mimeType, fileName: binary.fileName, label }, type);
-	} catch (error) {
-		// core/media names the file by `label` (MediaError.code tells a wrong file from a Graph failure).
-		if (error instanceof MediaError && (error.code === 'invalid_file' || error.code === 'too_large')) throw inputError(error.message, 'binaryProperty');
-		throw error;
-	}
-	return { id: uploaded.id, mediaType: uploaded.type, mimeType: binary.mimeType, fileName: binary.fileName ?? null, fileSize: data.length, phoneNumberId };
+	const uploaded = await uploadItemBinary(fn, client, phoneNumberId, i, property, { mediaType: chosen === 'auto' ? mediaKindOfMime : (chosen as MediaType) });
+	const binary = uploaded.binary;
+	return { id: uploaded.id, mediaType: uploaded.type, mimeType: binary.mimeType, fileName: binary.fileName ?? null, fileSize: uploaded.size, phoneNumberId };
 }

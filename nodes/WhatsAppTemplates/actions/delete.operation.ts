@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 		default: 'allLanguages',
 		displayOptions: op('delete'),
 		options: [
-			{ name: 'All Languages of a Name', value: 'allLanguages', description: 'DELETE …/message_templates?name=… removes every translation' },
+			{ name: 'All Languages of a Name', value: 'allLanguages', description: 'Delete the template by name: every translation goes' },
 			{ name: 'One Language', value: 'oneLanguage', description: 'Delete a single template (one language) by its ID' },
 		],
 	},
