@@ -16,7 +16,7 @@ import { GraphClient } from '../../core/graph/client';
 import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.node';
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { jsonOf, runNode } from '../harness';
-import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
+import { simControl, waitFor } from '../helpers/triggerReceiver';
 import { JumpClock, PROMO_NAMED_MAPPING, sendCampaignParams } from '../helpers/campaignFixtures';
 import { SimWorld } from '../helpers/simStore';
 
@@ -25,7 +25,6 @@ const SECRET = 'safety-app-secret';
 const DAY = 24 * 3600_000;
 
 const w = new SimWorld();
-let receiver: TriggerReceiver;
 
 const control = (path: string, body: unknown) => simControl(w.running.url, path, body);
 
@@ -36,14 +35,8 @@ function promoParams(campaignId: string, extra: Record<string, unknown> = {}) {
 	return sendCampaignParams(campaignId, { phoneNumberId: PHONE, templateId: w.templateId('promo_named') }, PROMO_NAMED_MAPPING, { throughputMode: 'manual', mps: 20, ...extra });
 }
 
-beforeEach(async () => {
-	receiver = await startTriggerReceiver(SECRET, () => w.storeCred());
-	await w.start({ mps: 80, tier: 2000, latencyMs: 2, seed: 7, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 20, delivered: 40, read: 60 } });
-});
-afterEach(async () => {
-	await w.stop();
-	await receiver.close();
-});
+beforeEach(() => w.start({ mps: 80, tier: 2000, latencyMs: 2, seed: 7, statusDelays: { sent: 20, delivered: 40, read: 60 } }, { appSecret: SECRET }));
+afterEach(() => w.stop());
 
 it('an opt-out written by a concurrent trigger execution stops that recipient: 0 sends after its commit + 1 s', async () => {
 	const items = people(60);
@@ -51,10 +44,10 @@ it('an opt-out written by a concurrent trigger execution stops that recipient: 0
 	const campaign = runNode(new WhatsAppCampaign(), promoParams('optout-mid'), items, w.creds());
 	await waitFor(() => w.sim.state.messages.length >= 10);
 	// The customers write STOP: the simulator posts signed webhooks, the trigger opts them out.
-	const before = receiver.deliveries.length;
+	const before = w.receiver.deliveries.length;
 	for (const to of late.slice(0, 5)) await control('inbound', { from: to, type: 'stop', text: 'STOP' });
-	await waitFor(() => receiver.deliveries.slice(before).filter((d) => d.field === 'messages').length >= 5);
-	const committedBy = Math.max(...receiver.deliveries.slice(before).filter((d) => d.field === 'messages').map((d) => d.at));
+	await waitFor(() => w.receiver.deliveries.slice(before).filter((d) => d.field === 'messages').length >= 5);
+	const committedBy = Math.max(...w.receiver.deliveries.slice(before).filter((d) => d.field === 'messages').map((d) => d.at));
 	const r = await campaign;
 	expect(r.status).toBe('success');
 	for (const to of late.slice(0, 5)) {
@@ -109,10 +102,10 @@ it.each([
 	const items = people(80, 4915200000500);
 	const campaign = runNode(new WhatsAppCampaign(), promoParams('breaker'), items, w.creds());
 	await waitFor(() => w.sim.state.messages.length >= 10);
-	const before = receiver.deliveries.length;
+	const before = w.receiver.deliveries.length;
 	await control(`templates/${w.templateId('promo_named')}`, change);
-	await waitFor(() => receiver.deliveries.slice(before).some((d) => d.field.startsWith('message_template')));
-	const committedAt = receiver.deliveries.slice(before).find((d) => d.field.startsWith('message_template'))?.at as number;
+	await waitFor(() => w.receiver.deliveries.slice(before).some((d) => d.field.startsWith('message_template')));
+	const committedAt = w.receiver.deliveries.slice(before).find((d) => d.field.startsWith('message_template'))?.at as number;
 	const r = await campaign;
 	const summary = r.nodeOutputs[1][0].json as Record<string, any>;
 	expect(summary.campaignState).toBe('paused');
@@ -128,10 +121,10 @@ it('a messaging-limit downgrade webhook mid-run: the budget is re-read and the r
 	const items = people(400, 4915200001000);
 	const campaign = runNode(new WhatsAppCampaign(), promoParams('downgrade', { mps: 80 }), items, w.creds());
 	await waitFor(() => w.sim.state.messages.length >= 100);
-	const before = receiver.deliveries.length;
+	const before = w.receiver.deliveries.length;
 	// The portfolio's limit is the highest among its numbers (cloud-api.md §5): downgrade both.
 	for (const p of DEFAULT_PHONE_NUMBERS) await control(`phone-numbers/${p.id}`, { tier: 250 });
-	await waitFor(() => receiver.deliveries.slice(before).some((d) => d.field === 'business_capability_update'));
+	await waitFor(() => w.receiver.deliveries.slice(before).some((d) => d.field === 'business_capability_update'));
 	const r = await campaign;
 	const summary = r.nodeOutputs[1][0].json as Record<string, any>;
 	const sent = w.sim.state.messages.length;
@@ -185,9 +178,9 @@ it('a typed reply after delivery marks the recipient replied (reply rate counts 
 	expect(r.status).toBe('success');
 	const to = items[1].json.phone.slice(1);
 	await waitFor(() => w.sim.state.messages.every((m) => m.status === 'delivered' || m.status === 'read'));
-	const before = receiver.deliveries.length;
+	const before = w.receiver.deliveries.length;
 	await control('inbound', { from: to, type: 'text', text: 'Is the offer valid in Berlin too?' });
-	await waitFor(() => receiver.deliveries.slice(before).some((d) => d.field === 'messages'));
+	await waitFor(() => w.receiver.deliveries.slice(before).some((d) => d.field === 'messages'));
 	expect((await w.store.getRecipient('replies', to))?.state).toBe('replied');
 	const report = await runNode(new WhatsAppCampaign(), { operation: 'report', campaignId: 'replies' }, [{ json: {} }], w.creds());
 	expect((jsonOf(report.items)[0] as Record<string, any>).rates.reply).toBeCloseTo(1 / 3, 3);

@@ -16,21 +16,20 @@ import { WhatsAppCampaign } from '../../nodes/WhatsAppCampaign/WhatsAppCampaign.
 import { WhatsAppContacts } from '../../nodes/WhatsAppContacts/WhatsAppContacts.node';
 import { WhatsAppConversationWindow } from '../../nodes/WhatsAppConversationWindow/WhatsAppConversationWindow.node';
 import { jsonOf, runNode } from '../harness';
-import { simControl, startTriggerReceiver, waitFor, type TriggerReceiver } from '../helpers/triggerReceiver';
+import { simControl, waitFor } from '../helpers/triggerReceiver';
 import { SimWorld } from '../helpers/simStore';
 
 const PHONE = DEFAULT_PHONE_NUMBERS[0].id;
 const SECRET = 'identity-app-secret';
 
 const w = new SimWorld();
-let receiver: TriggerReceiver;
 const control = (path: string, body: unknown) => simControl(w.running.url, path, body);
 
 /** A customer writes (signed webhook → trigger); resolves once the trigger committed it. */
 async function inbound(body: Record<string, unknown>): Promise<void> {
-	const before = receiver.deliveries.length;
+	const before = w.receiver.deliveries.length;
 	await control('inbound', body);
-	await waitFor(() => receiver.deliveries.slice(before).some((d) => d.field === 'messages'));
+	await waitFor(() => w.receiver.deliveries.slice(before).some((d) => d.field === 'messages'));
 }
 
 async function windowFor(contact: string): Promise<Record<string, unknown>> {
@@ -68,14 +67,8 @@ function campaign(campaignId: string, phones: string[], template = 'order_update
 	return runNode(new WhatsAppCampaign(), params, phones.map((phone) => ({ json: { phone } })), w.creds());
 }
 
-beforeEach(async () => {
-	receiver = await startTriggerReceiver(SECRET, () => w.storeCred());
-	await w.start({ mps: 80, tier: 2000, latencyMs: 1, seed: 11, appSecret: SECRET, webhookUrl: receiver.url, statusDelays: { sent: 10, delivered: 20, read: 30 } });
-});
-afterEach(async () => {
-	await w.stop();
-	await receiver.close();
-});
+beforeEach(() => w.start({ mps: 80, tier: 2000, latencyMs: 1, seed: 11, statusDelays: { sent: 10, delivered: 20, read: 30 } }, { appSecret: SECRET }));
+afterEach(() => w.stop());
 
 describe.each([
 	['BR 9th digit', '551187654321', '+55 11 98765-4321'],
@@ -142,7 +135,7 @@ describe('username users (BSUID only)', () => {
 	});
 
 	it('a user_preferences stop opts the BSUID out too', async () => {
-		const before = receiver.deliveries.length;
+		const before = w.receiver.deliveries.length;
 		// Meta's marketing preference webhook for a username user (user_id, no wa_id).
 		w.sim.state.webhooks.emit(DEFAULT_WABA_ID, 'user_preferences', {
 			messaging_product: 'whatsapp',
@@ -150,7 +143,7 @@ describe('username users (BSUID only)', () => {
 			contacts: [{ profile: { name: 'Neo' }, user_id: BSUID }],
 			user_preferences: [{ user_id: BSUID, detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: Math.floor(Date.now() / 1000) }],
 		});
-		await waitFor(() => receiver.deliveries.length > before);
+		await waitFor(() => w.receiver.deliveries.length > before);
 		expect(await getContact(BSUID)).toMatchObject({ found: true, optedOut: true, optOutSource: 'user_preferences' });
 	});
 
@@ -176,12 +169,12 @@ describe('username users (BSUID only)', () => {
 
 it('two trigger executions at once learning the same person (old form + BSUID, new form) end in one contact', async () => {
 	const SECRET_BODY = (from: string, extra: Record<string, unknown> = {}) => ({ from, type: 'text', text: 'hi', ...extra });
-	const before = receiver.deliveries.length;
+	const before = w.receiver.deliveries.length;
 	await Promise.all([
 		control('inbound', SECRET_BODY('551187650002', { user_id: 'BR.77665544332211' })),
 		control('inbound', SECRET_BODY('5511987650002')),
 	]);
-	await waitFor(() => receiver.deliveries.slice(before).filter((d) => d.field === 'messages').length >= 2);
+	await waitFor(() => w.receiver.deliveries.slice(before).filter((d) => d.field === 'messages').length >= 2);
 	const people = (await w.store.listContacts({})).items;
 	expect(people.map((c) => c.waId)).toEqual(['5511987650002']);
 	const keys = await w.store.resolveContacts(['551187650002', '5511987650002', 'BR.77665544332211']);

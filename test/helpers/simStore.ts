@@ -13,6 +13,7 @@ import { closeAllStores } from '../../nodes/shared/store';
 import { createSimulator, DEFAULT_PHONE_NUMBERS, DEFAULT_WABA_ID } from '../../simulator';
 import type { RunningSimulator, Simulator, SimulatorOptions } from '../../simulator';
 import { tmpDb } from './campaignFixtures';
+import { startTriggerReceiver, type TriggerReceiver } from './triggerReceiver';
 
 export interface SimStore {
 	sim: Simulator;
@@ -66,19 +67,29 @@ export function simTemplateId(sim: Simulator, name: string, language = 'en_US'):
  *   beforeEach(() => w.start({ mps: 80, tier: 2000, latencyMs: 2, seed: 3 }));
  *   afterEach(() => w.stop());
  *   runNode(node, params, items, w.creds());   // w.sim, w.running, w.dbPath, w.store
+ *
+ * `w.start(options, { appSecret })` also starts a WhatsApp Cloud Trigger receiver on the same store
+ * (test/helpers/triggerReceiver.ts, `w.receiver`) that gets the simulator's signed webhooks.
  */
 export class SimWorld implements SimStore {
 	sim!: Simulator;
 	running!: RunningSimulator;
 	dbPath!: string;
 	store!: Store;
+	/** Set when started with a trigger. */
+	receiver!: TriggerReceiver;
 
-	async start(options: Partial<SimulatorOptions>): Promise<void> {
+	async start(options: Partial<SimulatorOptions>, trigger?: { appSecret: string }): Promise<void> {
+		if (trigger) {
+			this.receiver = await startTriggerReceiver(trigger.appSecret, () => this.storeCred());
+			options = { ...options, appSecret: trigger.appSecret, webhookUrl: this.receiver.url };
+		}
 		Object.assign(this, await startSimStore(options));
 	}
 
-	stop(): Promise<void> {
-		return stopSimStore(this);
+	async stop(): Promise<void> {
+		await stopSimStore(this);
+		await this.receiver?.close();
 	}
 
 	/** The nodes' credentials for this simulator and store (see simCreds). */
