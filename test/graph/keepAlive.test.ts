@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { GraphClient, DEFAULT_GET_RETRIES, getRetryDelayMs, isRetryableGetError } from '../../core/graph/client';
 import { GraphApiError } from '../../core/graph/errors';
 import { idleLimitMs, keepAliveHintMs, MIN_SERVER_IDLE_CLOSE_MS } from '../../core/graph/keepAlive';
-import { serveInWorker } from '../helpers/workerServer';
+import { serveInWorker, withWorkerServer } from '../helpers/workerServer';
 import { createSimulator } from '../../simulator';
 import { parseArgs } from '../../simulator/cli';
 
@@ -80,8 +80,7 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 
 describe('idle keep-alive sockets are retired before the server closes them', () => {
 	it('server keepAliveTimeout 5 s, client idle 5.5 s: the client closed the socket at ~4 s, the next request succeeds', async () => {
-		const srv = await serveInWorker({ keepAliveTimeout: 5000 });
-		try {
+		await withWorkerServer({ keepAliveTimeout: 5000 }, async (srv) => {
 			const client = new GraphClient({ accessToken: TOKEN, baseUrl: srv.url });
 			await client.post('/1/messages', { to: '1' });
 			await sleep(5500);
@@ -93,14 +92,11 @@ describe('idle keep-alive sockets are retired before the server closes them', ()
 			expect(srv.clientClosedAfterIdleMs).toHaveLength(1);
 			expect(srv.clientClosedAfterIdleMs[0]).toBeGreaterThanOrEqual(3900);
 			expect(srv.clientClosedAfterIdleMs[0]).toBeLessThan(5000);
-		} finally {
-			await srv.close();
-		}
+		});
 	});
 
 	it('…also when the event loop was blocked past the server close (timers could not run): a fresh socket, no reset', async () => {
-		const srv = await serveInWorker({ keepAliveTimeout: 5000 });
-		try {
+		await withWorkerServer({ keepAliveTimeout: 5000 }, async (srv) => {
 			const client = new GraphClient({ accessToken: TOKEN, baseUrl: srv.url });
 			await client.post('/1/messages', { to: '1' });
 			await sleep(3000);
@@ -109,9 +105,7 @@ describe('idle keep-alive sockets are retired before the server closes them', ()
 			await srv.sync();
 			expect(srv.requests).toHaveLength(2);
 			expect(srv.connections).toBe(2);
-		} finally {
-			await srv.close();
-		}
+		});
 	});
 
 	it('control: a plain Node keep-alive agent in the same situation sends on the closed socket and gets a reset', async () => {
@@ -166,8 +160,7 @@ describe('idle keep-alive sockets are retired before the server closes them', ()
 
 describe('honest outcomes on connection resets', () => {
 	it('the keep-alive race (server destroyed the idle socket, no hint, FIN unread): transient, not sent — and it never reached the server', async () => {
-		const srv = await serveInWorker({ destroyIdleAfterMs: 1500 });
-		try {
+		await withWorkerServer({ destroyIdleAfterMs: 1500 }, async (srv) => {
 			// Our idle limit above the server's (a server with a short timeout that announces nothing).
 			const client = new GraphClient({ accessToken: TOKEN, baseUrl: srv.url, idleSocketMs: 10_000 });
 			await client.post('/1/messages', { to: '1' });
@@ -183,23 +176,18 @@ describe('honest outcomes on connection resets', () => {
 			await expect(client.post('/1/messages', { to: '2' })).resolves.toEqual({ ok: true });
 			await srv.sync();
 			expect(srv.requests).toHaveLength(2);
-		} finally {
-			await srv.close();
-		}
+		});
 	});
 
 	it('the same race on a GET is retried on a fresh connection and succeeds', async () => {
-		const srv = await serveInWorker({ destroyIdleAfterMs: 1500 });
-		try {
+		await withWorkerServer({ destroyIdleAfterMs: 1500 }, async (srv) => {
 			const client = new GraphClient({ accessToken: TOKEN, baseUrl: srv.url, idleSocketMs: 10_000 });
 			await client.get('/1');
 			busyWait(2000);
 			await expect(client.get('/1')).resolves.toEqual({ ok: true });
 			await srv.sync();
 			expect(srv.requests).toEqual(['GET /v27.0/1', 'GET /v27.0/1']);
-		} finally {
-			await srv.close();
-		}
+		});
 	});
 
 	it('a reset after part of the response arrived (reused socket, idle > 1 s) stays unknown_outcome', async () => {

@@ -94,3 +94,13 @@ export async function serveInWorker(opts: WorkerServerOptions): Promise<WorkerSe
 		},
 	};
 }
+
+/** Runs `test` against a worker server started for it, closed afterwards even when the test fails. */
+export async function withWorkerServer(opts: WorkerServerOptions, test: (srv: WorkerServer) => Promise<void>): Promise<void> {
+	const srv = await serveInWorker(opts);
+	try {
+		await test(srv);
+	} finally {
+		await srv.close();
+	}
+}
