@@ -21,6 +21,9 @@ import { preloadedTemplate } from '../../simulator';
 
 const HANDLE = '4::aW1hZ2UvanBlZw==:ARb';
 
+/** An en_US MARKETING definition with these components (most of the template kinds below). */
+const marketing = (name: string, ...components: TemplateComponent[]): TemplateDefinition => ({ name, language: 'en_US', category: 'MARKETING', components });
+
 export function positionalTemplate(): TemplateDefinition {
 	return {
 		name: 'order_update',
@@ -79,95 +82,71 @@ export function imageTemplate(): TemplateDefinition {
 
 /** Media-card carousel (Meta's media card carousel guide): body + 3 image cards, QR + URL per card. */
 export function carouselTemplate(cards = 3): TemplateDefinition {
-	return {
-		name: 'summer_carousel',
-		language: 'en_US',
-		category: 'MARKETING',
-		components: [
-			body('Hi {{1}}, our summer picks are here.', 'Ana'),
-			{
-				type: 'CAROUSEL',
-				cards: Array.from({ length: cards }, (_, k) => ({
-					components: [
-						mediaHeader('IMAGE', HANDLE),
-						body(`Item ${k + 1} now {{1}} off.`, '15%'),
-						buttons(quickReply('Tell me more'), urlButton('Buy', 'https://shop.example/p/{{1}}', 'https://shop.example/p/sku-1')),
-					],
-				})),
-			},
-		],
-	};
+	return marketing(
+		'summer_carousel',
+		body('Hi {{1}}, our summer picks are here.', 'Ana'),
+		{
+			type: 'CAROUSEL',
+			cards: Array.from({ length: cards }, (_, k) => ({
+				components: [
+					mediaHeader('IMAGE', HANDLE),
+					body(`Item ${k + 1} now {{1}} off.`, '15%'),
+					buttons(quickReply('Tell me more'), urlButton('Buy', 'https://shop.example/p/{{1}}', 'https://shop.example/p/sku-1')),
+				],
+			})),
+		},
+	);
 }
 
 /** Product-card carousel (Meta's product card carousel guide): PRODUCT headers, one SPM button each. */
 export function productCarouselTemplate(): TemplateDefinition {
-	return {
-		name: 'product_carousel',
-		language: 'en_US',
-		category: 'MARKETING',
-		components: [
-			body('Picked for you, {{1}}.', 'Ana'),
-			{
-				type: 'CAROUSEL',
-				cards: [0, 1].map(() => ({ components: [{ type: 'HEADER', format: 'PRODUCT' }, { type: 'BUTTONS', buttons: [{ type: 'SPM', text: 'View' }] }] })),
-			},
-		],
-	};
+	return marketing(
+		'product_carousel',
+		body('Picked for you, {{1}}.', 'Ana'),
+		{
+			type: 'CAROUSEL',
+			cards: [0, 1].map(() => ({ components: [{ type: 'HEADER', format: 'PRODUCT' }, { type: 'BUTTONS', buttons: [{ type: 'SPM', text: 'View' }] }] })),
+		},
+	);
 }
 
 /** Limited-time offer (Meta's limited-time offer guide): image header, offer, body, copy code + URL. */
 export function offerTemplate(): TemplateDefinition {
-	return {
-		name: 'flash_sale',
-		language: 'en_US',
-		category: 'MARKETING',
-		components: [
-			mediaHeader('IMAGE', HANDLE),
-			{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
-			body('Good news, {{1}}! Use code {{2}} for 25% off.', 'Pablo', 'CARIBE25'),
-			buttons({ type: 'COPY_CODE', example: 'CARIBE25' }, urlButton('Book now', 'https://travel.example/offer?code={{1}}', 'https://travel.example/offer?code=n3mtql')),
-		],
-	};
+	return marketing(
+		'flash_sale',
+		mediaHeader('IMAGE', HANDLE),
+		{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+		body('Good news, {{1}}! Use code {{2}} for 25% off.', 'Pablo', 'CARIBE25'),
+		buttons({ type: 'COPY_CODE', example: 'CARIBE25' }, urlButton('Book now', 'https://travel.example/offer?code={{1}}', 'https://travel.example/offer?code=n3mtql')),
+	);
 }
 
 /** Catalog template: body + the CATALOG button (its only button). */
 export function catalogTemplate(): TemplateDefinition {
-	return {
-		name: 'intro_catalog_offer',
-		language: 'en_US',
-		category: 'MARKETING',
-		components: [
-			body('Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders.', '100'),
-			buttons({ type: 'CATALOG', text: 'View catalog' }),
-		],
-	};
+	return marketing(
+		'intro_catalog_offer',
+		body('Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on all orders.', '100'),
+		buttons({ type: 'CATALOG', text: 'View catalog' }),
+	);
 }
 
 /** Multi-product template: the OAS "Create multi-product message template" example. */
 export function mpmTemplate(): TemplateDefinition {
-	return {
-		name: 'abandoned_cart',
-		language: 'en_US',
-		category: 'MARKETING',
-		components: [
-			textHeader('Forget something {{1}}?', 'Pablo'),
-			body('Looks like you left some items in your cart! Use code {{1}} and you can get 10% off of all of them!', '10OFF'),
-			buttons({ type: 'MPM', text: 'View items' }),
-		],
-	};
+	return marketing(
+		'abandoned_cart',
+		textHeader('Forget something {{1}}?', 'Pablo'),
+		body('Looks like you left some items in your cart! Use code {{1}} and you can get 10% off of all of them!', '10OFF'),
+		buttons({ type: 'MPM', text: 'View items' }),
+	);
 }
 
 /** Flow button (OAS "Create Flow Template Message by ID"). */
 export function flowTemplate(): TemplateDefinition {
-	return {
-		name: 'survey_flow',
-		language: 'en_US',
-		category: 'MARKETING',
-		components: [
-			{ type: 'BODY', text: 'Check out this new offer' },
-			{ type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Check out this offer!', flow_id: '1234567890', flow_action: 'navigate', navigate_screen: 'WELCOME_SCREEN' }] },
-		],
-	};
+	return marketing(
+		'survey_flow',
+		{ type: 'BODY', text: 'Check out this new offer' },
+		{ type: 'BUTTONS', buttons: [{ type: 'FLOW', text: 'Check out this offer!', flow_id: '1234567890', flow_action: 'navigate', navigate_screen: 'WELCOME_SCREEN' }] },
+	);
 }
 
 /** A definition as GET returns it (with id and status). */
