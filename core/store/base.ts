@@ -7,7 +7,7 @@
  * A check that fails throws before anything is written (the same message on both backends).
  */
 import { type CursorKind, decodeCursor, encodeCursor, pageLimit } from './cursor';
-import { CAMPAIGN_STATES, checkStates, compact, iteratePages, opt, rowMappers, type Row } from './rows';
+import { CAMPAIGN_STATES, campaignValues, checkStates, compact, iteratePages, opt, rowMappers, type CampaignValues, type Row } from './rows';
 import { numberReports } from './report';
 import { checkArrivalBooking, checkContactFilter, checkContactInput, checkId, checkLinkIdentity, checkMaxDeferDays, checkNumberHealth, checkTime, checkWaId, dueOf, gateReason, identityLookups, resolveFromForms, type CheckedContactFilter } from './rules';
 import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignInput, CampaignReport, CampaignSettings, CampaignState, ClaimOptions, ConsentScope, Contact, ContactFilter, ContactIdentity, ContactInput, DueCampaign, HourlySends, IdentityKind, ImportSink, InboundRecord, NumberHealth, NumberReport, OutboxClaim, OutboxRow, Page, PageRequest, Recipient, RecipientFilter, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, Store, UpsertOptions, UpsertOutcome, WebhookBatch, WindowRecord } from './types';
@@ -91,7 +91,7 @@ export abstract class StoreBase implements Store {
 		if (input.config !== undefined && (typeof input.config !== 'object' || input.config === null || Array.isArray(input.config))) {
 			throw new Error(`Campaign "${input.id}": config must be an object`);
 		}
-		return this.createCampaignSql(input, checkMaxDeferDays(input.maxDeferDays, input.id), now);
+		return this.createCampaignSql(input.id, campaignValues(input, checkMaxDeferDays(input.maxDeferDays, input.id)), now);
 	}
 
 	abstract getCampaign(id: string): Promise<Campaign | undefined>;
@@ -432,7 +432,8 @@ export abstract class StoreBase implements Store {
 	protected abstract setOptOutSql(waId: string, optedOut: boolean, source: string, at: number): Promise<Contact | undefined>;
 	/** `name` (the WhatsApp profile name) only fills an empty name. */
 	protected abstract touchContactSql(waId: string, at: number, name?: string): Promise<void>;
-	protected abstract createCampaignSql(input: CampaignInput, maxDeferDays: number, now: number): Promise<{ campaign: Campaign; created: boolean }>;
+	/** Inserts the campaign unless its id exists (then returns the existing one, created false). */
+	protected abstract createCampaignSql(id: string, values: CampaignValues, now: number): Promise<{ campaign: Campaign; created: boolean }>;
 	/** How many campaigns changed (0: not found). */
 	protected abstract setCampaignStateSql(id: string, state: CampaignState, reason: string | null, now: number, by: string): Promise<number>;
 	protected abstract updateCampaignSettingsSql(id: string, settings: CampaignSettings, maxDeferDays: number | null, now: number): Promise<void>;

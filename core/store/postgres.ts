@@ -22,10 +22,10 @@
  */
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResult } from './base';
-import { CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
+import { CAMPAIGN_INPUT_COLUMNS, CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type CampaignValues, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
-import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignInput, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, InboundRecord, NumberHealth, OutboxClaim, PostgresStoreOptions, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, Store, UpsertOutcome, WebhookBatch } from './types';
+import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, InboundRecord, NumberHealth, OutboxClaim, PostgresStoreOptions, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, Store, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string | boolean | string[] | boolean[] | Array<number | null> | Array<string | null>;
 type Queryable = Pick<PoolClient, 'query'>;
@@ -495,28 +495,15 @@ export class PostgresStore extends StoreBase {
 
 	// ───────────── campaigns ─────────────
 
-	protected async createCampaignSql(input: CampaignInput, maxDeferDays: number, now: number): Promise<{ campaign: Campaign; created: boolean }> {
+	protected async createCampaignSql(id: string, values: CampaignValues, now: number): Promise<{ campaign: Campaign; created: boolean }> {
 		const inserted = await this.query(
-			`INSERT INTO ${this.t.campaigns} (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at,
-				state_by, state_at, template_id, waba_id, quality_breaker, max_defer_days)
-			VALUES ($1, $2, $3, $4, $5, 'running', $6::jsonb, $7, $7, 'created', $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING RETURNING *`,
-			[
-				input.id,
-				input.phoneNumberId,
-				input.templateName ?? null,
-				input.templateLanguage ?? null,
-				input.category ?? null,
-				JSON.stringify(input.config ?? {}),
-				now,
-				input.templateId ?? null,
-				input.wabaId ?? null,
-				input.qualityBreaker !== false,
-				maxDeferDays,
-			],
+			`INSERT INTO ${this.t.campaigns} (${CAMPAIGN_INPUT_COLUMNS}, state, state_by, created_at, updated_at, state_at)
+			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, 'running', 'created', $11, $11, $11) ON CONFLICT (id) DO NOTHING RETURNING *`,
+			[...values, now],
 		);
 		if (inserted.rows[0]) return { campaign: toCampaign(inserted.rows[0]), created: true };
 		// Resume: the existing campaign, unchanged.
-		const { rows } = await this.query(`SELECT * FROM ${this.t.campaigns} WHERE id = $1`, [input.id]);
+		const { rows } = await this.query(`SELECT * FROM ${this.t.campaigns} WHERE id = $1`, [id]);
 		return { campaign: toCampaign(rows[0]), created: false };
 	}
 

@@ -3,7 +3,7 @@
  * back (JSON as text in SQLite, parsed JSONB in Postgres; booleans as 0/1 or true/false), which
  * each backend describes with a RowCodec.
  */
-import type { Campaign, CampaignState, Contact, NumberHealth, Recipient, RecipientState } from './types';
+import type { Campaign, CampaignInput, CampaignState, Contact, NumberHealth, Recipient, RecipientState } from './types';
 import { RECIPIENT_STATES, type ContactFields } from './rules';
 
 export type Row = Record<string, unknown>;
@@ -21,6 +21,16 @@ export const CONTACT_COLUMNS =
 	'c.opt_out_source, c.opt_in_at, c.opt_in_source, c.source, c.created_at, c.updated_at, c.last_active_at, c.blocked_at, c.block_reason';
 
 export const CAMPAIGN_STATES: readonly CampaignState[] = ['running', 'paused', 'stopped', 'account_stopped', 'completed'];
+
+/** The campaigns columns a new campaign takes from its CampaignInput, in campaignValues' order. */
+export const CAMPAIGN_INPUT_COLUMNS = 'id, phone_number_id, template_name, template_language, category, config, template_id, waba_id, quality_breaker, max_defer_days';
+export type CampaignValues = Array<string | number | boolean | null>;
+
+/** A new campaign's values for CAMPAIGN_INPUT_COLUMNS (config as JSON text; the quality breaker is on unless false). */
+export function campaignValues(input: CampaignInput, maxDeferDays: number): CampaignValues {
+	const { templateName, templateLanguage, category, templateId, wabaId } = input;
+	return [input.id, input.phoneNumberId, templateName ?? null, templateLanguage ?? null, category ?? null, JSON.stringify(input.config ?? {}), templateId ?? null, wabaId ?? null, input.qualityBreaker !== false, maxDeferDays];
+}
 
 export function opt<T>(value: unknown): T | undefined {
 	return value === null || value === undefined ? undefined : (value as T);

@@ -11,11 +11,11 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResult } from './base';
-import { CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type Row } from './rows';
+import { CAMPAIGN_INPUT_COLUMNS, CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type CampaignValues, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SqliteImportSink } from './sqliteImport/sink';
 import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
-import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignInput, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, ImportSink, InboundRecord, NumberHealth, OutboxClaim, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, UpsertOutcome, WebhookBatch } from './types';
+import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, ImportSink, InboundRecord, NumberHealth, OutboxClaim, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string;
 
@@ -408,32 +408,15 @@ export class SqliteStore extends StoreBase {
 
 	// ───────────── campaigns ─────────────
 
-	protected async createCampaignSql(input: CampaignInput, maxDeferDays: number, now: number): Promise<{ campaign: Campaign; created: boolean }> {
+	protected async createCampaignSql(id: string, values: CampaignValues, now: number): Promise<{ campaign: Campaign; created: boolean }> {
+		const params = values.map((v) => (typeof v === 'boolean' ? Number(v) : v)); // SQLite booleans are 0 / 1
 		return this.write(() => {
-			const created =
-				Number(
-					this.stmt(
-						`INSERT INTO campaigns (id, phone_number_id, template_name, template_language, category, state, config, created_at, updated_at,
-							state_by, state_at, template_id, waba_id, quality_breaker, max_defer_days)
-						VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, 'created', ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-					).run(
-						input.id,
-						input.phoneNumberId,
-						input.templateName ?? null,
-						input.templateLanguage ?? null,
-						input.category ?? null,
-						JSON.stringify(input.config ?? {}),
-						now,
-						now,
-						now,
-						input.templateId ?? null,
-						input.wabaId ?? null,
-						input.qualityBreaker === false ? 0 : 1,
-						maxDeferDays,
-					).changes,
-				) > 0;
-			const row = this.stmt(`SELECT * FROM campaigns WHERE id = ?`).get(input.id) as Row;
-			return { campaign: toCampaign(row), created };
+			const insert = this.stmt(
+				`INSERT INTO campaigns (${CAMPAIGN_INPUT_COLUMNS}, state, state_by, created_at, updated_at, state_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 'created', ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			);
+			const created = Number(insert.run(...params, now, now, now).changes) > 0;
+			return { campaign: toCampaign(this.stmt(`SELECT * FROM campaigns WHERE id = ?`).get(id) as Row), created };
 		});
 	}
 

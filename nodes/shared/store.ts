@@ -37,18 +37,36 @@ export function storeOptionsFromCredentials(c: ICredentialDataDecryptedObject | 
 	};
 }
 
-const open = new Map<string, Promise<Store>>();
+/**
+ * One open store per options for the life of the process (`get`), a failed open forgotten so the
+ * next call retries; `closeAll` closes them (tests). The SQLite file's folder is created on first use.
+ */
+export function storesByOptions<T extends { close(): Promise<void> }>(openFor: (options: StoreOptions) => Promise<T>) {
+	const open = new Map<string, Promise<T>>();
+	return {
+		get(options: StoreOptions): Promise<T> {
+			const key = JSON.stringify(options);
+			let store = open.get(key);
+			if (!store) {
+				if (options.backend === 'sqlite' && options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
+				store = openFor(options);
+				store.catch(() => open.delete(key));
+				open.set(key, store);
+			}
+			return store;
+		},
+		async closeAll(): Promise<void> {
+			const stores = [...open.values()];
+			open.clear();
+			await Promise.all(stores.map(async (s) => (await s).close().catch(() => undefined)));
+		},
+	};
+}
+
+const stores = storesByOptions(openStore);
 
 export function getStoreFor(options: StoreOptions): Promise<Store> {
-	const key = JSON.stringify(options);
-	let store = open.get(key);
-	if (!store) {
-		if (options.backend === 'sqlite' && options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
-		store = openStore(options);
-		store.catch(() => open.delete(key));
-		open.set(key, store);
-	}
-	return store;
+	return stores.get(options);
 }
 
 /** The store this node is configured for (the optional WhatsApp Store credential, or the default). */
@@ -67,8 +85,6 @@ export function getImportSink(_ctx: CredentialReader, store: Store): Promise<Imp
 }
 
 /** Closes every store opened by this process (tests). */
-export async function closeAllStores(): Promise<void> {
-	const stores = [...open.values()];
-	open.clear();
-	await Promise.all(stores.map(async (s) => (await s).close().catch(() => undefined)));
+export function closeAllStores(): Promise<void> {
+	return stores.closeAll();
 }

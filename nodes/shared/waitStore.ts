@@ -7,22 +7,12 @@
 import { openWaitStore, type WaitStore } from '../../core/sendAndWait/waits';
 import type { StoreOptions } from '../../core/store/types';
 import { CredentialReader, getOptionalCredentials, STORE_CREDENTIAL } from './credentials';
-import { storeOptionsFromCredentials } from './store';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { storeOptionsFromCredentials, storesByOptions } from './store';
 
-const open = new Map<string, Promise<WaitStore>>();
+const waitStores = storesByOptions(openWaitStore);
 
 export function getWaitStoreFor(options: StoreOptions): Promise<WaitStore> {
-	const key = JSON.stringify(options);
-	let store = open.get(key);
-	if (!store) {
-		if (options.backend === 'sqlite' && options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true });
-		store = openWaitStore(options);
-		store.catch(() => open.delete(key));
-		open.set(key, store);
-	}
-	return store;
+	return waitStores.get(options);
 }
 
 export async function getWaitStore(ctx: CredentialReader): Promise<WaitStore> {
@@ -30,8 +20,6 @@ export async function getWaitStore(ctx: CredentialReader): Promise<WaitStore> {
 }
 
 /** Closes every wait store opened by this process (tests). */
-export async function closeAllWaitStores(): Promise<void> {
-	const stores = [...open.values()];
-	open.clear();
-	await Promise.all(stores.map(async (s) => (await s).close().catch(() => undefined)));
+export function closeAllWaitStores(): Promise<void> {
+	return waitStores.closeAll();
 }
