@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { openStore } from '../../core/store';
-import type { ImportSink, Store, StoreOptions } from '../../core/store/types';
+import type { Store, StoreOptions } from '../../core/store/types';
 import { CredentialReader, getOptionalCredentials, STORE_CREDENTIAL } from './credentials';
 
 export function defaultStorePath(): string {
@@ -73,15 +73,6 @@ export function getStoreFor(options: StoreOptions): Promise<Store> {
 export async function getStore(ctx: CredentialReader): Promise<Store> {
 	const credentials = await getOptionalCredentials(ctx, STORE_CREDENTIAL);
 	return getStoreFor(storeOptionsFromCredentials(credentials));
-}
-
-/**
- * Where a bulk import writes: the store's own import sink (Store.importSink: for a SQLite file, a
- * worker thread on the same file, so CSV parsing and SQLite writes overlap — the 1M-row benchmark's
- * 21.7 s → 17.9 s; otherwise the store itself). `_ctx` is kept for the callers' signature.
- */
-export function getImportSink(_ctx: CredentialReader, store: Store): Promise<ImportSink> {
-	return store.importSink();
 }
 
 /** Closes every store opened by this process (tests). */

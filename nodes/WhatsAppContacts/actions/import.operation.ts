@@ -10,7 +10,6 @@ import { importContactFile, type ContactFileFormat, type DuplicatePolicy, type I
 import type { ContactInput } from '../../../core/store/types';
 import { binaryPropertyField } from '../../shared/fields';
 import type { ItemRun } from '../../shared/router';
-import { getImportSink } from '../../shared/store';
 import { defaultCountryField, requireMobileField, tagsModeField } from './fields';
 import { binaryFile } from './importFile';
 import { importOptionsField } from './importOptions';
@@ -58,7 +57,8 @@ export async function execute({ fn, i, emit }: ItemRun): Promise<void> {
 	const emitContacts = param(fn, 'emitContacts', i, false);
 	const contacts: IDataObject[] = [];
 	let summary: ImportSummary;
-	const target = await getImportSink(fn, store);
+	// A SQLite file: a worker thread writes while this thread parses (Store.importSink).
+	const target = await store.importSink();
 	try {
 		const keep = (o.keepColumns as string) ?? 'all';
 		summary = await importContactFile(file, target.sink, {
