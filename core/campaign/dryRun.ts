@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../throttle/clock';
 import { isMarketing } from './gates';
 import { checkSendWindow, forecastCampaign, type SendWindow } from './schedule';
 import { phoneTimeZone } from '../phone/timezone';
-import { WINDOW_MS } from '../window/window';
+import { isWindowOpen } from '../window/window';
 import { recipientWaId } from './phone';
 import { approxPrice, PRICE_TABLE_NOTE } from './pricing';
 import type { CampaignTemplate, RecipientSpec } from './types';
@@ -130,7 +130,7 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 		const zone = !window ? 'UTC' : window.zone === 'fixed' ? (window.fixedZone as string) : ((await phoneTimeZone(phone.waId)) ?? window.defaultZone);
 		byZone.set(zone, (byZone.get(zone) ?? 0) + 1);
 		const w = await store.getWindow(options.phoneNumberId, phone.waId);
-		row.windowOpen = w !== undefined && now - w.lastInboundAt < WINDOW_MS;
+		row.windowOpen = isWindowOpen(w?.lastInboundAt, now);
 		if (row.windowOpen) openWindow++;
 		else if (limit !== Infinity) {
 			// cloud-api.md §5: only recipients outside the window count against the rolling 24 h limit.

@@ -37,7 +37,7 @@ import { SharedTokenBucket } from '../throttle/sharedPacer';
 import { PairRateGuard } from '../throttle/pairRate';
 import { BudgetGate } from '../throttle/budget';
 import { ConcurrencyLimiter } from '../throttle/concurrency';
-import { WINDOW_MS } from '../window/window';
+import { isWindowOpen } from '../window/window';
 import { addAudience, poolNumberFor, type AddAudienceResult } from './audience';
 
 /** Meta's number-level spam rate limit (cloud-api.md §3): in a sender pool it drains that number. */
@@ -738,7 +738,7 @@ class CampaignRun {
 		if (this.budget.limit !== Infinity) {
 			// Open-window recipients don't count against the messaging limit (cloud-api.md §5).
 			const w = await this.store.getWindow(this.options.phoneNumberId, row.waId);
-			const open = w !== undefined && now - w.lastInboundAt < WINDOW_MS;
+			const open = isWindowOpen(w?.lastInboundAt, now);
 			const decision = await this.budget.reserve(row.waId, now, open);
 			if (!decision.ok) {
 				this.counters.deferred++;

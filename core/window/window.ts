@@ -20,6 +20,16 @@ export const FREE_ENTRY_POINT_MS = 72 * 60 * 60 * 1000;
 
 export type TimeInput = number | string | Date | null | undefined;
 
+/**
+ * Whether the 24 h customer-service window of a contact whose last message reached us at
+ * `lastInboundAt` (epoch ms; undefined: never) is open at `now` — the hot-path form of
+ * conversationWindow() for the campaign engine and the dry run.
+ * @example isWindowOpen(Date.parse('2026-12-05T10:00Z'), Date.parse('2026-12-06T09:59Z')) // true
+ */
+export function isWindowOpen(lastInboundAt: number | undefined, now: number): boolean {
+	return lastInboundAt !== undefined && now - lastInboundAt < WINDOW_MS;
+}
+
 export interface WindowOptions {
 	/** Minutes before the real close at which the window is already treated as closed. Default 0. */
 	safetyMarginMinutes?: number;

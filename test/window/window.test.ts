@@ -1,4 +1,4 @@
-import { conversationWindow, FREE_ENTRY_POINT_MS, toEpochMs, WINDOW_MS } from '../../core/window/window';
+import { conversationWindow, FREE_ENTRY_POINT_MS, isWindowOpen, toEpochMs, WINDOW_MS } from '../../core/window/window';
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 const H = 3_600_000;
@@ -104,5 +104,18 @@ describe('conversationWindow: 72 h free entry point (ad / CTA referral)', () => 
 
 	it('no referral: no free entry point', () => {
 		expect(conversationWindow(T0, T0 + H).freeEntryPoint).toBe(false);
+	});
+});
+
+describe('isWindowOpen: the same 24 h rule on epoch ms (campaign engine, dry run)', () => {
+	const at = Date.parse('2026-12-05T10:00:00Z');
+	it.each([
+		['never wrote', undefined, at, false],
+		['right after', at, at, true],
+		['one ms before 24 h', at, at + 24 * 3600_000 - 1, true],
+		['exactly 24 h', at, at + 24 * 3600_000, false],
+	])('%s', (_label, last, now, open) => {
+		expect(isWindowOpen(last, now)).toBe(open);
+		expect(isWindowOpen(last, now)).toBe(last !== undefined && conversationWindow(last, now).open);
 	});
 });
