@@ -77,17 +77,10 @@ interface Row {
 	expires_at: number | string;
 }
 
+/** A send_and_wait row → PendingWait (the times come back as numbers or strings, by backend). */
 function fromRow(r: Row): PendingWait {
-	return {
-		id: r.id,
-		phoneNumberId: r.phone_number_id,
-		waId: r.wa_id,
-		resumeUrl: r.resume_url,
-		messageId: r.message_id ?? undefined,
-		executionId: r.execution_id ?? undefined,
-		createdAt: Number(r.created_at),
-		expiresAt: Number(r.expires_at),
-	};
+	const { id, phone_number_id: phoneNumberId, wa_id: waId, resume_url: resumeUrl } = r;
+	return { id, phoneNumberId, waId, resumeUrl, messageId: r.message_id ?? undefined, executionId: r.execution_id ?? undefined, createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) };
 }
 
 const byCreation = (a: PendingWait, b: PendingWait) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
