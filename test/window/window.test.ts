@@ -116,6 +116,6 @@ describe('isWindowOpen: the same 24 h rule on epoch ms (campaign engine, dry run
 		['exactly 24 h', at, at + 24 * 3600_000, false],
 	])('%s', (_label, last, now, open) => {
 		expect(isWindowOpen(last, now)).toBe(open);
-		expect(isWindowOpen(last, now)).toBe(last !== undefined && conversationWindow(last, now).open);
+		expect(isWindowOpen(last, now)).toBe(conversationWindow(last ?? null, now).windowOpen);
 	});
 });
