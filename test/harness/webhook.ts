@@ -18,6 +18,7 @@ import type {
 	IHttpRequestMethods,
 	INode,
 	INodeExecutionData,
+	INodeType,
 	ITriggerResponse,
 	IWebhookData,
 	IWebhookDescription,
@@ -196,6 +197,8 @@ interface SingleNodeSetup {
 	workflow: Workflow;
 	node: INode;
 	nodeType: AnyNodeType;
+	/** The node's type as the workflow resolves it (its version). */
+	type: INodeType;
 }
 
 function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, credentials: CredentialsMap, options: WebhookRunOptions): SingleNodeSetup {
@@ -210,12 +213,13 @@ function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, c
 		staticData: options.staticData ?? {},
 		workflowId: options.workflowId,
 	});
-	return { context, workflow, node: workflow.getNode(name) as INode, nodeType };
+	const node = workflow.getNode(name) as INode;
+	return { context, workflow, node, nodeType, type: workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion) };
 }
 
 function webhookData(setup: SingleNodeSetup, method: IHttpRequestMethods | undefined, webhookName: WebhookType, isTest: boolean): IWebhookData {
-	const { workflow, node, context } = setup;
-	const descriptions = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.webhooks ?? [];
+	const { workflow, node, context, type } = setup;
+	const descriptions = type.description.webhooks ?? [];
 	const candidates = descriptions.filter((d: IWebhookDescription) => d.name === webhookName);
 	const description =
 		candidates.find((d) => method && resolveField(workflow, node, d.httpMethod, 'GET').toUpperCase() === method.toUpperCase()) ?? candidates[0];
@@ -241,8 +245,7 @@ export async function runWebhook(
 	options: WebhookRunOptions = {},
 ): Promise<WebhookRunResult> {
 	const setup = setupSingleNode(nodeType, parameters, credentials, options);
-	const { context, workflow, node } = setup;
-	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const { context, workflow, node, type } = setup;
 	if (!type.webhook) throw new Error(`Harness: node type "${node.type}" has no webhook() method`);
 	const req = createFakeRequest(request);
 	const { res, recorded } = createFakeResponse();
@@ -298,8 +301,7 @@ export async function runWebhookMethod(
 	options: WebhookRunOptions & { activation?: WorkflowActivateMode } = {},
 ): Promise<WebhookMethodResult> {
 	const setup = setupSingleNode(nodeType, parameters, credentials, options);
-	const { context, workflow, node } = setup;
-	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const { context, workflow, node, type } = setup;
 	const webhookName = options.webhookName ?? 'default';
 	const fn = type.webhookMethods?.[webhookName]?.[method];
 	if (!fn) throw new Error(`Harness: node type "${node.type}" has no webhookMethods.${webhookName}.${method}`);
@@ -314,6 +316,11 @@ export async function runWebhookMethod(
 	};
 }
 
+/** Options of an activation: as for webhooks, plus `mode` 'trigger' (an active workflow, default) or 'manual' (the editor's test). */
+type ActivationOptions = WebhookRunOptions & { mode?: 'trigger' | 'manual' };
+/** How the harness activates a node: the node type, its parameters, credentials and options. */
+type ActivationRunner<R> = (nodeType: AnyNodeType, parameters: HarnessParameters, credentials?: CredentialsMap, options?: ActivationOptions) => Promise<R>;
+
 export interface PollResult {
 	/** What `poll()` returned: the items of each output, or null (nothing to start the workflow with). */
 	result: INodeExecutionData[][] | null;
@@ -326,20 +333,13 @@ export interface PollResult {
  * does on each Poll Time. `options.mode`: 'trigger' (default; an active workflow) or 'manual' (the
  * editor's "Fetch test event").
  */
-export async function runPoll(
-	nodeType: AnyNodeType,
-	parameters: HarnessParameters,
-	credentials: CredentialsMap = {},
-	options: WebhookRunOptions & { mode?: 'trigger' | 'manual' } = {},
-): Promise<PollResult> {
-	const setup = setupSingleNode(nodeType, parameters, credentials, options);
-	const { context, workflow, node } = setup;
-	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+export const runPoll: ActivationRunner<PollResult> = async (nodeType, parameters, credentials = {}, options = {}) => {
+	const { context, workflow, node, type } = setupSingleNode(nodeType, parameters, credentials, options);
 	if (!type.poll) throw new Error(`Harness: node type "${node.type}" has no poll()`);
 	const pollContext = new PollContext(workflow, node, context.additionalData, options.mode ?? 'trigger', 'activate');
 	const result = await type.poll.call(pollContext);
 	return { result, staticData: workflow.staticData as IDataObject };
-}
+};
 
 export interface TriggerRun {
 	/** What `trigger()` returned (call `closeFunction` to deactivate). */
@@ -352,15 +352,8 @@ export interface TriggerRun {
  * Calls a trigger node's `trigger()` through n8n-core's TriggerContext, as n8n's ActiveWorkflows does on
  * activation (`mode: 'trigger'`, default) or for the editor's "Test step" (`'manual'`). `emit` records.
  */
-export async function runTrigger(
-	nodeType: AnyNodeType,
-	parameters: HarnessParameters,
-	credentials: CredentialsMap = {},
-	options: WebhookRunOptions & { mode?: 'trigger' | 'manual' } = {},
-): Promise<TriggerRun> {
-	const setup = setupSingleNode(nodeType, parameters, credentials, options);
-	const { context, workflow, node } = setup;
-	const type = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+export const runTrigger: ActivationRunner<TriggerRun> = async (nodeType, parameters, credentials = {}, options = {}) => {
+	const { context, workflow, node, type } = setupSingleNode(nodeType, parameters, credentials, options);
 	if (!type.trigger) throw new Error(`Harness: node type "${node.type}" has no trigger()`);
 	const emitted: INodeExecutionData[][][] = [];
 	// The execution "runs" at once: a trigger waiting for its donePromise goes on.
@@ -370,4 +363,4 @@ export async function runTrigger(
 	});
 	const response = (await type.trigger.call(triggerContext)) ?? {};
 	return { response, emitted };
-}
+};
