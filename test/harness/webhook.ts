@@ -201,7 +201,7 @@ interface SingleNodeSetup {
 	type: INodeType;
 }
 
-function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, credentials: CredentialsMap, options: WebhookRunOptions): SingleNodeSetup {
+function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, credentials: CredentialsMap, options: Omit<WebhookRunOptions, 'mode'>): SingleNodeSetup {
 	const description = descriptionOf(nodeType);
 	const extra = Array.isArray(options.nodeTypes) ? [...options.nodeTypes, nodeType] : { ...(options.nodeTypes ?? {}), [description.name]: nodeType };
 	const context = createHarnessContext({ credentials, nodeTypes: extra, credentialTypes: options.credentialTypes });
@@ -317,7 +317,7 @@ export async function runWebhookMethod(
 }
 
 /** Options of an activation: as for webhooks, plus `mode` 'trigger' (an active workflow, default) or 'manual' (the editor's test). */
-type ActivationOptions = WebhookRunOptions & { mode?: 'trigger' | 'manual' };
+type ActivationOptions = Omit<WebhookRunOptions, 'mode'> & { mode?: 'trigger' | 'manual' };
 /** How the harness activates a node: the node type, its parameters, credentials and options. */
 type ActivationRunner<R> = (nodeType: AnyNodeType, parameters: HarnessParameters, credentials?: CredentialsMap, options?: ActivationOptions) => Promise<R>;
 
