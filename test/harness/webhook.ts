@@ -85,6 +85,16 @@ export interface WebhookRunResult {
 /** An Express-like response that records status, headers and body. */
 export function createFakeResponse(): { res: Response; recorded: RecordedResponse } {
 	const recorded: RecordedResponse = { statusCode: 200, headers: {}, body: undefined, ended: false };
+	/** Records what a call changed and returns `res` (Express's methods chain). */
+	const record = (change: Partial<RecordedResponse>) => {
+		Object.assign(recorded, change);
+		return res;
+	};
+	const setHeader = (name: string, value: string) => {
+		recorded.headers[name.toLowerCase()] = String(value);
+		return res;
+	};
+	const text = (data: unknown) => (Buffer.isBuffer(data) ? data.toString('utf8') : data);
 	const res: Record<string, unknown> = {
 		get headersSent() {
 			return recorded.ended;
@@ -95,59 +105,28 @@ export function createFakeResponse(): { res: Response; recorded: RecordedRespons
 		set statusCode(code: number) {
 			recorded.statusCode = code;
 		},
-		status(code: number) {
-			recorded.statusCode = code;
-			return res;
-		},
-		sendStatus(code: number) {
-			recorded.statusCode = code;
-			recorded.ended = true;
-			return res;
-		},
-		setHeader(name: string, value: string) {
-			recorded.headers[name.toLowerCase()] = String(value);
-			return res;
-		},
-		header(name: string, value: string) {
-			return (res.setHeader as (n: string, v: string) => unknown)(name, value);
-		},
-		set(name: string, value: string) {
-			return (res.setHeader as (n: string, v: string) => unknown)(name, value);
-		},
-		getHeader(name: string) {
-			return recorded.headers[name.toLowerCase()];
-		},
+		status: (code: number) => record({ statusCode: code }),
+		sendStatus: (code: number) => record({ statusCode: code, ended: true }),
+		setHeader,
+		header: setHeader,
+		set: setHeader,
+		getHeader: (name: string) => recorded.headers[name.toLowerCase()],
 		writeHead(code: number, headers: Record<string, string> = {}) {
-			recorded.statusCode = code;
-			for (const [k, v] of Object.entries(headers)) recorded.headers[k.toLowerCase()] = String(v);
-			return res;
+			for (const [k, v] of Object.entries(headers)) setHeader(k, v);
+			return record({ statusCode: code });
 		},
 		json(body: unknown) {
 			recorded.headers['content-type'] ??= 'application/json';
-			recorded.body = body;
-			recorded.ended = true;
-			return res;
+			return record({ body, ended: true });
 		},
-		send(body: unknown) {
-			recorded.body = body;
-			recorded.ended = true;
-			return res;
-		},
-		end(body?: unknown) {
-			if (body !== undefined) recorded.body = Buffer.isBuffer(body) ? body.toString('utf8') : body;
-			recorded.ended = true;
-			return res;
-		},
+		send: (body: unknown) => record({ body, ended: true }),
+		end: (body?: unknown) => record(body === undefined ? { ended: true } : { body: text(body), ended: true }),
 		write(chunk: unknown) {
 			recorded.body = `${recorded.body ?? ''}${Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)}`;
 			return true;
 		},
-		on() {
-			return res;
-		},
-		once() {
-			return res;
-		},
+		on: () => res,
+		once: () => res,
 	};
 	return { res: res as unknown as Response, recorded };
 }
