@@ -115,7 +115,7 @@ describe('POST', () => {
 	});
 
 	it('apply replaces the store step (the receiver\'s group commit) and gets the parsed events', async () => {
-		const apply = jest.fn(async () => undefined);
+		const apply = jest.fn(async (_events: unknown[]) => undefined);
 		const res = await receive(signed(text), { secrets, apply });
 		expect(res).toMatchObject({ status: 200, received: 1, events: [] });
 		expect(apply.mock.calls[0][0]).toHaveLength(1);
