@@ -265,10 +265,11 @@ async function startStack(n8nDir: string, opts: { withStore: boolean; env?: Node
 async function executionItems(n8n: N8n): Promise<{ executions: number; items: string[] }> {
 	const items: string[] = [];
 	let executions = 0;
-	let lastId: string | undefined;
+	// n8n 2.41 pages executions by cursor (`nextCursor`; the older lastId is refused with 400).
+	let cursor: string | null | undefined;
 	for (;;) {
-		const q = `executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }))}&limit=100${lastId ? `&lastId=${lastId}` : ''}`;
-		const page = await n8n.rest<{ results?: Array<{ id: string; status: string }> }>('GET', q);
+		const q = `executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }))}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+		const page = await n8n.rest<{ results?: Array<{ id: string; status: string }>; nextCursor?: string | null }>('GET', q);
 		const results = page?.results ?? [];
 		if (!results.length) break;
 		for (const e of results) {
@@ -276,8 +277,8 @@ async function executionItems(n8n: N8n): Promise<{ executions: number; items: st
 			const r = await n8n.waitForExecution(e.id, 60_000);
 			for (const item of (r.outputs[TRIGGER]?.[0] ?? []) as Array<{ eventId?: string }>) if (item.eventId) items.push(item.eventId);
 		}
-		lastId = results[results.length - 1].id;
-		if (results.length < 100) break;
+		cursor = page?.nextCursor;
+		if (!cursor) break;
 	}
 	return { executions, items };
 }
