@@ -61,6 +61,8 @@ export interface WebhookRunOptions extends Pick<RunWorkflowOptions, 'nodeTypes' 
 	name?: string;
 	typeVersion?: number;
 	webhookId?: string;
+	/** The node's id (default: a random UUID), for state a node keys by it (e.g. the listener trigger's outbox). */
+	nodeId?: string;
 	/** Webhook description name (`default` unless the node has several). */
 	webhookName?: WebhookType;
 	/** `webhook` (production URL, default) or `manual` (test URL). */
@@ -187,7 +189,7 @@ function setupSingleNode(nodeType: AnyNodeType, parameters: HarnessParameters, c
 	if (options.webhookBaseUrl) context.additionalData.webhookBaseUrl = options.webhookBaseUrl;
 	const name = options.name ?? (description.defaults.name as string | undefined) ?? description.displayName;
 	const workflow = buildWorkflow(context, {
-		nodes: [{ name, type: description.name, typeVersion: options.typeVersion, parameters, webhookId: options.webhookId ?? 'harness-webhook-id' }],
+		nodes: [{ ...(options.nodeId ? { id: options.nodeId } : {}), name, type: description.name, typeVersion: options.typeVersion, parameters, webhookId: options.webhookId ?? 'harness-webhook-id' }],
 		credentials,
 		staticData: options.staticData ?? {},
 		workflowId: options.workflowId,

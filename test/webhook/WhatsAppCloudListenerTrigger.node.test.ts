@@ -7,6 +7,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { runTrigger, type TriggerRun } from '../harness';
+import { handleWebhookEvents } from '../../core/webhook/handle';
+import { parseWebhookRequest } from '../../core/webhook/parse';
 import { signBody } from '../../core/webhook/verify';
 import type { Store } from '../../core/store/types';
 import { closeAllStores, getStoreFor } from '../../nodes/shared/store';
@@ -148,6 +150,24 @@ describe('WhatsApp Cloud Listener Trigger', () => {
 		} finally {
 			await new Promise<void>((r) => n8nResume.close(() => r()));
 		}
+	});
+
+	it('events acknowledged before n8n stopped (outbox rows not yet run) start the workflow after the next activation', async () => {
+		// What a killed n8n leaves behind: the request was answered 200, so its side effects and outbox row are committed.
+		const target = 'listener:harness-workflow:listener-node-1';
+		const left = parseWebhookRequest(Buffer.from(text('wamid.left', '16505550007'))).events;
+		await handleWebhookEvents(store, left, { dedupScope: target, sideEffects: true, outbox: (event, key) => [{ target, key, payload: JSON.stringify(event) }] });
+		const run = await runTrigger(new WhatsAppCloudListenerTrigger(), { port, host: '127.0.0.1', events: ['message'] } as never, creds(), { nodeId: 'listener-node-1' });
+		runs.push(run);
+		await until('the left-over event', () => run.emitted.length >= 1);
+		expect(emittedIds(run)).toEqual(['wamid.left']);
+		// Done once run: a second activation does not start it again.
+		await run.response.closeFunction?.();
+		runs.pop();
+		const again = await runTrigger(new WhatsAppCloudListenerTrigger(), { port, host: '127.0.0.1', events: ['message'] } as never, creds(), { nodeId: 'listener-node-1' });
+		runs.push(again);
+		await new Promise((r) => setTimeout(r, 400));
+		expect(again.emitted).toEqual([]);
 	});
 
 	it('a port already taken is a clear error naming it', async () => {
