@@ -33,7 +33,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { findN8nDir, findRoot, freePort, n8nVersion, onInterrupt, prepare, sleep, startN8n, startProcess, startSimulator, substitute, waitFor } from '../n8n/lib/n8n.ts';
+import { findN8nDir, findRoot, freePort, n8nVersion, onInterrupt, prepare, sleep, startN8n, startProcess, startSimulator, substitute, waitFor, waitForHandshake } from '../n8n/lib/n8n.ts';
 import type { ExecutionResult, N8n, Simulator } from '../n8n/lib/n8n.ts';
 import { BrowserCheckError, runBrowserCheck } from './browser.ts';
 import { checkHtmlReport } from './htmlReport.ts';
@@ -258,7 +258,7 @@ async function main(): Promise<void> {
 	if (viaListener) {
 		section("listener trigger (issue 19): Meta's webhooks go to example 3's Listener Trigger on its own port inside n8n");
 		const listenerUrl = `http://127.0.0.1:${listenerPort}/`;
-		await waitFor('listener trigger', 60000, n.process, async () => (await fetch(`${listenerUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(webhookCred.data.verifyToken)}&hub.challenge=1`).catch(() => undefined))?.status === 200);
+		await waitForHandshake('listener trigger', listenerUrl, webhookCred.data.verifyToken, n.process);
 		await pointWabaAt(listenerUrl, 'listener trigger');
 	} else {
 		section('example 3 active: the trigger registers its production URL (subscribed_apps override + handshake)');

@@ -39,7 +39,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { findN8nDir, findRoot, freePort, n8nVersion, prepare, sleep, startN8n, stopProcess, waitFor } from './lib/n8n.ts';
+import { findN8nDir, findRoot, freePort, n8nVersion, prepare, sleep, startN8n, stopProcess, waitFor, waitForHandshake } from './lib/n8n.ts';
 import type { N8n } from './lib/n8n.ts';
 
 const root = findRoot();
@@ -250,9 +250,7 @@ async function startStack(n8nDir: string, opts: { withStore: boolean; env?: Node
 	p.publish(WORKFLOW_ID);
 	const n8n = await startN8n({ n8nDir, load: 'package', prepared: p, log: (m) => console.log(`[n8n] ${m}`) });
 	if (opts.listenerPort) {
-		// The listener trigger opens its port when n8n activates the workflow: wait for Meta's handshake to answer.
-		const hello = `http://127.0.0.1:${opts.listenerPort}/?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`;
-		await waitFor('listener trigger port', 60_000, n8n.process, async () => (await fetch(hello).catch(() => undefined))?.status === 200);
+		await waitForHandshake('listener trigger port', `http://127.0.0.1:${opts.listenerPort}/`, VERIFY_TOKEN, n8n.process);
 		return { n8n, storePath };
 	}
 	// Warm up: the first request registers the webhook and loads the node.
@@ -347,10 +345,12 @@ function printLevel(config: string, l: LevelResult): void {
 	);
 }
 
-/** The requests of one level: statuses (sent, delivered, read per message, spread out) + one text message a second. */
-function makeLevel(messageIds: string[], offset: number, rate: number, tag: string): { make: (i: number) => Request; used: number } {
-	const perSecondMessages = 1;
-	const every = Math.max(2, Math.round(rate / perSecondMessages));
+/**
+ * The requests of one level: statuses (sent, delivered, read per message, spread out) + one text message a second,
+ * or one in `messageEvery` requests.
+ */
+function makeLevel(messageIds: string[], offset: number, rate: number, tag: string, messageEvery = Math.max(2, rate)): { make: (i: number) => Request; used: number } {
+	const every = messageEvery;
 	let statusNo = 0;
 	const make = (i: number): Request => {
 		if (i % every === every - 1) {
@@ -487,18 +487,7 @@ async function runCrash(n8nDir: string, config: 'crash' | 'listener-crash'): Pro
 	let restarted: Promise<void> | undefined;
 	const rate = CRASH_RATE;
 	// More messages than usual (one in 20 requests), so some are in flight when the receiver dies.
-	let statusNo = 0;
-	const make = (i: number): Request => {
-		if (i % 20 === 19) {
-			const id = `wamid.in.crash.${i}`;
-			const from = `1555${String(2_000_000 + i).slice(-7)}`;
-			return { kind: 'message', id, body: envelope({ contacts: [{ wa_id: from, profile: { name: 'Crash' } }], messages: [{ id, from, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hi' } }] }) };
-		}
-		const n = statusNo++;
-		const msg = messageIds[Math.floor(n / 3)];
-		const status = STATUSES[n % 3];
-		return { kind: 'status', id: msg, status, body: envelope({ statuses: [{ id: msg, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '15550000000' }] }) };
-	};
+	const { make } = makeLevel(messageIds, 0, rate, 'crash', 20);
 	let sent: Sent[] = [];
 	try {
 		sent = await openLoop(`http://127.0.0.1:${port}/`, rate, SECONDS, make, (elapsed) => {
@@ -519,8 +508,7 @@ async function runCrash(n8nDir: string, config: 'crash' | 'listener-crash'): Pro
 						return;
 					}
 					n8n = await startN8n({ n8nDir, load: 'package', prepared: n8n.prepared, log: (m) => console.log(`[n8n] ${m}`) });
-					const hello = `http://127.0.0.1:${port}/?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`;
-					await waitFor('listener trigger port', 60_000, n8n.process, async () => (await fetch(hello).catch(() => undefined))?.status === 200);
+					await waitForHandshake('listener trigger port', `http://127.0.0.1:${port}/`, VERIFY_TOKEN, n8n.process);
 					console.log(`[capacity] crash: n8n restarted (pid ${n8n.process.pid}), the Listener Trigger listens again`);
 				})();
 			}

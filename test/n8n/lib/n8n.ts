@@ -215,6 +215,15 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` every 500 ms until it answers true; fails early if `child` exits. */
+/**
+ * Waits until `url` answers Meta's GET handshake with `verifyToken` (the WhatsApp Cloud Listener Trigger opens its
+ * port only when n8n activates its workflow; `child` is the n8n process, whose exit ends the wait).
+ */
+export async function waitForHandshake(label: string, url: string, verifyToken: string, child: ChildProcess | undefined, timeoutMs = 60_000): Promise<void> {
+	const hello = `${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1`;
+	await waitFor(label, timeoutMs, child, async () => (await fetch(hello).catch(() => undefined))?.status === 200);
+}
+
 export async function waitFor(label: string, timeoutMs: number, child: ChildProcess | undefined, probe: () => Promise<boolean>): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
