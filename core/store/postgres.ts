@@ -24,7 +24,7 @@ import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResult } from './base';
 import { CAMPAIGN_INPUT_COLUMNS, CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type CampaignValues, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
-import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
+import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, numberHealthMovesGate, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
 import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, InboundRecord, NumberHealth, OutboxClaim, PostgresStoreOptions, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, Store, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string | boolean | string[] | boolean[] | Array<number | null> | Array<string | null>;
@@ -1237,9 +1237,7 @@ export class PostgresStore extends StoreBase {
 				updated_at = EXCLUDED.updated_at`,
 			[h.phoneNumberId, h.displayDigits ?? null, h.wabaId ?? null, h.quality ?? null, h.messagingLimit ?? null, h.tier ?? null, h.updatedAt, h.messagingLimit !== undefined],
 		);
-		const prevLimit = prev?.messaging_limit === null || prev?.messaging_limit === undefined ? null : Number(prev.messaging_limit);
-		const limitChanged = h.messagingLimit !== undefined && prevLimit !== (h.messagingLimit ?? null);
-		if (!prev || limitChanged || (h.quality !== undefined && prev.quality !== h.quality)) await this.bumpGateIn(db);
+		if (numberHealthMovesGate(prev, h)) await this.bumpGateIn(db);
 	}
 
 	async getNumberHealth(phoneNumberId: string): Promise<NumberHealth | undefined> {

@@ -443,6 +443,18 @@ export function checkNumberHealth(h: NumberHealth): NumberHealth {
 	return h;
 }
 
+/**
+ * Whether a number-health write changes what the send-time gates see (a number first seen, a new
+ * messaging limit, a new quality rating): then the backend bumps the gate version. `prev` is the
+ * number's (quality, messaging_limit) row before the write.
+ */
+export function numberHealthMovesGate(prev: Record<string, unknown> | undefined, h: NumberHealth): boolean {
+	if (!prev) return true;
+	const prevLimit = prev.messaging_limit === null || prev.messaging_limit === undefined ? null : Number(prev.messaging_limit);
+	const limitChanged = h.messagingLimit !== undefined && prevLimit !== (h.messagingLimit ?? null);
+	return limitChanged || (h.quality !== undefined && prev.quality !== h.quality);
+}
+
 /** A webhook batch's breaker actions whose event is fresh (no key, or a key marked processed just now). */
 export function freshBreakers(batch: Pick<WebhookBatch, 'breakers' | 'processedKeys'>, fresh: boolean[]): BreakerAction[] {
 	const freshKeys = new Set(batch.processedKeys.filter((_, i) => fresh[i]));

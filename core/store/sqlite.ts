@@ -14,7 +14,7 @@ import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResu
 import { CAMPAIGN_INPUT_COLUMNS, CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type CampaignValues, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SqliteImportSink } from './sqliteImport/sink';
-import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
+import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, numberHealthMovesGate, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
 import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, ImportSink, InboundRecord, NumberHealth, OutboxClaim, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string;
@@ -1087,8 +1087,7 @@ export class SqliteStore extends StoreBase {
 			h.updatedAt,
 			h.messagingLimit !== undefined ? 1 : 0,
 		);
-		const limitChanged = h.messagingLimit !== undefined && (prev?.messaging_limit ?? null) !== (h.messagingLimit ?? null);
-		if (!prev || limitChanged || (h.quality !== undefined && prev.quality !== h.quality)) this.bumpGateNow();
+		if (numberHealthMovesGate(prev, h)) this.bumpGateNow();
 	}
 
 	async getNumberHealth(phoneNumberId: string): Promise<NumberHealth | undefined> {
