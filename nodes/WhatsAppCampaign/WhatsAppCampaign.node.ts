@@ -10,6 +10,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import type { Store } from '../../core/store/types';
 import { CLOUD_API_CREDENTIAL, STORE_CREDENTIAL, getGraphClient } from '../shared/credentials';
 import { failedItem } from '../shared/items';
+import { routeItems } from '../shared/router';
 import { getStore } from '../shared/store';
 import * as continueDue from './actions/campaign/continueDue.operation';
 import * as control from './actions/campaign/control.operation';
@@ -116,16 +117,11 @@ export class WhatsAppCampaign implements INodeType {
 				return [[failedItem(this, error, 0)], ...Array.from({ length: (run.outputs ?? 1) - 1 }, () => [])];
 			}
 		}
+		// Per-item operations go through the shared router (nodes/shared/router.ts): pairing and Continue On Fail per item.
 		const op = Object.hasOwn(itemOperations, operation) ? itemOperations[operation] : undefined;
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < this.getInputData().length; i++) {
-			try {
-				if (!op) throw inputError(`Unknown operation "${operation}"`, 'operation');
-				out.push(...(await op.execute(this, i, ctx)));
-			} catch (error) {
-				out.push(failedItem(this, error, i));
-			}
-		}
-		return [out];
+		return routeItems(this, async ({ i, emitItem }) => {
+			if (!op) throw inputError(`Unknown operation "${operation}"`, 'operation');
+			for (const data of await op.execute(this, i, ctx)) emitItem(data);
+		});
 	}
 }
