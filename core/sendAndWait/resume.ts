@@ -116,6 +116,27 @@ export async function resumeClaimed(claimed: ClaimedAnswer[], options: ResumeOpt
 	return outcomes;
 }
 
+/**
+ * The events a webhook trigger emits after resuming (both triggers: nodes/WhatsAppCloudTrigger/emit.ts,
+ * nodes/WhatsAppCloudListenerTrigger/listener.ts), in order, each with `extra` and its resume note. An
+ * answer that resumed its execution belongs to it: left out unless `emitAnswers` (a workflow that waits
+ * and also starts on messages would otherwise start again on every answer).
+ */
+export function eventsToEmit(
+	events: WebhookEvent[],
+	resumed: Map<string, ResumeOutcome[]> | undefined,
+	emitAnswers: boolean,
+	extra?: (event: WebhookEvent) => object | undefined,
+): Array<Record<string, unknown>> {
+	const out: Array<Record<string, unknown>> = [];
+	for (const event of events) {
+		const outcomes = resumed?.get(event.eventId);
+		if (outcomes?.some((o) => o.resumed) && !emitAnswers) continue;
+		out.push({ ...event, ...extra?.(event), ...resumeNote(outcomes) });
+	}
+	return out;
+}
+
 /** What the event's item says about the executions it resumed. */
 export function resumeNote(outcomes: ResumeOutcome[] | undefined): Record<string, unknown> | undefined {
 	if (!outcomes?.length) return undefined;

@@ -11,7 +11,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { WebhookReceiver } from '../../core/receiver/server';
-import { claimAnswers, resumeClaimed, resumeNote, type ResumeOutcome } from '../../core/sendAndWait/resume';
+import { claimAnswers, eventsToEmit, resumeClaimed, type ResumeOutcome } from '../../core/sendAndWait/resume';
 import type { WaitStore } from '../../core/sendAndWait/waits';
 import type { WebhookEvent } from '../../core/webhook/types';
 import type { EventFilter } from '../../core/webhook/handle';
@@ -59,13 +59,8 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 			deliver: async (_target, payloads) => {
 				const events = payloads.map((p) => JSON.parse(p) as WebhookEvent);
 				const resumed = await resumeWaits(c, events);
-				const items: INodeExecutionData[] = [];
-				for (const event of events) {
-					const outcomes = resumed.get(event.eventId);
-					// An answer that resumed its execution belongs to it (as on the WhatsApp Cloud Trigger).
-					if (outcomes?.some((o) => o.resumed) && !c.resume?.emitAnswers) continue;
-					items.push({ json: { ...event, ...resumeNote(outcomes) } as unknown as IDataObject });
-				}
+				// An answer that resumed its execution belongs to it (as on the WhatsApp Cloud Trigger).
+				const items: INodeExecutionData[] = eventsToEmit(events, resumed, c.resume?.emitAnswers === true).map((json) => ({ json: json as IDataObject }));
 				if (items.length) await c.emit(items);
 			},
 		},

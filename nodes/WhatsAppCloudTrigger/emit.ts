@@ -6,7 +6,7 @@
  *  - Download Media attaches the files (downloadMedia.ts).
  */
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { resumeNote } from '../../core/sendAndWait/resume';
+import { eventsToEmit } from '../../core/sendAndWait/resume';
 import type { ReceiveResult } from '../../core/webhook/receive';
 import { attachMedia, downloadMediaOptions, mediaIdOf } from './downloadMedia';
 import { resumeAnswers } from './resumeWaits';
@@ -19,14 +19,10 @@ export async function emitEvents(ctx: IWebhookFunctions, result: ReceiveResult, 
 	};
 	const resumed = options.resumeWaits !== false ? await resumeAnswers(ctx, result.events, ack) : undefined;
 
-	const items: INodeExecutionData[] = [];
-	for (const event of result.events) {
-		const outcomes = resumed?.get(event.eventId);
-		// An answer that resumed its execution belongs to it; emitted too only when asked (a workflow that
-		// waits and also starts on messages would otherwise start again on every answer).
-		if (outcomes?.some((o) => o.resumed) && options.emitWaitAnswers !== true) continue;
-		items.push({ json: { ...event, ...result.annotations.get(event.eventId), ...resumeNote(outcomes) } as unknown as IDataObject });
-	}
+	// An answer that resumed its execution is emitted too only with Emit Wait Answers (eventsToEmit).
+	const items: INodeExecutionData[] = eventsToEmit(result.events, resumed, options.emitWaitAnswers === true, (event) => result.annotations.get(event.eventId)).map(
+		(json) => ({ json: json as IDataObject }),
+	);
 	for (const s of result.reported) items.push({ json: { ...s } as unknown as IDataObject });
 	if (!items.length) {
 		ack();
