@@ -25,22 +25,7 @@ import { openStore, postgresOptionsFromUrl } from '../core/store';
 import type { StoreOptions } from '../core/store/types';
 import { WebhookReceiver, type ReceiverTarget } from '../core/receiver/server';
 import { parseKeywordList } from '../core/webhook/optOut';
-import type { WebhookEventKind } from '../core/webhook/types';
-
-const KINDS: readonly WebhookEventKind[] = [
-	'message',
-	'status',
-	'error',
-	'account_update',
-	'business_capability',
-	'phone_name',
-	'phone_quality',
-	'template_category',
-	'template_quality',
-	'template_status',
-	'unknown',
-	'user_preference',
-];
+import { WEBHOOK_EVENT_KINDS as KINDS, type WebhookEventKind } from '../core/webhook/types';
 
 export interface CliConfig {
 	port: number;
