@@ -36,6 +36,22 @@ export function fieldOfHeader(header: string): ContactField | undefined {
 	return CONTACT_FIELDS.find((field) => SYNONYMS[field].includes(key));
 }
 
+/**
+ * A file's header row as unique column names: blanks get `blankName(index)` (CSV "column 3",
+ * XLSX "column C"), repeats (case-insensitive) get " (2)", " (3)"… so every column keeps its values.
+ */
+export function uniqueHeaders(raw: string[], blankName: (index: number) => string = (i) => `column ${i + 1}`): string[] {
+	const seen = new Map<string, number>();
+	return raw.map((h, i) => {
+		let name = h.trim() || blankName(i);
+		const key = name.toLowerCase();
+		const n = (seen.get(key) ?? 0) + 1;
+		seen.set(key, n);
+		if (n > 1) name = `${name} (${n})`;
+		return name;
+	});
+}
+
 export type HeaderOverrides = Partial<Record<ContactField, string>>;
 
 export interface HeaderMapping {

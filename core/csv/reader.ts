@@ -11,6 +11,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { CsvFileError, type FilePosition } from './errors';
+import { uniqueHeaders } from './headers';
 import { preview, RecordScanner, type ScanFailure } from './scanner';
 import { takeAtLeast } from './take';
 import { Utf8Checker } from './utf8';
@@ -142,18 +143,6 @@ export function sniffDelimiter(sample: string): CsvDelimiter | undefined {
 function looksLikeHeader(value: string): boolean {
 	const digits = value.replace(/\D/g, '').length;
 	return /\p{L}/u.test(value) && digits < 5;
-}
-
-function uniqueHeaders(raw: string[]): string[] {
-	const seen = new Map<string, number>();
-	return raw.map((h, i) => {
-		let name = h.trim() || `column ${i + 1}`;
-		const key = name.toLowerCase();
-		const n = (seen.get(key) ?? 0) + 1;
-		seen.set(key, n);
-		if (n > 1) name = `${name} (${n})`;
-		return name;
-	});
 }
 
 /**

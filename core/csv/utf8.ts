@@ -14,7 +14,7 @@ const LF = 10;
 const CR = 13;
 
 /** Length of `buf` without a trailing, not yet complete UTF-8 sequence (at most 3 bytes). */
-function completeLength(buf: Uint8Array): number {
+export function completeLength(buf: Uint8Array): number {
 	const n = buf.length;
 	for (let j = n - 1; j >= 0 && j >= n - 4; j--) {
 		const b = buf[j];

@@ -22,8 +22,10 @@ import * as ExcelJS from 'exceljs';
 import * as numfmt from 'numfmt';
 import * as yauzl from 'yauzl';
 import { CsvFileError, type FilePosition } from './errors';
+import { uniqueHeaders } from './headers';
 import type { CsvEntry, CsvReader } from './reader';
 import { preview } from './scanner';
+import { completeLength } from './utf8';
 
 export interface XlsxReadOptions {
 	fileName?: string;
@@ -162,18 +164,6 @@ function columnName(col: number): string {
 	return s;
 }
 
-function uniqueHeaders(raw: string[]): string[] {
-	const seen = new Map<string, number>();
-	return raw.map((h, i) => {
-		let name = h.trim() || `column ${columnName(i + 1)}`;
-		const key = name.toLowerCase();
-		const n = (seen.get(key) ?? 0) + 1;
-		seen.set(key, n);
-		if (n > 1) name = `${name} (${n})`;
-		return name;
-	});
-}
-
 /** The row's cells as text, by column (index 0 = column A); trailing empty cells dropped. */
 function rowFields(row: ExcelJS.Row): string[] {
 	const fields: string[] = [];
@@ -204,17 +194,6 @@ function storedHeader(name: string, size: number, crc: number): Buffer {
 	h.writeUInt16LE(nameBytes.length, 26);
 	nameBytes.copy(h, 30);
 	return h;
-}
-
-/** Length of `buf` without a trailing, incomplete UTF-8 character. */
-function utf8Boundary(buf: Buffer): number {
-	for (let j = buf.length - 1; j >= 0 && j >= buf.length - 4; j--) {
-		const b = buf[j];
-		if ((b & 0xc0) === 0x80) continue;
-		const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-		return j + need > buf.length ? j : buf.length;
-	}
-	return buf.length;
 }
 
 /**
@@ -275,7 +254,7 @@ async function workbookFeed(input: XlsxInput, fileName: string): Promise<Workboo
 					let tail = '';
 					for await (const chunk of data as AsyncIterable<Buffer>) {
 						const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-						const cut = utf8Boundary(buf);
+						const cut = completeLength(buf);
 						carry = cut < buf.length ? buf.subarray(cut) : undefined;
 						if (cut > 0) {
 							tail = (tail + buf.subarray(Math.max(0, cut - 64), cut).toString('utf8')).slice(-64);
@@ -417,7 +396,7 @@ export async function openXlsx(input: XlsxInput, options: XlsxReadOptions = {}):
 			const problem = damage();
 			if (problem) throw problem;
 			if (fields.length === 0) continue;
-			return { headers: uniqueHeaders(fields), headerLine: row.number };
+			return { headers: uniqueHeaders(fields, (i) => `column ${columnName(i + 1)}`), headerLine: row.number };
 		}
 	});
 	if (!headerRowFound) {
