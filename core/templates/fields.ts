@@ -173,7 +173,7 @@ function carouselComponents(f: TemplateFields): TemplateComponent[] {
 	return [bodyFromFields(f.bodyText ?? '', bodyExampleMap(f.bodyText ?? '', f.bodyExamples), named), { type: 'CAROUSEL', cards }];
 }
 
-export function buttonFromField(b: ButtonField): TemplateButton {
+function buttonFromField(b: ButtonField): TemplateButton {
 	switch (b.type) {
 		case 'flow': {
 			const button: TemplateButton = { type: 'FLOW', text: trim(b.text) };

@@ -396,7 +396,7 @@ function checkUrlButton(c: Collector, b: TemplateButton, path: string): void {
  * number, 7–15 digits, separators and a leading + allowed, ≤20 characters as written — and a
  * possible number for its country code according to libphonenumber. "1234" fails.
  */
-export function isButtonPhoneNumber(value: unknown): boolean {
+function isButtonPhoneNumber(value: unknown): boolean {
 	if (typeof value !== 'string' || value.length > L.BUTTON_PHONE_MAX_LENGTH) return false;
 	if (!/^\+?[0-9\s().-]+$/.test(value.trim())) return false;
 	const digits = value.replace(/\D/g, '');
