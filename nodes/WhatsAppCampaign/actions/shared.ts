@@ -41,9 +41,7 @@ export function inputError(message: string, field: string): InputError {
 	return new InputError(message, field);
 }
 
-export function param<T>(fn: IExecuteFunctions, name: string, i: number, fallback: T): T {
-	return fn.getNodeParameter(name, i, fallback) as T;
-}
+export { param } from '../../shared/params';
 
 /** The Business Number locator's phone number ID, else the credential's. */
 export function phoneNumberIdOf(fn: IExecuteFunctions, i: number, credentials: CloudApiCredentials): string {

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { splitTags } from '../../../core/contacts';
 import { contactKey } from '../../../core/phone';
 import type { Contact, ContactFilter, Store } from '../../../core/store/types';
+import { param } from '../../shared/params';
 import { getStore } from '../../shared/store';
 
 export type Ctx = IExecuteFunctions;
@@ -25,9 +26,7 @@ export function executionStore(fn: Ctx): Promise<Store> {
 	return store;
 }
 
-export function param<T>(fn: Ctx, name: string, i: number, fallback: T): T {
-	return fn.getNodeParameter(name, i, fallback) as T;
-}
+export { param };
 
 export function commaList(value: unknown): string[] {
 	return typeof value === 'string' ? splitTags(value, ',') : [];

@@ -1,12 +1,13 @@
 /** Create / Edit: the template's components from Meta's JSON, or from the form fields through core/templates/fields.ts. */
 import { NodeOperationError } from 'n8n-workflow';
 import { type ButtonField, type CardField, type HeaderType, type TemplateComponent, type TemplateFields, type TemplateLayout, componentsFromFields } from '../../../core/templates';
-import { type Ctx, param, parseJson } from './shared';
+import { jsonParam } from '../../shared/params';
+import { type Ctx, param } from './shared';
 
 export async function componentsFromParameters(ctx: Ctx, category: string, parameterFormat: 'POSITIONAL' | 'NAMED'): Promise<TemplateComponent[]> {
 	const { fn, i } = ctx;
 	if (param<string>(fn, 'definitionMode', i, 'fields') === 'json') {
-		const parsed = parseJson<unknown>(fn, i, 'componentsJson', 'Components (JSON)');
+		const parsed = jsonParam<unknown>(fn, 'componentsJson', i, 'Components (JSON)');
 		const components = Array.isArray(parsed) ? parsed : (parsed as { components?: unknown })?.components;
 		if (!Array.isArray(components)) {
 			throw new NodeOperationError(fn.getNode(), 'Components (JSON) must be an array of components (or an object with a components array)', { itemIndex: i });

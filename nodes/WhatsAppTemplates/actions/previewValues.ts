@@ -2,11 +2,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { type SendValues, type StoredTemplate, valuesFromInputs } from '../../../core/templates';
-import { param, parseJson } from './shared';
+import { jsonParam } from '../../shared/params';
+import { param } from './shared';
 
 export function previewValues(fn: IExecuteFunctions, i: number, template: StoredTemplate): SendValues {
 	if (param<string>(fn, 'valuesMode', i, 'fields') === 'json') {
-		const values = parseJson<SendValues>(fn, i, 'valuesJson', 'Values (JSON)');
+		const values = jsonParam<SendValues>(fn, 'valuesJson', i, 'Values (JSON)');
 		if (typeof values !== 'object' || values === null || Array.isArray(values)) {
 			throw new NodeOperationError(fn.getNode(), 'Values (JSON) must be an object like {"body": [...], "header": {...}, "buttons": {...}}', { itemIndex: i });
 		}

@@ -31,19 +31,7 @@ export function validationError(fn: IExecuteFunctions, i: number, errors: Templa
 	});
 }
 
-export function param<T>(fn: IExecuteFunctions, name: string, i: number, fallback: T): T {
-	return fn.getNodeParameter(name, i, fallback) as T;
-}
-
-export function parseJson<T>(fn: IExecuteFunctions, i: number, name: string, label: string): T {
-	const raw = fn.getNodeParameter(name, i) as unknown;
-	if (typeof raw !== 'string') return raw as T;
-	try {
-		return JSON.parse(raw) as T;
-	} catch (error) {
-		throw new NodeOperationError(fn.getNode(), `${label} is not valid JSON: ${(error as Error).message}`, { itemIndex: i });
-	}
-}
+export { param } from '../../shared/params';
 
 export async function resolveTemplateId(ctx: Ctx): Promise<string> {
 	const id = templateIdFromLocator(ctx.fn.getNodeParameter('template', ctx.i) as INodeParameterResourceLocator);

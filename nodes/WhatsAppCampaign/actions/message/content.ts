@@ -19,6 +19,7 @@ import {
 	type MediaType,
 	type SendBodyBase,
 } from '../../../../core/messages';
+import { jsonParam } from '../../../shared/params';
 import { inputError, param } from '../shared';
 import { uploadBinary } from './media';
 
@@ -94,16 +95,6 @@ export const contentFields: INodeProperties[] = [
 	{ displayName: 'Emoji', name: 'emoji', type: 'string', default: '👍', description: 'Empty removes the reaction', displayOptions: forTypes(['reaction']) },
 ];
 
-function json<T>(fn: IExecuteFunctions, name: string, i: number, label: string): T {
-	const raw = fn.getNodeParameter(name, i) as unknown;
-	if (typeof raw !== 'string') return raw as T;
-	try {
-		return JSON.parse(raw) as T;
-	} catch (error) {
-		throw inputError(`${label} is not valid JSON: ${(error as Error).message}`, name);
-	}
-}
-
 /** Item i's content → the session message body to `to` (media from binary is uploaded first). */
 export async function sessionMessageBody(fn: IExecuteFunctions, i: number, client: GraphClient, phoneNumberId: string, to: string): Promise<SendBodyBase> {
 	const type = param<string>(fn, 'messageType', i, 'text');
@@ -122,14 +113,14 @@ export async function sessionMessageBody(fn: IExecuteFunctions, i: number, clien
 	}
 	if (type === 'buttons') return replyButtonsMessage(to, { ...interactive(), buttons: (param(fn, 'replyButtons', i, {}) as { button?: { id: string; title: string }[] }).button ?? [] }, common);
 	if (type === 'list') {
-		const sections = json<ListSection[]>(fn, 'listSections', i, 'Sections (JSON)');
+		const sections = jsonParam<ListSection[]>(fn, 'listSections', i, 'Sections (JSON)');
 		const rows = (s: ListSection) => (s.rows ?? []).map((r) => ({ ...r, description: r.description || undefined }));
 		return listMessage(to, { ...interactive(), button: text('listButton'), sections: (sections ?? []).map((s) => ({ ...s, rows: rows(s) })) }, common);
 	}
 	if (type === 'location') {
 		return locationMessage(to, { latitude: param(fn, 'latitude', i, 0), longitude: param(fn, 'longitude', i, 0), name: text('locationName') || undefined, address: text('locationAddress') || undefined }, common);
 	}
-	if (type === 'contacts') return contactsMessage(to, json<ContactCard[]>(fn, 'contactsJson', i, 'Contacts (JSON)'), common);
+	if (type === 'contacts') return contactsMessage(to, jsonParam<ContactCard[]>(fn, 'contactsJson', i, 'Contacts (JSON)'), common);
 	if (type === 'reaction') return reactionMessage(to, text('reactionMessageId'), text('emoji'), common);
 	throw inputError(`Unknown message type "${type}"`, 'messageType');
 }
