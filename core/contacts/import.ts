@@ -221,17 +221,11 @@ export async function importContacts(reader: CsvReader, sink: ContactSink, optio
 	} catch (error) {
 		if (sinkError === undefined) readError = error;
 	}
-	if (readError !== undefined) {
-		// Reading failed part-way. Nothing handed to the store yet: a file-level error, nothing
-		// written. Otherwise the rows read before the failure are written too, and the summary says
-		// where reading stopped.
-		if (inflight.length === 0 && batchesWritten === 0) throw readError;
-		try {
-			await flush();
-		} catch {
-			// counted as not written by settleOldest
-		}
-	} else if (sinkError === undefined) {
+	// Reading failed part-way with nothing handed to the store yet: a file-level error, nothing
+	// written. Otherwise the rows read before the failure are written too, and the summary says
+	// where reading stopped. (readError is only kept while the sink has not failed.)
+	if (readError !== undefined && inflight.length === 0 && batchesWritten === 0) throw readError;
+	if (sinkError === undefined) {
 		try {
 			await flush();
 		} catch {
