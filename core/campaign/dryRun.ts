@@ -7,8 +7,7 @@ import { buildTemplateMessage } from '../templates/build';
 import type { Store } from '../store/types';
 import { systemClock, type Clock } from '../throttle/clock';
 import { isMarketing } from './gates';
-import { checkSendWindow, forecastCampaign, type SendWindow } from './schedule';
-import { phoneTimeZone } from '../phone/timezone';
+import { checkSendWindow, forecastCampaign, recipientZone, type SendWindow } from './schedule';
 import { isWindowOpen } from '../window/window';
 import { recipientWaId } from './phone';
 import { approxPrice, PRICE_TABLE_NOTE } from './pricing';
@@ -127,7 +126,7 @@ export async function dryRunCampaign(options: DryRunOptions): Promise<DryRunResu
 			push();
 			continue;
 		}
-		const zone = !window ? 'UTC' : window.zone === 'fixed' ? (window.fixedZone as string) : ((await phoneTimeZone(phone.waId)) ?? window.defaultZone);
+		const zone = window ? await recipientZone(window, phone.waId) : 'UTC';
 		byZone.set(zone, (byZone.get(zone) ?? 0) + 1);
 		const w = await store.getWindow(options.phoneNumberId, phone.waId);
 		row.windowOpen = isWindowOpen(w?.lastInboundAt, now);

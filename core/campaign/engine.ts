@@ -39,16 +39,12 @@ import { BudgetGate } from '../throttle/budget';
 import { ConcurrencyLimiter } from '../throttle/concurrency';
 import { isWindowOpen } from '../window/window';
 import { addAudience, poolNumberFor, type AddAudienceResult } from './audience';
-
-/** Meta's number-level spam rate limit (cloud-api.md §3): in a sender pool it drains that number. */
-const SPAM_RATE_LIMIT_CODE = 131048;
 import { DispatchMarks } from './dispatch';
 import { SendGates, consentScope, isHalted, isMarketing, type Halt } from './gates';
-import { checkSendWindow, nextOpening, type SendWindow } from './schedule';
-import { phoneTimeZone } from '../phone/timezone';
+import { checkSendWindow, nextOpening, recipientZone, type SendWindow } from './schedule';
 
 export { consentScope, isMarketing } from './gates';
-import { decideOnError, DEFAULT_POLICY_LIMITS, type PolicyLimits } from './policy';
+import { CODE_RULES, decideOnError, DEFAULT_POLICY_LIMITS, type PolicyLimits } from './policy';
 import type { CampaignRunResult, CampaignTemplate, RecipientResult, RunCampaignOptions } from './types';
 
 /** GraphClient's default per-request timeout (core/graph/client.ts: 30 s), when none is given. */
@@ -174,6 +170,8 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	if (!phoneNumberId) throw new Error('Business number (phone number ID) is required');
 	if (!template?.name || !template.language) throw new Error('Template name and language are required');
 	const scope = consentScope(template, options.respectOptOutsFor);
+	// A sender pool (issue 17) needs two numbers or more; one number runs as a plain campaign.
+	const pool = options.pool && options.pool.length > 1 ? options.pool : undefined;
 
 	// 1. open: a halted campaign stays halted (sticky) — its audience is still recorded.
 	const campaign = await openCampaign(options, started);
@@ -182,15 +180,13 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	// 2. checks: Graph's view of the template and the number when the run starts.
 	if (!haltedAtStart && campaign.state !== 'completed') {
 		// A sender pool drains a flagged number instead (runPool); its template still counts.
-		const pooled = Boolean(options.pool && options.pool.length > 1);
-		const h = startHalt({ template, templateQuality: options.templateQuality, numberInfo: pooled ? undefined : options.numberInfo, qualityBreaker: options.qualityBreaker });
+		const h = startHalt({ template, templateQuality: options.templateQuality, numberInfo: pool ? undefined : options.numberInfo, qualityBreaker: options.qualityBreaker });
 		if (h) {
 			await store.setCampaignState(campaignId, h.state, h.reason, started, h.by);
 			haltedAtStart = { ...h, at: started };
 		}
-	} else if (campaign.state === 'completed' && !haltedAtStart) {
-		// New recipients for a completed campaign: it runs again.
 	}
+	// (A completed campaign given new recipients simply runs again.)
 
 	// 3. recover from a crashed run (expired leases only: another live run keeps its claims).
 	const recovered = await store.expireClaims(campaignId, started);
@@ -207,7 +203,7 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 			now: started,
 			authentication: String(template.category ?? '').toUpperCase() === 'AUTHENTICATION',
 			keys: options.audienceKeys,
-			pool: options.pool && options.pool.length > 1 ? options.pool.map((p) => p.phoneNumberId) : undefined,
+			pool: pool?.map((p) => p.phoneNumberId),
 		});
 	}
 
@@ -246,7 +242,6 @@ export async function runCampaign(options: RunCampaignOptions): Promise<Campaign
 	if (campaign.state !== 'running') await store.setCampaignState(campaignId, 'running', undefined, started, 'run');
 
 	// 5. the send loop: one per number of a sender pool (each paced at its own throughput), else one.
-	const pool = options.pool && options.pool.length > 1 ? options.pool : undefined;
 	let run: CampaignRun;
 	let perNumber: CampaignRunResult['perNumber'];
 	if (pool) {
@@ -710,7 +705,7 @@ class CampaignRun {
 		if (this.window) {
 			// issue 17: only inside the recipient's local hours (or the campaign's fixed zone).
 			const w = this.window;
-			const zone = w.zone === 'fixed' ? (w.fixedZone as string) : ((await phoneTimeZone(row.waId)) ?? w.defaultZone);
+			const zone = await recipientZone(w, row.waId);
 			const opens = nextOpening(w, zone, now);
 			if (opens === undefined || opens > now) {
 				if (opens === undefined || (this.endBy !== undefined && opens >= this.endBy)) {
@@ -837,7 +832,7 @@ class CampaignRun {
 		if (d.outcome !== 'halted') this.counters[d.outcome]++;
 		await this.update(row.waId, { ...d.update, expectClaimedBy: this.workerId });
 		if (d.optOutSource) await store.setOptOut(row.waId, true, d.optOutSource, now).catch(() => undefined);
-		if (d.halt && this.poolMember && error.code === SPAM_RATE_LIMIT_CODE) {
+		if (d.halt && this.poolMember && error.code === CODE_RULES.spamRateLimit) {
 			// 131048 is this number's spam rate limit: drain the number, not the whole pool campaign.
 			this.drained = `131048 spam rate limit`;
 		} else if (d.halt) {

@@ -32,6 +32,8 @@ export const CODE_RULES = {
 	marketingCap: MARKETING_CAP_ERROR_CODE,
 	/** The user stopped marketing messages: also opts the contact out. */
 	marketingStopped: 131050,
+	/** The number's spam rate limit (account_stop): in a sender pool it drains that number only (engine.ts). */
+	spamRateLimit: 131048,
 } as const;
 
 export interface PolicyLimits {

@@ -6,6 +6,7 @@
  * Example: `{ days: ['mon','tue','wed','thu','fri','sat'], from: '09:00', to: '20:00', zone: 'recipient' }`
  * sends to a Mumbai number 09:00–20:00 IST and to a São Paulo number 09:00–20:00 BRT.
  */
+import { phoneTimeZone } from '../phone/timezone';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -84,6 +85,14 @@ export function localTime(at: number, zone: string): { weekday: Weekday; minutes
 	const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
 	const offsetMs = asUtc - Math.floor(at / 1000) * 1000;
 	return { weekday: parts.weekday.toLowerCase().slice(0, 3) as Weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute), offsetMs };
+}
+
+/**
+ * The zone a recipient's window is read in: the campaign's fixed zone, else the recipient's own
+ * (from their number, core/phone/timezone.ts), else the window's default zone.
+ */
+export async function recipientZone(window: ReturnType<typeof checkSendWindow>, waId: string): Promise<string> {
+	return window.zone === 'fixed' ? (window.fixedZone as string) : ((await phoneTimeZone(waId)) ?? window.defaultZone);
 }
 
 /** True when `at` is inside the window in `zone`. */

@@ -6,7 +6,7 @@
  * sender pool of a campaign: the other numbers it sends from, each with its own cap. Pure core.
  */
 import type { GraphLike } from '../graph/like';
-import { throughputFromLevel } from '../throttle/throughput';
+import { THROUGHPUT_MPS, throughputFromLevel } from '../throttle/throughput';
 import { readNumberInfo, type NumberInfo } from './info';
 
 /** A number's limits could not be used as asked (the message names the setting to change). */
@@ -60,7 +60,7 @@ export async function readLimits(client: GraphLike, phoneNumberId: string, choic
 	const needed = choice.throughputMode === 'graph' || choice.messagingLimitMode === 'graph';
 	const info = needed ? await readNumberInfo(client, phoneNumberId) : await readNumberInfo(client, phoneNumberId).catch(() => undefined);
 	let mps: number;
-	if (choice.throughputMode === 'manual') mps = choice.mps ?? 80;
+	if (choice.throughputMode === 'manual') mps = choice.mps ?? THROUGHPUT_MPS.STANDARD;
 	else if (choice.throughputMode === 'coexistence') mps = throughputFromLevel(undefined, true);
 	else mps = info?.mps ?? throughputFromLevel(undefined);
 	let messagingLimit = Infinity;
