@@ -70,7 +70,7 @@ function list(value: string): string[] {
 		.filter(Boolean);
 }
 
-export function storeFromSpec(spec: string | undefined): StoreOptions {
+function storeFromSpec(spec: string | undefined): StoreOptions {
 	if (!spec) {
 		const file =
 			process.env.WHATSAPP_CLOUD_STORE_PATH || path.join(process.env.N8N_USER_FOLDER || os.homedir(), '.n8n', 'whatsapp-cloud.sqlite');

@@ -51,7 +51,7 @@ export interface AnswerFault {
 const FAULT_KEYS = new Set(['code', 'status', 'details', 'delayMs', 'drop', 'accept', 'waId']);
 
 /** Checks one script entry; `where` names it in the error (e.g. `recipientFaults["16505551234"][1]`). */
-export function toFault(spec: unknown, where: string): RecipientFault {
+function toFault(spec: unknown, where: string): RecipientFault {
 	if (typeof spec === 'number') return toFault({ code: spec }, where);
 	if (spec === 'hang' || spec === 'reset') return { drop: spec };
 	if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new Error(`${where} must be an error code, "hang", "reset" or an object`);

@@ -26,7 +26,7 @@ export interface MediaItem {
 export const MEDIA_URL_TTL_MS = 5 * 60_000;
 
 /** Byte `i` of a synthetic file: a fixed pattern, so a test can recompute it. */
-export function syntheticByte(i: number): number {
+function syntheticByte(i: number): number {
 	return (i * 31 + (i >>> 11)) & 0xff;
 }
 

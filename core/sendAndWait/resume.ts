@@ -41,7 +41,7 @@ export async function claimAnswers(store: Pick<WaitStore, 'claim'>, events: Webh
 	return out;
 }
 
-export function answerOf(event: MessageEvent): WaitAnswer {
+function answerOf(event: MessageEvent): WaitAnswer {
 	const interactive = event.interactive;
 	const buttonId = interactive?.id ?? event.button?.payload;
 	return {

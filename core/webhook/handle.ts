@@ -36,7 +36,7 @@ const DIGITS = /^[0-9]{1,32}$/;
  * whose number Meta withholds. `contactKeys` (eventId → key, from resolveEventContacts) holds what
  * the store knows; without it the canonical number or the BSUID is used.
  */
-export function contactKeyOf(e: WebhookEvent, options: Pick<HandleOptions, 'contactKeys'> = {}): string | undefined {
+function contactKeyOf(e: WebhookEvent, options: Pick<HandleOptions, 'contactKeys'> = {}): string | undefined {
 	const known = options.contactKeys?.get(e.eventId);
 	if (known) return known;
 	const waId = (e as { waId?: string }).waId;
@@ -55,7 +55,7 @@ export function contactKeyOf(e: WebhookEvent, options: Pick<HandleOptions, 'cont
  * contact, merging rows that turn out to be one person. A status whose `recipient_id` differs from
  * the number we sent to teaches that mapping too. Returns eventId → contact key.
  */
-export async function resolveEventContacts(store: Store, events: readonly WebhookEvent[], now: number): Promise<Map<string, string>> {
+async function resolveEventContacts(store: Store, events: readonly WebhookEvent[], now: number): Promise<Map<string, string>> {
 	const keys = new Map<string, string>();
 	const people = events.filter((e) => e.kind === 'message' || e.kind === 'user_preference') as Array<WebhookEvent & { waId?: string; userId?: string }>;
 	const statuses = events.filter((e): e is StatusEvent => e.kind === 'status');

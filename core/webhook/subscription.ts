@@ -58,7 +58,7 @@ export class OverrideConflictError extends Error {
  * With `appId`, only that app's subscription counts; without it, any subscribed app's override
  * (the token cannot tell which app it belongs to).
  */
-export async function otherOverride(client: GraphClient, wabaId: string, url: string, appId?: string): Promise<string | undefined> {
+async function otherOverride(client: GraphClient, wabaId: string, url: string, appId?: string): Promise<string | undefined> {
 	const apps = await listSubscribedApps(client, wabaId);
 	return apps.find((a) => a.override_callback_uri && a.override_callback_uri !== url && (!appId || a.whatsapp_business_api_data?.id === appId))?.override_callback_uri;
 }

@@ -4,7 +4,7 @@
  * (filters, opt-out words, contact activity) live in nodes/shared/webhookFields.ts.
  */
 import type { IDataObject, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
-import type { HandleOptions } from '../../core/webhook/handle';
+import { DEFAULT_REPLY_ATTRIBUTION_MS, type HandleOptions } from '../../core/webhook/handle';
 import {
 	EVENT_OPTIONS,
 	eventFilterOf,
@@ -16,6 +16,8 @@ import {
 	WAIT_ANSWER_OPTIONS,
 } from '../shared/webhookFields';
 import { DEFAULT_TRIGGER_MEDIA_MAX_MB } from './downloadMedia';
+
+const HOUR_MS = 3_600_000;
 
 const ownOptions: INodeProperties[] = [
 	{
@@ -54,7 +56,7 @@ const ownOptions: INodeProperties[] = [
 		name: 'replyAttributionHours',
 		type: 'number',
 		typeOptions: { minValue: 0 },
-		default: 72,
+		default: 72, // DEFAULT_REPLY_ATTRIBUTION_MS (n8n's lint wants a literal here)
 		description:
 			'A message from a campaign recipient within this many hours after our latest campaign message from that number marks them "replied" (typed replies count, not only quick-reply taps). 0: only replies that quote our message.',
 	},
@@ -100,7 +102,7 @@ export function handleOptionsOf(ctx: IWebhookFunctions, options: IDataObject): H
 		dedupScope: `trigger:${node.webhookId ?? node.id}`,
 		sideEffects: options.updateStore !== false,
 		touchContacts: options.touchContacts !== false,
-		replyAttributionMs: Number(options.replyAttributionHours ?? 72) * 3_600_000,
+		replyAttributionMs: Number(options.replyAttributionHours ?? DEFAULT_REPLY_ATTRIBUTION_MS / HOUR_MS) * HOUR_MS,
 		optOutKeywords: options.optOutKeywords !== false,
 		keywordOptions: keywordOptionsOf(options),
 	};
