@@ -7,12 +7,14 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import {
+	CAROUSEL_MEDIA_HEADER_FORMATS,
 	type CardField,
 	type HeaderType,
 	type TemplateComponent,
 	type TemplateValidationError,
 	cardHeaderHandlePath,
 	getAppId,
+	isOneOf,
 	templateSampleProblem,
 	uploadTemplateSample,
 	withoutPendingSampleErrors,
@@ -68,7 +70,7 @@ function cardSampleUploads(ctx: Ctx, components: TemplateComponent[]): { card: n
 	cards.forEach((card, k) => {
 		const header = card.components[0];
 		const property = String(formCards[k]?.sampleBinaryProperty ?? '').trim();
-		if (header?.type === 'HEADER' && ['IMAGE', 'VIDEO'].includes(String(header.format)) && !header.example && property) {
+		if (header?.type === 'HEADER' && isOneOf(CAROUSEL_MEDIA_HEADER_FORMATS, header.format) && !header.example && property) {
 			out.push({ card: k, property, header, path: cardHeaderHandlePath(index, k) });
 		}
 	});
