@@ -407,8 +407,11 @@ export function checkArrivalBooking(key: string, b: ArrivalBooking): Array<{ seq
 // ───────────────────────────── send-time gates (issue 13) ─────────────────────────────
 
 /** maxDeferDays of a campaign: an integer 0–30 (default 3). */
+/** Days a campaign defers a row hit by Meta's per-user marketing cap before giving up, unless set (campaigns.max_defer_days DEFAULT 3). */
+export const DEFAULT_MAX_DEFER_DAYS = 3;
+
 export function checkMaxDeferDays(value: unknown, campaignId: string): number {
-	if (value === undefined || value === null) return 3;
+	if (value === undefined || value === null) return DEFAULT_MAX_DEFER_DAYS;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 30) {
 		throw new Error(`Campaign "${campaignId}": maxDeferDays must be an integer from 0 to 30, got ${JSON.stringify(value)}`);
 	}

@@ -14,7 +14,7 @@ import { StoreBase, type CampaignCountRows, type TagsMode, type WebhookBatchResu
 import { CAMPAIGN_INPUT_COLUMNS, CONTACT_COLUMNS, opt, rowMappers, sleep, toNumberHealth, type CampaignValues, type Row } from './rows';
 import { CREATE_MIGRATIONS_TABLE, LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SqliteImportSink } from './sqliteImport/sink';
-import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, numberHealthMovesGate, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
+import { DAY_MS, PROCESSED_RETENTION_MS, REPLY_ATTRIBUTABLE, WEBHOOK_TIME_RESOLUTION_MS, canMarkReplied, DEFAULT_MAX_DEFER_DAYS, deferralForStatus, freshBreakers, freshOutbox, OUTBOX_RETENTION_MS, mergeContact, mergeContactRows, mergeSurvivor, nextStateForStatus, numberHealthMovesGate, parseCallbackData, type CheckedContactFilter, type ContactFields } from './rules';
 import type { ArrivalBooking, ArrivalGrant, BreakerAction, BreakerEffect, BudgetReservation, Campaign, CampaignSettings, CampaignState, ClaimOptions, Contact, ContactInput, IdentityKind, ImportSink, InboundRecord, NumberHealth, OutboxClaim, Recipient, RecipientInput, RecipientState, RecipientUpdate, StatusUpdate, UpsertOutcome, WebhookBatch } from './types';
 
 type Param = null | number | string;
@@ -35,6 +35,8 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
 export const DEFAULT_CACHE_MB = 32;
 /** Up to this many tagged contacts, a tag filter is driven from the tag index. */
 const RARE_TAG_ROWS = 5000;
+/** A recipient row's campaign's max_defer_days, read with the row (applyStatusNow: one lookup per status, not two). */
+const CAMPAIGN_MAX_DEFER_DAYS = `(SELECT max_defer_days FROM campaigns c WHERE c.id = recipients.campaign_id) AS campaign_max_defer_days`;
 
 export function loadSqlite(): typeof import('node:sqlite') {
 	const mod = process.getBuiltinModule?.('node:sqlite');
@@ -684,19 +686,19 @@ export class SqliteStore extends StoreBase {
 
 	/** One status, inside the caller's transaction. */
 	private applyStatusNow(update: StatusUpdate): Recipient | undefined {
-		let row = this.stmt(`SELECT * FROM recipients WHERE message_id = ? LIMIT 1`).get(update.messageId);
+		let row = this.stmt(`SELECT *, ${CAMPAIGN_MAX_DEFER_DAYS} FROM recipients WHERE message_id = ? LIMIT 1`).get(update.messageId);
 		let setMessageId = false;
 		if (!row) {
 			// A row left 'unknown' (timeout after write), or still 'sending' because the status webhook beat
 			// the worker's own write, learns its message id from the echoed callback data.
 			const cb = parseCallbackData(update.callbackData);
 			if (!cb) return undefined;
-			row = this.stmt(`SELECT * FROM recipients WHERE campaign_id = ? AND wa_id = ?`).get(cb.campaignId, cb.waId);
+			row = this.stmt(`SELECT *, ${CAMPAIGN_MAX_DEFER_DAYS} FROM recipients WHERE campaign_id = ? AND wa_id = ?`).get(cb.campaignId, cb.waId);
 			if (!row || (row.state !== 'unknown' && row.state !== 'sending') || (row.message_id !== null && row.message_id !== update.messageId)) return undefined;
 			setMessageId = true;
 		}
-		const campaign = this.stmt(`SELECT max_defer_days FROM campaigns WHERE id = ?`).get(row.campaign_id as string);
-		const deferral = deferralForStatus(row.state as RecipientState, Number(row.defer_days ?? 0), Number(campaign?.max_defer_days ?? 3), update);
+		const maxDeferDays = Number(row.campaign_max_defer_days ?? DEFAULT_MAX_DEFER_DAYS);
+		const deferral = deferralForStatus(row.state as RecipientState, Number(row.defer_days ?? 0), maxDeferDays, update);
 		if (deferral) {
 			const deferred = this.stmt(
 				`UPDATE recipients SET state = ?, next_attempt_at = ?, defer_days = ?, message_id = NULL, error_code = ?, error_class = ?,
