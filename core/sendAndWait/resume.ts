@@ -3,9 +3,9 @@
  * inbound message from a contact some execution is waiting on resumes that execution with the
  * message as the answer.
  *
- *  - claimAnswers: one wait-store query per fresh inbound message (waits.ts claims atomically, so of
- *    several n8n processes receiving the same answer only one resumes). Statuses and other events
- *    cost nothing.
+ *  - resumeAnswers: one wait-store query per fresh inbound message (waits.ts claims atomically, so of
+ *    several n8n processes receiving the same answer only one resumes), then resumeClaimed. Statuses
+ *    and other events cost nothing.
  *  - resumeClaimed: POSTs the answer to each claimed wait's resume URL (n8n's signed `webhook-waiting`
  *    URL), after Meta got its 200. A failed resume (n8n unreachable, the execution already finished or
  *    timed out) is logged and reported on the event's item (resumeNote).
@@ -29,16 +29,6 @@ export interface ResumeOutcome {
 
 function isAnswer(event: WebhookEvent): event is MessageEvent {
 	return event.kind === 'message' && typeof event.waId === 'string' && event.waId !== '' && typeof event.phoneNumberId === 'string' && !NOT_ANSWERS.has(String(event.type));
-}
-
-/** Claims the waits the fresh inbound messages answer (a store error throws: the caller logs it, the events go on). */
-export async function claimAnswers(store: Pick<WaitStore, 'claim'>, events: WebhookEvent[], now = Date.now()): Promise<ClaimedAnswer[]> {
-	const out: ClaimedAnswer[] = [];
-	for (const event of events.filter(isAnswer)) {
-		const waits = await store.claim(event.phoneNumberId!, event.waId!, now, event.replyToMessageId);
-		if (waits.length) out.push({ event, waits });
-	}
-	return out;
 }
 
 function answerOf(event: MessageEvent): WaitAnswer {
@@ -135,6 +125,38 @@ export function eventsToEmit(
 		out.push({ ...event, ...extra?.(event), ...resumeNote(outcomes) });
 	}
 	return out;
+}
+
+export interface ResumeAnswersOptions extends ResumeOptions {
+	/** Claim time (epoch ms). Default Date.now(). */
+	now?: number;
+	/** Runs once, before the first resume POST (the trigger answers Meta's request there). */
+	beforeResume?: () => void;
+}
+
+/**
+ * Claims and resumes the executions these events answer. The wait store is opened only when an event may
+ * be an answer (statuses cost nothing); waits are claimed one message at a time, so a store failure part
+ * way (logged, the events go on) still resumes the waits claimed before it. Outcomes per event id.
+ */
+export async function resumeAnswers(waitStore: () => Promise<Pick<WaitStore, 'claim'>>, events: WebhookEvent[], o: ResumeAnswersOptions = {}): Promise<Map<string, ResumeOutcome[]>> {
+	const answers = events.filter(isAnswer);
+	const claimed: ClaimedAnswer[] = [];
+	if (answers.length) {
+		const now = o.now ?? Date.now();
+		try {
+			const store = await waitStore();
+			for (const event of answers) {
+				const waits = await store.claim(event.phoneNumberId!, event.waId!, now, event.replyToMessageId);
+				if (waits.length) claimed.push({ event, waits });
+			}
+		} catch (error) {
+			o.log?.(`could not look up executions waiting for an answer: ${(error as Error).message}`);
+		}
+	}
+	if (!claimed.length) return new Map();
+	o.beforeResume?.();
+	return resumeClaimed(claimed, o);
 }
 
 /** What the event's item says about the executions it resumed. */

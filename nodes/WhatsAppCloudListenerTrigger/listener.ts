@@ -11,7 +11,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { WebhookReceiver } from '../../core/receiver/server';
-import { claimAnswers, eventsToEmit, resumeClaimed, type ResumeOutcome } from '../../core/sendAndWait/resume';
+import { eventsToEmit, resumeAnswers } from '../../core/sendAndWait/resume';
 import type { WaitStore } from '../../core/sendAndWait/waits';
 import type { WebhookEvent } from '../../core/webhook/types';
 import type { EventFilter } from '../../core/webhook/handle';
@@ -58,7 +58,7 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 		forward: {
 			deliver: async (_target, payloads) => {
 				const events = payloads.map((p) => JSON.parse(p) as WebhookEvent);
-				const resumed = await resumeWaits(c, events);
+				const resumed = c.resume ? await resumeAnswers(c.resume.waitStore, events, { log: c.log }) : undefined;
 				// An answer that resumed its execution belongs to it (as on the WhatsApp Cloud Trigger).
 				const items: INodeExecutionData[] = eventsToEmit(events, resumed, c.resume?.emitAnswers === true).map((json) => ({ json: json as IDataObject }));
 				if (items.length) await c.emit(items);
@@ -81,16 +81,3 @@ export async function startListener(c: ListenerConfig): Promise<WebhookReceiver>
 	}
 	return receiver;
 }
-
-/** Resumes the executions these messages answer; a wait-store failure is logged and the events go on. */
-async function resumeWaits(c: ListenerConfig, events: WebhookEvent[]): Promise<Map<string, ResumeOutcome[]>> {
-	if (!c.resume) return new Map();
-	try {
-		const claimed = await claimAnswers(await c.resume.waitStore(), events);
-		return claimed.length ? await resumeClaimed(claimed, { log: c.log }) : new Map();
-	} catch (error) {
-		c.log(`could not look up executions waiting for an answer: ${(error as Error).message}`);
-		return new Map();
-	}
-}
-

@@ -8,8 +8,7 @@
  * nothing) — and n8n's log. A failed look-up or resume is logged; the events still go on.
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
-import { claimAnswers, resumeClaimed, type ClaimedAnswer, type ResumeOutcome } from '../../core/sendAndWait/resume';
-import type { WaitStore } from '../../core/sendAndWait/waits';
+import { resumeAnswers as resumeWith, type ResumeOutcome } from '../../core/sendAndWait/resume';
 import type { WebhookEvent } from '../../core/webhook/types';
 import { storeOptionsFromCredentials } from '../shared/store';
 import { getWaitStoreFor } from '../shared/waitStore';
@@ -18,19 +17,9 @@ import { triggerStoreCredentials } from './hotPath';
 const LOG = 'WhatsApp Cloud Trigger:';
 
 /** Resumes the executions these events answer; `beforeResume` runs once first (Meta's 200). Outcomes per event id. */
-export async function resumeAnswers(ctx: IWebhookFunctions, events: WebhookEvent[], beforeResume: () => void): Promise<Map<string, ResumeOutcome[]> | undefined> {
-	let store: Promise<WaitStore> | undefined;
-	const open = async () => getWaitStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx)));
-	const lazy: Pick<WaitStore, 'claim'> = { claim: async (...args) => (await (store ??= open())).claim(...args) };
-	const now = Date.now();
-	const claimed: ClaimedAnswer[] = [];
-	try {
-		// One event at a time: the waits claimed before a store error are still resumed.
-		for (const event of events) claimed.push(...(await claimAnswers(lazy, [event], now)));
-	} catch (error) {
-		ctx.logger?.warn(`${LOG} could not look up executions waiting for an answer: ${(error as Error).message}`);
-	}
-	if (!claimed.length) return undefined;
-	beforeResume();
-	return resumeClaimed(claimed, { log: (message) => ctx.logger?.warn(`${LOG} ${message}`) });
+export function resumeAnswers(ctx: IWebhookFunctions, events: WebhookEvent[], beforeResume: () => void): Promise<Map<string, ResumeOutcome[]>> {
+	return resumeWith(async () => getWaitStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx))), events, {
+		beforeResume,
+		log: (message) => ctx.logger?.warn(`${LOG} ${message}`),
+	});
 }
