@@ -18,10 +18,9 @@
  *   --no-touch-contacts, --no-opt-out-keywords, --opt-out-list "STOP, BAJA", --extra-opt-out-list …, --opt-in-list …
  *   --batch-size N (events per forwarded POST, default 200)
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { openStore, postgresOptionsFromUrl } from '../core/store';
+import * as path from 'node:path';
+import { defaultStorePath, openStore, postgresOptionsFromUrl } from '../core/store';
 import type { StoreOptions } from '../core/store/types';
 import { WebhookReceiver, type ReceiverTarget } from '../core/receiver/server';
 import { parseKeywordList } from '../core/webhook/optOut';
@@ -71,11 +70,7 @@ function list(value: string): string[] {
 }
 
 function storeFromSpec(spec: string | undefined): StoreOptions {
-	if (!spec) {
-		const file =
-			process.env.WHATSAPP_CLOUD_STORE_PATH || path.join(process.env.N8N_USER_FOLDER || os.homedir(), '.n8n', 'whatsapp-cloud.sqlite');
-		return { backend: 'sqlite', path: file };
-	}
+	if (!spec) return { backend: 'sqlite', path: defaultStorePath() };
 	if (spec.startsWith('sqlite:')) return { backend: 'sqlite', path: spec.slice('sqlite:'.length) };
 	if (/^postgres(ql)?:\/\//.test(spec)) {
 		const u = new URL(spec);

@@ -3,7 +3,7 @@
  * body with the app secret>`, bounded redelivery with back-off on non-200 (fake-clock aware), optional
  * duplicate deliveries. Without a callback URL events are only recorded (and counted).
  */
-import { createHmac } from 'node:crypto';
+import { signBody } from '../core/webhook/verify';
 import http from 'node:http';
 import https from 'node:https';
 import type { FakeClock } from './clock';
@@ -48,9 +48,8 @@ export function newWebhookStats(): WebhookStats {
 	return { events: 0, recorded: 0, delivered: 0, failedAttempts: 0, givenUp: 0, duplicates: 0 };
 }
 
-export function sign(raw: string | Buffer, secret: string): string {
-	return 'sha256=' + createHmac('sha256', secret).update(raw).digest('hex');
-}
+/** X-Hub-Signature-256 as Meta computes it (the one rule in core/webhook/verify.ts). */
+export const sign = signBody;
 
 export class WebhookDispatcher {
 	readonly log: WebhookRecord[] = [];

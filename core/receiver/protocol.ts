@@ -14,8 +14,8 @@
  * starts nothing twice) and applies its filters. The secret is shared by the receiver and the
  * trigger's WhatsApp Cloud Webhook credential (Receiver Secret); it never travels.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookEvent } from '../webhook/types';
+import { signBody, verifySignature } from '../webhook/verify';
 
 export const RECEIVER_SIGNATURE_HEADER = 'x-whatsapp-receiver-signature';
 export const RECEIVER_PROTOCOL_VERSION = 1;
@@ -28,17 +28,14 @@ export interface ForwardedBatch {
 	items: ForwardedItem[];
 }
 
+/** The same HMAC-SHA256 over the raw bytes as Meta's X-Hub-Signature-256 (core/webhook/verify.ts), keyed by the Receiver Secret. */
 export function signForward(body: Buffer | string, secret: string): string {
-	return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+	return signBody(body, secret);
 }
 
 /** True when `header` is `sha256=<hex>` of the body under `secret` (constant time); false for an empty secret. */
 export function verifyForward(body: Buffer | string, header: string | undefined, secret: string): boolean {
-	if (!secret || typeof header !== 'string') return false;
-	const m = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
-	if (!m) return false;
-	const expected = createHmac('sha256', secret).update(body).digest();
-	return timingSafeEqual(Buffer.from(m[1], 'hex'), expected);
+	return verifySignature(body, header, secret);
 }
 
 export class ForwardedBatchError extends Error {}

@@ -2,6 +2,8 @@
  * The state store entry point: `openStore(options)` picks the backend. Callers only see the Store
  * interface (types.ts); SQL stays behind it.
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { SqliteStore } from './sqlite';
 import { openPostgresStore } from './postgres';
 import type { PostgresStoreOptions, Store, StoreOptions } from './types';
@@ -9,6 +11,15 @@ import type { PostgresStoreOptions, Store, StoreOptions } from './types';
 export * from './types';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations';
 export type { Migration } from './migrations';
+
+/**
+ * The embedded SQLite file the nodes and the receiver share when no store is configured:
+ * $WHATSAPP_CLOUD_STORE_PATH, else `<N8N_USER_FOLDER or home>/.n8n/whatsapp-cloud.sqlite` (beside n8n's own data).
+ */
+export function defaultStorePath(): string {
+	if (process.env.WHATSAPP_CLOUD_STORE_PATH) return process.env.WHATSAPP_CLOUD_STORE_PATH;
+	return path.join(process.env.N8N_USER_FOLDER || os.homedir(), '.n8n', 'whatsapp-cloud.sqlite');
+}
 
 /** Opens the store and brings its schema up to date (migrations are applied on open). */
 export async function openStore(options: StoreOptions): Promise<Store> {

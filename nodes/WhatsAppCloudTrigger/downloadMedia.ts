@@ -9,13 +9,13 @@
  * (statuses, texts) makes no Graph call.
  */
 import type { IBinaryData, IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
-import { downloadMedia, MediaError } from '../../core/media/api';
+import { DEFAULT_DOWNLOAD_MAX_BYTES, downloadMedia, MediaError } from '../../core/media/api';
 import { GraphApiError } from '../../core/graph/errors';
 import { getGraphClient } from '../shared/credentials';
 
 const MB = 1024 * 1024;
-/** Default cap: 100 MB, the largest file WhatsApp carries (a document, cloud-api.md §2). */
-export const DEFAULT_TRIGGER_MEDIA_MAX_MB = 100;
+/** Default cap: core's download cap, 100 MB, the largest file WhatsApp carries (a document, cloud-api.md §2). */
+export const DEFAULT_TRIGGER_MEDIA_MAX_MB = DEFAULT_DOWNLOAD_MAX_BYTES / MB;
 
 export interface DownloadMediaOptions {
 	maxBytes: number;

@@ -6,19 +6,12 @@
  * `WHATSAPP_CLOUD_STORE_PATH` when set. Stores stay open for the life of the n8n process so
  * concurrent executions share one connection pool (and one set of locks).
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { openStore } from '../../core/store';
+import { defaultStorePath, openStore } from '../../core/store';
 import type { Store, StoreOptions } from '../../core/store/types';
 import { CredentialReader, getOptionalCredentials, STORE_CREDENTIAL } from './credentials';
-
-export function defaultStorePath(): string {
-	if (process.env.WHATSAPP_CLOUD_STORE_PATH) return process.env.WHATSAPP_CLOUD_STORE_PATH;
-	const base = process.env.N8N_USER_FOLDER ? process.env.N8N_USER_FOLDER : os.homedir();
-	return path.join(base, '.n8n', 'whatsapp-cloud.sqlite');
-}
 
 export function storeOptionsFromCredentials(c: ICredentialDataDecryptedObject | undefined): StoreOptions {
 	if (!c || (c.backend ?? 'sqlite') === 'sqlite') {

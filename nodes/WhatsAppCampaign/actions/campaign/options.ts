@@ -1,6 +1,7 @@
 /** Send Campaign's Options collection and the engine options it gives (core/campaign/types.ts RunCampaignOptions). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { RunCampaignOptions } from '../../../../core/campaign/types';
+import { DEFAULT_MAX_DEFER_DAYS } from '../../../../core/store/rules';
 import { op } from '../fields';
 
 export const campaignOptionsField: INodeProperties = {
@@ -74,7 +75,7 @@ export function engineOptions(options: IDataObject): Pick<
 	const resolveMinutes = Number(options.resolveUnknownAfterMinutes ?? 0);
 	return {
 		defaultCountry: options.defaultCountry ? String(options.defaultCountry) : undefined,
-		retry: { maxAttempts: Number(options.maxAttempts ?? 5), maxDeferDays: Number(options.maxDeferDays ?? 3) },
+		retry: { maxAttempts: Number(options.maxAttempts ?? 5), maxDeferDays: Number(options.maxDeferDays ?? DEFAULT_MAX_DEFER_DAYS) },
 		resendUnknown: Boolean(options.resendUnknown),
 		resolveUnknownAfterMs: resolveMinutes > 0 ? resolveMinutes * 60_000 : undefined,
 		respectOptOutsFor: options.respectOptOutsFor === 'all' ? 'all' : 'marketing',
