@@ -11,7 +11,7 @@
 import type { IBinaryData, IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { DEFAULT_DOWNLOAD_MAX_BYTES, downloadMedia, MediaError } from '../../core/media/api';
 import { GraphApiError } from '../../core/graph/errors';
-import { getGraphClient } from '../shared/credentials';
+import { triggerGraphClient } from './hotPath';
 
 const MB = 1024 * 1024;
 /** Default cap: core's download cap, 100 MB, the largest file WhatsApp carries (a document, cloud-api.md §2). */
@@ -51,9 +51,9 @@ function describe(error: unknown): { mediaError: string; mediaErrorCode: string 
 export async function attachMedia(ctx: IWebhookFunctions, items: INodeExecutionData[], options: DownloadMediaOptions): Promise<void> {
 	const pending = items.filter((item) => mediaIdOf(item.json) !== undefined);
 	if (!pending.length) return;
-	let graph: Awaited<ReturnType<typeof getGraphClient>>;
+	let graph: Awaited<ReturnType<typeof triggerGraphClient>>;
 	try {
-		graph = await getGraphClient(ctx);
+		graph = await triggerGraphClient(ctx);
 	} catch (error) {
 		for (const item of pending) Object.assign(item.json, describe(error));
 		return;

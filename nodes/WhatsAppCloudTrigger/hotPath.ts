@@ -11,13 +11,14 @@
  *    receiver secret at once, because a signature that fails against the kept secret re-reads the
  *    credential (at most once per REFRESH_MS per credential, so a flood of forged requests cannot make
  *    n8n build an isolate per request);
+ *  - the Cloud API credential only for Download Media, when a request carries media;
  *  - the store credential only when the trigger has one and the request's events need the store
  *    (no store credential → the default SQLite file, no credential read at all).
  * The secrets stay in this process's memory, as in n8n's own credential cache.
  */
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 import { getStoreFor, storeOptionsFromCredentials } from '../shared/store';
-import { getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL, type WebhookCredentials } from '../shared/credentials';
+import { getGraphClient, getWebhookCredentials, STORE_CREDENTIAL, WEBHOOK_CREDENTIAL, type WebhookCredentials } from '../shared/credentials';
 import type { Store } from '../../core/store/types';
 
 export const CACHE_MS = 60_000;
@@ -71,6 +72,11 @@ export async function triggerStoreCredentials(ctx: Ctx): Promise<ICredentialData
 /** The trigger's store: the WhatsApp Store credential's, or the default SQLite file without one. */
 export async function triggerStore(ctx: Ctx): Promise<Store> {
 	return getStoreFor(storeOptionsFromCredentials(await triggerStoreCredentials(ctx)));
+}
+
+/** The Graph client of the trigger's WhatsApp Cloud API credential (Download Media), the credential read at most once a minute. */
+export function triggerGraphClient(ctx: Ctx): ReturnType<typeof getGraphClient> {
+	return getGraphClient({ getCredentials: (type) => cached(ctx, type, () => ctx.getCredentials(type), 'use') });
 }
 
 /** Forgets every kept credential (tests). */
