@@ -6,8 +6,9 @@
  * outbox rows of this trigger start executions: the receiver's forwarder hands them to `emit`
  * instead of POSTing them, one execution per batch, and marks them done once n8n has run it (at most
  * EXECUTION_WAIT_MS later, see the node). Rows left by a previous run (n8n stopped or crashed before
- * it ran them) are emitted after the next activation. Not n8n's execution de-duplication key: an
- * execution that crashed with n8n keeps its key, and the batch would never run again.
+ * it ran them) are emitted after the next activation: at least once, since a batch n8n ran in the
+ * instant before a kill runs again. Not n8n's execution de-duplication key: an execution that crashed
+ * with n8n keeps its key, and the batch would never run again.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { WebhookReceiver } from '../../core/receiver/server';
